@@ -1,0 +1,37 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `workers` runs inside workerd (Worker, SiteDO, Queue, D1, R2, cron code);
+ * `browser` runs in Node and drives Debian's headless Chromium for the SDK and the dashboard.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          setupFiles: ['./test/apply-migrations.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['sdk/**/*.test.ts', 'dashboard/**/*.test.ts', 'bench/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

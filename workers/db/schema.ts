@@ -1,0 +1,117 @@
+/**
+ * D1 schema (drizzle). `npm run db:generate` writes numbered SQL into migrations/, which are
+ * never edited after landing. Daily salts are deliberately absent: they live only in the SiteDO.
+ * Times are epoch milliseconds (UTC); visitor ids are 53-bit hashes (safe JS integers).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const sites = sqliteTable('sites', {
+  id: text('id').primaryKey(), // the domain, as in Plausible's site_id
+  timezone: text('timezone').notNull().default('UTC'),
+  retentionDays: integer('retention_days').notNull().default(395),
+  /** JSON: { allowedHostnames?: string[], public?: boolean, allowedQueryKeys?: string[] } */
+  settings: text('settings').notNull().default('{}'),
+  /** random per-site secret used to hash `uid` before storage */
+  uidSecret: text('uid_secret').notNull(),
+  createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+const attributionColumns = {
+  referrer: text('referrer'),
+  source: text('source').notNull(),
+  channel: text('channel').notNull(),
+  utmSource: text('utm_source'),
+  utmMedium: text('utm_medium'),
+  utmCampaign: text('utm_campaign'),
+  utmContent: text('utm_content'),
+  utmTerm: text('utm_term'),
+  device: text('device').notNull(),
+  browser: text('browser').notNull(),
+  browserVersion: text('browser_version').notNull(),
+  os: text('os').notNull(),
+  osVersion: text('os_version').notNull(),
+  country: text('country'),
+  region: text('region'),
+  city: text('city'),
+};
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    ts: integer('ts').notNull(),
+    visitorId: integer('visitor_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    identified: integer('identified').notNull().default(0),
+    name: text('name').notNull(),
+    hostname: text('hostname').notNull(),
+    pathname: text('pathname').notNull(),
+    props: text('props').notNull().default('{}'),
+    revenueAmount: real('revenue_amount'),
+    revenueCurrency: text('revenue_currency'),
+    interactive: integer('interactive').notNull().default(1),
+    scrollDepth: integer('scroll_depth'),
+    engagedMs: integer('engaged_ms'),
+    ...attributionColumns,
+    /** when the consumer wrote the row: rollups refresh incrementally from here */
+    insertedAt: integer('inserted_at').notNull(),
+  },
+  (t) => [
+    index('events_site_ts').on(t.siteId, t.ts),
+    index('events_site_name_ts').on(t.siteId, t.name, t.ts),
+    index('events_session').on(t.sessionId),
+    index('events_site_inserted').on(t.siteId, t.insertedAt),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    visitorId: integer('visitor_id').notNull(),
+    identified: integer('identified').notNull().default(0),
+    version: integer('version').notNull(),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    duration: integer('duration').notNull(), // seconds, last event minus first event
+    pageviews: integer('pageviews').notNull(),
+    events: integer('events').notNull(),
+    interactiveEvents: integer('interactive_events').notNull(),
+    isBounce: integer('is_bounce').notNull(),
+    entryPage: text('entry_page'),
+    exitPage: text('exit_page'),
+    hostname: text('hostname').notNull(),
+    ...attributionColumns,
+    insertedAt: integer('inserted_at').notNull(),
+  },
+  (t) => [
+    index('sessions_site_start').on(t.siteId, t.start),
+    index('sessions_site_visitor').on(t.siteId, t.visitorId),
+    index('sessions_site_inserted').on(t.siteId, t.insertedAt),
+  ],
+);
+
+/** What the DLQ consumer received: nothing that failed vanishes silently. */
+export const deadLetters = sqliteTable(
+  'dead_letters',
+  {
+    id: text('id').primaryKey(), // the queue message id: a redelivered DLQ message is recorded once
+    queue: text('queue').notNull(),
+    siteId: text('site_id'),
+    attempts: integer('attempts').notNull(),
+    body: text('body').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('dead_letters_received').on(t.receivedAt)],
+);
+
+/** Counted drop reasons per site and UTC day (bot, spam referrer, unknown site, …). */
+export const dropCounts = sqliteTable('drop_counts', {
+  day: text('day').notNull(),
+  siteId: text('site_id').notNull(),
+  reason: text('reason').notNull(),
+  count: integer('count').notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.siteId, t.reason] })]);

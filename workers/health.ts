@@ -1,0 +1,24 @@
+import type { Env } from './env';
+
+type Check = { ok: boolean; error?: string };
+
+async function check(fn: () => Promise<unknown>): Promise<Check> {
+  try {
+    await fn();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** `GET /api/health`: the Worker and each binding it needs, probed cheaply. */
+export async function getHealth(env: Env): Promise<Response> {
+  const bindings = {
+    DB: await check(() => env.DB.prepare('SELECT count(*) FROM sites').first()),
+    ARCHIVE: await check(() => env.ARCHIVE.head('health-probe')),
+    SITE_DO: await check(async () => env.SITE_DO.idFromName('health-probe')),
+    EVENTS_QUEUE: { ok: typeof env.EVENTS_QUEUE?.send === 'function' },
+  };
+  const ok = Object.values(bindings).every((b) => b.ok);
+  return Response.json({ ok, env: env.PULSE_ENV, bindings }, { status: ok ? 200 : 503 });
+}

@@ -1,0 +1,145 @@
+/**
+ * The shapes an event takes on its way through Pulse (DESIGN §1):
+ * request body -> IncomingEvent (validated) -> CollectedEvent (enriched, sent to the SiteDO)
+ * -> StoredEvent (visitor + session assigned, written to the outbox, the Queue, D1 and R2).
+ */
+
+export interface Revenue {
+  amount: number;
+  currency: string;
+}
+
+/** One event after parsing and validation, before enrichment. */
+export interface IncomingEvent {
+  name: string;
+  url: string;
+  /** Site ids; a comma-separated `domain` sends the event to several sites. */
+  domains: string[];
+  referrer: string | null;
+  props: Record<string, string>;
+  revenue: Revenue | null;
+  interactive: boolean;
+  hashMode: boolean;
+  /** engagement only: scroll depth 0–100 and engaged milliseconds */
+  scrollDepth: number | null;
+  engagedMs: number | null;
+  /** authenticated user id from the site's backend (hashed per site before storage) */
+  uid: string | null;
+  /** event time in epoch ms; only honoured for authenticated server-side calls */
+  ts: number | null;
+  /** explicit client ip / user agent; only honoured for authenticated server-side calls */
+  ip: string | null;
+  ua: string | null;
+}
+
+/** Where a visitor came from: derived from the referrer and the URL's UTM / source / ref. */
+export interface Attribution {
+  referrer: string | null;
+  source: string;
+  channel: string;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmContent: string | null;
+  utmTerm: string | null;
+}
+
+export interface Device {
+  device: string;
+  browser: string;
+  browserVersion: string;
+  os: string;
+  osVersion: string;
+}
+
+export interface Geo {
+  country: string | null;
+  region: string | null;
+  city: string | null;
+}
+
+/** An enriched event, as the collector hands it to one SiteDO. */
+export interface CollectedEvent extends Attribution, Device, Geo {
+  site: string;
+  ts: number;
+  name: string;
+  hostname: string;
+  pathname: string;
+  props: Record<string, string>;
+  revenue: Revenue | null;
+  interactive: boolean;
+  scrollDepth: number | null;
+  engagedMs: number | null;
+  uid: string | null;
+  /** Used only inside the SiteDO to derive the visitor id; never stored or logged. */
+  ip: string;
+  ua: string;
+}
+
+/** An event as stored in the outbox, D1 (`events`) and the R2 archive. No IP, no UA, no raw uid. */
+export interface StoredEvent extends Omit<CollectedEvent, 'ip' | 'ua' | 'uid'> {
+  id: string;
+  visitorId: number;
+  sessionId: string;
+  /** true when the visitor id comes from a hashed uid rather than the daily salt */
+  identified: boolean;
+}
+
+/** A session as the SiteDO sees it; upserted into D1 by (id), newest `version` wins. */
+export interface StoredSession {
+  id: string;
+  site: string;
+  visitorId: number;
+  identified: boolean;
+  version: number;
+  start: number;
+  end: number;
+  pageviews: number;
+  events: number;
+  interactiveEvents: number;
+  entryPage: string | null;
+  exitPage: string | null;
+  hostname: string;
+  referrer: string | null;
+  source: string;
+  channel: string;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmContent: string | null;
+  utmTerm: string | null;
+  device: string;
+  browser: string;
+  browserVersion: string;
+  os: string;
+  osVersion: string;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+}
+
+/** One Queue message: many events and session snapshots of one site, ≤ ~100 KB of JSON. */
+export interface QueueMessageBody {
+  site: string;
+  /** deterministic per outbox range, so a retried batch overwrites the same R2 object */
+  batchId: string;
+  events: StoredEvent[];
+  sessions: StoredSession[];
+  /** drops counted by the SiteDO since the last flush, per UTC day and reason */
+  drops: DropCount[];
+}
+
+export interface DropCount {
+  day: string;
+  reason: DropReason;
+  count: number;
+}
+
+/** Why an event was dropped; every drop is counted under one of these. */
+export type DropReason =
+  | 'bot'
+  | 'spam_referrer'
+  | 'unknown_site'
+  | 'hostname_not_allowed'
+  | 'rate_limited'
+  | 'outside_retention';

@@ -1,0 +1,22 @@
+import { Router, type IRequest } from 'itty-router';
+import type { Env } from './env';
+import { errorResponse, HttpError } from './lib/http-error';
+import { getHealth } from './health';
+import { handleCollect } from './collect/handler';
+
+export type Args = [Env, ExecutionContext];
+
+/**
+ * The Worker's routes. Each feature mounts its routes here from its own module; handlers stay thin.
+ */
+export const router = Router<IRequest, Args>({
+  catch: errorResponse,
+  finally: [],
+});
+
+router
+  .get('/api/health', (_req, env) => getHealth(env))
+  .post('/api/event', (req, env, ctx) => handleCollect(req, env, ctx))
+  .all('*', () => {
+    throw new HttpError(404, 'not_found', 'no such route');
+  });
