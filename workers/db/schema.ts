@@ -108,10 +108,19 @@ export const deadLetters = sqliteTable(
   (t) => [index('dead_letters_received').on(t.receivedAt)],
 );
 
-/** Counted drop reasons per site and UTC day (bot, spam referrer, unknown site, …). */
-export const dropCounts = sqliteTable('drop_counts', {
-  day: text('day').notNull(),
-  siteId: text('site_id').notNull(),
-  reason: text('reason').notNull(),
-  count: integer('count').notNull(),
-}, (t) => [primaryKey({ columns: [t.day, t.siteId, t.reason] })]);
+/**
+ * Counted drop reasons per site, UTC day and flush batch (bot, spam referrer, unknown site, …).
+ * Keyed by the batch that carried them so a redelivered Queue message cannot count twice;
+ * reports sum over batches.
+ */
+export const dropCounts = sqliteTable(
+  'drop_counts',
+  {
+    day: text('day').notNull(),
+    siteId: text('site_id').notNull(),
+    reason: text('reason').notNull(),
+    batchId: text('batch_id').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.siteId, t.reason, t.batchId] })],
+);
