@@ -1,4 +1,5 @@
 import type { SiteDO } from '../durable-objects/site-do';
+import type { RateLimiterDO } from '../durable-objects/rate-limiter-do';
 import type { QueueMessageBody } from './lib/event-types';
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` / `wrangler secret`. */
@@ -9,4 +10,11 @@ export interface Env {
   EVENTS_QUEUE: Queue<QueueMessageBody>;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;
+  /** secret: JWK set, current ES256 private key first, older public keys after (workers/auth/signing-keys.ts) */
+  PULSE_SIGNING_KEYS?: string;
+  /** secret: bootstrap admin bearer token for the CLI */
+  PULSE_ADMIN_TOKEN?: string;
+  /** JWT `iss`; defaults to "pulse" */
+  PULSE_ISSUER?: string;
 }

@@ -5,6 +5,7 @@ import { handleQueue } from './consumer/handle-queue';
 import { runScheduled } from './cron/run-scheduled';
 
 export { SiteDO } from '../durable-objects/site-do';
+export { RateLimiterDO } from '../durable-objects/rate-limiter-do';
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),
