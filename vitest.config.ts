@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
 
 /**
  * Two projects: `workers` runs inside workerd (Worker, SiteDO, Queue, D1, R2, cron code);
@@ -13,7 +14,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+              // Secrets are generated per run (signing keys, admin token): tests never need .dev.vars.
+              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations'), ...(await createDevSecrets()) },
             },
           })),
         ],
