@@ -1,3 +1,168 @@
+/**
+ * SiteDO — one per site (or per site shard, DESIGN §8), addressed by name `<site>` or `<site>#<n>`.
+ *
+ * Owns: the site's daily salts (never leave this object; deleted after 48 h), the open sessions of
+ * its visitors, realtime counters, and the outbox of accepted events.
+ * Promises: `ingest` returns only after every accepted event and session change is in this object's
+ * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
+ * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
+ * idempotent on event and session ids).
+ */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
-export class SiteDO extends DurableObject<Env> {}
+import type { CollectedEvent, DropReason, StoredEvent, StoredSession } from '../workers/lib/event-types';
+import type { SiteConfig } from '../workers/lib/site-config';
+import { localDate, utcDate } from '../workers/lib/local-time';
+import { hashUid } from '../workers/lib/visitor-id';
+import { migrateStorage } from './site-do/storage-schema';
+import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
+import { extendSession, isEngagement, openSession, sessionCovers, SESSION_IDLE_MS } from './site-do/sessions';
+import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, upsertSessionSnapshot } from './site-do/outbox';
+import { pruneRealtime, readRealtime, recordRealtime, type RealtimeCounters } from './site-do/realtime-counters';
+
+/** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
+const FLUSH_DELAY_MS = 1_000;
+/** Back-off when the Queue refuses a flush; the outbox keeps everything meanwhile. */
+const RETRY_DELAY_MS = 10_000;
+/** Open sessions not touched (wall clock) for this long are forgotten; their last snapshot is in D1. */
+const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
+
+export interface IngestResult {
+  accepted: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+export class SiteDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private site: SiteConfig | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateStorage(this.sql);
+      const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
+      this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
+    });
+  }
+
+  /**
+   * Accepts enriched events for this site: assigns visitor and session, and writes events, session
+   * snapshots, counters and drop counts to storage in one synchronous step.
+   */
+  async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
+    this.rememberSite(site);
+    // Event time decides sessions, so a batch that arrives out of order is applied in order.
+    const ordered = [...events].sort((a, b) => a.ts - b.ts);
+    // Hashing is async; do it before touching storage so the writes below run as one atomic step.
+    const salts = new Map<string, string>();
+    const visitors = await Promise.all(
+      ordered.map(async (event) => {
+        if (event.uid !== null) return { id: await hashUid(site.uidSecret, event.uid), identified: true };
+        const day = localDate(event.ts, site.timezone);
+        let salt = salts.get(day);
+        if (!salt) salts.set(day, (salt = saltForDay(this.sql, day, now)));
+        return { id: await anonymousVisitorId(salt, event.ip, event.ua), identified: false };
+      }),
+    );
+
+    const result: IngestResult = { accepted: 0, dropped: {} };
+    const drop = (reason: DropReason, count = 1) => {
+      result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
+      countDrop(this.sql, utcDate(now), reason, count);
+    };
+    this.ctx.storage.transactionSync(() => {
+      for (const { reason, count } of drops) drop(reason, count);
+      ordered.forEach((event, i) => {
+        const visitor = visitors[i]!;
+        const session = this.assignSession(event, visitor.id, visitor.identified, now);
+        if (!session) return drop('no_session');
+        const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
+        const stored: StoredEvent = { ...rest, id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
+        appendEvent(this.sql, stored);
+        recordRealtime(this.sql, now, visitor.id, event.name);
+        result.accepted += 1;
+      });
+    });
+    await this.scheduleFlush(now + FLUSH_DELAY_MS);
+    return result;
+  }
+
+  /** Sends the outbox to the Queue; returns how many rows are still waiting. */
+  async flush(): Promise<number> {
+    const site = this.site?.id ?? 'unknown';
+    const objectName = this.ctx.id.name ?? this.ctx.id.toString();
+    const { messages, more } = readPending(this.sql, site, objectName);
+    for (const batch of toSendBatches(messages)) {
+      await this.env.EVENTS_QUEUE.sendBatch(batch.map((m) => ({ body: m.body, contentType: 'json' as const })));
+      // Forget each accepted batch at once: a failure in a later batch must not resend this one.
+      markSent(this.sql, batch);
+    }
+    if (more) await this.scheduleFlush(Date.now());
+    return pendingCount(this.sql);
+  }
+
+  async alarm(): Promise<void> {
+    const now = Date.now();
+    pruneRealtime(this.sql, now);
+    this.sql.exec('DELETE FROM sessions WHERE touched_at < ?', now - SESSION_MEMORY_MS);
+    try {
+      await this.flush();
+    } catch (err) {
+      // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
+      console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+    }
+  }
+
+  /** Cron: destroys salts older than 48 h and makes today's; returns how many were destroyed. */
+  async rotateSalts(now = Date.now()): Promise<number> {
+    if (!this.site) return 0;
+    return rotateSalts(this.sql, this.site.timezone, now).deleted;
+  }
+
+  /** Realtime counters of this object (one shard's view; the realtime API merges shards). */
+  async realtime(now = Date.now()): Promise<RealtimeCounters> {
+    return readRealtime(this.sql, now);
+  }
+
+  /** How many outbox rows wait for the Queue (health and tests). */
+  async pending(): Promise<number> {
+    return pendingCount(this.sql);
+  }
+
+  private rememberSite(site: SiteConfig): void {
+    if (this.site && JSON.stringify(this.site) === JSON.stringify(site)) return;
+    this.site = site;
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", JSON.stringify(site));
+  }
+
+  /** Finds or opens the visitor's session covering the event; null for an orphan engagement. */
+  private assignSession(event: CollectedEvent, visitorId: number, identified: boolean, now: number): StoredSession | null {
+    const candidates = this.sql
+      .exec<{ body: string }>('SELECT body FROM sessions WHERE visitor_id = ? AND end >= ? ORDER BY end DESC', visitorId, event.ts - SESSION_IDLE_MS)
+      .toArray()
+      .map((row) => JSON.parse(row.body) as StoredSession);
+    const current = candidates.find((s) => sessionCovers(s, event.ts));
+    let session: StoredSession;
+    if (current) session = extendSession(current, event);
+    else if (isEngagement(event)) return null;
+    else session = openSession(crypto.randomUUID(), this.site!.id, visitorId, identified, event);
+    this.sql.exec(
+      'INSERT OR REPLACE INTO sessions (id, visitor_id, start, end, touched_at, body) VALUES (?, ?, ?, ?, ?, ?)',
+      session.id,
+      visitorId,
+      session.start,
+      session.end,
+      now,
+      JSON.stringify(session),
+    );
+    upsertSessionSnapshot(this.sql, session);
+    return session;
+  }
+
+  private async scheduleFlush(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}

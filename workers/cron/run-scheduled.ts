@@ -1,2 +1,26 @@
 import type { Env } from '../env';
-export async function runScheduled(_c: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {}
+import { siteFromRow } from '../lib/site-config';
+import { applyRetention } from './retention';
+import { rotateSiteSalts } from './salts';
+import { runRollups } from './rollups';
+
+export const ROLLUP_CRON = '*/5 * * * *';
+export const HOUSEKEEPING_CRON = '17 * * * *';
+
+/** Cron entry: every 5 minutes rollups; hourly salt rotation and retention deletes. */
+export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  const now = controller.scheduledTime;
+  if (controller.cron === HOUSEKEEPING_CRON) return runHousekeeping(env, now);
+  return runRollups(env, now);
+}
+
+export async function runHousekeeping(env: Env, now: number): Promise<void> {
+  const { results } = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites').all<{
+    id: string; timezone: string; retention_days: number; uid_secret: string; settings: string;
+  }>();
+  for (const row of results) {
+    const site = siteFromRow(row);
+    await rotateSiteSalts(env, site, now);
+    await applyRetention(env.DB, env.ARCHIVE, site.id, site.retentionDays, now);
+  }
+}

@@ -99,6 +99,9 @@ export interface StoredSession {
   interactiveEvents: number;
   entryPage: string | null;
   exitPage: string | null;
+  /** event times of the entry and exit pageviews, so out-of-order pageviews pick the right pages */
+  entryAt: number | null;
+  exitAt: number | null;
   hostname: string;
   referrer: string | null;
   source: string;
@@ -142,4 +145,6 @@ export type DropReason =
   | 'unknown_site'
   | 'hostname_not_allowed'
   | 'rate_limited'
-  | 'outside_retention';
+  | 'outside_retention'
+  /** an engagement event with no session to attach to (as Plausible, it is not recorded) */
+  | 'no_session';

@@ -1,0 +1,32 @@
+/**
+ * The SiteDO's own SQLite schema. Versioned: each entry runs once, in order, inside
+ * blockConcurrencyWhile; `schema_version` remembers how far an object has come (DO SQLite
+ * does not allow `PRAGMA user_version`).
+ * Never edit an entry after it ships — append a new one.
+ */
+const STEPS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE salts (day TEXT PRIMARY KEY, salt TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY, visitor_id INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+     touched_at INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX sessions_visitor ON sessions (visitor_id, end);
+   CREATE INDEX sessions_touched ON sessions (touched_at);
+   CREATE TABLE outbox_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, bytes INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE outbox_sessions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE outbox_drops (day TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY (day, reason));
+   CREATE TABLE rt_minutes (minute INTEGER PRIMARY KEY, pageviews INTEGER NOT NULL, events INTEGER NOT NULL);
+   CREATE TABLE rt_minute_visitors (minute INTEGER NOT NULL, visitor_id INTEGER NOT NULL,
+     PRIMARY KEY (minute, visitor_id)) WITHOUT ROWID;`,
+];
+
+export function migrateStorage(sql: SqlStorage): void {
+  sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = sql.exec<{ version: number }>('SELECT version FROM schema_version').toArray()[0];
+  if (!row) sql.exec('INSERT INTO schema_version (version) VALUES (0)');
+  for (let version = row?.version ?? 0; version < STEPS.length; version++) {
+    sql.exec(STEPS[version]!);
+    sql.exec('UPDATE schema_version SET version = ?', version + 1);
+  }
+}

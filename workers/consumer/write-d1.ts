@@ -1,0 +1,84 @@
+import type { QueueMessageBody, StoredEvent, StoredSession } from '../lib/event-types';
+import { durationSeconds, isBounce } from '../../durable-objects/site-do/sessions';
+
+/**
+ * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
+ * events are `INSERT OR IGNORE` on their id; a session row is replaced only by a newer version;
+ * drop counts are keyed by the batch that carried them.
+ * Each table gets one statement whose rows come from `json_each` over a single bound JSON
+ * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size.
+ */
+
+/** [column, JSON key] pairs shared by events and sessions (first-touch attribution, device, geo). */
+const ATTRIBUTION: [string, string][] = [
+  ['referrer', 'referrer'], ['source', 'source'], ['channel', 'channel'],
+  ['utm_source', 'utmSource'], ['utm_medium', 'utmMedium'], ['utm_campaign', 'utmCampaign'],
+  ['utm_content', 'utmContent'], ['utm_term', 'utmTerm'],
+  ['device', 'device'], ['browser', 'browser'], ['browser_version', 'browserVersion'],
+  ['os', 'os'], ['os_version', 'osVersion'], ['country', 'country'], ['region', 'region'], ['city', 'city'],
+];
+
+const EVENT_COLUMNS: [string, string][] = [
+  ['id', 'id'], ['site_id', 'site'], ['ts', 'ts'], ['visitor_id', 'visitorId'], ['session_id', 'sessionId'],
+  ['identified', 'identified'], ['name', 'name'], ['hostname', 'hostname'], ['pathname', 'pathname'],
+  ['props', 'props'], ['revenue_amount', 'revenueAmount'], ['revenue_currency', 'revenueCurrency'],
+  ['interactive', 'interactive'], ['scroll_depth', 'scrollDepth'], ['engaged_ms', 'engagedMs'],
+  ...ATTRIBUTION, ['inserted_at', 'insertedAt'],
+];
+
+const SESSION_COLUMNS: [string, string][] = [
+  ['id', 'id'], ['site_id', 'site'], ['visitor_id', 'visitorId'], ['identified', 'identified'],
+  ['version', 'version'], ['start', 'start'], ['end', 'end'], ['duration', 'duration'],
+  ['pageviews', 'pageviews'], ['events', 'events'], ['interactive_events', 'interactiveEvents'],
+  ['is_bounce', 'isBounce'], ['entry_page', 'entryPage'], ['exit_page', 'exitPage'], ['hostname', 'hostname'],
+  ...ATTRIBUTION, ['inserted_at', 'insertedAt'],
+];
+
+function selectFromJson(columns: [string, string][]): string {
+  return columns.map(([, key]) => `json_extract(value, '$.${key}')`).join(', ');
+}
+
+const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?)`;
+
+const UPSERT_SESSIONS = `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?) WHERE true
+  ON CONFLICT (id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => c !== 'id')
+    .map(([c]) => `"${c}" = excluded."${c}"`)
+    .join(', ')}
+  WHERE excluded.version > sessions.version`;
+
+const INSERT_DROPS = `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
+  SELECT json_extract(value, '$.day'), ?, json_extract(value, '$.reason'), ?, json_extract(value, '$.count') FROM json_each(?)`;
+
+function eventRow(event: StoredEvent, insertedAt: number) {
+  return {
+    ...event,
+    identified: event.identified ? 1 : 0,
+    interactive: event.interactive ? 1 : 0,
+    props: JSON.stringify(event.props ?? {}),
+    revenueAmount: event.revenue?.amount ?? null,
+    revenueCurrency: event.revenue?.currency ?? null,
+    insertedAt,
+  };
+}
+
+function sessionRow(session: StoredSession, insertedAt: number) {
+  return {
+    ...session,
+    identified: session.identified ? 1 : 0,
+    duration: durationSeconds(session),
+    isBounce: isBounce(session) ? 1 : 0,
+    insertedAt,
+  };
+}
+
+/** The statements for one Queue message; run them in one `db.batch` (one transaction). */
+export function writeStatements(db: D1Database, message: QueueMessageBody, now: number): D1PreparedStatement[] {
+  const { site, batchId, events, sessions, drops } = message;
+  const statements: D1PreparedStatement[] = [];
+  if (events.length) statements.push(db.prepare(INSERT_EVENTS).bind(JSON.stringify(events.map((e) => eventRow(e, now)))));
+  if (sessions.length) statements.push(db.prepare(UPSERT_SESSIONS).bind(JSON.stringify(sessions.map((s) => sessionRow(s, now)))));
+  if (drops.length) statements.push(db.prepare(INSERT_DROPS).bind(site, batchId, JSON.stringify(drops)));
+  return statements;
+}

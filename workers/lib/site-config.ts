@@ -1,0 +1,57 @@
+/**
+ * What the collector and the SiteDO need to know about a site, loaded from D1 and cached per
+ * isolate for a short time so a busy site costs no D1 read per event.
+ */
+export interface SiteConfig {
+  id: string;
+  timezone: string;
+  retentionDays: number;
+  uidSecret: string;
+  /** hostnames events may come from (besides the domain itself and its subdomains); empty = any */
+  allowedHostnames: string[];
+  /** number of SiteDO shards (DESIGN §8); 1 unless the site outgrew one object */
+  shards: number;
+}
+
+interface SiteRow {
+  id: string;
+  timezone: string;
+  retention_days: number;
+  uid_secret: string;
+  settings: string;
+}
+
+const CACHE_MS = 30_000;
+const cache = new Map<string, { at: number; site: SiteConfig | null }>();
+
+export function siteFromRow(row: SiteRow): SiteConfig {
+  const settings = JSON.parse(row.settings || '{}') as { allowedHostnames?: string[]; shards?: number };
+  return {
+    id: row.id,
+    timezone: row.timezone,
+    retentionDays: row.retention_days,
+    uidSecret: row.uid_secret,
+    allowedHostnames: settings.allowedHostnames ?? [],
+    shards: Math.max(1, Math.min(64, Math.floor(settings.shards ?? 1))),
+  };
+}
+
+/** The site, or null when no such site exists. Unknown sites are cached too (floods of junk). */
+export async function getSiteConfig(db: D1Database, id: string, now = Date.now()): Promise<SiteConfig | null> {
+  const hit = cache.get(id);
+  if (hit && now - hit.at < CACHE_MS) return hit.site;
+  const row = await db
+    .prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites WHERE id = ?')
+    .bind(id)
+    .first<SiteRow>();
+  const site = row ? siteFromRow(row) : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(id, { at: now, site });
+  return site;
+}
+
+/** Forget cached sites, after a management change or in tests. */
+export function forgetSiteConfig(id?: string): void {
+  if (id === undefined) cache.clear();
+  else cache.delete(id);
+}
