@@ -3,7 +3,7 @@ import { durationSeconds, isBounce } from '../../durable-objects/site-do/session
 
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
- * events are `INSERT OR IGNORE` on their id; a session row is replaced only by a newer version;
+ * an event id already present is skipped; a session row is replaced only by a newer version;
  * drop counts are keyed by the batch that carried them.
  * Each table gets one statement whose rows come from `json_each` over a single bound JSON
  * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size.
@@ -38,8 +38,10 @@ function selectFromJson(columns: [string, string][]): string {
   return columns.map(([, key]) => `json_extract(value, '$.${key}')`).join(', ');
 }
 
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
-  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?)`;
+// ON CONFLICT DO NOTHING, not OR IGNORE: OR IGNORE would also skip rows that break NOT NULL,
+// silently losing a malformed event instead of failing the message into a retry and the DLQ.
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`;
 
 const UPSERT_SESSIONS = `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
   SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?) WHERE true
