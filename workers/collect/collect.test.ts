@@ -1,0 +1,146 @@
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { createSite } from '../../test/fixtures';
+import { drainToD1 } from '../../test/drain';
+import { gunzipText } from '../consumer/archive-r2';
+import type { StoredEvent } from '../lib/event-types';
+
+const CHROME_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+const CF = { country: 'DE', regionCode: 'BE', region: 'Berlin', city: 'Berlin' };
+
+function post(body: unknown, init: { ua?: string; ip?: string; contentType?: string; headers?: Record<string, string> } = {}) {
+  return SELF.fetch('https://pulse.test/api/event', {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: {
+      'content-type': init.contentType ?? 'text/plain',
+      'user-agent': init.ua ?? CHROME_UA,
+      'cf-connecting-ip': init.ip ?? '203.0.113.10',
+      ...init.headers,
+    },
+    cf: CF,
+  } as RequestInit);
+}
+
+describe('POST /api/event end to end', () => {
+  it('lands a Plausible tracker payload in D1 and R2 exactly once, with the session fields', async () => {
+    await createSite('e2e.example');
+    // What Plausible's own script sends, as text/plain (no CORS preflight).
+    const first = await post({ n: 'pageview', u: 'https://www.e2e.example/blog/hello?utm_source=newsletter&utm_medium=email&secret=1', d: 'e2e.example', r: 'https://mail.google.com/', w: 1280 });
+    expect(first.status).toBe(202);
+    expect(await first.text()).toBe('ok');
+    expect(first.headers.get('x-pulse-dropped')).toBeNull();
+    const second = await post({ name: 'pageview', url: 'https://e2e.example/pricing', domain: 'e2e.example', referrer: 'https://e2e.example/blog/hello' }, { contentType: 'application/json' });
+    expect(second.status).toBe(202);
+    const signup = await post({ n: 'Signup', u: 'https://e2e.example/pricing', d: 'e2e.example', p: { plan: 'pro' }, $: { amount: '19.90', currency: 'EUR' } });
+    expect(signup.status).toBe(202);
+    const phone = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example', r: 'https://www.google.com/' }, { ua: IPHONE_UA, ip: '198.51.100.20' });
+    expect(phone.status).toBe(202);
+
+    expect(await drainToD1('e2e.example', 'e2e.example', 4)).toBe(4);
+    const events = await env.DB.prepare(
+      'SELECT name, hostname, pathname, source, channel, utm_source, utm_medium, device, browser, os, country, region, city, props, revenue_amount, revenue_currency FROM events WHERE site_id = ? ORDER BY ts, name',
+    ).bind('e2e.example').all();
+    expect(events.results).toMatchObject([
+      { name: 'pageview', hostname: 'e2e.example', pathname: '/blog/hello', source: 'newsletter', channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', device: 'Desktop', browser: 'Chrome', os: 'Mac', country: 'DE', region: 'DE-BE', city: 'Berlin', props: '{}' },
+      { name: 'pageview', pathname: '/pricing' },
+      { name: 'Signup', pathname: '/pricing', props: '{"plan":"pro"}', revenue_amount: 19.9, revenue_currency: 'EUR' },
+      { name: 'pageview', pathname: '/', source: 'Google', channel: 'Organic Search', device: 'Mobile', browser: 'Safari', os: 'iOS' },
+    ]);
+    const sessions = await env.DB.prepare('SELECT pageviews, events, is_bounce, entry_page, exit_page, source, device FROM sessions WHERE site_id = ? ORDER BY pageviews DESC').bind('e2e.example').all();
+    expect(sessions.results).toEqual([
+      { pageviews: 2, events: 3, is_bounce: 0, entry_page: '/blog/hello', exit_page: '/pricing', source: 'newsletter', device: 'Desktop' },
+      { pageviews: 1, events: 1, is_bounce: 1, entry_page: '/', exit_page: '/', source: 'Google', device: 'Mobile' },
+    ]);
+
+    const listed = await env.ARCHIVE.list({ prefix: 'raw/v1/site=e2e.example/' });
+    let archived = 0;
+    for (const object of listed.objects) {
+      const text = await gunzipText(await (await env.ARCHIVE.get(object.key))!.arrayBuffer());
+      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as StoredEvent);
+      archived += lines.length;
+      expect(text).not.toContain('203.0.113.10');
+    }
+    expect(archived).toBe(4);
+  });
+
+  it('drops bots, spam referrers and unknown sites with 202 and x-pulse-dropped, counting the reason', async () => {
+    await createSite('drops.example');
+    const bot = await post({ n: 'pageview', u: 'https://drops.example/', d: 'drops.example' }, { ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    expect(bot.status).toBe(202);
+    expect(bot.headers.get('x-pulse-dropped')).toBe('1');
+    const headless = await post({ n: 'pageview', u: 'https://drops.example/', d: 'drops.example' }, { ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' });
+    expect(headless.headers.get('x-pulse-dropped')).toBe('1');
+    const spam = await post({ n: 'pageview', u: 'https://drops.example/', d: 'drops.example', r: 'http://semalt.com/' });
+    expect(spam.headers.get('x-pulse-dropped')).toBe('1');
+    const unknown = await post({ n: 'pageview', u: 'https://nobody.example/', d: 'nobody.example' });
+    expect(unknown.status).toBe(202);
+    expect(unknown.headers.get('x-pulse-dropped')).toBe('1');
+    // one event for two sites, one of them unknown: one accepted, one dropped
+    const multi = await post({ n: 'pageview', u: 'https://drops.example/', d: 'drops.example,nobody.example' });
+    expect(multi.headers.get('x-pulse-dropped')).toBe('1');
+
+    expect(await drainToD1('drops.example', 'drops.example', 1)).toBe(1);
+    const counted = await env.DB.prepare('SELECT site_id, reason, sum(count) AS n FROM drop_counts WHERE site_id IN (?, ?) GROUP BY site_id, reason ORDER BY site_id, reason')
+      .bind('drops.example', 'nobody.example').all();
+    expect(counted.results).toEqual([
+      { site_id: 'drops.example', reason: 'bot', n: 2 },
+      { site_id: 'drops.example', reason: 'spam_referrer', n: 1 },
+      { site_id: 'nobody.example', reason: 'unknown_site', n: 2 },
+    ]);
+  });
+
+  it('accepts a Pulse SDK batch (JSON array) as one request', async () => {
+    await createSite('batch.example');
+    const res = await post([
+      { n: 'pageview', u: 'https://batch.example/a', d: 'batch.example' },
+      { n: 'engagement', u: 'https://batch.example/a', d: 'batch.example', sd: 75, e: 12000 },
+      { n: 'pageview', u: 'https://batch.example/b', d: 'batch.example' },
+    ]);
+    expect(res.status).toBe(202);
+    expect(await drainToD1('batch.example', 'batch.example', 3)).toBe(3);
+    const engagement = await env.DB.prepare("SELECT scroll_depth, engaged_ms FROM events WHERE site_id = 'batch.example' AND name = 'engagement'").first();
+    expect(engagement).toEqual({ scroll_depth: 75, engaged_ms: 12000 });
+  });
+});
+
+describe('bad input', () => {
+  it('answers 400 naming the field', async () => {
+    const res = await post({ n: 'pageview', d: 'e2e.example' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: { url: ['is required'] } });
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await post('this is not json');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: { request: [expect.any(String)] } });
+  });
+
+  it('answers 413 for a body over 64 KB, before parsing', async () => {
+    const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example', p: { big: 'x'.repeat(70_000) } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes' });
+  });
+
+  it('answers 400 for a batch over 50 events', async () => {
+    const res = await post(Array.from({ length: 51 }, () => ({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example' })));
+    expect(res.status).toBe(400);
+    expect(Object.keys(((await res.json()) as { errors: object }).errors)).toEqual(['events']);
+  });
+
+  it('ignores ts/ip/ua from an anonymous browser (only keys may set them)', async () => {
+    await createSite('trust.example');
+    const res = await post({ n: 'pageview', u: 'https://trust.example/', d: 'trust.example', ts: '2020-01-01T00:00:00Z', ip: '1.2.3.4' });
+    expect(res.status).toBe(202);
+    expect(await drainToD1('trust.example', 'trust.example', 1)).toBe(1);
+    const ts = await env.DB.prepare("SELECT ts FROM events WHERE site_id = 'trust.example'").first<number>('ts');
+    expect(Math.abs(ts! - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('answers 401 for a bad key on server-side ingestion, never 5xx', async () => {
+    const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example' }, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(res.status).toBe(401);
+  });
+});
