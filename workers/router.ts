@@ -3,6 +3,7 @@ import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/http-error';
 import { getHealth } from './health';
 import { handleCollect } from './collect/handler';
+import { mountManagementRoutes } from './api/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -13,6 +14,9 @@ export const router = Router<IRequest, Args>({
   catch: errorResponse,
   finally: [],
 });
+
+// Management API, JWKS and OpenAPI (issue 3); mounted before the catch-all 404 below.
+mountManagementRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))

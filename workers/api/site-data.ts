@@ -1,0 +1,89 @@
+/**
+ * Deleting a site with all its data: D1 rows in every table that has a `site_id` column (events,
+ * sessions, rollups, goals, memberships, …, found from the schema so later tables are covered
+ * too), the R2 archive under `raw/v1/site=<id>/`, and every token that could reach the site.
+ */
+import { markRevoked, revocationStatement } from '../auth/revocation';
+import type { Env } from '../env';
+
+/** Rows per DELETE: large sites are deleted in slices so no statement nears D1's 30 s limit. */
+const DELETE_SLICE = 5_000;
+/** R2's delete() accepts at most 1,000 keys per call. */
+const R2_DELETE_BATCH = 1_000;
+
+export const archivePrefix = (site: string): string => `raw/v1/site=${site}/`;
+
+async function tablesWithSiteId(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p
+       WHERE m.type = 'table' AND p.name = 'site_id' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`,
+    )
+    .all<{ name: string }>();
+  return results.map((r) => r.name);
+}
+
+/** Deletes one site's rows from a table in slices; returns how many went. */
+export async function deleteInSlices(db: D1Database, table: string, where: string, params: unknown[]): Promise<number> {
+  // Table names come from sqlite_master, never from the request; values are bound.
+  const quoted = `"${table.replaceAll('"', '""')}"`;
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .prepare(`DELETE FROM ${quoted} WHERE rowid IN (SELECT rowid FROM ${quoted} WHERE ${where} LIMIT ${DELETE_SLICE})`)
+      .bind(...params)
+      .run();
+    total += result.meta.changes;
+    if (result.meta.changes < DELETE_SLICE) return total;
+  }
+}
+
+/** Revokes every API key naming the site and every share link of it, in D1 and in this isolate. */
+async function revokeSiteTokens(env: Env, site: string): Promise<number> {
+  const now = Date.now();
+  const keys = await env.DB.prepare(
+    'SELECT id, jti, expires_at FROM api_keys WHERE revoked_at IS NULL AND EXISTS (SELECT 1 FROM json_each(api_keys.sites) WHERE value = ?)',
+  )
+    .bind(site)
+    .all<{ id: string; jti: string; expires_at: number }>();
+  const shares = await env.DB.prepare('SELECT jti FROM share_links WHERE site_id = ? AND revoked_at IS NULL')
+    .bind(site)
+    .all<{ jti: string }>();
+  // Multi-site keys are revoked too: were the domain re-added later, the old key would reach it.
+  const statements = [
+    ...keys.results.flatMap((k) => [
+      env.DB.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').bind(now, k.id),
+      revocationStatement(env, k.jti, k.expires_at),
+    ]),
+    ...shares.results.map((s) => revocationStatement(env, s.jti, Number.MAX_SAFE_INTEGER)),
+  ];
+  for (let i = 0; i < statements.length; i += 50) await env.DB.batch(statements.slice(i, i + 50));
+  for (const { jti } of [...keys.results, ...shares.results]) markRevoked(env, jti);
+  return keys.results.length + shares.results.length;
+}
+
+export async function deleteArchive(bucket: R2Bucket, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor, limit: R2_DELETE_BATCH });
+    if (page.objects.length > 0) await bucket.delete(page.objects.map((o) => o.key));
+    deleted += page.objects.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
+
+export async function deleteSiteData(env: Env, site: string) {
+  const tokensRevoked = await revokeSiteTokens(env, site);
+  // The sites row goes first, so the collector stops accepting events for the site while the
+  // (possibly long) data deletion runs.
+  await env.DB.prepare('DELETE FROM sites WHERE id = ?').bind(site).run();
+  const rows: Record<string, number> = {};
+  for (const table of await tablesWithSiteId(env.DB)) {
+    if (table === 'sites') continue;
+    rows[table] = await deleteInSlices(env.DB, table, 'site_id = ?', [site]);
+  }
+  const archiveObjects = await deleteArchive(env.ARCHIVE, archivePrefix(site));
+  return { rows_deleted: rows, archive_objects_deleted: archiveObjects, tokens_revoked: tokensRevoked };
+}

@@ -1,0 +1,143 @@
+/** Sites: create, list, read, update, delete (with every event, session and archive object). */
+import type { IRequest } from 'itty-router';
+import * as v from 'valibot';
+import { forbidden, requireSiteAccess } from '../auth/access';
+import { requirePrincipal } from '../auth/principal';
+import type { Env } from '../env';
+import { HttpError, jsonResponse } from '../lib/http-error';
+import { forgetSiteConfig } from '../lib/site-config';
+import { deleteSiteData } from './site-data';
+import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
+
+interface SiteRow {
+  id: string;
+  timezone: string;
+  retention_days: number;
+  settings: string;
+  created_at: number;
+  role?: string | null;
+}
+
+interface Settings {
+  allowedHostnames?: string[];
+  public?: boolean;
+  [other: string]: unknown; // e.g. the SiteDO's `shards`: kept untouched on update
+}
+
+const HOSTNAME = v.pipe(v.string(), v.toLowerCase(), v.regex(/^(\*\.)?[a-z0-9.-]{1,253}$/, 'must be a hostname, optionally *.example.com'));
+const SITE_FIELDS = {
+  timezone: v.optional(TIMEZONE),
+  retention_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+  allowed_hostnames: v.optional(v.pipe(v.array(HOSTNAME), v.maxLength(50))),
+  public: v.optional(v.boolean()),
+};
+const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS });
+const UPDATE_SITE = v.strictObject(SITE_FIELDS);
+
+export function toSiteJson(row: SiteRow) {
+  const settings = JSON.parse(row.settings || '{}') as Settings;
+  return {
+    id: row.id,
+    domain: row.id,
+    timezone: row.timezone,
+    retention_days: row.retention_days,
+    allowed_hostnames: settings.allowedHostnames ?? [],
+    public: settings.public === true,
+    created_at: new Date(row.created_at).toISOString(),
+    ...(row.role !== undefined ? { role: row.role } : {}),
+  };
+}
+
+export const siteParam = (request: IRequest): string => parse(DOMAIN, decodeURIComponent(request.params.site ?? ''));
+
+async function loadSite(env: Env, site: string): Promise<SiteRow> {
+  const row = await env.DB.prepare('SELECT id, timezone, retention_days, settings, created_at FROM sites WHERE id = ?')
+    .bind(site)
+    .first<SiteRow>();
+  if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);
+  return row;
+}
+
+/** `GET /api/v1/sites`: the sites the caller can see, with the caller's role. */
+export async function listSites(request: IRequest, env: Env): Promise<Response> {
+  const principal = await requirePrincipal(request, env);
+  const columns = 's.id, s.timezone, s.retention_days, s.settings, s.created_at';
+  let rows: SiteRow[];
+  if (principal.kind === 'admin') {
+    rows = (await env.DB.prepare(`SELECT ${columns}, 'owner' AS role FROM sites s ORDER BY s.id`).all<SiteRow>()).results;
+  } else if (principal.kind === 'user') {
+    rows = (
+      await env.DB.prepare(`SELECT ${columns}, m.role FROM sites s JOIN memberships m ON m.site_id = s.id WHERE m.user_id = ? ORDER BY s.id`)
+        .bind(principal.userId)
+        .all<SiteRow>()
+    ).results;
+  } else if (principal.kind === 'key') {
+    const role = principal.scopes.has('sites:admin') ? 'admin' : 'viewer';
+    rows = (
+      await env.DB.prepare(`SELECT ${columns}, ? AS role FROM sites s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`)
+        .bind(role, JSON.stringify(principal.sites))
+        .all<SiteRow>()
+    ).results;
+  } else {
+    throw forbidden('a share link cannot list sites');
+  }
+  return jsonResponse({ sites: rows.map(toSiteJson) });
+}
+
+/** `POST /api/v1/sites`: a signed-in user becomes the owner; the admin token creates an ownerless site. */
+export async function createSite(request: IRequest, env: Env): Promise<Response> {
+  const principal = await requirePrincipal(request, env);
+  if (principal.kind !== 'admin' && principal.kind !== 'user') throw forbidden('only a signed-in user can create a site');
+  const body = await readBody(request, CREATE_SITE);
+  const settings: Settings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
+  const now = Date.now();
+  const statements = [
+    env.DB.prepare(
+      'INSERT INTO sites (id, timezone, retention_days, settings, uid_secret, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ).bind(body.domain, body.timezone ?? 'UTC', body.retention_days ?? 395, JSON.stringify(settings), randomSecret(), now),
+  ];
+  if (principal.kind === 'user') {
+    // Only when the site row was really inserted: never grab ownership of an existing site.
+    statements.push(
+      env.DB.prepare(
+        "INSERT INTO memberships (site_id, user_id, role, created_at) SELECT ?, ?, 'owner', ? WHERE changes() = 1",
+      ).bind(body.domain, principal.userId, now),
+    );
+  }
+  const [inserted] = await env.DB.batch(statements);
+  if (inserted!.meta.changes === 0) throw new HttpError(409, 'conflict', `site ${body.domain} already exists`);
+  forgetSiteConfig(body.domain);
+  const row = await loadSite(env, body.domain);
+  return jsonResponse(toSiteJson({ ...row, role: 'owner' }), 201);
+}
+
+export async function getSite(request: IRequest, env: Env): Promise<Response> {
+  const site = siteParam(request);
+  await requireSiteAccess(request, env, site, 'viewer');
+  return jsonResponse(toSiteJson(await loadSite(env, site)));
+}
+
+export async function updateSite(request: IRequest, env: Env): Promise<Response> {
+  const site = siteParam(request);
+  await requireSiteAccess(request, env, site, 'admin');
+  const body = await readBody(request, UPDATE_SITE);
+  const row = await loadSite(env, site);
+  const settings = JSON.parse(row.settings || '{}') as Settings;
+  if (body.allowed_hostnames) settings.allowedHostnames = body.allowed_hostnames;
+  if (body.public !== undefined) settings.public = body.public;
+  await env.DB.prepare('UPDATE sites SET timezone = ?, retention_days = ?, settings = ? WHERE id = ?')
+    .bind(body.timezone ?? row.timezone, body.retention_days ?? row.retention_days, JSON.stringify(settings), site)
+    .run();
+  forgetSiteConfig(site);
+  return jsonResponse(toSiteJson(await loadSite(env, site)));
+}
+
+/** `DELETE /api/v1/sites/{site}`: owner only; removes the site and all of its data. */
+export async function deleteSite(request: IRequest, env: Env): Promise<Response> {
+  const site = siteParam(request);
+  await requireSiteAccess(request, env, site, 'owner');
+  await loadSite(env, site);
+  const removed = await deleteSiteData(env, site);
+  forgetSiteConfig(site);
+  return jsonResponse({ deleted: site, ...removed });
+}

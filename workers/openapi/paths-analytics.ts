@@ -1,0 +1,134 @@
+/**
+ * OpenAPI paths of ingestion, stats and realtime (DESIGN §3–4), served by other modules of the
+ * Worker; described here so the whole API is in one document.
+ */
+import { json, noContent, operation, pathParam, queryParam, SITE, type Json } from './helpers';
+
+const PUBLIC: Json[] = [];
+const READ = 'Needs stats:read: an API key for the site, a session with any role, a share token (`?auth=`), or nothing on a public site.';
+const RANGE = [queryParam('period', 'day, 7d, 30d, month, … or custom'), queryParam('date', 'YYYY-MM-DD or YYYY-MM-DD,YYYY-MM-DD for custom')];
+const eventProps = {
+  name: { type: 'string', description: 'pageview, engagement, web-vital, error or a custom name (alias n)' },
+  url: { type: 'string', description: 'alias u' },
+  domain: { type: 'string', description: 'site id; comma-separated for several sites (alias d)' },
+  referrer: { type: 'string', description: 'alias r' },
+  props: { type: 'object', additionalProperties: { type: 'string' }, maxProperties: 30, description: 'alias p' },
+  revenue: { type: 'object', properties: { amount: { type: ['number', 'string'] }, currency: { type: 'string' } }, description: 'alias $' },
+  interactive: { type: 'boolean', default: true, description: 'alias i' },
+  hashMode: { type: 'boolean', description: 'alias h' },
+  sd: { type: 'integer', minimum: 0, maximum: 100, description: 'engagement: scroll depth' },
+  e: { type: 'integer', description: 'engagement: engaged milliseconds' },
+  uid: { type: 'string', description: 'user id from the site backend; hashed with a per-site secret before storage' },
+  ts: { type: ['string', 'integer'], description: 'event time (ISO 8601 or epoch ms); only with an events:write key' },
+  ip: { type: 'string', description: 'client IP for visitor hashing; only with an events:write key; never stored' },
+  ua: { type: 'string', description: 'client user agent; only with an events:write key' },
+};
+const event = { type: 'object', required: ['name', 'url'], properties: eventProps };
+
+export const analyticsPaths: Record<string, Json> = {
+  '/api/event': {
+    post: {
+      ...operation({
+        summary: 'Record events (Plausible-compatible; batches up to 50)',
+        description: 'Anonymous from browsers, or with `Authorization: Bearer <key>` (events:write, the site in the key) to send ts, uid, ip and ua. Dropped events still answer 202 with `x-pulse-dropped`.',
+        tags: ['events'],
+        security: [{}, { apiKey: [] }],
+        ok: { 202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string', const: 'ok' } } } } },
+        errors: [401, 403, 413, 429],
+      }),
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: { oneOf: [event, { type: 'array', items: event, maxItems: 50 }, { type: 'object', properties: { events: { type: 'array', items: event, maxItems: 50 } } }] } },
+          'text/plain': { schema: { type: 'string', description: 'the same JSON, sent as text/plain to avoid a CORS preflight' } },
+        },
+      },
+      responses: {
+        ...(operation({ summary: '', tags: [], ok: {}, errors: [401, 403, 413, 429] }).responses as Json),
+        202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string' } } } },
+        400: { description: 'Invalid input', content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } } },
+      },
+    },
+  },
+  '/api/health': {
+    get: operation({ summary: 'Worker and bindings status', tags: ['meta'], security: PUBLIC, ok: { 200: json({ type: 'object' }) }, errors: [] }),
+  },
+  '/api/v2/query': {
+    post: operation({
+      summary: 'Stats query (Plausible v2-compatible)',
+      description: `${READ} Body fields: site_id, metrics, date_range, dimensions, filters, order_by, include, pagination.`,
+      tags: ['stats'],
+      body: {
+        type: 'object',
+        required: ['site_id', 'metrics', 'date_range'],
+        properties: {
+          site_id: { type: 'string' },
+          metrics: { type: 'array', items: { type: 'string' } },
+          date_range: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 }] },
+          dimensions: { type: 'array', items: { type: 'string' } },
+          filters: { type: 'array', items: {} },
+          order_by: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+          include: { type: 'object', properties: { time_labels: { type: 'boolean' }, total_rows: { type: 'boolean' }, comparisons: { type: 'object' } } },
+          pagination: { type: 'object', properties: { limit: { type: 'integer', maximum: 10000 }, offset: { type: 'integer' } } },
+        },
+      },
+      ok: { 200: json({ type: 'object', properties: { results: { type: 'array', items: { type: 'object', properties: { metrics: { type: 'array' }, dimensions: { type: 'array' } } } }, meta: { type: 'object' }, query: { type: 'object' } } }) },
+      errors: [400, 401, 403, 413, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/realtime': {
+    parameters: [SITE],
+    get: operation({ summary: 'Realtime snapshot: current visitors, top pages and sources (last 30 min)', description: READ, tags: ['realtime'], ok: { 200: json({ type: 'object' }) }, errors: [401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/live': {
+    parameters: [SITE],
+    get: operation({
+      summary: 'Live event stream (WebSocket upgrade)',
+      description: `${READ} Send \`Upgrade: websocket\`; the server pushes JSON messages as events arrive.`,
+      tags: ['realtime'],
+      ok: { 101: { description: 'Switching protocols' } },
+      errors: [400, 401, 403, 404, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/funnels/{id}': {
+    parameters: [SITE, pathParam('id', 'Funnel id')],
+    get: operation({ summary: 'Funnel results: visitors reaching each step in a session', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
+    delete: operation({ summary: 'Delete a funnel definition (admin)', tags: ['goals'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/retention': {
+    parameters: [SITE],
+    get: operation({ summary: 'Weekly retention cohorts of identified visitors', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/journeys': {
+    parameters: [SITE],
+    get: operation({ summary: 'Common page paths through sessions', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/vitals': {
+    parameters: [SITE],
+    get: operation({ summary: 'Web vitals p75 (LCP, INP, CLS, FCP, TTFB) by page', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/errors': {
+    parameters: [SITE],
+    get: operation({ summary: 'JavaScript errors grouped by message and source', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/export.csv': {
+    parameters: [SITE],
+    get: operation({
+      summary: 'Raw events of a range as CSV',
+      description: READ,
+      tags: ['stats'],
+      parameters: RANGE,
+      ok: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } },
+      errors: [400, 401, 403, 404, 429],
+    }),
+  },
+  '/js/pulse.js': {
+    get: operation({
+      summary: 'The tracker script',
+      tags: ['events'],
+      security: PUBLIC,
+      ok: { 200: { description: 'JavaScript', content: { 'application/javascript': { schema: { type: 'string' } } } } },
+      errors: [],
+    }),
+  },
+};

@@ -1,0 +1,129 @@
+/** Component schemas of the OpenAPI document: the JSON bodies the Worker accepts and returns. */
+import type { Json } from './helpers';
+
+const str = { type: 'string' };
+const dateTime = { type: 'string', format: 'date-time' };
+const role = { type: 'string', enum: ['owner', 'admin', 'viewer'] };
+const scope = { type: 'string', description: 'Space-separated: stats:read, events:write, sites:admin', examples: ['stats:read events:write'] };
+
+export const schemas: Record<string, Json> = {
+  Error: { type: 'object', required: ['error'], properties: { error: str } },
+  FieldErrors: {
+    type: 'object',
+    description: 'Collector validation errors by field',
+    properties: { errors: { type: 'object', additionalProperties: { type: 'array', items: str } } },
+  },
+  Site: {
+    type: 'object',
+    properties: {
+      id: str,
+      domain: str,
+      timezone: { type: 'string', examples: ['Europe/Berlin'] },
+      retention_days: { type: 'integer' },
+      allowed_hostnames: { type: 'array', items: str },
+      public: { type: 'boolean' },
+      created_at: dateTime,
+      role: { ...role, description: "The caller's role" },
+    },
+  },
+  SiteCreate: {
+    type: 'object',
+    required: ['domain'],
+    properties: {
+      domain: str,
+      timezone: { type: 'string', default: 'UTC' },
+      retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 395 },
+      allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
+      public: { type: 'boolean', default: false },
+    },
+  },
+  SiteUpdate: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      timezone: str,
+      retention_days: { type: 'integer', minimum: 1, maximum: 3650 },
+      allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
+      public: { type: 'boolean' },
+    },
+  },
+  SiteDeleted: {
+    type: 'object',
+    properties: {
+      deleted: str,
+      rows_deleted: { type: 'object', additionalProperties: { type: 'integer' } },
+      archive_objects_deleted: { type: 'integer' },
+      tokens_revoked: { type: 'integer' },
+    },
+  },
+  SignIn: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str } },
+  Session: {
+    type: 'object',
+    description: 'Also set as the HttpOnly `pulse_session` cookie',
+    properties: { token: str, expires_at: dateTime, user: { type: 'object', properties: { id: str, email: str } } },
+  },
+  PasswordChange: {
+    type: 'object',
+    required: ['current_password', 'new_password'],
+    properties: { current_password: str, new_password: { type: 'string', minLength: 10 } },
+  },
+  WhoAmI: {
+    type: 'object',
+    properties: {
+      kind: { type: 'string', enum: ['admin', 'user', 'key', 'share'] },
+      user: { type: 'object', properties: { id: str, email: str } },
+      sites: { type: 'array', items: {} },
+      key_id: str,
+      scope,
+      site: str,
+    },
+  },
+  Member: { type: 'object', properties: { user_id: str, email: str, role, created_at: { type: 'integer' }, password: { ...str, description: 'Generated password, shown once, when the account was created' } } },
+  MemberAdd: {
+    type: 'object',
+    required: ['email', 'role'],
+    properties: { email: { type: 'string', format: 'email' }, role, password: { type: 'string', minLength: 10, description: 'New accounts only (bootstrap admin); generated when omitted' } },
+  },
+  RoleChange: { type: 'object', required: ['role'], properties: { role } },
+  Invitation: {
+    type: 'object',
+    properties: { id: str, site: str, email: str, role, token: str, url: str, expires_at: dateTime, accepted_at: { type: ['integer', 'null'] } },
+  },
+  InvitationCreate: { type: 'object', required: ['email', 'role'], properties: { email: { type: 'string', format: 'email' }, role } },
+  InvitationAccept: { type: 'object', required: ['token'], properties: { token: str, password: { ...str, description: 'New password for a new account, or the existing account password' } } },
+  Goal: {
+    type: 'object',
+    properties: { id: str, kind: { type: 'string', enum: ['event', 'page'] }, event_name: { type: ['string', 'null'] }, page_path: { type: ['string', 'null'] }, display_name: str, created_at: dateTime },
+  },
+  GoalCreate: {
+    oneOf: [
+      { type: 'object', required: ['event_name'], properties: { event_name: str, display_name: str }, additionalProperties: false },
+      { type: 'object', required: ['page_path'], properties: { page_path: { type: 'string', description: '`*` matches within a segment, `**` across segments', examples: ['/blog/**'] }, display_name: str }, additionalProperties: false },
+    ],
+  },
+  Funnel: { type: 'object', properties: { id: str, name: str, steps: { type: 'array', items: str }, created_at: dateTime } },
+  FunnelCreate: { type: 'object', required: ['name', 'steps'], properties: { name: str, steps: { type: 'array', items: { type: 'string', description: 'goal id' }, minItems: 2, maxItems: 8 } } },
+  ApiKey: {
+    type: 'object',
+    properties: { id: str, name: str, sites: { type: 'array', items: str }, scope, rate_limit: { type: 'integer', description: 'requests per hour' }, created_at: dateTime, expires_at: dateTime, revoked_at: { type: ['string', 'null'], format: 'date-time' } },
+  },
+  ApiKeyCreated: { allOf: [{ $ref: '#/components/schemas/ApiKey' }, { type: 'object', properties: { token: { type: 'string', description: 'The ES256 JWT; shown only once' } } }] },
+  ApiKeyCreate: {
+    type: 'object',
+    required: ['sites', 'scope'],
+    properties: {
+      name: str,
+      sites: { type: 'array', items: str, minItems: 1 },
+      scope: { oneOf: [scope, { type: 'array', items: { type: 'string', enum: ['stats:read', 'events:write', 'sites:admin'] } }] },
+      expires_in_days: { type: 'integer', minimum: 1, maximum: 730, default: 90 },
+      rate_limit: { type: 'integer', minimum: 1, default: 600 },
+    },
+  },
+  Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
+  ShareCreate: { type: 'object', properties: { name: str } },
+  Erased: {
+    type: 'object',
+    properties: { site: str, events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, archive_objects_rewritten: { type: 'integer' }, archive_lines_removed: { type: 'integer' } },
+  },
+  Jwks: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: str, crv: str, x: str, y: str, kid: str, alg: str, use: str } } } } },
+};
