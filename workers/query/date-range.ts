@@ -1,0 +1,155 @@
+/**
+ * Date ranges of the Stats API v2, resolved in the site's time zone, and the time buckets
+ * (`time_labels`) a time dimension spans.
+ */
+import { HttpError } from '../lib/http-error';
+import {
+  addDays, addMonths, DAY_MS, dayStart, daysBetween, formatLocalIso, localDay, localToUtc, tzOffset,
+} from './timezone';
+import type { DateRange, Granularity, SiteInfo } from './types';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+const bad = (message: string) => new HttpError(400, 'invalid_query', message);
+
+/** Whole local days [first, last], inclusive. */
+export function dayRange(first: string, last: string, tz: string): DateRange {
+  return { from: dayStart(first, tz), to: dayStart(addDays(last, 1), tz), firstDay: first, lastDay: last, wholeDays: true };
+}
+
+function validDate(d: string): boolean {
+  return DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+}
+
+/** A datetime without an offset is wall-clock time in the site's zone (as Plausible reads it). */
+function parseDatetime(s: string, tz: string): number | null {
+  if (!DATETIME.test(s)) return null;
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(s)) {
+    const t = Date.parse(s);
+    return Number.isNaN(t) ? null : t;
+  }
+  const [date, time] = s.split('T') as [string, string];
+  if (!validDate(date)) return null;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi, sec] = time.split(':').map((x) => Math.floor(Number(x))) as [number, number, number];
+  if (h > 23 || mi > 59 || sec > 59) return null;
+  return localToUtc(y, m, d, h, mi, sec, tz);
+}
+
+/**
+ * `Nd` ends yesterday (DESIGN §4); `month`, `6mo`, `12mo` and `year` run to the end of the current
+ * period, as Plausible's do; `all` starts at the site's first data.
+ */
+export function resolveDateRange(input: unknown, site: SiteInfo, now: number, firstDataTs: number | null): DateRange {
+  const tz = site.timezone;
+  const today = localDay(now, tz);
+  if (typeof input === 'string') {
+    const nd = /^(\d+)d$/.exec(input);
+    if (nd && ['7', '28', '30', '91'].includes(nd[1]!)) {
+      const n = Number(nd[1]);
+      return dayRange(addDays(today, -n), addDays(today, -1), tz);
+    }
+    const month1 = `${today.slice(0, 7)}-01`;
+    const monthEnd = addDays(addMonths(month1, 1), -1);
+    switch (input) {
+      case 'day':
+        return dayRange(today, today, tz);
+      case '24h': {
+        const to = Math.floor(now / 1000) * 1000 + 1000;
+        const from = to - DAY_MS;
+        return { from, to, firstDay: localDay(from, tz), lastDay: localDay(to - 1, tz), wholeDays: false };
+      }
+      case 'month':
+        return dayRange(month1, monthEnd, tz);
+      case '6mo':
+        return dayRange(addMonths(month1, -5), monthEnd, tz);
+      case '12mo':
+        return dayRange(addMonths(month1, -11), monthEnd, tz);
+      case 'year':
+        return dayRange(`${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`, tz);
+      case 'all': {
+        const start = Math.min(site.createdAt, firstDataTs ?? site.createdAt, now);
+        return dayRange(localDay(start, tz), today, tz);
+      }
+    }
+    throw bad(`#/date_range: Invalid date range "${input}"`);
+  }
+  if (Array.isArray(input) && input.length === 2 && input.every((x) => typeof x === 'string')) {
+    const [a, b] = input as [string, string];
+    if (validDate(a) && validDate(b)) {
+      if (a > b) throw bad('#/date_range: Invalid date range: the first date is after the second');
+      return dayRange(a, b, tz);
+    }
+    const from = parseDatetime(a, tz);
+    const toIncl = parseDatetime(b, tz);
+    if (from !== null && toIncl !== null) {
+      // the end is inclusive to the second, as Plausible's `timestamp <= last`
+      const to = Math.floor(toIncl / 1000) * 1000 + 1000;
+      if (from >= to) throw bad('#/date_range: Invalid date range: the start is not before the end');
+      const wholeDays = from === dayStart(localDay(from, tz), tz) && to === dayStart(localDay(to, tz), tz);
+      return { from, to, firstDay: localDay(from, tz), lastDay: localDay(to - 1, tz), wholeDays };
+    }
+  }
+  throw bad(`#/date_range: Invalid date range ${JSON.stringify(input)}`);
+}
+
+/** The range echoed back in `query.date_range`, as Plausible does: local ISO datetimes. */
+export function echoDateRange(range: DateRange, tz: string): [string, string] {
+  return [formatLocalIso(range.from, tz), formatLocalIso(range.to - 1000, tz)];
+}
+
+/** What the bare `time` dimension means for a range. */
+export function autoGranularity(range: DateRange): Granularity {
+  const days = daysBetween(range.firstDay, range.lastDay) + 1;
+  if (days <= 1) return 'time:hour';
+  if (days <= 40) return 'time:day';
+  if (days <= 183) return 'time:week';
+  return 'time:month';
+}
+
+/** Monday of the week containing `date`, but never before the range's first day (Plausible). */
+export function weekLabel(date: string, firstDay: string): string {
+  const dow = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // 0 = Monday
+  const monday = addDays(date, -dow);
+  return monday < firstDay ? firstDay : monday;
+}
+
+/** Every bucket label of the range, in order (Plausible's `meta.time_labels`). */
+export function timeLabels(range: DateRange, granularity: Granularity, tz: string): string[] {
+  const labels: string[] = [];
+  if (granularity === 'time:hour' || granularity === 'time:minute') {
+    const step = granularity === 'time:hour' ? 3_600_000 : 60_000;
+    const len = granularity === 'time:hour' ? 13 : 16;
+    const seen = new Set<string>();
+    // step in UTC: every local hour is visited, and a repeated fall-back hour yields one label
+    const start = range.from - ((range.from + tzOffset(range.from, tz)) % step + step) % step;
+    for (let t = start; t < range.to; t += step) {
+      const label = `${new Date(t + tzOffset(t, tz)).toISOString().slice(0, len).replace('T', ' ')}${granularity === 'time:hour' ? ':00:00' : ':00'}`;
+      if (!seen.has(label)) labels.push(label);
+      seen.add(label);
+    }
+    return labels;
+  }
+  for (let d = range.firstDay; d <= range.lastDay; d = addDays(d, 1)) {
+    const label = granularity === 'time:day' ? d : granularity === 'time:week' ? weekLabel(d, range.firstDay) : `${d.slice(0, 7)}-01`;
+    if (labels.at(-1) !== label) labels.push(label);
+  }
+  return labels;
+}
+
+/** The comparison period: the same length right before, or the same dates a year earlier. */
+export function comparisonRange(range: DateRange, mode: string, custom: [string, string] | undefined, tz: string): DateRange {
+  if (mode === 'custom' && custom) return dayRange(custom[0], custom[1], tz);
+  if (mode === 'year_over_year') {
+    if (range.wholeDays) return dayRange(addMonths(range.firstDay, -12), addMonths(range.lastDay, -12), tz);
+    const shift = range.from - dayStart(addMonths(localDay(range.from, tz), -12), tz) - (range.from - dayStart(localDay(range.from, tz), tz));
+    return { ...range, from: range.from - shift, to: range.to - shift, firstDay: addMonths(range.firstDay, -12), lastDay: addMonths(range.lastDay, -12) };
+  }
+  if (range.wholeDays) {
+    const days = daysBetween(range.firstDay, range.lastDay) + 1;
+    return dayRange(addDays(range.firstDay, -days), addDays(range.firstDay, -1), tz);
+  }
+  const len = range.to - range.from;
+  return { from: range.from - len, to: range.from, firstDay: localDay(range.from - len, tz), lastDay: localDay(range.from - 1, tz), wholeDays: false };
+}

@@ -1,0 +1,29 @@
+/**
+ * A thin D1 wrapper for the query engine that adds up `meta.rows_read`: D1 bills and slows by rows
+ * read, so the benchmark and the raw-plan bound both need the number.
+ */
+export class QueryDb {
+  rowsRead = 0;
+  statements = 0;
+
+  constructor(readonly d1: D1Database) {}
+
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const res = await this.d1.prepare(sql).bind(...params).all<T>();
+    this.count(res.meta);
+    return res.results;
+  }
+
+  /** Several reads in one round trip (D1 runs a batch as one implicit transaction). */
+  async batch<T>(statements: { sql: string; params: unknown[] }[]): Promise<T[][]> {
+    if (statements.length === 0) return [];
+    const res = await this.d1.batch<T>(statements.map((s) => this.d1.prepare(s.sql).bind(...s.params)));
+    for (const r of res) this.count(r.meta);
+    return res.map((r) => r.results);
+  }
+
+  private count(meta: { rows_read?: number } | undefined): void {
+    this.statements++;
+    this.rowsRead += meta?.rows_read ?? 0;
+  }
+}

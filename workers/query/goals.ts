@@ -1,0 +1,85 @@
+/**
+ * Goals (DESIGN §5): a custom event name, or "Visit <path pattern>" where `*` matches within one
+ * path segment and `**` across segments. Goals are loaded per query from the accounts' `goals`
+ * table when it exists, else from the site's `settings.goals` list.
+ */
+export interface Goal {
+  /** the name used in `event:goal` filters and returned as the dimension value */
+  name: string;
+  eventName: string | null;
+  pagePath: string | null;
+}
+
+interface GoalInput {
+  event_name?: unknown;
+  page_path?: unknown;
+  display_name?: unknown;
+}
+
+function toGoal(raw: GoalInput): Goal | null {
+  const eventName = typeof raw.event_name === 'string' && raw.event_name ? raw.event_name : null;
+  const pagePath = typeof raw.page_path === 'string' && raw.page_path ? raw.page_path : null;
+  if (!eventName && !pagePath) return null;
+  const fallback = eventName ?? `Visit ${pagePath}`;
+  const name = typeof raw.display_name === 'string' && raw.display_name ? raw.display_name : fallback;
+  return { name, eventName, pagePath: eventName ? null : pagePath };
+}
+
+/** The site's goals, in a stable order (by name) so goal breakdowns are deterministic. */
+export async function loadGoals(db: D1Database, site: string): Promise<Goal[]> {
+  const goals: Goal[] = [];
+  const hasTable = await db
+    .prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'goals'")
+    .first<{ x: number }>();
+  if (hasTable) {
+    // column names follow Plausible's goals (event_name | page_path, display_name)
+    const { results } = await db.prepare('SELECT * FROM goals WHERE site_id = ?1').bind(site).all<GoalInput>();
+    for (const row of results) {
+      const g = toGoal(row);
+      if (g) goals.push(g);
+    }
+  }
+  const row = await db.prepare('SELECT settings FROM sites WHERE id = ?1').bind(site).first<{ settings: string }>();
+  const settings = JSON.parse(row?.settings ?? '{}') as { goals?: GoalInput[] };
+  for (const raw of Array.isArray(settings.goals) ? settings.goals : []) {
+    const g = toGoal(raw);
+    if (g && !goals.some((x) => x.name === g.name)) goals.push(g);
+  }
+  return goals.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function hasWildcard(path: string): boolean {
+  return path.includes('*');
+}
+
+/** Plausible's page-goal wildcards as an anchored regex: `**` any characters, `*` no slash. */
+export function wildcardRegex(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*' && pattern[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Does a goal's name pass a leaf filter's op and values (filters on event:goal name goals)? */
+export function goalNameMatches(name: string, op: string, values: string[], caseSensitive: boolean): boolean {
+  const n = caseSensitive ? name : name.toLowerCase();
+  const vs = caseSensitive ? values : values.map((v) => v.toLowerCase());
+  switch (op) {
+    case 'is':
+    case 'is_not':
+    case 'in_set':
+    case 'not_in_set':
+      return vs.includes(n);
+    case 'contains':
+    case 'contains_not':
+      return vs.some((v) => n.includes(v));
+    default:
+      return values.some((v) => new RegExp(v, caseSensitive ? '' : 'i').test(name));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * From base sums to metric values, rounded as Plausible rounds them (bounce rate and durations
+ * integers, views per visit 2 decimals, percentage 1 decimal, conversion rates 2 decimals).
+ */
+import { VITAL_METRICS, type BaseRow, type Metric, type Need } from './types';
+
+/** The base sums each metric is finished from. */
+export function needsFor(metrics: Metric[]): Set<Need> {
+  const needs = new Set<Need>();
+  for (const m of metrics) {
+    switch (m) {
+      case 'visitors':
+      case 'percentage':
+      case 'conversion_rate':
+      case 'group_conversion_rate':
+        needs.add('visitors');
+        break;
+      case 'visits':
+      case 'pageviews':
+      case 'events':
+      case 'errors':
+        needs.add(m);
+        break;
+      case 'views_per_visit':
+        needs.add('visits').add('sessionPageviews');
+        break;
+      case 'bounce_rate':
+        needs.add('visits').add('bounces');
+        break;
+      case 'visit_duration':
+        needs.add('visits').add('duration');
+        break;
+      case 'total_revenue':
+      case 'average_revenue':
+        needs.add('revenue');
+        break;
+      case 'scroll_depth':
+      case 'time_on_page':
+        needs.add('engagement');
+        break;
+      default:
+        needs.add('vitals');
+    }
+  }
+  return needs;
+}
+
+export function round(x: number, decimals = 0): number {
+  const f = 10 ** decimals;
+  return Math.round(x * f + Number.EPSILON * Math.sign(x)) / f;
+}
+
+/** Denominators some metrics need beyond the row itself. */
+export interface Totals {
+  /** visitors with the same filters and no dimensions (percentage) */
+  visitors?: number;
+  /** visitors without goal filters and no dimensions (conversion_rate) */
+  visitorsNoGoal?: number;
+  /** visitors without goal filters per group of the non-goal dimensions (group_conversion_rate) */
+  groupVisitorsNoGoal?: (row: BaseRow) => number;
+}
+
+export function finishMetric(m: Metric, r: BaseRow, totals: Totals): number | null {
+  const visits = r.visits ?? 0;
+  switch (m) {
+    case 'visitors':
+      return r.visitors ?? 0;
+    case 'visits':
+      return visits;
+    case 'pageviews':
+      return r.pageviews ?? 0;
+    case 'events':
+      return r.events ?? 0;
+    case 'errors':
+      return r.errors ?? 0;
+    case 'views_per_visit':
+      return visits ? round((r.sessionPageviews ?? 0) / visits, 2) : 0;
+    case 'bounce_rate':
+      return visits ? round((100 * (r.bounces ?? 0)) / visits) : 0;
+    case 'visit_duration':
+      return visits ? round((r.duration ?? 0) / visits) : 0;
+    case 'percentage':
+      return totals.visitors ? round((100 * (r.visitors ?? 0)) / totals.visitors, 1) : 0;
+    case 'conversion_rate':
+      return totals.visitorsNoGoal ? round((100 * (r.visitors ?? 0)) / totals.visitorsNoGoal, 2) : 0;
+    case 'group_conversion_rate': {
+      const base = totals.groupVisitorsNoGoal?.(r) ?? 0;
+      return base ? round((100 * (r.visitors ?? 0)) / base, 2) : 0;
+    }
+    case 'total_revenue':
+      return round(r.revenue ?? 0, 2);
+    case 'average_revenue':
+      return r.revenueEvents ? round((r.revenue ?? 0) / r.revenueEvents, 2) : 0;
+    case 'scroll_depth':
+      return r.scrollDepth == null ? null : round(r.scrollDepth);
+    case 'time_on_page':
+      return r.timeOnPage == null ? null : round(r.timeOnPage);
+    default: {
+      const v = r.vitals?.[m as keyof typeof VITAL_METRICS];
+      if (v == null) return null;
+      return m === 'cls_p75' ? round(v, 3) : round(v);
+    }
+  }
+}
+
+/** Metrics whose comparison `change` is a difference in points, not a relative change. */
+const POINT_METRICS: Metric[] = ['bounce_rate', 'conversion_rate', 'group_conversion_rate', 'percentage'];
+
+export function change(m: Metric, curr: number | null, prev: number | null): number | null {
+  if (curr === null || prev === null) return null;
+  if (POINT_METRICS.includes(m)) return round(curr - prev, 1);
+  if (prev === 0) return curr > 0 ? 100 : 0;
+  return round(((curr - prev) / prev) * 100);
+}

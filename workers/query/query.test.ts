@@ -1,0 +1,193 @@
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runQuery } from './run-query';
+import { buildDstScenario, buildScenario, buildVitalsScenario, NY, SITE, VITALS } from './scenario';
+
+const NOW = Date.parse('2024-01-20T12:00:00Z');
+const RANGE = ['2024-01-15', '2024-01-16'];
+
+beforeAll(async () => {
+  await buildScenario().insert(env.DB);
+  await buildDstScenario().insert(env.DB);
+  await buildVitalsScenario().insert(env.DB);
+});
+
+async function q(body: Record<string, unknown>, site = SITE) {
+  return runQuery(env.DB, site, { site_id: site, date_range: RANGE, ...body }, NOW, { mode: 'raw' });
+}
+const rows = async (body: Record<string, unknown>, site = SITE) => (await q(body, site)).results.map((r) => [...r.dimensions, ...r.metrics]);
+
+describe('aggregate', () => {
+  it('counts visitors as daily anonymous uniques plus identified uniques, and visit metrics from sessions', async () => {
+    // visitors: 15th {1,2,3} + 16th {4} + identified {10} = 5; visits 6; pageviews 2+1+1+1+1+1 = 7
+    // events (engagement excluded): 3+1+2+1+1+1 = 9; bounces 5/6 = 83%; duration (90+0+10+0+0+0)/6 = 16.7 -> 17
+    const res = await q({ metrics: ['visitors', 'visits', 'pageviews', 'events', 'bounce_rate', 'visit_duration', 'views_per_visit'] });
+    expect(res.results).toEqual([{ metrics: [5, 6, 7, 9, 83, 17, 1.17], dimensions: [] }]);
+    expect(res.query).toMatchObject({ site_id: SITE, date_range: ['2024-01-15T00:00:00Z', '2024-01-16T23:59:59Z'], order_by: [['visitors', 'desc']] });
+  });
+
+  it('filters on session attribution', async () => {
+    // Google: v1 (15th, 2 pageviews) and v4 (16th, 1 pageview)
+    expect(await rows({ metrics: ['visitors', 'pageviews'], filters: [['is', 'visit:source', ['Google']]] })).toEqual([[2, 3]]);
+  });
+
+  it('applies the page-filter rule: session metrics of a page filter are those of visits entering on it', async () => {
+    // visitors who viewed /pricing: v1, v3; visits entering on /pricing: v3 only (bounced, 10 s)
+    expect(await rows({ metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'], filters: [['is', 'event:page', ['/pricing']]] })).toEqual([[2, 1, 100, 10]]);
+  });
+
+  it('supports nested logic, regex and case-insensitive contains', async () => {
+    const nested = ['or', [['is', 'visit:country', ['GB']], ['and', [['is', 'visit:source', ['Twitter']], ['not', ['is', 'visit:device', ['Desktop']]]]]]];
+    expect(await rows({ metrics: ['visitors'], filters: [nested] })).toEqual([[2]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['matches', 'event:page', ['^/blog/']]] })).toEqual([[1]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['matches_not', 'event:page', ['^/blog/', '^/$']]] })).toEqual([[2]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['contains', 'event:page', ['PRIC']]] })).toEqual([[0]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['contains', 'event:page', ['PRIC'], { case_sensitive: false }]] })).toEqual([[2]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['is_not', 'visit:country', ['US']]] })).toEqual([[2]]);
+  });
+
+  it('keeps visitors who did (or never did) an event in the range', async () => {
+    expect(await rows({ metrics: ['visitors', 'pageviews'], filters: [['has_done', ['is', 'event:name', ['Signup']]]] })).toEqual([[1, 2]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['has_not_done', ['is', 'event:goal', ['Signup']]]] })).toEqual([[4]]);
+  });
+});
+
+describe('breakdowns', () => {
+  it('by source, with percentage and blank labels', async () => {
+    // Direct / None: v2 + identified v10 (2 visitors, 3 visits, all bounced); Google: v1, v4; Twitter: v3
+    expect(await rows({ metrics: ['visitors', 'visits', 'bounce_rate', 'percentage'], dimensions: ['visit:source'] })).toEqual([
+      ['Direct / None', 2, 3, 100, 40],
+      ['Google', 2, 2, 50, 40],
+      ['Twitter', 1, 1, 100, 20],
+    ]);
+    expect(await rows({ metrics: ['visitors'], dimensions: ['visit:utm_source'] })).toEqual([['(not set)', 5]]);
+  });
+
+  it('by page, with entry-page bounce rate and duration', async () => {
+    // "/": v1, v4, v10 (3 visitors, 4 pageviews); entered by v1 (90 s), v4, v10 x2 -> 75%, 22.5 -> 23 s
+    expect(await rows({ metrics: ['visitors', 'pageviews', 'bounce_rate', 'visit_duration'], dimensions: ['event:page'] })).toEqual([
+      ['/', 3, 4, 75, 23],
+      ['/pricing', 2, 2, 100, 10],
+      ['/blog/a', 1, 1, 100, 0],
+    ]);
+  });
+
+  it('by entry and exit page', async () => {
+    expect(await rows({ metrics: ['visits', 'visitors', 'bounce_rate'], dimensions: ['visit:exit_page'] })).toEqual([
+      // exits on "/": v10 twice and v4 -> visitors {4} + identified {10} = 2
+      ['/', 3, 2, 100],
+      ['/pricing', 2, 2, 50],
+      ['/blog/a', 1, 1, 100],
+    ]);
+  });
+
+  it('paginates with total_rows', async () => {
+    const res = await q({ metrics: ['visitors'], dimensions: ['event:page'], pagination: { limit: 2, offset: 1 }, include: { total_rows: true } });
+    expect(res.results.map((r) => r.dimensions[0])).toEqual(['/pricing', '/blog/a']);
+    expect(res.meta.total_rows).toBe(3);
+  });
+
+  it('by props, with (none) for events without the key', async () => {
+    expect(await rows({ metrics: ['visitors', 'events'], dimensions: ['event:props:plan'] })).toEqual([
+      ['(none)', 5, 8],
+      ['pro', 1, 1],
+    ]);
+  });
+
+  it('by goal, with wildcard page goals and conversion rates', async () => {
+    expect(await rows({ metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'] })).toEqual([
+      ['Visit /pricing', 2, 2, 40],
+      ['Signup', 1, 1, 20],
+      ['Visit /blog/**', 1, 1, 20],
+    ]);
+    expect(await rows({ metrics: ['visitors', 'conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([[1, 20, 10]]);
+    // per source: Google converts 1 of its 2 visitors
+    expect(await rows({ metrics: ['visitors', 'group_conversion_rate'], dimensions: ['visit:source'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([['Google', 1, 50]]);
+  });
+
+  it('by country name and new vs returning', async () => {
+    expect(await rows({ metrics: ['visitors'], dimensions: ['visit:country_name'] })).toEqual([
+      ['United States', 3],
+      ['Germany', 1],
+      ['United Kingdom', 1],
+    ]);
+    // v10 is identified and seen on the 15th, so returning on the 16th
+    expect(await rows({ metrics: ['pageviews'], dimensions: ['visit:new_vs_returning'] })).toEqual([['new', 6], ['returning', 1]]);
+  });
+
+  it('engagement: scroll depth and time on page', async () => {
+    expect(await rows({ metrics: ['scroll_depth', 'time_on_page'], dimensions: ['event:page'], filters: [['is', 'event:page', ['/', '/blog/a']]] })).toEqual([
+      ['/blog/a', 80, 20],
+      ['/', 60, 15],
+    ]);
+  });
+
+  it('web vitals p75 and errors', async () => {
+    expect(await rows({ metrics: ['lcp_p75', 'cls_p75', 'errors', 'pageviews'] }, VITALS)).toEqual([[3000, 0.123, 2, 1]]);
+  });
+});
+
+describe('time', () => {
+  it('hourly buckets with time labels', async () => {
+    const res = await q({ metrics: ['visitors', 'pageviews'], dimensions: ['time:hour'], date_range: ['2024-01-15', '2024-01-15'], include: { time_labels: true } });
+    expect(res.results.map((r) => [...r.dimensions, ...r.metrics])).toEqual([
+      ['2024-01-15 10:00:00', 1, 2],
+      ['2024-01-15 11:00:00', 1, 1],
+      ['2024-01-15 12:00:00', 1, 1],
+      ['2024-01-15 15:00:00', 1, 1],
+    ]);
+    expect((res.meta.time_labels as string[]).length).toBe(24);
+  });
+
+  it('weekly buckets start on Monday but never before the range', async () => {
+    const res = await q({ metrics: ['visitors'], dimensions: ['time:week'], date_range: ['2024-01-10', '2024-01-20'], include: { time_labels: true } });
+    expect(res.meta.time_labels).toEqual(['2024-01-10', '2024-01-15']);
+    expect(res.results).toEqual([{ dimensions: ['2024-01-15'], metrics: [5] }]);
+  });
+
+  it('buckets in the site time zone across midnight and DST', async () => {
+    expect(await rows({ metrics: ['pageviews'], dimensions: ['time:day'], date_range: ['2024-03-09', '2024-03-11'] }, NY)).toEqual([
+      ['2024-03-09', 1], ['2024-03-10', 3], ['2024-03-11', 1],
+    ]);
+    const res = await q({ metrics: ['pageviews'], dimensions: ['time:hour'], date_range: ['2024-03-10', '2024-03-10'], include: { time_labels: true } }, NY);
+    expect(res.results.map((r) => r.dimensions[0])).toEqual(['2024-03-10 00:00:00', '2024-03-10 03:00:00', '2024-03-10 23:00:00']);
+    expect((res.meta.time_labels as string[]).length).toBe(23);
+    expect(res.query.date_range).toEqual(['2024-03-10T00:00:00-05:00', '2024-03-10T23:59:59-04:00']);
+  });
+
+  it('compares with the previous period', async () => {
+    // 16th: {4} + {10} = 2 visitors; 15th: {1,2,3} + {10} = 4
+    const res = await q({ metrics: ['visitors', 'bounce_rate'], date_range: ['2024-01-16', '2024-01-16'], include: { comparisons: { mode: 'previous_period' } } });
+    expect(res.results[0]).toEqual({ dimensions: [], metrics: [2, 100], comparison: { dimensions: [], metrics: [4, 75], change: [-50, 25] } });
+  });
+
+  it('resolves relative ranges: 7d ends yesterday', async () => {
+    const res = await q({ metrics: ['visitors'], date_range: '7d' });
+    expect(res.query.date_range).toEqual(['2024-01-13T00:00:00Z', '2024-01-19T23:59:59Z']);
+    expect(res.results[0]!.metrics).toEqual([5]);
+  });
+});
+
+describe('validation', () => {
+  const error = async (body: Record<string, unknown>) => {
+    try {
+      await q(body);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  it('names the bad part', async () => {
+    expect(await error({ metrics: ['visitors', 'baa'] })).toBe('#/metrics/1: Invalid metric "baa"');
+    expect(await error({ metrics: ['visitors'], dimensions: ['event:nope'] })).toBe('#/dimensions/0: Invalid dimension "event:nope"');
+    expect(await error({ metrics: ['visitors'], foo: 1 })).toBe('#/foo: Unknown key "foo"');
+    expect(await error({ metrics: ['visitors'], filters: [['is', 'visit:source']]})).toMatch(/^#\/filters\/0/);
+    expect(await error({ metrics: ['bounce_rate'], dimensions: ['event:name'] })).toMatch(/Session metric\(s\) `bounce_rate` cannot be queried along with event dimension/);
+    expect(await error({ metrics: ['views_per_visit'], dimensions: ['visit:source'] })).toMatch(/views_per_visit/);
+    expect(await error({ metrics: ['conversion_rate'] })).toMatch(/conversion_rate` can only be queried with event:goal/);
+    expect(await error({ metrics: ['percentage'] })).toMatch(/percentage/);
+    expect(await error({ metrics: ['visitors'], include: { time_labels: true } })).toMatch(/time_labels/);
+    expect(await error({ metrics: ['visitors'], order_by: [['pageviews', 'desc']] })).toMatch(/#\/order_by\/0/);
+    expect(await error({ metrics: ['visitors'], date_range: '5d' })).toMatch(/#\/date_range/);
+  });
+});

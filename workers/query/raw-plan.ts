@@ -1,0 +1,142 @@
+/**
+ * The raw plan: base sums straight from `events` and `sessions`. Event metrics come from events in
+ * the range, visit metrics from sessions that start in it; the two are grouped by the same
+ * dimension labels and merged. Used for what rollups cannot answer and as their ground truth.
+ */
+import type { QueryDb } from './db';
+import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
+import type { Goal } from './goals';
+import { resolveFilters, resolveGoals } from './resolve';
+import { dimensionSql, localDaySql, Params, visitorsSql, type Side } from './sql';
+import { offsetSegments } from './timezone';
+import { SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Filter } from './types';
+
+interface Stmt {
+  sql: string;
+  params: unknown[];
+  kind: 'events' | 'sessions' | 'errors' | 'engagement' | 'vitals';
+}
+
+/** Event names that are signals about a page, not traffic: never counted as events or visitors. */
+const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
+
+export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[]> {
+  const segments = offsetSegments(q.range.from - 86_400_000, q.range.to + 86_400_000, q.site.timezone);
+  const base = { segments, firstDay: q.range.firstDay };
+  const resolveCtx = { ...base, params: new Params() };
+  const filters = await resolveFilters(db, q.filters, q.site.id, resolveCtx, q.range.from, q.range.to);
+  const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
+  const resolved = usesGoals ? await resolveGoals(db, goals, q.site.id, resolveCtx, q.range.from, q.range.to) : [];
+  const newCtx = (): FilterContext => ({ ...base, params: new Params(), site: q.site.id, from: q.range.from, to: q.range.to, goals: resolved });
+
+  const sessionMode = q.dimensions.some((d) => SESSION_ONLY_DIMENSIONS.includes(d));
+  const eventDims = q.dimensions.some((d) => d.startsWith('event:') && d !== 'event:page');
+  const n = q.needs;
+  const eventAggs: string[] = [];
+  const sessionAggs: string[] = [];
+  const stmts: Stmt[] = [];
+  // goal breakdowns run one statement per goal (an event can complete several goals)
+  const goalArms: (ResolvedGoal | null)[] = q.dimensions.includes('event:goal') ? goalsInScope(resolved, filters) : [null];
+
+  for (const goal of goalArms) {
+    const build = (side: Side, aggs: (ctx: FilterContext) => string[], where: (ctx: FilterContext) => string, kind: Stmt['kind'], inner?: string) => {
+      const ctx = newCtx();
+      const dims = q.dimensions.map((d) => (d === 'event:goal' ? ctx.params.bind(goal!.name) : dimensionSql(d, side, ctx, q.granularity)));
+      if (dims.some((d) => d === null)) return;
+      const select = [...dims.map((d, i) => `${d} AS d${i}`), ...aggs(ctx)].join(', ');
+      const table = side === 'e' ? 'events e' : 'sessions s';
+      const t = side === 'e' ? 'e.ts' : 's.start';
+      let sql = `SELECT ${select} FROM ${table} WHERE ${side}.site_id = ${ctx.params.bind(q.site.id)}`
+        + ` AND ${t} >= ${ctx.params.bind(q.range.from)} AND ${t} < ${ctx.params.bind(q.range.to)}`
+        + ` AND ${where(ctx)} AND ${filtersSql(filters, side, ctx)}`
+        + (goal ? ` AND (${goalSql(goal, ctx)})` : '');
+      const groupBy = dims.map((_, i) => `d${i}`);
+      if (inner) sql = inner.replace('%INNER%', sql).replaceAll('%DIMS%', groupBy.join(', ') || '1');
+      else if (groupBy.length) sql += ` GROUP BY ${groupBy.join(', ')}`;
+      stmts.push({ sql, params: ctx.params.values, kind });
+    };
+    const trafficOnly = (ctx: FilterContext) => `e.name NOT IN ${ctx.params.bindSet(NON_TRAFFIC)}`;
+
+    if (!sessionMode && (n.has('visitors') || n.has('pageviews') || n.has('events') || n.has('revenue') || (n.has('visits') && eventDims))) {
+      build('e', (ctx) => {
+        const a = [`${visitorsSql('e', ctx)} AS visitors`, `coalesce(sum(e.name = ${ctx.params.bind('pageview')}), 0) AS pageviews`, 'count(*) AS events'];
+        if (n.has('visits') && eventDims) a.push('count(DISTINCT e.session_id) AS visits');
+        if (n.has('revenue')) a.push('coalesce(sum(e.revenue_amount), 0) AS revenue', 'count(e.revenue_amount) AS revenueEvents');
+        return a;
+      }, trafficOnly, 'events');
+    }
+    const sessionNeeds = n.has('bounces') || n.has('duration') || n.has('sessionPageviews') || (n.has('visits') && !eventDims);
+    if (sessionMode || sessionNeeds) {
+      build('s', (ctx) => {
+        const a = ['count(*) AS visits', 'coalesce(sum(s.is_bounce), 0) AS bounces', 'coalesce(sum(s.duration), 0) AS duration', 'coalesce(sum(s.pageviews), 0) AS sessionPageviews'];
+        if (sessionMode) a.push(`${visitorsSql('s', ctx)} AS visitors`, 'coalesce(sum(s.pageviews), 0) AS pageviews', 'coalesce(sum(s.events), 0) AS events');
+        return a;
+      }, () => '1', 'sessions');
+    }
+    if (n.has('errors')) {
+      build('e', () => ['count(*) AS errors'], (ctx) => `e.name = ${ctx.params.bind('error')}`, 'errors');
+    }
+    if (n.has('engagement')) {
+      // per visitor (a visitor-day for anonymous ids): deepest scroll and summed engaged time
+      build('e', (ctx) => [
+        `CASE WHEN e.identified = 0 THEN ${localDaySql('e.ts', ctx)} || '.' || e.visitor_id ELSE e.visitor_id END AS vk`,
+        'max(e.scroll_depth) AS m', 'sum(e.engaged_ms) AS t',
+      ], (ctx) => `e.name = ${ctx.params.bind('engagement')}`, 'engagement',
+      `SELECT %DIMS%, avg(m) AS scrollDepth, sum(t) / 1000.0 / count(*) AS timeOnPage FROM (%INNER% GROUP BY %DIMS%, vk) GROUP BY %DIMS%`);
+    }
+    if (n.has('vitals')) {
+      build('e', (ctx) => [`json_extract(e.props, ${ctx.params.bind('$.metric')}) AS metric`, `CAST(json_extract(e.props, ${ctx.params.bind('$.value')}) AS REAL) AS value`],
+        (ctx) => `e.name = ${ctx.params.bind('web-vital')} AND json_extract(e.props, ${ctx.params.bind('$.metric')}) IN ${ctx.params.bindSet(q.vitals)}`, 'vitals');
+    }
+  }
+  const results = await db.batch<Record<string, unknown>>(stmts);
+  return mergeResults(q, stmts, results, sessionMode || !q.dimensions.some((d) => d.startsWith('event:')));
+}
+
+/** Goals a goal breakdown lists: all, or only those a top-level `is` goal filter names. */
+function goalsInScope(goals: ResolvedGoal[], filters: Filter[]): ResolvedGoal[] {
+  const named = filters.flatMap((f) => ('dimension' in f && f.dimension === 'event:goal' && f.op === 'is' ? [f.values] : []));
+  return goals.filter((g) => named.every((values) => values.includes(g.name)));
+}
+
+function mergeResults(q: BaseQuery, stmts: Stmt[], results: Record<string, unknown>[][], sessionsAddRows: boolean): BaseRow[] {
+  const rows = new Map<string, BaseRow>();
+  const vitals = new Map<string, Map<string, number[]>>();
+  const dimCount = q.dimensions.length;
+  stmts.forEach((stmt, i) => {
+    for (const r of results[i]!) {
+      const dims = Array.from({ length: dimCount }, (_, k) => r[`d${k}`] as string | number);
+      const key = JSON.stringify(dims);
+      let row = rows.get(key);
+      if (!row) {
+        if (stmt.kind === 'sessions' && !sessionsAddRows && stmts.some((s) => s.kind === 'events')) continue;
+        rows.set(key, (row = { dims }));
+      }
+      if (stmt.kind === 'vitals') {
+        const per = vitals.get(key) ?? new Map<string, number[]>();
+        vitals.set(key, per);
+        const list = per.get(r.metric as string) ?? [];
+        per.set(r.metric as string, list);
+        if (typeof r.value === 'number') list.push(r.value);
+        continue;
+      }
+      for (const [k, v] of Object.entries(r)) {
+        if (k.startsWith('d') && /^d\d+$/.test(k)) continue;
+        (row as unknown as Record<string, unknown>)[k] = v;
+      }
+    }
+  });
+  for (const [key, per] of vitals) {
+    const row = rows.get(key)!;
+    row.vitals = {};
+    for (const [metric, list] of per) row.vitals[`${metric.toLowerCase()}_p75` as keyof typeof row.vitals] = p75(list);
+  }
+  return [...rows.values()];
+}
+
+/** 75th percentile by nearest rank, as web-vitals reporting does. */
+function p75(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil(0.75 * sorted.length) - 1]!;
+}

@@ -1,0 +1,171 @@
+/**
+ * `runQuery`: validate -> plan (rollup or raw) per range -> finish metrics -> order, paginate ->
+ * comparisons -> shape the Plausible v2 response.
+ */
+import { HttpError } from '../lib/http-error';
+import { comparisonRange, echoDateRange, timeLabels } from './date-range';
+import { QueryDb } from './db';
+import { loadGoals, type Goal } from './goals';
+import { change, finishMetric, needsFor, type Totals } from './metrics';
+import { runPlan, type PlanOptions } from './planner';
+import { dimensionLabel } from './labels';
+import { parseQuery } from './validate';
+import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query, type SiteInfo } from './types';
+
+export interface QueryResult {
+  results: { metrics: (number | null)[]; dimensions: (string | number)[]; comparison?: ComparisonPart }[];
+  meta: Record<string, unknown>;
+  query: Record<string, unknown>;
+}
+
+interface ComparisonPart {
+  dimensions: (string | number)[];
+  metrics: (number | null)[];
+  change: (number | null)[];
+}
+
+interface FinishedRow {
+  dims: (string | number)[];
+  metrics: (number | null)[];
+}
+
+export async function loadSite(d1: D1Database, siteId: string): Promise<SiteInfo> {
+  const row = await d1.prepare('SELECT id, timezone, created_at FROM sites WHERE id = ?1').bind(siteId).first<{ id: string; timezone: string; created_at: number }>();
+  if (!row) throw new HttpError(404, 'not_found', `site "${siteId}" not found`);
+  return { id: row.id, timezone: row.timezone, createdAt: row.created_at };
+}
+
+/** Runs a Stats API v2 query for `siteId` (the caller has checked the key may read it). */
+export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: Partial<PlanOptions> = {}, db = new QueryDb(d1)): Promise<QueryResult> {
+  const site = await loadSite(d1, siteId);
+  let firstDataTs: number | null = null;
+  if ((body as { date_range?: unknown } | null)?.date_range === 'all') {
+    const r = await db.all<{ t: number | null }>('SELECT min(ts) AS t FROM events WHERE site_id = ?1', [site.id]);
+    firstDataTs = r[0]?.t ?? null;
+  }
+  const q = parseQuery(body, site, now, firstDataTs);
+  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, ...options };
+  const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
+  const goals = usesGoals ? await loadGoals(d1, site.id) : [];
+
+  const rows = await computeRows(db, q, q.range, goals, opts);
+  sortRows(q, rows);
+  const page = rows.slice(q.offset, q.offset + q.limit);
+  const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
+
+  const meta: Record<string, unknown> = {};
+  const tz = site.timezone;
+  if (q.include.timeLabels && q.granularity) meta.time_labels = timeLabels(q.range, q.granularity, tz);
+  if (q.include.totalRows) meta.total_rows = rows.length;
+  if (q.include.comparisons) {
+    const crange = comparisonRange(q.range, q.include.comparisons.mode, q.include.comparisons.dateRange, tz);
+    const prev = await computeRows(db, q, crange, goals, opts);
+    attachComparisons(q, crange, page, prev, results);
+    if (q.include.timeLabels && q.granularity) meta.comparison_time_labels = timeLabels(crange, q.granularity, tz);
+    meta.comparison_date_range = echoDateRange(crange, tz);
+  }
+  return { results, meta, query: echoQuery(q, body as Record<string, unknown>) };
+}
+
+/** Finished metric rows for one range. */
+async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions): Promise<FinishedRow[]> {
+  const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q) };
+  const rows = await runPlan(db, base, goals, opts);
+  const totals: Totals = {};
+  const visitorsOnly = new Set(['visitors'] as const);
+  if (q.metrics.includes('percentage')) {
+    const [t] = await runPlan(db, { ...base, dimensions: [], needs: visitorsOnly }, goals, opts);
+    totals.visitors = t?.visitors ?? 0;
+  }
+  const withoutGoals = q.filters.filter((f) => !('dimension' in f && f.dimension === 'event:goal'));
+  if (q.metrics.includes('conversion_rate')) {
+    const [t] = await runPlan(db, { ...base, dimensions: [], filters: withoutGoals, needs: visitorsOnly }, goals, opts);
+    totals.visitorsNoGoal = t?.visitors ?? 0;
+  }
+  if (q.metrics.includes('group_conversion_rate')) {
+    const keep = q.dimensions.map((d, i) => (d === 'event:goal' ? -1 : i)).filter((i) => i >= 0);
+    const groups = await runPlan(db, { ...base, dimensions: keep.map((i) => q.dimensions[i]!), filters: withoutGoals, needs: visitorsOnly }, goals, opts);
+    const byKey = new Map(groups.map((g) => [JSON.stringify(g.dims), g.visitors ?? 0]));
+    totals.groupVisitorsNoGoal = (r: BaseRow) => byKey.get(JSON.stringify(keep.map((i) => r.dims[i]))) ?? 0;
+  }
+  return rows
+    .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
+    .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => v !== null && v !== 0));
+}
+
+function vitalNames(q: Query): string[] {
+  return q.metrics.filter((m) => m.endsWith('_p75')).map((m) => m.slice(0, -4).toUpperCase());
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** Explicit order_by first; then time ascending, first metric descending, labels ascending. */
+function sortRows(q: Query, rows: FinishedRow[]): void {
+  const keys: [(r: FinishedRow) => unknown, number][] = [];
+  const field = (name: string): ((r: FinishedRow) => unknown) => {
+    const mi = (q.metrics as string[]).indexOf(name);
+    if (mi >= 0) return (r) => r.metrics[mi];
+    const di = q.dimensions.indexOf(name);
+    return (r) => r.dims[di];
+  };
+  for (const [name, dir] of q.orderBy ?? []) keys.push([field(name), dir === 'asc' ? 1 : -1]);
+  const timeDim = q.dimensions.find(isTimeDimension);
+  if (!q.orderBy) {
+    if (timeDim) keys.push([field(timeDim), 1]);
+    keys.push([field(q.metrics[0]!), -1]);
+  }
+  q.dimensions.forEach((d) => keys.push([field(d), 1]));
+  rows.sort((a, b) => {
+    for (const [get, dir] of keys) {
+      const c = compare(get(a), get(b));
+      if (c) return c * dir;
+    }
+    return 0;
+  });
+}
+
+/** Comparison rows match on non-time dimensions, and on the time bucket's position. */
+function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], prev: FinishedRow[], out: QueryResult['results']): void {
+  const ti = q.dimensions.findIndex(isTimeDimension);
+  let shift = (d: (string | number)[]) => d;
+  if (ti >= 0 && q.granularity) {
+    const labels = timeLabels(q.range, q.granularity, q.site.timezone);
+    const clabels = timeLabels(crange, q.granularity, q.site.timezone);
+    shift = (d) => d.map((v, i) => (i === ti ? (labels[clabels.indexOf(String(v))] ?? `~${v}`) : v));
+  }
+  const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
+  page.forEach((r, i) => {
+    const p = byKey.get(JSON.stringify(r.dims));
+    const pm = p?.metrics ?? q.metrics.map((m) => finishMetric(m, { dims: [] }, {}));
+    const pd = p?.dims ?? r.dims;
+    out[i]!.comparison = {
+      dimensions: pd.map((d, k) => dimensionLabel(q.dimensions[k]!, d)),
+      metrics: pm,
+      change: q.metrics.map((m, k) => change(m, r.metrics[k] ?? null, pm[k] ?? null)),
+    };
+  });
+}
+
+function echoQuery(q: Query, body: Record<string, unknown>): Record<string, unknown> {
+  const timeDim = q.dimensions.find(isTimeDimension);
+  const orderBy = q.orderBy ?? [...(timeDim ? [[timeDim, 'asc']] : []), [q.metrics[0], 'desc']];
+  return {
+    site_id: q.site.id,
+    metrics: q.metrics,
+    date_range: echoDateRange(q.range, q.site.timezone),
+    dimensions: q.dimensions,
+    filters: (body.filters as Filter[] | undefined) ?? [],
+    order_by: orderBy,
+    include: {
+      time_labels: q.include.timeLabels,
+      total_rows: q.include.totalRows,
+      ...(q.include.comparisons ? { comparisons: body.include && (body.include as Record<string, unknown>).comparisons } : {}),
+    },
+    pagination: { limit: q.limit, offset: q.offset },
+  };
+}

@@ -1,0 +1,107 @@
+/** Filter validation: `[op, dimension, [values], {case_sensitive}?]`, logic ops and has_done. */
+import { HttpError } from '../lib/http-error';
+import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type LeafFilter } from './types';
+
+const bad = (message: string) => new HttpError(400, 'invalid_query', message);
+
+const LEAF_OPS: FilterOp[] = ['is', 'is_not', 'contains', 'contains_not', 'matches', 'matches_not'];
+const MAX_VALUES = 1000;
+const MAX_DEPTH = 8;
+
+export function parseFilters(raw: unknown): Filter[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw bad('#/filters: Expected a list of filters');
+  return raw.map((f, i) => parseFilter(f, `#/filters/${i}`, 0, false));
+}
+
+function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone: boolean): Filter {
+  const invalid = () => bad(`${pointer}: Invalid filter ${JSON.stringify(raw)}`);
+  if (!Array.isArray(raw) || raw.length === 0 || depth > MAX_DEPTH) throw invalid();
+  const op = raw[0];
+  if (op === 'and' || op === 'or') {
+    if (raw.length !== 2 || !Array.isArray(raw[1]) || raw[1].length === 0) throw invalid();
+    return { op, filters: raw[1].map((f: unknown, i: number) => parseFilter(f, `${pointer}/1/${i}`, depth + 1, insideHasDone)) };
+  }
+  if (op === 'not') {
+    if (raw.length !== 2) throw invalid();
+    return { op, filter: parseFilter(raw[1], `${pointer}/1`, depth + 1, insideHasDone) };
+  }
+  if (op === 'has_done' || op === 'has_not_done') {
+    if (raw.length !== 2 || insideHasDone) throw invalid();
+    const inner = parseFilter(raw[1], `${pointer}/1`, depth + 1, true);
+    walkLeaves([inner], (leaf) => {
+      if (!leaf.dimension.startsWith('event:')) {
+        throw bad(`${pointer}: Invalid filter: ${op} only accepts event dimensions, got \`${leaf.dimension}\``);
+      }
+    });
+    return { op, filter: inner };
+  }
+  if (!LEAF_OPS.includes(op)) throw invalid();
+  const [, dimension, values, modifiers] = raw;
+  if (raw.length > 4 || typeof dimension !== 'string') throw invalid();
+  if (!isValidDimension(dimension) || isTimeDimension(dimension)) {
+    throw bad(`${pointer}: Invalid filter dimension ${JSON.stringify(dimension)}`);
+  }
+  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_VALUES) {
+    throw bad(`${pointer}/2: Expected a non-empty list of at most ${MAX_VALUES} values`);
+  }
+  values.forEach((v, i) => {
+    if (typeof v !== 'string') throw bad(`${pointer}/2/${i}: Filter values must be strings`);
+  });
+  let caseSensitive = true;
+  if (modifiers !== undefined) {
+    if (typeof modifiers !== 'object' || modifiers === null || Array.isArray(modifiers)) throw invalid();
+    for (const [k, v] of Object.entries(modifiers)) {
+      if (k !== 'case_sensitive' || typeof v !== 'boolean') throw bad(`${pointer}/3: Invalid filter modifier "${k}"`);
+      caseSensitive = v;
+    }
+  }
+  if (op === 'matches' || op === 'matches_not') {
+    values.forEach((v: string, i: number) => {
+      try {
+        new RegExp(v);
+      } catch {
+        throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}`);
+      }
+    });
+  }
+  return { op, dimension, values: values as string[], caseSensitive };
+}
+
+/** Calls `fn` on every leaf, including those inside logic ops and has_done. */
+export function walkLeaves(filters: Filter[], fn: (leaf: LeafFilter) => void): void {
+  for (const f of filters) {
+    if ('dimension' in f) fn(f);
+    else if ('filters' in f) walkLeaves(f.filters, fn);
+    else walkLeaves([f.filter], fn);
+  }
+}
+
+/** A copy of the filter tree with each leaf replaced (or dropped when `fn` returns null). */
+export function mapLeaves(filters: Filter[], fn: (leaf: LeafFilter) => Filter | null): Filter[] {
+  const out: Filter[] = [];
+  for (const f of filters) {
+    let mapped: Filter | null;
+    if ('dimension' in f) mapped = fn(f);
+    else if ('filters' in f) {
+      const inner = mapLeaves(f.filters, fn);
+      mapped = inner.length ? { op: f.op, filters: inner } : null;
+    } else {
+      const inner = mapLeaves([f.filter], fn);
+      mapped = inner.length ? { ...f, filter: inner[0]! } : null;
+    }
+    if (mapped) out.push(mapped);
+  }
+  return out;
+}
+
+/** Asynchronous variant of mapLeaves (for resolving regexes and goals against the data). */
+export async function mapLeavesAsync(filters: Filter[], fn: (leaf: LeafFilter) => Promise<Filter>): Promise<Filter[]> {
+  const out: Filter[] = [];
+  for (const f of filters) {
+    if ('dimension' in f) out.push(await fn(f));
+    else if ('filters' in f) out.push({ op: f.op, filters: await mapLeavesAsync(f.filters, fn) });
+    else out.push({ ...f, filter: (await mapLeavesAsync([f.filter], fn))[0]! });
+  }
+  return out;
+}
