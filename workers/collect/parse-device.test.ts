@@ -97,7 +97,12 @@ const CASES: [string, string, Device][] = [
   [
     'Android WebView',
     'Mozilla/5.0 (Linux; Android 13; SM-G991B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.144 Mobile Safari/537.36',
-    { device: 'Mobile', browser: 'Chrome Webview', browserVersion: '120', os: 'Android', osVersion: '13' },
+    { device: 'Mobile', browser: 'Mobile App', browserVersion: '(not set)', os: 'Android', osVersion: '13' },
+  ],
+  [
+    'Facebook in-app browser on Android',
+    'Mozilla/5.0 (Linux; Android 14; SM-S911B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.210 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/447.0.0.34.109;]',
+    { device: 'Mobile', browser: 'Mobile App', browserVersion: '(not set)', os: 'Android', osVersion: '14' },
   ],
   [
     'Firefox on Android 8.1',
@@ -117,7 +122,7 @@ const CASES: [string, string, Device][] = [
   [
     'Instagram in-app browser',
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 307.0.0.34.111',
-    { device: 'Mobile', browser: 'Instagram', browserVersion: '307', os: 'iOS', osVersion: '17.1' },
+    { device: 'Mobile', browser: 'Mobile App', browserVersion: '(not set)', os: 'iOS', osVersion: '17.1' },
   ],
   [
     'Edge on Xbox',

@@ -8,7 +8,6 @@ const BROWSERS: Record<string, string> = {
   'Mobile Safari': 'Safari',
   'Safari': 'Safari',
   'Chrome': 'Chrome',
-  'Chrome WebView': 'Chrome Webview',
   'Chrome Headless': 'Headless Chrome',
   'Chromium': 'Chromium',
   'Edge': 'Microsoft Edge',
@@ -32,9 +31,21 @@ const BROWSERS: Record<string, string> = {
   'Whale': 'Naver Whale',
   'Vivaldi': 'Vivaldi',
   'Brave': 'Brave',
-  'Facebook': 'Facebook',
-  'Instagram': 'Instagram',
 };
+
+// Webviews and the browsers inside apps (Instagram, Facebook, TikTok, …) are one "Mobile App"
+// row without a version, as in Plausible: the app's version says nothing about the browser.
+const MOBILE_APP = 'Mobile App';
+const IN_APP = new Set([
+  'chrome webview', 'facebook', 'instagram', 'tiktok', 'snapchat', 'twitter', 'linkedin', 'wechat',
+  'line', 'kakaotalk', 'kakaostory', 'naver', 'daum', 'alipay', 'klarna', 'gsa',
+]);
+
+function browserName(name: string | undefined): string {
+  if (!name) return NOT_SET;
+  if (IN_APP.has(name.toLowerCase())) return MOBILE_APP;
+  return BROWSERS[name] ?? name;
+}
 
 const OSES: Record<string, string> = {
   'Mac OS': 'Mac',
@@ -56,14 +67,14 @@ export function parseDevice(ua: string | null | undefined): Device {
     return { device: NOT_SET, browser: NOT_SET, browserVersion: NOT_SET, os: NOT_SET, osVersion: NOT_SET };
   }
   const result = new UAParser(text).getResult();
-  const browser = result.browser.name ? (BROWSERS[result.browser.name] ?? result.browser.name) : NOT_SET;
+  const browser = browserName(result.browser.name);
   const os = result.os.name ? (OSES[result.os.name] ?? result.os.name) : NOT_SET;
   return {
     device: deviceType(result.device.type, os, text),
     browser,
-    // Major only ("120"): minor and patch numbers of evergreen browsers split one version into
-    // dozens of rows without telling anyone anything.
-    browserVersion: browser === NOT_SET ? NOT_SET : majorVersion(result.browser.version),
+    // Major only ("120"; Plausible stores major.minor, "120.0"): the minor numbers of evergreen
+    // browsers split one version into many rows without telling anyone anything.
+    browserVersion: browser === NOT_SET || browser === MOBILE_APP ? NOT_SET : majorVersion(result.browser.version),
     os,
     osVersion: os === NOT_SET ? NOT_SET : osVersion(os, result.os.version),
   };
