@@ -2,7 +2,7 @@
  * OpenAPI paths of ingestion, stats and realtime (DESIGN §3–4), served by other modules of the
  * Worker; described here so the whole API is in one document.
  */
-import { json, noContent, operation, pathParam, queryParam, SITE, type Json } from './helpers';
+import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
 
 const PUBLIC: Json[] = [];
 const READ = 'Needs stats:read: an API key for the site, a session with any role, a share token (`?auth=`), or nothing on a public site.';
@@ -24,29 +24,30 @@ const eventProps = {
   ua: { type: 'string', description: 'client user agent; only with an events:write key' },
 };
 const event = { type: 'object', required: ['name', 'url'], properties: eventProps };
+const eventBody = { oneOf: [event, { type: 'array', items: event, maxItems: 50 }, { type: 'object', properties: { events: { type: 'array', items: event, maxItems: 50 } } }] };
 
 export const analyticsPaths: Record<string, Json> = {
   '/api/event': {
     post: {
       ...operation({
         summary: 'Record events (Plausible-compatible; batches up to 50)',
-        description: 'Anonymous from browsers, or with `Authorization: Bearer <key>` (events:write, the site in the key) to send ts, uid, ip and ua. Dropped events still answer 202 with `x-pulse-dropped`.',
+        description:
+          'Anonymous from browsers, or with `Authorization: Bearer <key>` (events:write, the site in the key) to send ts, uid, ip and ua. Dropped events still answer 202 with `x-pulse-dropped`; invalid input is 400 `{"errors": {field: [message]}}`.',
         tags: ['events'],
         security: [{}, { apiKey: [] }],
-        ok: { 202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string', const: 'ok' } } } } },
+        ok: {
+          202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string', const: 'ok' } } } },
+          400: json(ref('FieldErrors'), 'Invalid input, by field'),
+        },
         errors: [401, 403, 413, 429],
       }),
+      // Bodies come as JSON or as text/plain (no CORS preflight), so both media types are listed.
       requestBody: {
         required: true,
         content: {
-          'application/json': { schema: { oneOf: [event, { type: 'array', items: event, maxItems: 50 }, { type: 'object', properties: { events: { type: 'array', items: event, maxItems: 50 } } }] } },
-          'text/plain': { schema: { type: 'string', description: 'the same JSON, sent as text/plain to avoid a CORS preflight' } },
+          'application/json': { schema: eventBody },
+          'text/plain': { schema: { type: 'string', description: 'the same JSON, sent as text/plain' } },
         },
-      },
-      responses: {
-        ...(operation({ summary: '', tags: [], ok: {}, errors: [401, 403, 413, 429] }).responses as Json),
-        202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string' } } } },
-        400: { description: 'Invalid input', content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldErrors' } } } },
       },
     },
   },
