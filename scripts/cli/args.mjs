@@ -1,0 +1,102 @@
+/**
+ * Argument parsing for `npm run pulse -- <command>`: pure functions, tested in Node
+ * (scripts/cli/args.test.mjs), so the CLI's HTTP side is only the management API.
+ */
+
+export class UsageError extends Error {}
+
+/** Flags that take a value; everything else starting with `--` is a boolean switch. */
+const VALUE_FLAGS = new Set(['remote', 'token', 'timezone', 'retention-days', 'role', 'site', 'password', 'scope', 'expires', 'name', 'rate-limit']);
+const BOOLEAN_FLAGS = new Set(['help', 'public', 'json']);
+
+/** Splits argv into positionals and flags; accepts `--flag value` and `--flag=value`. */
+export function parseArgs(argv) {
+  const positionals = [];
+  const flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h') {
+      flags.help = true;
+    } else if (arg.startsWith('--')) {
+      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+      if (VALUE_FLAGS.has(name)) {
+        const value = inline ?? argv[++i];
+        if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+        flags[name] = value;
+      } else if (BOOLEAN_FLAGS.has(name)) {
+        flags[name] = true;
+      } else {
+        throw new UsageError(`unknown option --${name}`);
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { positionals, flags };
+}
+
+/** `90d`, `12w`, `6m` (30-day months), `1y` or a bare number of days → whole days (1–730). */
+export function parseExpiry(text) {
+  const match = /^(\d+)\s*([dwmy]?)$/i.exec(String(text).trim());
+  if (!match) throw new UsageError(`--expires must look like 90d, 12w, 6m or 1y (got "${text}")`);
+  const days = Number(match[1]) * { '': 1, d: 1, w: 7, m: 30, y: 365 }[match[2].toLowerCase()];
+  if (days < 1 || days > 730) throw new UsageError('--expires must be between 1 day and 2 years');
+  return days;
+}
+
+const SCOPES = ['stats:read', 'events:write', 'sites:admin'];
+
+/** `stats:read,events:write` (or space-separated) → the server's space-separated scope string. */
+export function parseScope(text) {
+  const scopes = String(text ?? '').split(/[\s,]+/).filter(Boolean);
+  if (scopes.length === 0) throw new UsageError(`--scope is required: one or more of ${SCOPES.join(', ')}`);
+  for (const scope of scopes) if (!SCOPES.includes(scope)) throw new UsageError(`unknown scope "${scope}"; use ${SCOPES.join(', ')}`);
+  return [...new Set(scopes)].join(' ');
+}
+
+export const parseSites = (text) => {
+  const sites = String(text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (sites.length === 0) throw new UsageError('--site is required');
+  return sites;
+};
+
+/** Turns parsed argv into one request description, or throws UsageError. */
+export function planCommand(positionals, flags) {
+  const [noun, verb, ...rest] = positionals;
+  const key = `${noun ?? ''} ${verb ?? ''}`.trim();
+  const need = (value, what) => {
+    if (!value) throw new UsageError(`${key}: missing ${what}`);
+    return value;
+  };
+  switch (key) {
+    case 'site add': {
+      const body = { domain: need(rest[0], '<domain>') };
+      if (flags.timezone) body.timezone = flags.timezone;
+      if (flags['retention-days']) body.retention_days = Number(flags['retention-days']);
+      if (flags.public) body.public = true;
+      return { command: key, method: 'POST', path: '/api/v1/sites', body };
+    }
+    case 'site list':
+      return { command: key, method: 'GET', path: '/api/v1/sites' };
+    case 'user add': {
+      const email = need(rest[0], '<email>');
+      const role = flags.role ?? 'viewer';
+      if (!['owner', 'admin', 'viewer'].includes(role)) throw new UsageError('--role must be owner, admin or viewer');
+      const site = need(flags.site, '--site <domain>');
+      const body = { email, role, ...(flags.password ? { password: flags.password } : {}) };
+      return { command: key, method: 'POST', path: `/api/v1/sites/${encodeURIComponent(site)}/members`, body };
+    }
+    case 'key create': {
+      const body = { sites: parseSites(flags.site), scope: parseScope(flags.scope), expires_in_days: parseExpiry(flags.expires ?? '90d') };
+      if (flags.name) body.name = flags.name;
+      if (flags['rate-limit']) body.rate_limit = Number(flags['rate-limit']);
+      return { command: key, method: 'POST', path: '/api/v1/keys', body };
+    }
+    case 'key list':
+      return { command: key, method: 'GET', path: `/api/v1/keys${flags.site ? `?site=${encodeURIComponent(flags.site)}` : ''}` };
+    case 'key revoke':
+      return { command: key, method: 'DELETE', path: `/api/v1/keys/${encodeURIComponent(need(rest[0], '<key id>'))}` };
+    default:
+      throw new UsageError(noun ? `unknown command "${key}"` : 'no command given');
+  }
+}
