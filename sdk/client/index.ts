@@ -1,0 +1,91 @@
+import { PulseApiError } from './errors';
+import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot } from './types';
+
+export { PulseApiError } from './errors';
+export type * from './types';
+
+/** Settings of {@link createClient}. */
+export interface ClientOptions {
+  /** Origin of the Pulse API, e.g. `https://pulse.example.com`. */
+  baseUrl: string;
+  /** An API key (JWT) with scope `stats:read`, sent as `Authorization: Bearer`. */
+  key: string;
+  /** A fetch implementation (defaults to the global one), e.g. a service binding's `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** A typed client of the Pulse Stats API; see {@link createClient}. */
+export interface PulseClient {
+  /** `POST /api/v2/query`. */
+  query(body: QueryRequest): Promise<QueryResponse>;
+  /** `GET /api/v1/sites/{site}/realtime`. */
+  realtime(site: string): Promise<RealtimeSnapshot>;
+  /** `GET /api/v1/sites/{site}/funnels/{id}`. */
+  funnel(site: string, id: string | number, params?: RangeParams): Promise<unknown>;
+  /** `GET /api/v1/sites/{site}/retention`. */
+  retention(site: string, params?: RangeParams): Promise<unknown>;
+  /** `GET /api/v1/sites/{site}/journeys`. */
+  journeys(site: string, params?: RangeParams): Promise<unknown>;
+  /** `GET /api/v1/sites/{site}/vitals`. */
+  vitals(site: string, params?: RangeParams): Promise<unknown>;
+  /** `GET /api/v1/sites/{site}/errors`. */
+  errors(site: string, params?: RangeParams): Promise<unknown>;
+  /** `GET /api/v1/sites/{site}/export.csv`, as text. */
+  exportCsv(site: string, params?: RangeParams): Promise<string>;
+}
+
+/**
+ * Creates a client of the Pulse Stats API. Every call sends the key as a Bearer token and
+ * throws a {@link PulseApiError} for a non-2xx response.
+ *
+ * @example
+ * import { createClient } from '@pulse/sdk/client';
+ * const pulse = createClient({ baseUrl: 'https://pulse.example.com', key: process.env.PULSE_KEY! });
+ * const { results } = await pulse.query({ site_id: 'example.com', metrics: ['visitors'], date_range: '7d' });
+ * const live = await pulse.realtime('example.com');
+ */
+export function createClient(options: ClientOptions): PulseClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch || ((input, init) => fetch(input, init));
+
+  const request = async (method: string, path: string, params?: RangeParams, body?: unknown): Promise<Response> => {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) if (v !== undefined) search.set(k, String(v));
+    const url = base + path + (search.size ? '?' + search : '');
+    const headers: Record<string, string> = { authorization: 'Bearer ' + options.key };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await doFetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new PulseApiError(0, 'network error: ' + (e instanceof Error ? e.message : String(e)));
+    }
+    if (!res.ok) throw new PulseApiError(res.status, await readError(res));
+    return res;
+  };
+  const json = async <T>(path: string, params?: RangeParams): Promise<T> => (await request('GET', path, params)).json() as Promise<T>;
+  const site = (s: string) => '/api/v1/sites/' + encodeURIComponent(s);
+
+  return {
+    query: async (body) => (await request('POST', '/api/v2/query', undefined, body)).json() as Promise<QueryResponse>,
+    realtime: (s) => json(site(s) + '/realtime'),
+    funnel: (s, id, params) => json(site(s) + '/funnels/' + encodeURIComponent(String(id)), params),
+    retention: (s, params) => json(site(s) + '/retention', params),
+    journeys: (s, params) => json(site(s) + '/journeys', params),
+    vitals: (s, params) => json(site(s) + '/vitals', params),
+    errors: (s, params) => json(site(s) + '/errors', params),
+    exportCsv: async (s, params) => (await request('GET', site(s) + '/export.csv', params)).text(),
+  };
+}
+
+// The API answers errors as `{ "error": "..." }` (DESIGN §4); anything else is reported as text.
+async function readError(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text || res.statusText || 'HTTP ' + res.status;
+}
