@@ -61,6 +61,7 @@ async function main(argv) {
   const plan = planCommand(positionals, flags);
   const base = (flags.remote ?? LOCAL_URL).replace(/\/+$/, '');
   const token = adminToken(flags);
+  plan.base = base;
   let response;
   try {
     response = await fetch(`${base}${plan.path}`, {

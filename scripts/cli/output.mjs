@@ -11,7 +11,7 @@ export function printResult(plan, body) {
   switch (plan.command) {
     case 'site add':
       console.log(`Created site ${body.id} (time zone ${body.timezone}, retention ${body.retention_days} days).`);
-      console.log(`Tracker: <script defer data-domain="${body.id}" src="<pulse url>/js/pulse.js"></script>`);
+      console.log(`Tracker: <script defer data-domain="${body.id}" src="${plan.base}/js/pulse.js"></script>`);
       return;
     case 'site list':
       console.log(table(body.sites.map((s) => ({ ...s, public: s.public ? 'yes' : 'no' })), ['id', 'timezone', 'retention_days', 'public', 'role']));
