@@ -173,4 +173,20 @@ describe('outbox durability', () => {
     for (const m of packed) expect(m.bytes).toBeLessThanOrEqual(100_000);
     expect(new Set(packed.map((m) => m.id)).size).toBe(packed.length);
   });
+
+  it('sets the alarm again when an alarm leaves rows waiting, until the outbox is empty', async () => {
+    const site = await createSite('more.test');
+    const stub = siteStub(site.id);
+    // 4,100 events of one visitor: more than one flush reads (4,000 rows)
+    for (let batch = 0; batch < 82; batch++) {
+      await stub.ingest(site, Array.from({ length: 50 }, (_, i) => collected(site.id, { ts: T0 + (batch * 50 + i) * 100 })), [], T0);
+    }
+    expect(await stub.pending()).toBe(4100 + 1);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.pending()).toBe(100);
+    expect(await runInDurableObject(stub, (_: SiteDO, state) => state.storage.getAlarm())).not.toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.pending()).toBe(0);
+    expect(await runInDurableObject(stub, (_: SiteDO, state) => state.storage.getAlarm())).toBeNull();
+  });
 });

@@ -92,13 +92,12 @@ export class SiteDO extends DurableObject<Env> {
   async flush(): Promise<number> {
     const site = this.site?.id ?? 'unknown';
     const objectName = this.ctx.id.name ?? this.ctx.id.toString();
-    const { messages, more } = readPending(this.sql, site, objectName);
+    const { messages } = readPending(this.sql, site, objectName);
     for (const batch of toSendBatches(messages)) {
       await this.env.EVENTS_QUEUE.sendBatch(batch.map((m) => ({ body: m.body, contentType: 'json' as const })));
       // Forget each accepted batch at once: a failure in a later batch must not resend this one.
       markSent(this.sql, batch);
     }
-    if (more) await this.scheduleFlush(Date.now());
     return pendingCount(this.sql);
   }
 
@@ -107,7 +106,10 @@ export class SiteDO extends DurableObject<Env> {
     pruneRealtime(this.sql, now);
     this.sql.exec('DELETE FROM sessions WHERE touched_at < ?', now - SESSION_MEMORY_MS);
     try {
-      await this.flush();
+      // Events accepted while this alarm was sending found an alarm already set (this one) and
+      // did not set another, so whatever is still waiting now must get a new alarm here.
+      const waiting = await this.flush();
+      if (waiting > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     } catch (err) {
       // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);

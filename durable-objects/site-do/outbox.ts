@@ -9,7 +9,7 @@ import type { DropCount, DropReason, QueueMessageBody, StoredEvent, StoredSessio
  */
 export const MAX_MESSAGE_BYTES = 96_000;
 export const MAX_SEND_BATCH_BYTES = 240_000;
-/** rows read per flush; the alarm runs again at once when more are waiting */
+/** rows read per flush; the alarm is set again when more are waiting */
 const FLUSH_ROWS = 4_000;
 
 export function appendEvent(sql: SqlStorage, event: StoredEvent): void {
@@ -46,7 +46,7 @@ export interface OutboxMessage {
 }
 
 /** Reads what is waiting and packs it into Queue messages, without deleting anything. */
-export function readPending(sql: SqlStorage, site: string, objectName: string): { messages: OutboxMessage[]; more: boolean } {
+export function readPending(sql: SqlStorage, site: string, objectName: string): { messages: OutboxMessage[] } {
   const eventRows = sql
     .exec<{ seq: number; bytes: number; body: string }>('SELECT seq, bytes, body FROM outbox_events ORDER BY seq LIMIT ?', FLUSH_ROWS)
     .toArray();
@@ -87,7 +87,7 @@ export function readPending(sql: SqlStorage, site: string, objectName: string): 
     draft.body.batchId =
       draft.firstSeq === null ? `${objectName}-x-${crypto.randomUUID()}` : `${objectName}-${draft.firstSeq}-${draft.lastSeq}`;
   }
-  return { messages: drafts, more: eventRows.length === FLUSH_ROWS || sessionRows.length === FLUSH_ROWS };
+  return { messages: drafts };
 }
 
 /** Groups messages into sendBatch calls within the Queue's per-call limits. */

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:ingest`: the full ingestion pipeline under `wrangler dev` (collector -> SiteDO ->
+ * outbox -> Queue -> consumer -> D1 + R2) against a no-op Worker on the same runtime, measured in
+ * the same run, in alternating rounds so machine noise hits both alike. Then waits for the
+ * consumer and checks accepted == rows in D1 == events in the R2 archive.
+ *
+ *   npm run bench:ingest -- [--events 3000] [--concurrency 32] [--rounds 3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { getPlatformProxy } from 'wrangler';
+import { run, startDevServer, WRANGLER } from './lib/dev-server.mjs';
+import { median, runLoad } from './lib/load.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EVENTS = arg('events', 3000);
+const CONCURRENCY = arg('concurrency', 32);
+const ROUNDS = arg('rounds', 3);
+const VISITORS = 2000;
+const SITE = 'bench.example';
+const PATHS = ['/', '/pricing', '/blog/launch', '/docs/getting-started', '/about', '/blog/privacy'];
+const REFERRERS = ['https://www.google.com/', 'https://news.ycombinator.com/', 'https://t.co/abc', '', '', 'https://duckduckgo.com/'];
+const UAS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+];
+
+function eventRequest(base, i) {
+  const visitor = i % VISITORS;
+  const body = JSON.stringify({
+    n: 'pageview',
+    u: `https://${SITE}${PATHS[(i * 7) % PATHS.length]}`,
+    d: SITE,
+    r: REFERRERS[visitor % REFERRERS.length],
+  });
+  return {
+    url: `${base}/api/event`,
+    init: {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'text/plain',
+        'user-agent': UAS[visitor % UAS.length],
+        // wrangler dev passes this through; in production Cloudflare sets it
+        'cf-connecting-ip': `10.${(visitor >> 8) & 255}.${visitor & 255}.${visitor % 7}`,
+      },
+    },
+  };
+}
+
+const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  statuses ${JSON.stringify(r.statuses)}`;
+
+async function countArchived(env) {
+  let events = 0;
+  let cursor;
+  do {
+    const page = await env.ARCHIVE.list({ prefix: `raw/v1/site=${SITE}/`, cursor });
+    for (const object of page.objects) {
+      const body = await env.ARCHIVE.get(object.key);
+      events += gunzipSync(Buffer.from(await body.arrayBuffer())).toString('utf8').trim().split('\n').length;
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return events;
+}
+
+async function main() {
+  const state = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state]);
+  await run(WRANGLER, ['d1', 'execute', 'pulse', '--local', '--persist-to', state, '--command',
+    `INSERT INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES ('${SITE}', 'UTC', 395, '{}', 'bench-secret')`]);
+
+  const pulse = await startDevServer({ config: 'wrangler.toml', port: 8791, persistTo: state, readyPath: '/api/health' });
+  const noop = await startDevServer({ config: 'bench/noop/wrangler.toml', port: 8792 });
+  let accepted = 0;
+  try {
+    // warm both up (first requests compile code and create the SiteDO)
+    for (const target of [pulse, noop]) await runLoad({ total: 200, concurrency: 8, makeRequest: (i) => eventRequest(target.url, i) });
+    accepted += 200;
+
+    const results = { pulse: [], noop: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, target] of [['noop', noop], ['pulse', pulse]]) {
+        const r = await runLoad({ total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(target.url, i + round * EVENTS) });
+        results[name].push(r);
+        if (name === 'pulse') accepted += r.statuses[202] ?? 0;
+        console.log(`round ${round + 1} ${name.padEnd(5)} ${fmt(r)}`);
+      }
+    }
+    const pick = (list) => ({ perSecond: median(list.map((r) => r.perSecond)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
+    const p = pick(results.pulse);
+    const n = pick(results.noop);
+    console.log('');
+    console.log(`ingest pipeline: ${p.perSecond.toFixed(0)} events/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms (median of ${ROUNDS} rounds of ${EVENTS}, concurrency ${CONCURRENCY})`);
+    console.log(`no-op worker:    ${n.perSecond.toFixed(0)} events/s, p50 ${n.p50.toFixed(1)} ms, p99 ${n.p99.toFixed(1)} ms`);
+    console.log(`throughput ratio pipeline / no-op: ${((p.perSecond / n.perSecond) * 100).toFixed(1)} % (target >= 70 %)`);
+
+    // Wait for outbox -> Queue -> consumer to catch up, reading the same local state.
+    const proxy = await getPlatformProxy({ configPath: 'wrangler.toml', persist: { path: join(state, 'v3') } });
+    let rows = 0;
+    const deadline = Date.now() + 120_000;
+    const drainStart = Date.now();
+    while (Date.now() < deadline) {
+      rows = (await proxy.env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').bind(SITE).first('n')) ?? 0;
+      if (rows >= accepted) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const drainSeconds = (Date.now() - drainStart) / 1000;
+    const archived = await countArchived(proxy.env);
+    await proxy.dispose();
+    console.log(`accepted ${accepted}, rows in D1 ${rows}, events in R2 ${archived}, lost ${accepted - rows} (D1 caught up ${drainSeconds.toFixed(1)} s after the load)`);
+    if (rows !== accepted || archived !== accepted) process.exitCode = 1;
+  } finally {
+    await pulse.stop();
+    await noop.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,28 @@
+/** A closed-loop HTTP load: `concurrency` workers each send their next request when one returns. */
+export async function runLoad({ total, concurrency, makeRequest }) {
+  const latencies = new Float64Array(total);
+  const statuses = new Map();
+  let next = 0;
+  const start = performance.now();
+  async function worker() {
+    while (next < total) {
+      const i = next++;
+      const { url, init } = makeRequest(i);
+      const t = performance.now();
+      const res = await fetch(url, init);
+      await res.arrayBuffer();
+      latencies[i] = performance.now() - t;
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { total, seconds, perSecond: total / seconds, p50: pct(50), p99: pct(99), statuses: Object.fromEntries(statuses) };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
