@@ -44,7 +44,8 @@ export class Fixture {
   readonly events: Row[] = [];
   readonly sessions: Row[] = [];
 
-  constructor(readonly site: string, readonly timezone = 'UTC', readonly settings: Record<string, unknown> = {}) {}
+  /** goals as `Signup` (custom event) or `Visit /path*` (page goal) */
+  constructor(readonly site: string, readonly timezone = 'UTC', readonly goals: string[] = []) {}
 
   visit(spec: VisitSpec, steps: Step[], insertedAt = 1): this {
     const sessionId = `s${++counter}`;
@@ -86,7 +87,11 @@ export class Fixture {
 
   async insert(db: D1Database): Promise<void> {
     await db.prepare('INSERT OR REPLACE INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
-      .bind(this.site, this.timezone, JSON.stringify(this.settings), 'secret', Date.parse('2020-01-01T00:00:00Z')).run();
+      .bind(this.site, this.timezone, '{}', 'secret', Date.parse('2020-01-01T00:00:00Z')).run();
+    await insertRows(db, 'goals', this.goals.map((name, i) => {
+      const page = name.startsWith('Visit ') ? name.slice('Visit '.length) : null;
+      return { id: `${this.site}-g${i}`, site_id: this.site, kind: page ? 'page' : 'event', event_name: page ? null : name, page_path: page, display_name: name, created_at: 0 };
+    }));
     await insertRows(db, 'events', this.events);
     await insertRows(db, 'sessions', this.sessions);
   }

@@ -1,7 +1,6 @@
 /**
  * Goals (DESIGN §5): a custom event name, or "Visit <path pattern>" where `*` matches within one
- * path segment and `**` across segments. Goals are loaded per query from the accounts' `goals`
- * table when it exists, else from the site's `settings.goals` list.
+ * path segment and `**` across segments, kept in the accounts' `goals` table (issue 3).
  */
 export interface Goal {
   /** the name used in `event:goal` filters and returned as the dimension value */
@@ -25,27 +24,15 @@ function toGoal(raw: GoalInput): Goal | null {
   return { name, eventName, pagePath: eventName ? null : pagePath };
 }
 
-/** The site's goals, in a stable order (by name) so goal breakdowns are deterministic. */
+/** The site's goals (issue 3's `goals` table), by name so goal breakdowns are deterministic. */
 export async function loadGoals(db: D1Database, site: string): Promise<Goal[]> {
-  const goals: Goal[] = [];
-  const hasTable = await db
-    .prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'goals'")
-    .first<{ x: number }>();
-  if (hasTable) {
-    // column names follow Plausible's goals (event_name | page_path, display_name)
-    const { results } = await db.prepare('SELECT * FROM goals WHERE site_id = ?1').bind(site).all<GoalInput>();
-    for (const row of results) {
-      const g = toGoal(row);
-      if (g) goals.push(g);
-    }
-  }
-  const row = await db.prepare('SELECT settings FROM sites WHERE id = ?1').bind(site).first<{ settings: string }>();
-  const settings = JSON.parse(row?.settings ?? '{}') as { goals?: GoalInput[] };
-  for (const raw of Array.isArray(settings.goals) ? settings.goals : []) {
-    const g = toGoal(raw);
-    if (g && !goals.some((x) => x.name === g.name)) goals.push(g);
-  }
-  return goals.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const { results } = await db
+    .prepare('SELECT kind, event_name, page_path, display_name FROM goals WHERE site_id = ?1 ORDER BY display_name')
+    .bind(site)
+    .all<GoalInput & { kind: string }>();
+  return results
+    .map((row) => toGoal(row.kind === 'event' ? { ...row, page_path: null } : { ...row, event_name: null }))
+    .filter((g): g is Goal => g !== null);
 }
 
 export function hasWildcard(path: string): boolean {

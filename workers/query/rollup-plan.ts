@@ -1,10 +1,126 @@
+/**
+ * The rollup plan: answers a query from `rollup_daily` / `rollup_hourly` when that is exact — whole
+ * local days, additive metrics, at most one breakdown dimension plus time, and at most one
+ * single-value `is` filter whose (filter, breakdown) pair is kept. It mirrors the raw plan's
+ * routing (which table each metric comes from, which rows exist) so both return the same rows.
+ * Rollups trail raw data by one cron run (≤ 5 min).
+ */
 import type { QueryDb } from './db';
-import type { BaseQuery, BaseRow } from './types';
+import { hasPair, storedDim } from './rollup-dims';
+import { HOURLY_DAYS } from './refresh-rollups';
+import { Params } from './sql';
+import { addDays, localDay } from './timezone';
+import { isTimeDimension, SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Need } from './types';
 
-export async function runRollupPlan(_db: QueryDb, _q: BaseQuery): Promise<BaseRow[] | null> {
-  return null;
+const ROLLUP_NEEDS: Need[] = ['visitors', 'pageviews', 'events', 'visits', 'bounces', 'duration', 'sessionPageviews'];
+
+interface Shape {
+  table: 'daily' | 'hourly';
+  dim: string;
+  dim2: string;
+  val: string | null;
+  /** which stored column carries the breakdown value */
+  valueCol: 'val' | 'val2' | null;
+  eSide: boolean;
+  sSide: boolean;
+  sessionMode: boolean;
+  sessionsAddRows: boolean;
 }
 
-export async function estimateRawRows(_db: QueryDb, _q: BaseQuery): Promise<number> {
-  return 0;
+/** How rollups would answer `q`, or null when they cannot answer it exactly. */
+export function rollupShape(q: BaseQuery): Shape | null {
+  if (!q.range.wholeDays || [...q.needs].some((n) => !ROLLUP_NEEDS.includes(n))) return null;
+  const nonTime = q.dimensions.filter((d) => !isTimeDimension(d));
+  if (nonTime.length > 1 || q.filters.length > 1 || q.granularity === 'time:minute') return null;
+  const breakdown = nonTime[0] ? storedDim(nonTime[0]) : '';
+  if (breakdown === null) return null;
+  let filterDim = '';
+  let val: string | null = null;
+  const f = q.filters[0];
+  if (f) {
+    if (!('dimension' in f) || f.op !== 'is' || f.values.length !== 1 || !f.caseSensitive || storedDim(f.dimension) !== f.dimension) return null;
+    filterDim = f.dimension;
+    val = f.values[0]!;
+  }
+  const sessionMode = SESSION_ONLY_DIMENSIONS.includes(breakdown);
+  const eventDims = breakdown.startsWith('event:') && breakdown !== 'event:page';
+  const n = q.needs;
+  if (eventDims && n.has('visits')) return null; // visits per event name are distinct sessions of events
+  const eSide = !sessionMode && (n.has('visitors') || n.has('pageviews') || n.has('events'));
+  const sSide = sessionMode || n.has('visits') || n.has('bounces') || n.has('duration') || n.has('sessionPageviews');
+  // events carry no entry/exit page; sessions carry no event name
+  for (const d of [breakdown, filterDim]) {
+    if (eSide && SESSION_ONLY_DIMENSIONS.includes(d)) return null;
+    if (sSide && d === 'event:name') return null;
+  }
+  const pair = filterDim !== '' && breakdown !== '' && filterDim !== breakdown;
+  if (pair && !hasPair(filterDim, breakdown)) return null;
+  const hourly = q.granularity === 'time:hour';
+  if (hourly && (pair || q.range.firstDay < addDays(localDay(q.now, q.site.timezone), -HOURLY_DAYS + 1))) return null;
+  const shape: Shape = {
+    table: hourly ? 'hourly' : 'daily',
+    dim: filterDim || breakdown,
+    dim2: pair ? breakdown : '',
+    val,
+    valueCol: pair ? 'val2' : breakdown ? 'val' : null,
+    eSide, sSide, sessionMode,
+    sessionsAddRows: sessionMode || !q.dimensions.some((d) => d.startsWith('event:')),
+  };
+  return shape;
+}
+
+interface Agg {
+  t: string | null;
+  v: string | null;
+  ea: number; ei: number; pv: number; ev: number;
+  sa: number; si: number; visits: number; bounces: number; duration: number; spv: number; sev: number;
+}
+
+export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[] | null> {
+  const shape = rollupShape(q);
+  if (!shape) return null;
+  const p = new Params();
+  const hourly = shape.table === 'hourly';
+  const bucket = !q.granularity ? 'NULL'
+    : hourly ? 'hour'
+    : q.granularity === 'time:day' ? 'day'
+    : q.granularity === 'time:week' ? `max(date(day, '-6 days', 'weekday 1'), ${p.bind(q.range.firstDay)})`
+    : `strftime('%Y-%m-01', day)`;
+  const value = shape.valueCol ?? 'NULL';
+  const where = `site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)}`
+    + (hourly ? '' : ` AND dim2 = ${p.bind(shape.dim2)}`)
+    + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
+  const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
+  const stmts = [{ sql: `SELECT ${bucket} AS t, ${value} AS v, ${sums} FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`, params: p.values }];
+  if (!hourly) {
+    // identified visitors keep their id across days: count them distinct over each bucket
+    stmts.push({ sql: `SELECT ${bucket} AS t, ${value} AS v, side, count(DISTINCT visitor_id) AS n FROM rollup_ident WHERE ${where} GROUP BY t, v, side`, params: p.values });
+  }
+  const [aggs, idents] = await db.batch<Record<string, unknown>>(stmts);
+  const ident = new Map<string, number>();
+  for (const r of idents ?? []) ident.set(JSON.stringify([r.t, r.v, r.side]), r.n as number);
+
+  const rows: BaseRow[] = [];
+  for (const a of aggs as unknown as Agg[]) {
+    const hasE = shape.eSide && a.ev > 0;
+    const hasS = shape.sSide && a.visits > 0 && (!shape.eSide || shape.sessionsAddRows);
+    if (!hasE && !hasS) continue;
+    const identOf = (side: string, daily: number) => (hourly ? daily : ident.get(JSON.stringify([a.t, a.v, side])) ?? 0);
+    const row: BaseRow = { dims: q.dimensions.map((d) => (isTimeDimension(d) ? a.t! : a.v!)) };
+    if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf('e', a.ei), pageviews: a.pv, events: a.ev });
+    if (shape.sSide) Object.assign(row, { visits: a.visits, bounces: a.bounces, duration: a.duration, sessionPageviews: a.spv });
+    if (shape.sessionMode) Object.assign(row, { visitors: a.sa + identOf('s', a.si), pageviews: a.spv, events: a.sev });
+    rows.push(row);
+  }
+  if (q.dimensions.length === 0 && rows.length === 0) rows.push({ dims: [] });
+  return rows;
+}
+
+/** Events a raw plan would scan for the range, from the daily totals (cheap: a row per day). */
+export async function estimateRawRows(db: QueryDb, q: BaseQuery): Promise<number> {
+  const [r] = await db.all<{ n: number | null }>(
+    "SELECT sum(raw_rows) AS n FROM rollup_daily WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day >= ?2 AND day <= ?3",
+    [q.site.id, q.range.firstDay, q.range.lastDay],
+  );
+  return r?.n ?? 0;
 }

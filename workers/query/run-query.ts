@@ -48,7 +48,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? await loadGoals(d1, site.id) : [];
 
-  const rows = await computeRows(db, q, q.range, goals, opts);
+  const rows = await computeRows(db, q, q.range, goals, opts, now);
   sortRows(q, rows);
   const page = rows.slice(q.offset, q.offset + q.limit);
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
@@ -59,7 +59,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   if (q.include.totalRows) meta.total_rows = rows.length;
   if (q.include.comparisons) {
     const crange = comparisonRange(q.range, q.include.comparisons.mode, q.include.comparisons.dateRange, tz);
-    const prev = await computeRows(db, q, crange, goals, opts);
+    const prev = await computeRows(db, q, crange, goals, opts, now);
     attachComparisons(q, crange, page, prev, results);
     if (q.include.timeLabels && q.granularity) meta.comparison_time_labels = timeLabels(crange, q.granularity, tz);
     meta.comparison_date_range = echoDateRange(crange, tz);
@@ -68,23 +68,25 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
 }
 
 /** Finished metric rows for one range. */
-async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions): Promise<FinishedRow[]> {
-  const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q) };
+async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number): Promise<FinishedRow[]> {
+  const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q), now };
   const rows = await runPlan(db, base, goals, opts);
   const totals: Totals = {};
   const visitorsOnly = new Set(['visitors'] as const);
   if (q.metrics.includes('percentage')) {
-    const [t] = await runPlan(db, { ...base, dimensions: [], needs: visitorsOnly }, goals, opts);
+    const [t] = await runPlan(db, { ...base, dimensions: [], granularity: null, needs: visitorsOnly }, goals, opts);
     totals.visitors = t?.visitors ?? 0;
   }
   const withoutGoals = q.filters.filter((f) => !('dimension' in f && f.dimension === 'event:goal'));
   if (q.metrics.includes('conversion_rate')) {
-    const [t] = await runPlan(db, { ...base, dimensions: [], filters: withoutGoals, needs: visitorsOnly }, goals, opts);
+    const [t] = await runPlan(db, { ...base, dimensions: [], granularity: null, filters: withoutGoals, needs: visitorsOnly }, goals, opts);
     totals.visitorsNoGoal = t?.visitors ?? 0;
   }
   if (q.metrics.includes('group_conversion_rate')) {
     const keep = q.dimensions.map((d, i) => (d === 'event:goal' ? -1 : i)).filter((i) => i >= 0);
-    const groups = await runPlan(db, { ...base, dimensions: keep.map((i) => q.dimensions[i]!), filters: withoutGoals, needs: visitorsOnly }, goals, opts);
+    const dimensions = keep.map((i) => q.dimensions[i]!);
+    const granularity = dimensions.some(isTimeDimension) ? base.granularity : null;
+    const groups = await runPlan(db, { ...base, dimensions, granularity, filters: withoutGoals, needs: visitorsOnly }, goals, opts);
     const byKey = new Map(groups.map((g) => [JSON.stringify(g.dims), g.visitors ?? 0]));
     totals.groupVisitorsNoGoal = (r: BaseRow) => byKey.get(JSON.stringify(keep.map((i) => r.dims[i]))) ?? 0;
   }

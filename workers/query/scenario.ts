@@ -16,9 +16,7 @@ import { Fixture } from './fixtures';
 export const SITE = 'a.test';
 
 export function buildScenario(): Fixture {
-  const f = new Fixture(SITE, 'UTC', {
-    goals: [{ event_name: 'Signup' }, { page_path: '/blog/**' }, { page_path: '/pricing' }],
-  });
+  const f = new Fixture(SITE, 'UTC', ['Signup', 'Visit /blog/**', 'Visit /pricing']);
   f.visit({ visitor: 1, at: '2024-01-15T10:00:00Z', source: 'Google', channel: 'Organic Search', referrer: 'https://google.com/', country: 'US', region: 'US-CA', city: 'San Francisco', device: 'Desktop' }, [
     { path: '/' },
     { path: '/pricing', after: 60 },

@@ -126,4 +126,6 @@ export interface BaseQuery {
   needs: Set<Need>;
   /** vital metric names (LCP, …) when `vitals` is needed */
   vitals: string[];
+  /** the request's clock: which days have hourly rollups depends on it */
+  now: number;
 }

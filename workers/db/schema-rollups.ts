@@ -1,0 +1,86 @@
+/**
+ * Rollups for the query engine (DESIGN §8a): daily aggregates per site, local day (site time zone)
+ * and dimension value, daily pairs of dimensions (a filter plus a breakdown), hourly aggregates for
+ * recent days, and the identified visitors behind them. Rebuilt per site-day by
+ * workers/query/refresh-rollups.ts; a row never mixes data of two local days.
+ */
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Sums shared by daily and hourly rows: `e_*` from events, `s_*` and visits from sessions. */
+const sums = {
+  /** distinct anonymous visitor ids (anonymous ids are daily, so days add up exactly) */
+  eAnonVisitors: integer('e_anon_visitors').notNull().default(0),
+  eIdentVisitors: integer('e_ident_visitors').notNull().default(0),
+  pageviews: integer('pageviews').notNull().default(0),
+  events: integer('events').notNull().default(0),
+  sAnonVisitors: integer('s_anon_visitors').notNull().default(0),
+  sIdentVisitors: integer('s_ident_visitors').notNull().default(0),
+  visits: integer('visits').notNull().default(0),
+  bounces: integer('bounces').notNull().default(0),
+  duration: integer('duration').notNull().default(0),
+  sPageviews: integer('s_pageviews').notNull().default(0),
+  sEvents: integer('s_events').notNull().default(0),
+};
+
+/** `dim = ''` is the site total; `dim2 = ''` a single dimension; both set, a pair (dim filters dim2). */
+export const rollupDaily = sqliteTable(
+  'rollup_daily',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(), // YYYY-MM-DD in the site's zone
+    dim: text('dim').notNull(),
+    val: text('val').notNull(),
+    dim2: text('dim2').notNull(),
+    val2: text('val2').notNull(),
+    ...sums,
+    /** every event row of the day (site total only): bounds what a raw plan would scan */
+    rawRows: integer('raw_rows').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.day, t.val, t.val2] }),
+    // a filter value plus a breakdown reads only the pair rows of that value
+    index('rollup_daily_value').on(t.siteId, t.dim, t.val, t.dim2, t.day),
+    // a site-day is rebuilt by deleting its rows first
+    index('rollup_daily_day').on(t.siteId, t.day),
+  ],
+);
+
+/** Identified visitors per rollup row: they keep one id across days, so ranges count them distinct. */
+export const rollupIdent = sqliteTable(
+  'rollup_ident',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim').notNull(),
+    val: text('val').notNull(),
+    dim2: text('dim2').notNull(),
+    val2: text('val2').notNull(),
+    side: text('side').notNull(), // 'e' (events) or 's' (sessions)
+    visitorId: integer('visitor_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.side, t.day, t.val, t.val2, t.visitorId] }),
+    index('rollup_ident_day').on(t.siteId, t.day),
+  ],
+);
+
+/** Hourly rows for recent days (single dimensions only); visitors are distinct within the hour. */
+export const rollupHourly = sqliteTable(
+  'rollup_hourly',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(),
+    hour: text('hour').notNull(), // 'YYYY-MM-DD HH:00:00' local, as the time:hour label
+    dim: text('dim').notNull(),
+    val: text('val').notNull(),
+    ...sums,
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.dim, t.day, t.hour, t.val] }), index('rollup_hourly_day').on(t.siteId, t.day)],
+);
+
+/** Per site: rows inserted after `watermark` (ms, `inserted_at`) are not yet in the rollups. */
+export const rollupState = sqliteTable('rollup_state', {
+  siteId: text('site_id').primaryKey(),
+  watermark: integer('watermark').notNull(),
+  refreshedAt: integer('refreshed_at').notNull(),
+});

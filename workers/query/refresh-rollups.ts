@@ -1,0 +1,152 @@
+/**
+ * Keeps the rollups current (called by the `*∕5 * * * *` cron). Incremental: only the site-days
+ * (local days in the site's zone) that received event or session rows since the site's watermark
+ * are rebuilt, each from scratch in one D1 batch (a transaction), so a repeated or overlapping run
+ * rewrites the same rows and never double-counts. Dimension values use the same SQL expressions
+ * as the raw plan (sql.ts), which is what makes the two plans agree.
+ */
+import type { Env } from '../env';
+import { QueryDb } from './db';
+import { rollupPairs, ROLLUP_DIMS } from './rollup-dims';
+import { dimensionSql, Params, timeSql, type DimContext, type Side } from './sql';
+import { addDays, dayStart, localDay, offsetSegments } from './timezone';
+
+/** Rows inserted within this long before a run are read again by the next run (commit delay). */
+export const WATERMARK_LAG_MS = 60_000;
+/** Local days within this many days of today also get hourly rollups. */
+export const HOURLY_DAYS = 7;
+const HOURLY_KEEP_DAYS = 14;
+/** Dimension tuples per statement: each statement scans the day once, so this bounds its time. */
+const TUPLES_PER_STATEMENT = 24;
+const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
+const QUARTER_HOUR = 900_000; // every zone offset is a multiple of 15 minutes
+
+interface SiteRow {
+  id: string;
+  timezone: string;
+  watermark: number;
+}
+
+export async function refreshRollups(env: Env, now: number): Promise<void> {
+  const db = new QueryDb(env.DB);
+  const sites = await db.all<SiteRow>(
+    'SELECT s.id, s.timezone, coalesce(r.watermark, -1) AS watermark FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id',
+  );
+  for (const site of sites) await refreshSite(db, site, now);
+}
+
+export async function refreshSite(db: QueryDb, site: SiteRow, now: number): Promise<string[]> {
+  const next = Math.max(site.watermark, now - WATERMARK_LAG_MS);
+  const days = await touchedDays(db, site);
+  const today = localDay(now, site.timezone);
+  for (const day of days) await rebuildDay(db, site.id, site.timezone, day, day >= addDays(today, -HOURLY_DAYS + 1));
+  await db.batch([
+    { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day < ?2', params: [site.id, addDays(today, -HOURLY_KEEP_DAYS)] },
+    {
+      sql: 'INSERT INTO rollup_state (site_id, watermark, refreshed_at) VALUES (?1, ?2, ?3) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, refreshed_at = excluded.refreshed_at',
+      params: [site.id, next, now],
+    },
+  ]);
+  return days;
+}
+
+/** Local days with rows inserted after the watermark, from quarter-hour buckets of event time. */
+async function touchedDays(db: QueryDb, site: SiteRow): Promise<string[]> {
+  const [events, sessions] = await db.batch<{ b: number }>([
+    { sql: 'SELECT DISTINCT ts / ?3 AS b FROM events WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },
+    { sql: 'SELECT DISTINCT start / ?3 AS b FROM sessions WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },
+  ]);
+  const days = new Set<string>();
+  for (const r of [...events!, ...sessions!]) days.add(localDay(r.b * QUARTER_HOUR, site.timezone));
+  return [...days].sort();
+}
+
+/** Tuples [dim, dim2] a side can group by: the total, single dimensions, pairs. */
+function tuplesFor(side: Side, ctx: DimContext, withPairs: boolean): { names: [string, string]; exprs: [string, string] }[] {
+  const out: { names: [string, string]; exprs: [string, string] }[] = [];
+  const none = ctx.params.bind('');
+  out.push({ names: ['', ''], exprs: [none, none] });
+  for (const d of ROLLUP_DIMS) {
+    const e = dimensionSql(d, side, ctx);
+    if (e) out.push({ names: [d, ''], exprs: [e, none] });
+  }
+  if (!withPairs) return out;
+  for (const [f, b] of rollupPairs()) {
+    const ef = dimensionSql(f, side, ctx);
+    const eb = dimensionSql(b, side, ctx);
+    if (ef && eb) out.push({ names: [f, b], exprs: [ef, eb] });
+  }
+  return out;
+}
+
+const E_SUMS = ['e_anon_visitors', 'e_ident_visitors', 'pageviews', 'events'];
+const S_SUMS = ['s_anon_visitors', 's_ident_visitors', 'visits', 'bounces', 'duration', 's_pageviews', 's_events'];
+
+function aggregates(side: Side, p: Params): string[] {
+  const v = (ident: number) => `count(DISTINCT CASE WHEN ${side}.identified = ${ident} THEN ${side}.visitor_id END)`;
+  if (side === 'e') return [v(0), v(1), `coalesce(sum(e.name = ${p.bind('pageview')}), 0)`, 'count(*)'];
+  return [v(0), v(1), 'count(*)', 'coalesce(sum(s.is_bounce), 0)', 'coalesce(sum(s.duration), 0)', 'coalesce(sum(s.pageviews), 0)', 'coalesce(sum(s.events), 0)'];
+}
+
+/** Statements grouping one side of a day by chunks of dimension tuples into `table`. */
+function sideStatements(side: Side, table: 'daily' | 'hourly' | 'ident', site: string, day: string, from: number, to: number, segments: DimContext['segments']) {
+  const stmts: { sql: string; params: unknown[] }[] = [];
+  const probe = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly').length;
+  for (let start = 0; start < probe; start += TUPLES_PER_STATEMENT) {
+    const p = new Params();
+    const ctx: DimContext = { params: p, segments, firstDay: day };
+    const tuples = tuplesFor(side, ctx, table !== 'hourly').slice(start, start + TUPLES_PER_STATEMENT);
+    const arr = `json_array(${tuples.map((t) => `json_array(${p.bind(t.names[0])}, ${t.exprs[0]}, ${p.bind(t.names[1])}, ${t.exprs[1]})`).join(', ')})`;
+    const t = side === 'e' ? 'e.ts' : 's.start';
+    const from_ = side === 'e' ? 'events e' : 'sessions s';
+    const where = `${side}.site_id = ${p.bind(site)} AND ${t} >= ${p.bind(from)} AND ${t} < ${p.bind(to)}`
+      + (side === 'e' ? ` AND e.name NOT IN ${p.bindSet(NON_TRAFFIC)}` : '');
+    const keys = ['$[0]', '$[1]', '$[2]', '$[3]'].map((k) => `json_extract(j.value, ${p.bind(k)})`);
+    const sums = side === 'e' ? E_SUMS : S_SUMS;
+    const siteP = p.bind(site);
+    const dayP = p.bind(day);
+    let sql: string;
+    if (table === 'ident') {
+      sql = `INSERT OR IGNORE INTO rollup_ident (site_id, day, dim, val, dim2, val2, side, visitor_id)`
+        + ` SELECT DISTINCT ${siteP}, ${dayP}, ${keys.join(', ')}, ${p.bind(side)}, ${side}.visitor_id`
+        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} AND ${side}.identified = 1`;
+    } else if (table === 'daily') {
+      sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${sums.join(', ')})`
+        + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggregates(side, p).join(', ')}`
+        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} GROUP BY j.value`
+        + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    } else {
+      const hour = timeSql('time:hour', t, ctx);
+      sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${sums.join(', ')})`
+        + ` SELECT ${siteP}, ${dayP}, ${hour} AS h, ${keys[0]}, ${keys[1]}, ${aggregates(side, p).join(', ')}`
+        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} GROUP BY j.value, h`
+        + ` ON CONFLICT (site_id, dim, day, hour, val) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    }
+    stmts.push({ sql, params: p.values });
+  }
+  return stmts;
+}
+
+/** Replaces every rollup row of one site-day, atomically. */
+export async function rebuildDay(db: QueryDb, site: string, tz: string, day: string, hourly: boolean): Promise<void> {
+  const from = dayStart(day, tz);
+  const to = dayStart(addDays(day, 1), tz);
+  const segments = offsetSegments(from, to, tz);
+  const stmts = [
+    { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_ident WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    ...sideStatements('e', 'daily', site, day, from, to, segments),
+    ...sideStatements('s', 'daily', site, day, from, to, segments),
+    ...sideStatements('e', 'ident', site, day, from, to, segments),
+    ...sideStatements('s', 'ident', site, day, from, to, segments),
+    ...(hourly ? [...sideStatements('e', 'hourly', site, day, from, to, segments), ...sideStatements('s', 'hourly', site, day, from, to, segments)] : []),
+    {
+      sql: `UPDATE rollup_daily SET raw_rows = (SELECT count(*) FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3)
+            WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day = ?4 AND val = '' AND val2 = ''`,
+      params: [site, from, to, day],
+    },
+  ];
+  await db.batch(stmts);
+}
+

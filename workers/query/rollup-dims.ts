@@ -1,0 +1,44 @@
+/**
+ * Which dimensions the rollups keep. Single dimensions cover every dashboard breakdown; pairs cover
+ * "filter by one of PAIR_FILTER_DIMS, break down by another dimension" (DESIGN §8a). Pairs cost a
+ * row per value combination per day, so only the filters a dashboard user clicks most get them;
+ * any other combination is answered by the raw plan.
+ */
+export const ROLLUP_DIMS = [
+  'event:page', 'event:name', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer',
+  'visit:channel', 'visit:utm_source', 'visit:utm_medium', 'visit:utm_campaign', 'visit:utm_content',
+  'visit:utm_term', 'visit:device', 'visit:browser', 'visit:browser_version', 'visit:os',
+  'visit:os_version', 'visit:country', 'visit:region', 'visit:city',
+];
+
+export const PAIR_FILTER_DIMS = ['event:page', 'visit:source', 'visit:country', 'visit:device'];
+
+export const PAIR_BREAKDOWN_DIMS = [
+  'event:page', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer', 'visit:channel',
+  'visit:utm_source', 'visit:utm_medium', 'visit:utm_campaign', 'visit:country', 'visit:region',
+  'visit:city', 'visit:device', 'visit:browser', 'visit:os',
+];
+
+/** Dimensions whose labels are derived from a stored one (names from codes). */
+const ALIASES: Record<string, string> = {
+  'visit:country_name': 'visit:country',
+  'visit:region_name': 'visit:region',
+  'visit:city_name': 'visit:city',
+};
+
+/** The dimension a rollup stores for `dim`, or null when rollups do not keep it. */
+export function storedDim(dim: string): string | null {
+  const d = ALIASES[dim] ?? dim;
+  return ROLLUP_DIMS.includes(d) ? d : null;
+}
+
+/** [filter dim, breakdown dim] pairs kept daily. */
+export function rollupPairs(): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const f of PAIR_FILTER_DIMS) for (const b of PAIR_BREAKDOWN_DIMS) if (f !== b) pairs.push([f, b]);
+  return pairs;
+}
+
+export function hasPair(filterDim: string, breakdownDim: string): boolean {
+  return PAIR_FILTER_DIMS.includes(filterDim) && PAIR_BREAKDOWN_DIMS.includes(breakdownDim) && filterDim !== breakdownDim;
+}
