@@ -4,6 +4,7 @@ import { errorResponse, HttpError } from './lib/http-error';
 import { getHealth } from './health';
 import { handleCollect } from './collect/handler';
 import { mountManagementRoutes } from './api/routes';
+import { mountQueryRoutes } from './query/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -17,6 +18,8 @@ export const router = Router<IRequest, Args>({
 
 // Management API, JWKS and OpenAPI (issue 3); mounted before the catch-all 404 below.
 mountManagementRoutes(router);
+// Stats API v2 and CSV export (issue 4).
+mountQueryRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))

@@ -1,13 +1,16 @@
 /**
- * The planner: rollups when they can answer the query exactly, raw events otherwise. A raw plan
- * over a long busy range would exceed D1's 30 s limit and bill millions of rows, so it is refused
- * above a bound estimated from the daily rollups' event counts.
+ * The planner: rollups when they can answer the query exactly and are current for its days, raw
+ * events otherwise. Days that received rows since the last refresh are stale in the rollups; a
+ * small raw scan answers them exactly, but for a range too big to scan the rollups answer (at
+ * most one cron run, ~5 min, behind). A raw plan over a long busy range would exceed D1's 30 s
+ * limit and bill millions of rows, so it is refused above a bound estimated from the rollups.
  */
 import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import type { Goal } from './goals';
 import { runRawPlan } from './raw-plan';
-import { estimateRawRows, runRollupPlan } from './rollup-plan';
+import { touchedDays } from './refresh-rollups';
+import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
 import type { BaseQuery, BaseRow } from './types';
 
 export type PlanMode = 'auto' | 'raw' | 'rollup';
@@ -16,13 +19,30 @@ export interface PlanOptions {
   mode: PlanMode;
   /** most events a raw plan may scan (estimated) before the query is refused */
   maxRawRows: number;
+  /** a stale range scanning at most this many events is answered raw (exact and fresh) */
+  freshRawRows: number;
   /** filled in with the plan each base query used (for the benchmark and tests) */
   trace?: ('rollup' | 'raw')[];
+  /** days not yet in the rollups (null: never refreshed), loaded once per request */
+  stale?: Promise<Set<string> | null>;
+}
+
+async function loadStaleDays(db: QueryDb, q: BaseQuery): Promise<Set<string> | null> {
+  const [state] = await db.all<{ watermark: number }>('SELECT watermark FROM rollup_state WHERE site_id = ?1', [q.site.id]);
+  if (!state) return null;
+  return new Set(await touchedDays(db, { id: q.site.id, timezone: q.site.timezone, watermark: state.watermark }));
 }
 
 export async function runPlan(db: QueryDb, q: BaseQuery, goals: Goal[], opts: PlanOptions): Promise<BaseRow[]> {
-  if (opts.mode !== 'raw') {
-    const rows = await runRollupPlan(db, q);
+  if (opts.mode === 'rollup' || (opts.mode === 'auto' && rollupShape(q))) {
+    let useRollups = opts.mode === 'rollup';
+    if (!useRollups) {
+      opts.stale ??= loadStaleDays(db, q);
+      const stale = await opts.stale;
+      const touchesStale = stale === null || [...stale].some((d) => d >= q.range.firstDay && d <= q.range.lastDay);
+      useRollups = stale !== null && (!touchesStale || (await estimateRawRows(db, q)) > opts.freshRawRows);
+    }
+    const rows = useRollups ? await runRollupPlan(db, q) : null;
     if (rows) {
       opts.trace?.push('rollup');
       return rows;

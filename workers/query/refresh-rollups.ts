@@ -21,7 +21,7 @@ const TUPLES_PER_STATEMENT = 24;
 const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
 const QUARTER_HOUR = 900_000; // every zone offset is a multiple of 15 minutes
 
-interface SiteRow {
+export interface SiteRow {
   id: string;
   timezone: string;
   watermark: number;
@@ -51,7 +51,7 @@ export async function refreshSite(db: QueryDb, site: SiteRow, now: number): Prom
 }
 
 /** Local days with rows inserted after the watermark, from quarter-hour buckets of event time. */
-async function touchedDays(db: QueryDb, site: SiteRow): Promise<string[]> {
+export async function touchedDays(db: QueryDb, site: SiteRow): Promise<string[]> {
   const [events, sessions] = await db.batch<{ b: number }>([
     { sql: 'SELECT DISTINCT ts / ?3 AS b FROM events WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },
     { sql: 'SELECT DISTINCT start / ?3 AS b FROM sessions WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },

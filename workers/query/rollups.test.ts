@@ -126,7 +126,7 @@ describe('refreshRollups', () => {
 
     // the consumer redelivers rows (same ids, later inserted_at): their days are rebuilt, same numbers
     const { results: some } = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 LIMIT 50').bind(SITE).all<Record<string, number | string | null>>();
-    await insertRows(env.DB, 'events', some.map((e) => ({ ...e, inserted_at: NOW + 400_000 })));
+    await insertRows(env.DB, 'events', some.map((e: Record<string, number | string | null>) => ({ ...e, inserted_at: NOW + 400_000 })));
     await refreshRollups(env, NOW + 450_000);
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
@@ -140,5 +140,34 @@ describe('refreshRollups', () => {
     const raw = await runQuery(env.DB, SITE, body, NOW, { mode: 'raw' });
     expect(after.results).toEqual(raw.results);
     expect(after.results[0]!.metrics).toEqual([before.results[0]!.metrics[0]! + 1, before.results[0]!.metrics[1]! + 1, before.results[0]!.metrics[2]! + 1]);
+  });
+});
+
+describe('planner', () => {
+  it('uses rollups for refreshed days and raw events for days written since the last refresh', async () => {
+    const trace: ('rollup' | 'raw')[] = [];
+    const body = { site_id: SITE, metrics: ['visitors'], dimensions: ['visit:source'], date_range: ['2024-03-25', '2024-04-03'] };
+    await refreshRollups(env, NOW + 700_000);
+    await runQuery(env.DB, SITE, body, NOW, { trace });
+    expect(trace).toEqual(['rollup']);
+
+    const late = new Fixture(SITE, TZ).visit({ visitor: 778, at: '2024-03-27T10:00:00Z', source: 'Bing' }, [{ path: '/' }], NOW + 800_000);
+    await insertRows(env.DB, 'events', late.events);
+    await insertRows(env.DB, 'sessions', late.sessions);
+    trace.length = 0;
+    const fresh = await runQuery(env.DB, SITE, body, NOW, { trace });
+    expect(trace).toEqual(['raw']); // 2024-03-27 is stale and the range is small: exact raw answer
+    expect(fresh.results.some((r) => r.dimensions[0] === 'Bing')).toBe(true);
+
+    // a range outside the stale day still comes from rollups; goals and regexes always go raw
+    trace.length = 0;
+    await runQuery(env.DB, SITE, { ...body, date_range: ['2024-03-30', '2024-04-03'] }, NOW, { trace });
+    await runQuery(env.DB, SITE, { ...body, date_range: ['2024-03-30', '2024-04-03'], filters: [['matches', 'event:page', ['^/blog']]] }, NOW, { trace });
+    expect(trace).toEqual(['rollup', 'raw']);
+  });
+
+  it('refuses a raw plan estimated above the bound', async () => {
+    const body = { site_id: SITE, metrics: ['visitors'], filters: [['contains', 'event:page', ['blog']]], date_range: ['2024-03-25', '2024-04-03'] };
+    await expect(runQuery(env.DB, SITE, body, NOW, { maxRawRows: 10 })).rejects.toThrow(/would scan about \d+ events/);
   });
 });

@@ -36,7 +36,12 @@ export async function loadSite(d1: D1Database, siteId: string): Promise<SiteInfo
 }
 
 /** Runs a Stats API v2 query for `siteId` (the caller has checked the key may read it). */
-export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: Partial<PlanOptions> = {}, db = new QueryDb(d1)): Promise<QueryResult> {
+export interface RunOptions extends Partial<PlanOptions> {
+  /** false for exports: every row, ignoring `pagination` */
+  paginate?: boolean;
+}
+
+export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
   const site = await loadSite(d1, siteId);
   let firstDataTs: number | null = null;
   if ((body as { date_range?: unknown } | null)?.date_range === 'all') {
@@ -44,13 +49,14 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
     firstDataTs = r[0]?.t ?? null;
   }
   const q = parseQuery(body, site, now, firstDataTs);
-  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, ...options };
+  const { paginate = true, ...planOptions } = options;
+  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions };
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? await loadGoals(d1, site.id) : [];
 
   const rows = await computeRows(db, q, q.range, goals, opts, now);
   sortRows(q, rows);
-  const page = rows.slice(q.offset, q.offset + q.limit);
+  const page = paginate ? rows.slice(q.offset, q.offset + q.limit) : rows;
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
 
   const meta: Record<string, unknown> = {};

@@ -1,0 +1,77 @@
+/**
+ * HTTP for the query engine: `POST /api/v2/query` (Plausible Stats API v2) and
+ * `GET /api/v1/sites/:site/export.csv` (the same query as URL parameters, every row, streamed).
+ * Both need `stats:read` on the site (key, user role, share link, or a public site).
+ */
+import type { IRequest, RouterType } from 'itty-router';
+import { requireAuth } from '../auth';
+import type { Env } from '../env';
+import { HttpError, jsonResponse } from '../lib/http-error';
+import { toCsvStream } from './csv';
+import { runQuery } from './run-query';
+
+type Args = [Env, ExecutionContext];
+
+const bad = (message: string) => new HttpError(400, 'invalid_query', message);
+
+export async function handleQuery(request: Request, env: Env): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw bad('#: Request body must be JSON'); // a parse failure has no detail worth returning
+  }
+  const site = (body as { site_id?: unknown } | null)?.site_id;
+  if (typeof site !== 'string' || site === '') throw bad('#: Required property site_id was not present.');
+  await requireAuth(request, env, { site, scope: 'stats:read' });
+  return jsonResponse(await runQuery(env.DB, site, body, Date.now()));
+}
+
+/** JSON-valued URL parameters (`filters`, `order_by`, array `date_range`) or plain strings. */
+function param(url: URL, name: string): unknown {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (/^\s*[[{]/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw bad(`#/${name}: Invalid JSON`);
+    }
+  }
+  return raw;
+}
+
+/** The query of an export: `?query=<JSON body>`, or `metrics=a,b&dimensions=x&date_range=30d&filters=[…]`. */
+export function exportQuery(url: URL, site: string): Record<string, unknown> {
+  const whole = param(url, 'query');
+  if (whole !== undefined) return { ...(whole as Record<string, unknown>), site_id: site };
+  const list = (name: string) => {
+    const v = param(url, name);
+    return typeof v === 'string' ? v.split(',').filter(Boolean) : v;
+  };
+  const body: Record<string, unknown> = { site_id: site, metrics: list('metrics') ?? ['visitors'], date_range: param(url, 'date_range') ?? '30d' };
+  for (const key of ['dimensions'] as const) if (url.searchParams.has(key)) body[key] = list(key);
+  for (const key of ['filters', 'order_by'] as const) if (url.searchParams.has(key)) body[key] = param(url, key);
+  return body;
+}
+
+export async function handleExport(request: IRequest, env: Env): Promise<Response> {
+  const site = decodeURIComponent(request.params.site ?? '');
+  await requireAuth(request, env, { site, scope: 'stats:read' });
+  const body = exportQuery(new URL(request.url), site);
+  const result = await runQuery(env.DB, site, body, Date.now(), { paginate: false });
+  const [first, last] = (result.query.date_range as string[]).map((d) => d.slice(0, 10));
+  const dims = (body.dimensions as string[] | undefined) ?? [];
+  return new Response(toCsvStream([...dims, ...(body.metrics as string[])], result.results), {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${site.replace(/[^\w.-]/g, '_')}-${first}-${last}.csv"`,
+    },
+  });
+}
+
+export function mountQueryRoutes(router: RouterType<IRequest, Args>): void {
+  router
+    .post('/api/v2/query', (req, env) => handleQuery(req, env))
+    .get('/api/v1/sites/:site/export.csv', (req, env) => handleExport(req, env));
+}
