@@ -1,7 +1,7 @@
 /**
- * Goals (a custom event name, or "Visit <path>" with `*` = one path segment part and `**` = any
- * depth) and funnels (2–8 ordered goal steps within a session). These are definitions only; the
- * query engine reads them to compute conversions and funnel results.
+ * Goals (a custom event name, or "Visit <path>" with `*` = within one path segment and `**` =
+ * across segments) and funnels (2–8 ordered goal steps within a session). These are definitions
+ * only; the query engine (workers/query/goals.ts) matches them against events.
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
@@ -39,17 +39,6 @@ const toGoalJson = (g: GoalRow) => ({
   display_name: g.display_name,
   created_at: new Date(g.created_at).toISOString(),
 });
-
-/**
- * Compiles a goal path pattern to a RegExp: `**` matches anything (including `/`), `*` anything
- * but `/`; everything else is literal. Exported for the query engine and for tests.
- */
-export function pathPatternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.split('**').map((part) =>
-    part.split('*').map((lit) => lit.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'),
-  );
-  return new RegExp(`^${escaped.join('.*')}$`);
-}
 
 export async function listGoals(request: IRequest, env: Env): Promise<Response> {
   const site = siteParam(request);
