@@ -35,6 +35,8 @@ export interface IngestResult {
 export class SiteDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private site: SiteConfig | null = null;
+  /** when the next alarm is due, as far as this instance knows; saves a storage call per ingest */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,6 +45,7 @@ export class SiteDO extends DurableObject<Env> {
       migrateStorage(this.sql);
       const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
       this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
+      this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
@@ -103,17 +106,18 @@ export class SiteDO extends DurableObject<Env> {
 
   async alarm(): Promise<void> {
     const now = Date.now();
+    this.alarmAt = null;
     pruneRealtime(this.sql, now);
     this.sql.exec('DELETE FROM sessions WHERE touched_at < ?', now - SESSION_MEMORY_MS);
     try {
       // Events accepted while this alarm was sending found an alarm already set (this one) and
       // did not set another, so whatever is still waiting now must get a new alarm here.
       const waiting = await this.flush();
-      if (waiting > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+      if (waiting > 0) await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS);
     } catch (err) {
       // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+      await this.scheduleFlush(Date.now() + RETRY_DELAY_MS);
     }
   }
 
@@ -164,7 +168,8 @@ export class SiteDO extends DurableObject<Env> {
   }
 
   private async scheduleFlush(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { atLeast, forbidden, requireSiteAccess, roleOf, type Role } from '../auth/access';
 import { generatePassword, hashPassword } from '../auth/password';
 import { authenticate, type Principal } from '../auth/principal';
+import { limitSignIn } from '../auth/rate-limit';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { checkPassword, findUserByEmail, startSession } from './sessions';
@@ -175,6 +176,8 @@ export async function acceptInvitation(request: IRequest, env: Env): Promise<Res
   }
   let user = await findUserByEmail(env, invitation.email);
   if (user) {
+    // Same limiter as sign-in: otherwise this route would be a way around it for password guessing.
+    await limitSignIn(env, user.email, request.headers.get('cf-connecting-ip'));
     if (!body.password || !(await checkPassword(user, body.password))) throw new HttpError(401, 'invalid_credentials', 'wrong password for this account');
   } else {
     const password = v.safeParse(PASSWORD, body.password);
