@@ -90,7 +90,7 @@ async function buildEsm() {
 
 async function buildTypes() {
   const { default: ts } = await import('typescript');
-  const files = Object.values(ESM_ENTRIES).map((f) => join(SDK, f));
+  const files = [...Object.values(ESM_ENTRIES), 'src/build-flags.d.ts'].map((f) => join(SDK, f));
   const program = ts.createProgram(files, {
     declaration: true,
     emitDeclarationOnly: true,

@@ -60,13 +60,6 @@ export type Track = (name: string, options?: EventOptions | boolean) => void;
 export type PulseGlobal = Track & { q?: Iterable<unknown>[]; persist?: (on: boolean) => void };
 
 declare global {
-  /**
-   * Hash routing, fixed at build time for the script tag (`pulse.hash.js` is built with true,
-   * `pulse.js` with false, so it carries no hash-mode code); the npm build leaves it undefined
-   * and reads the `hash` option at run time. Used inline as `(__PULSE_HASH__ ?? 'hash' in o)`
-   * because esbuild folds only literal uses.
-   */
-  const __PULSE_HASH__: boolean | undefined;
   interface Window {
     pulse?: PulseGlobal;
     /** Set to `true` to stop this browser from sending events. */

@@ -26,7 +26,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text
 
 export class FixtureServer {
   readonly requests: Recorded[] = [];
-  private pages = new Map<string, string>();
+  private pages = new Map<string, { body: string; type: string }>();
   private server!: Server;
   port = 0;
 
@@ -58,9 +58,9 @@ export class FixtureServer {
     return `http://${host}:${this.port}`;
   }
 
-  /** Serves `html` at `path` (any host). */
-  page(path: string, html: string): void {
-    this.pages.set(path, html);
+  /** Serves `body` at `path` (any host); `*` is the fallback for every other path. */
+  page(path: string, body: string, type = 'text/html'): void {
+    this.pages.set(path, { body, type });
   }
 
   /** Events of every recorded request, flattened in arrival order. */
@@ -101,8 +101,8 @@ export class FixtureServer {
       if (!file.startsWith(DIST_DIR)) return { status: 403, type: 'text/plain', body: 'no' };
       return { status: 200, type: TYPES[extname(file)] || 'application/octet-stream', body: await readFile(file) };
     }
-    const html = this.pages.get(url.pathname) ?? this.pages.get('*');
-    if (html !== undefined) return { status: 200, type: 'text/html', body: html };
+    const page = this.pages.get(url.pathname) ?? this.pages.get('*');
+    if (page) return { status: 200, ...page };
     return { status: 404, type: 'text/html', body: '<!doctype html><title>404</title><p>not found</p>' };
   }
 }

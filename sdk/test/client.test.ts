@@ -1,0 +1,100 @@
+// The typed API client against a local HTTP server that records what it receives.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createClient, PulseApiError } from '../client/index';
+
+interface Seen {
+  method: string;
+  url: string;
+  auth: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+let server: Server;
+let baseUrl: string;
+const seen: Seen[] = [];
+let reply: { status: number; type: string; body: string } = { status: 200, type: 'application/json', body: '{}' };
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    let body = '';
+    for await (const c of req) body += c;
+    seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, contentType: req.headers['content-type'], body });
+    res.writeHead(reply.status, { 'content-type': reply.type });
+    res.end(reply.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  seen.length = 0;
+  reply = { status: 200, type: 'application/json', body: '{}' };
+});
+
+describe('createClient', () => {
+  test('query() posts the Stats API v2 body with the key as a Bearer token and returns the response', async () => {
+    const response = { results: [{ metrics: [42], dimensions: ['Google'] }], meta: {}, query: { site_id: 'example.com' } };
+    reply = { status: 200, type: 'application/json', body: JSON.stringify(response) };
+    const client = createClient({ baseUrl, key: 'jwt-key' });
+    const body = { site_id: 'example.com', metrics: ['visitors' as const], date_range: '7d' as const, dimensions: ['visit:source' as const] };
+    expect(await client.query(body)).toEqual(response);
+    expect(seen).toEqual([{ method: 'POST', url: '/api/v2/query', auth: 'Bearer jwt-key', contentType: 'application/json', body: JSON.stringify(body) }]);
+  });
+
+  test('read helpers hit the /api/v1/sites routes with encoded ids and query strings', async () => {
+    reply = { status: 200, type: 'application/json', body: '{"visitors":3}' };
+    const client = createClient({ baseUrl, key: 'k' });
+    expect(await client.realtime('example.com')).toEqual({ visitors: 3 });
+    await client.funnel('example.com', 'signup flow', { period: '30d' });
+    await client.retention('example.com');
+    await client.journeys('example.com', { period: '7d', limit: 10 });
+    await client.vitals('a/b');
+    await client.errors('example.com', { period: 'day', date: '2026-11-24', unused: undefined });
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.auth}`)).toEqual([
+      'GET /api/v1/sites/example.com/realtime Bearer k',
+      'GET /api/v1/sites/example.com/funnels/signup%20flow?period=30d Bearer k',
+      'GET /api/v1/sites/example.com/retention Bearer k',
+      'GET /api/v1/sites/example.com/journeys?period=7d&limit=10 Bearer k',
+      'GET /api/v1/sites/a%2Fb/vitals Bearer k',
+      'GET /api/v1/sites/example.com/errors?period=day&date=2026-11-24 Bearer k',
+    ]);
+  });
+
+  test('exportCsv() returns the CSV text', async () => {
+    reply = { status: 200, type: 'text/csv', body: 'date,visitors\n2026-11-23,5\n' };
+    expect(await createClient({ baseUrl, key: 'k' }).exportCsv('example.com', { period: '7d' })).toBe('date,visitors\n2026-11-23,5\n');
+    expect(seen[0].url).toBe('/api/v1/sites/example.com/export.csv?period=7d');
+  });
+
+  test('an error response throws PulseApiError with the status and the server message', async () => {
+    reply = { status: 400, type: 'application/json', body: '{"error":"Invalid metric \\"visitorz\\""}' };
+    const err = await createClient({ baseUrl, key: 'k' }).query({ site_id: 's', metrics: ['visitors'], date_range: 'day' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulseApiError);
+    expect(err).toMatchObject({ status: 400, message: 'Invalid metric "visitorz"', name: 'PulseApiError' });
+
+    reply = { status: 429, type: 'text/plain', body: 'slow down' };
+    await expect(createClient({ baseUrl, key: 'k' }).realtime('s')).rejects.toMatchObject({ status: 429, message: 'slow down' });
+  });
+
+  test('a network failure throws PulseApiError with status 0', async () => {
+    const client = createClient({ baseUrl: 'http://127.0.0.1:9', key: 'k' });
+    await expect(client.realtime('s')).rejects.toMatchObject({ name: 'PulseApiError', status: 0 });
+  });
+
+  test('a custom fetch (e.g. a service binding) is used instead of the global one', async () => {
+    const calls: string[] = [];
+    const client = createClient({
+      baseUrl: 'https://pulse.internal',
+      key: 'k',
+      fetch: async (input) => {
+        calls.push(String(input));
+        return new Response('{"visitors":1}', { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    expect(await client.realtime('s')).toEqual({ visitors: 1 });
+    expect(calls).toEqual(['https://pulse.internal/api/v1/sites/s/realtime']);
+  });
+});
