@@ -192,5 +192,5 @@ export async function acceptInvitation(request: IRequest, env: Env): Promise<Res
     upsertMembership(env, invitation.site_id, user.id, role),
     env.DB.prepare('UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL').bind(Date.now(), invitation.id),
   ]);
-  return startSession(env, user);
+  return startSession(env, request, user);
 }

@@ -32,13 +32,16 @@ export const findUserByEmail = (env: Env, email: string) =>
 export const checkPassword = (user: UserRow, password: string) =>
   verifyPassword(password, { hash: user.password_hash, salt: user.password_salt, iterations: user.password_iterations });
 
-function sessionCookie(token: string, maxAge: number): string {
+function sessionCookie(request: Request, token: string, maxAge: number): string {
   // HttpOnly: page scripts (and XSS) cannot read it; SameSite=Lax: no cross-site POSTs carry it.
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${maxAge}`;
+  // Secure whenever served over https; plain http only happens on 127.0.0.1 in `npm run dev`,
+  // where some browsers would drop a Secure cookie.
+  const secure = new URL(request.url).protocol === 'https:' ? ' Secure;' : '';
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly;${secure} SameSite=Lax; Max-Age=${maxAge}`;
 }
 
 /** Issues a session for a user: the token in the body (Bearer use) and in the cookie (dashboard). */
-export async function startSession(env: Env, user: Pick<UserRow, 'id' | 'email' | 'token_version'>, status = 200): Promise<Response> {
+export async function startSession(env: Env, request: Request, user: Pick<UserRow, 'id' | 'email' | 'token_version'>, status = 200): Promise<Response> {
   const { token, exp } = await issueToken(env, {
     kind: 'session',
     sub: user.id,
@@ -48,7 +51,7 @@ export async function startSession(env: Env, user: Pick<UserRow, 'id' | 'email' 
   return jsonResponse(
     { token, expires_at: new Date(exp * 1000).toISOString(), user: { id: user.id, email: user.email } },
     status,
-    { 'set-cookie': sessionCookie(token, SESSION_TTL_SECONDS), 'cache-control': 'no-store' },
+    { 'set-cookie': sessionCookie(request, token, SESSION_TTL_SECONDS), 'cache-control': 'no-store' },
   );
 }
 
@@ -62,7 +65,7 @@ export async function signIn(request: IRequest, env: Env): Promise<Response> {
   }
   if (!(await checkPassword(user, body.password))) throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
   await clearSignIn(env, body.email);
-  return startSession(env, user);
+  return startSession(env, request, user);
 }
 
 export async function signOut(request: IRequest, env: Env): Promise<Response> {
@@ -70,7 +73,7 @@ export async function signOut(request: IRequest, env: Env): Promise<Response> {
   if (principal.kind !== 'user') throw forbidden('only a session can sign out');
   await revocationStatement(env, principal.jti, principal.exp * 1000).run();
   markRevoked(env, principal.jti);
-  return new Response(null, { status: 204, headers: { 'set-cookie': sessionCookie('', 0) } });
+  return new Response(null, { status: 204, headers: { 'set-cookie': sessionCookie(request, '', 0) } });
 }
 
 export async function whoAmI(request: IRequest, env: Env): Promise<Response> {
@@ -111,5 +114,5 @@ export async function changePassword(request: IRequest, env: Env): Promise<Respo
   ]);
   markRevoked(env, principal.jti);
   await clearSignIn(env, principal.email);
-  return startSession(env, { ...user, token_version: version });
+  return startSession(env, request, { ...user, token_version: version });
 }

@@ -16,7 +16,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
-    security: [{ apiKey: [] }, { session: [] }, { cookie: [] }],
+    security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
     paths: { ...analyticsPaths, ...managementPaths },
     components: {
       securitySchemes: {
