@@ -13,7 +13,19 @@ const R2_DELETE_BATCH = 1_000;
 
 export const archivePrefix = (site: string): string => `raw/v1/site=${site}/`;
 
+/** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
+const KNOWN_SITE_TABLES = ['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels'];
+
 async function tablesWithSiteId(db: D1Database): Promise<string[]> {
+  try {
+    return await introspectSiteTables(db);
+  } catch (err) {
+    console.warn('site delete: schema introspection failed, using the known table list', err instanceof Error ? err.message : err);
+    return KNOWN_SITE_TABLES;
+  }
+}
+
+async function introspectSiteTables(db: D1Database): Promise<string[]> {
   const { results } = await db
     .prepare(
       `SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p
