@@ -1,7 +1,7 @@
 /**
  * Rollups for the query engine (DESIGN §8a): daily aggregates per site, local day (site time zone)
- * and dimension value, daily pairs of dimensions (a filter plus a breakdown), hourly aggregates for
- * recent days, and the identified visitors behind them. Rebuilt per site-day by
+ * and dimension value, daily pairs of dimensions (a filter plus a breakdown), and hourly aggregates
+ * for recent days. Rebuilt per site-day by
  * workers/query/refresh-rollups.ts; a row never mixes data of two local days.
  */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -35,6 +35,13 @@ export const rollupDaily = sqliteTable(
     ...sums,
     /** every event row of the day (site total only): bounds what a raw plan would scan */
     rawRows: integer('raw_rows').notNull().default(0),
+    /**
+     * JSON arrays of the identified visitor ids behind the row (events, sessions side): they keep
+     * one id across days, so a range counts them distinct. Kept inline, not as rows of their own,
+     * so a range query reads no more rows than the aggregate rows it sums.
+     */
+    eIdentIds: text('e_ident_ids').notNull().default('[]'),
+    sIdentIds: text('s_ident_ids').notNull().default('[]'),
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.day, t.val, t.val2] }),
@@ -42,25 +49,6 @@ export const rollupDaily = sqliteTable(
     index('rollup_daily_value').on(t.siteId, t.dim, t.val, t.dim2, t.day),
     // a site-day is rebuilt by deleting its rows first
     index('rollup_daily_day').on(t.siteId, t.day),
-  ],
-);
-
-/** Identified visitors per rollup row: they keep one id across days, so ranges count them distinct. */
-export const rollupIdent = sqliteTable(
-  'rollup_ident',
-  {
-    siteId: text('site_id').notNull(),
-    day: text('day').notNull(),
-    dim: text('dim').notNull(),
-    val: text('val').notNull(),
-    dim2: text('dim2').notNull(),
-    val2: text('val2').notNull(),
-    side: text('side').notNull(), // 'e' (events) or 's' (sessions)
-    visitorId: integer('visitor_id').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.side, t.day, t.val, t.val2, t.visitorId] }),
-    index('rollup_ident_day').on(t.siteId, t.day),
   ],
 );
 

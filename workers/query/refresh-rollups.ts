@@ -89,7 +89,7 @@ function aggregates(side: Side, p: Params): string[] {
 }
 
 /** Statements grouping one side of a day by chunks of dimension tuples into `table`. */
-function sideStatements(side: Side, table: 'daily' | 'hourly' | 'ident', site: string, day: string, from: number, to: number, segments: DimContext['segments']) {
+function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments']) {
   const stmts: { sql: string; params: unknown[] }[] = [];
   const probe = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly').length;
   for (let start = 0; start < probe; start += TUPLES_PER_STATEMENT) {
@@ -106,15 +106,13 @@ function sideStatements(side: Side, table: 'daily' | 'hourly' | 'ident', site: s
     const siteP = p.bind(site);
     const dayP = p.bind(day);
     let sql: string;
-    if (table === 'ident') {
-      sql = `INSERT OR IGNORE INTO rollup_ident (site_id, day, dim, val, dim2, val2, side, visitor_id)`
-        + ` SELECT DISTINCT ${siteP}, ${dayP}, ${keys.join(', ')}, ${p.bind(side)}, ${side}.visitor_id`
-        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} AND ${side}.identified = 1`;
-    } else if (table === 'daily') {
-      sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${sums.join(', ')})`
-        + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggregates(side, p).join(', ')}`
+    if (table === 'daily') {
+      const cols = [...sums, `${side}_ident_ids`];
+      const ids = `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)`;
+      sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
+        + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggregates(side, p).join(', ')}, ${ids}`
         + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} GROUP BY j.value`
-        + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+        + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}`;
     } else {
       const hour = timeSql('time:hour', t, ctx);
       sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${sums.join(', ')})`
@@ -134,12 +132,9 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
   const segments = offsetSegments(from, to, tz);
   const stmts = [
     { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
-    { sql: 'DELETE FROM rollup_ident WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     ...sideStatements('e', 'daily', site, day, from, to, segments),
     ...sideStatements('s', 'daily', site, day, from, to, segments),
-    ...sideStatements('e', 'ident', site, day, from, to, segments),
-    ...sideStatements('s', 'ident', site, day, from, to, segments),
     ...(hourly ? [...sideStatements('e', 'hourly', site, day, from, to, segments), ...sideStatements('s', 'hourly', site, day, from, to, segments)] : []),
     {
       sql: `UPDATE rollup_daily SET raw_rows = (SELECT count(*) FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3)

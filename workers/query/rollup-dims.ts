@@ -13,10 +13,11 @@ export const ROLLUP_DIMS = [
 
 export const PAIR_FILTER_DIMS = ['event:page', 'visit:source', 'visit:country', 'visit:device'];
 
+/** Breakdowns of the dashboard's main panels; long-tailed ones (entry/exit page, city, referrer)
+ * would multiply the pair rows by their cardinality and go raw when filtered. */
 export const PAIR_BREAKDOWN_DIMS = [
-  'event:page', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer', 'visit:channel',
-  'visit:utm_source', 'visit:utm_medium', 'visit:utm_campaign', 'visit:country', 'visit:region',
-  'visit:city', 'visit:device', 'visit:browser', 'visit:os',
+  'event:page', 'visit:source', 'visit:channel', 'visit:utm_source', 'visit:utm_campaign',
+  'visit:country', 'visit:device', 'visit:browser', 'visit:os',
 ];
 
 /** Dimensions whose labels are derived from a stored one (names from codes). */

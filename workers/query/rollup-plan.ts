@@ -74,6 +74,7 @@ interface Agg {
   v: string | null;
   ea: number; ei: number; pv: number; ev: number;
   sa: number; si: number; visits: number; bounces: number; duration: number; spv: number; sev: number;
+  ids: string | null;
 }
 
 export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[] | null> {
@@ -90,26 +91,22 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
   const where = `site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)}`
     + (hourly ? '' : ` AND dim2 = ${p.bind(shape.dim2)}`)
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
+  // identified visitors keep their id across days: their ids are unioned per bucket, in JS
+  const idsCol = shape.sessionMode ? 's_ident_ids' : 'e_ident_ids';
+  const ids = (shape.eSide || shape.sessionMode) && !hourly ? `group_concat(${idsCol}) AS ids` : 'NULL AS ids';
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
-  const stmts = [{ sql: `SELECT ${bucket} AS t, ${value} AS v, ${sums} FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`, params: p.values }];
-  if (!hourly) {
-    // identified visitors keep their id across days: count them distinct over each bucket
-    stmts.push({ sql: `SELECT ${bucket} AS t, ${value} AS v, side, count(DISTINCT visitor_id) AS n FROM rollup_ident WHERE ${where} GROUP BY t, v, side`, params: p.values });
-  }
-  const [aggs, idents] = await db.batch<Record<string, unknown>>(stmts);
-  const ident = new Map<string, number>();
-  for (const r of idents ?? []) ident.set(JSON.stringify([r.t, r.v, r.side]), r.n as number);
+  const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums}, ${ids} FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`, p.values);
 
   const rows: BaseRow[] = [];
-  for (const a of aggs as unknown as Agg[]) {
+  for (const a of aggs) {
     const hasE = shape.eSide && a.ev > 0;
     const hasS = shape.sSide && a.visits > 0 && (!shape.eSide || shape.sessionsAddRows);
     if (!hasE && !hasS) continue;
-    const identOf = (side: string, daily: number) => (hourly ? daily : ident.get(JSON.stringify([a.t, a.v, side])) ?? 0);
+    const identOf = (daily: number) => (hourly || a.ids === null ? daily : new Set((JSON.parse(`[${a.ids}]`) as number[][]).flat()).size);
     const row: BaseRow = { dims: q.dimensions.map((d) => (isTimeDimension(d) ? a.t! : a.v!)) };
-    if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf('e', a.ei), pageviews: a.pv, events: a.ev });
+    if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf(a.ei), pageviews: a.pv, events: a.ev });
     if (shape.sSide) Object.assign(row, { visits: a.visits, bounces: a.bounces, duration: a.duration, sessionPageviews: a.spv });
-    if (shape.sessionMode) Object.assign(row, { visitors: a.sa + identOf('s', a.si), pageviews: a.spv, events: a.sev });
+    if (shape.sessionMode) Object.assign(row, { visitors: a.sa + identOf(a.si), pageviews: a.spv, events: a.sev });
     rows.push(row);
   }
   if (q.dimensions.length === 0 && rows.length === 0) rows.push({ dims: [] });

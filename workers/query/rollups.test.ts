@@ -85,7 +85,7 @@ describe('rollup plan == raw plan', () => {
     await refreshRollups(env, NOW);
   });
 
-  it('over random queries (seeded)', async () => {
+  it('over random queries (seeded)', { timeout: 60_000 }, async () => {
     const values: Record<string, string[]> = {
       'event:page': PAGES, 'visit:source': SOURCES.map((s) => s[0]!), 'visit:country': ['US', 'DE', 'GB', '(not set)'],
       'visit:device': DEVICES, 'visit:entry_page': PAGES, 'visit:exit_page': PAGES, 'event:name': ['pageview', 'Signup'],

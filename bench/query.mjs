@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:query`: loads synthetic events into a local D1 (`wrangler dev`: workerd and the
+ * SQLite D1 runs on), builds the rollups, then runs the dashboard's standard 30-day view with the planner and with
+ * forced raw plans, printing p50/p95 latency and D1 rows_read per query and per view.
+ *
+ *   npm run bench:query -- [--events 1000000] [--runs 10] [--raw-runs 3]     (10M: --events 10000000)
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startDevServer } from './lib/dev-server.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EVENTS = arg('events', 1_000_000);
+const RUNS = arg('runs', 10);
+const RAW_RUNS = arg('raw-runs', 3);
+const EVENTS_PER_SESSION = 3.2; // what the generator averages
+const SESSIONS = Math.ceil(EVENTS / EVENTS_PER_SESSION);
+const PER_DAY = Math.ceil(SESSIONS / 30);
+
+const VIEW = {
+  aggregate: { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], date_range: '30d' },
+  timeseries: { metrics: ['visitors', 'pageviews'], dimensions: ['time:day'], date_range: '30d' },
+  'top pages': { metrics: ['visitors', 'pageviews', 'bounce_rate'], dimensions: ['event:page'], date_range: '30d', pagination: { limit: 9 } },
+  sources: { metrics: ['visitors', 'bounce_rate'], dimensions: ['visit:source'], date_range: '30d', pagination: { limit: 9 } },
+  countries: { metrics: ['visitors', 'percentage'], dimensions: ['visit:country'], date_range: '30d', pagination: { limit: 9 } },
+  devices: { metrics: ['visitors', 'percentage'], dimensions: ['visit:device'], date_range: '30d' },
+  goals: { metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], date_range: '30d' },
+};
+// the same view with one filter (the dashboard after a click on a source)
+const FILTERED = Object.fromEntries(Object.entries(VIEW).map(([k, v]) => [`${k} | source=Google`, { ...v, filters: [['is', 'visit:source', ['Google']]] }]));
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-query-'));
+  const server = await startDevServer({ config: 'bench/query-wrangler.toml', port: 8797, persistTo: dir });
+  const call = async (path, body) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+    const json = await res.json();
+    if (res.status !== 200) throw new Error(`${path}: ${json.error}`);
+    return json;
+  };
+  try {
+    const statements = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()
+      .flatMap((f) => readFileSync(join('migrations', f), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean));
+    await call('/migrate', { statements });
+
+    let t = performance.now();
+    let events = 0;
+    const CHUNK = 20_000;
+    for (let from = 0; from < SESSIONS; from += CHUNK) {
+      const r = await call('/load', { from, count: Math.min(CHUNK, SESSIONS - from), perDay: PER_DAY });
+      events += r.events;
+      process.stdout.write(`\rloading: ${events.toLocaleString()} events`);
+    }
+    console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s (${SESSIONS.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
+
+    t = performance.now();
+    const rollups = await call('/refresh');
+    console.log(`rollups: first refresh of 30 site-days in ${((performance.now() - t) / 1000).toFixed(1)} s -> ${rollups.daily.toLocaleString()} daily rows, ${rollups.hourly.toLocaleString()} hourly rows`);
+
+    for (const [title, view] of [['standard view', VIEW], ['filtered view', FILTERED]]) {
+      console.log(`\n${title}, 30 days, ${events.toLocaleString()} events`);
+      console.log(`${'query'.padEnd(28)} ${'planner p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)} ${'plans'.padStart(14)}   ${'raw p50/p95 ms'.padStart(18)} ${'rows read'.padStart(10)}`);
+      const totals = { planner: { rows: 0, runs: [] }, raw: { rows: 0, runs: [] } };
+      for (const mode of ['planner', 'raw']) {
+        const runs = mode === 'raw' ? RAW_RUNS : RUNS;
+        for (let i = 0; i < runs; i++) totals[mode].runs.push(0);
+      }
+      const lines = {};
+      for (const [name, body] of Object.entries(view)) {
+        lines[name] = {};
+        for (const mode of ['planner', 'raw']) {
+          const runs = mode === 'raw' ? RAW_RUNS : RUNS;
+          const times = [];
+          let last;
+          for (let i = 0; i < runs; i++) {
+            const s = performance.now();
+            last = await call('/query', { body, mode: mode === 'raw' ? 'raw' : 'auto' });
+            const ms = performance.now() - s;
+            times.push(ms);
+            totals[mode].runs[i] += ms;
+          }
+          totals[mode].rows += last.rowsRead;
+          lines[name][mode] = { p50: pct(times, 50), p95: pct(times, 95), rows: last.rowsRead, trace: [...new Set(last.trace)].join('+') };
+        }
+        const p = lines[name].planner;
+        const r = lines[name].raw;
+        console.log(`${name.padEnd(28)} ${`${p.p50.toFixed(1)} / ${p.p95.toFixed(1)}`.padStart(20)} ${String(p.rows).padStart(10)} ${p.trace.padStart(14)}   ${`${r.p50.toFixed(0)} / ${r.p95.toFixed(0)}`.padStart(18)} ${String(r.rows).padStart(10)}`);
+      }
+      const pv = totals.planner;
+      const rv = totals.raw;
+      console.log(`${'VIEW (sum of queries)'.padEnd(28)} ${`${pct(pv.runs, 50).toFixed(1)} / ${pct(pv.runs, 95).toFixed(1)}`.padStart(20)} ${String(pv.rows).padStart(10)} ${''.padStart(14)}   ${`${pct(rv.runs, 50).toFixed(0)} / ${pct(rv.runs, 95).toFixed(0)}`.padStart(18)} ${String(rv.rows).padStart(10)}`);
+      console.log(`speed-up: ${(pct(rv.runs, 50) / pct(pv.runs, 50)).toFixed(0)}x latency, ${(rv.rows / Math.max(1, pv.rows)).toFixed(0)}x fewer rows read`);
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
