@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * `npm run dev`: everything on one laptop, offline, on workerd.
+ *   1. writes `.dev.vars` (secrets) if missing
+ *   2. applies D1 migrations to the local database under `.wrangler/`
+ *   3. starts the Worker (fetch, queue, cron, Durable Objects) with `wrangler dev --test-scheduled`
+ *   4. the first time, seeds a demo site with 30 days of realistic traffic through the real API
+ *   5. prints the URLs, the demo login and a demo API key
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ensureDevVars, parseDevVars } from './generate-dev-vars.mjs';
+import { seedDemo } from './seed-demo.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WRANGLER = resolve(ROOT, 'node_modules/.bin/wrangler');
+const PORT = Number(process.env.PULSE_PORT ?? 8787);
+const API = `http://127.0.0.1:${PORT}`;
+const DEMO_FILE = resolve(ROOT, '.wrangler/pulse-demo.json');
+
+function runOnce(args) {
+  return new Promise((ok, fail) => {
+    const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`wrangler ${args.join(' ')} failed:\n${out}`))));
+  });
+}
+
+async function waitForHealth(child) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('wrangler dev exited before it was ready');
+    try {
+      const res = await fetch(`${API}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the Worker did not become healthy at ${API}`);
+}
+
+async function main() {
+  await ensureDevVars(resolve(ROOT, '.dev.vars'));
+  const secrets = parseDevVars(readFileSync(resolve(ROOT, '.dev.vars'), 'utf8'));
+  console.log('Applying D1 migrations (local)…');
+  await runOnce(['d1', 'migrations', 'apply', 'pulse', '--local']);
+
+  console.log('Starting the Worker on workerd…');
+  const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled'], {
+    cwd: ROOT,
+    stdio: ['inherit', 'pipe', 'pipe'],
+  });
+  // Wrangler's request log is useful; its warning about the offline `Request.cf` fetch is not.
+  const forward = (stream, target) => stream.on('data', (d) => {
+    const text = String(d);
+    if (!/Request\.cf|workers\.cloudflare\.com|getaddrinfo|GetAddrInfoReqWrap/.test(text)) target.write(text);
+  });
+  forward(worker.stdout, process.stdout);
+  forward(worker.stderr, process.stderr);
+  const stop = () => worker.kill('SIGINT');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  worker.on('exit', (code) => process.exit(code ?? 0));
+
+  await waitForHealth(worker);
+  let demo = existsSync(DEMO_FILE) ? JSON.parse(readFileSync(DEMO_FILE, 'utf8')) : null;
+  if (!demo) {
+    console.log('First run: seeding the demo site with 30 days of traffic (about a minute)…');
+    demo = await seedDemo({ api: API, adminToken: secrets.PULSE_ADMIN_TOKEN, log: (line) => console.log(`  ${line}`) });
+    mkdirSync(resolve(ROOT, '.wrangler'), { recursive: true });
+    writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2));
+  }
+  console.log(`
+  Pulse is running locally.
+
+    API and tracker   ${API}   (health: ${API}/api/health, docs: ${API}/api/openapi.json)
+    Demo site         ${demo.site}
+    Demo login        ${demo.email} / ${demo.password}
+    Demo API key      (stats:read for ${demo.site})
+${demo.key}
+
+    Try:  curl -X POST ${API}/api/event -H 'content-type: text/plain' \\
+            -H 'user-agent: Mozilla/5.0 (Macintosh) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' \\
+            -d '{"n":"pageview","u":"https://${demo.site}/hello","d":"${demo.site}"}'
+    Cron: curl '${API}/__scheduled?cron=*/5+*+*+*+*'     CLI: npm run pulse -- --help
+`);
+}
+
+main().catch((err) => {
+  console.error(err.message ?? err);
+  process.exit(1);
+});
