@@ -6,10 +6,11 @@
  *
  *   npm run bench:query -- [--events 1000000] [--runs 10] [--raw-runs 3]     (10M: --events 10000000)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { build } from 'esbuild';
 import { startDevServer } from './lib/dev-server.mjs';
 
 const arg = (name, fallback) => {
@@ -19,9 +20,8 @@ const arg = (name, fallback) => {
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 10);
 const RAW_RUNS = arg('raw-runs', 3);
-const EVENTS_PER_SESSION = 3.2; // what the generator averages
-const SESSIONS = Math.ceil(EVENTS / EVENTS_PER_SESSION);
-const PER_DAY = Math.ceil(SESSIONS / 30);
+const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
+const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 
 const VIEW = {
   aggregate: { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], date_range: '30d' },
@@ -42,7 +42,11 @@ const pct = (xs, p) => {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-query-'));
-  const server = await startDevServer({ config: 'bench/query-wrangler.toml', port: 8797, persistTo: dir });
+  const state = mkdtempSync(join(tmpdir(), 'pulse-bench-query-d1-')); // outside `dir`: wrangler watches it
+  // bundled into the temp dir first: wrangler dev would restart the Worker when sources change
+  await build({ entryPoints: ['bench/query-worker.ts'], bundle: true, format: 'esm', outfile: join(dir, 'worker.js'), target: 'es2022', logLevel: 'error' });
+  writeFileSync(join(dir, 'wrangler.toml'), readFileSync('bench/query-wrangler.toml', 'utf8').replace('main = "query-worker.ts"', 'main = "worker.js"'));
+  const server = await startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
   const call = async (path, body) => {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
     const json = await res.json();
@@ -57,12 +61,14 @@ async function main() {
     let t = performance.now();
     let events = 0;
     const CHUNK = 20_000;
-    for (let from = 0; from < SESSIONS; from += CHUNK) {
-      const r = await call('/load', { from, count: Math.min(CHUNK, SESSIONS - from), perDay: PER_DAY });
+    let sessions = 0;
+    for (let from = 0; events < EVENTS; from += CHUNK) {
+      const r = await call('/load', { from, count: CHUNK, perDay: PER_DAY });
+      sessions += r.sessions;
       events += r.events;
       process.stdout.write(`\rloading: ${events.toLocaleString()} events`);
     }
-    console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s (${SESSIONS.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
+    console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s (${sessions.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
 
     t = performance.now();
     const rollups = await call('/refresh');
@@ -105,6 +111,7 @@ async function main() {
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
   }
 }
 

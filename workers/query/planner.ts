@@ -10,6 +10,7 @@ import type { QueryDb } from './db';
 import type { Goal } from './goals';
 import { runRawPlan } from './raw-plan';
 import { touchedDays } from './refresh-rollups';
+import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
 import type { BaseQuery, BaseRow } from './types';
 
@@ -34,7 +35,9 @@ async function loadStaleDays(db: QueryDb, q: BaseQuery): Promise<Set<string> | n
 }
 
 export async function runPlan(db: QueryDb, q: BaseQuery, goals: Goal[], opts: PlanOptions): Promise<BaseRow[]> {
-  if (opts.mode === 'rollup' || (opts.mode === 'auto' && rollupShape(q))) {
+  const goalBreakdown = q.dimensions.length === 1 && q.dimensions[0] === 'event:goal';
+  const rollupable = goalBreakdown ? rollupShape({ ...q, dimensions: ['event:name'], granularity: null }) : rollupShape(q);
+  if (opts.mode === 'rollup' || (opts.mode === 'auto' && rollupable)) {
     let useRollups = opts.mode === 'rollup';
     if (!useRollups) {
       opts.stale ??= loadStaleDays(db, q);
@@ -42,7 +45,7 @@ export async function runPlan(db: QueryDb, q: BaseQuery, goals: Goal[], opts: Pl
       const touchesStale = stale === null || [...stale].some((d) => d >= q.range.firstDay && d <= q.range.lastDay);
       useRollups = stale !== null && (!touchesStale || (await estimateRawRows(db, q)) > opts.freshRawRows);
     }
-    const rows = useRollups ? await runRollupPlan(db, q) : null;
+    const rows = !useRollups ? null : goalBreakdown ? await runGoalRollupPlan(db, q, goals) : await runRollupPlan(db, q);
     if (rows) {
       opts.trace?.push('rollup');
       return rows;

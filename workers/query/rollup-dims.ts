@@ -16,7 +16,7 @@ export const PAIR_FILTER_DIMS = ['event:page', 'visit:source', 'visit:country', 
 /** Breakdowns of the dashboard's main panels; long-tailed ones (entry/exit page, city, referrer)
  * would multiply the pair rows by their cardinality and go raw when filtered. */
 export const PAIR_BREAKDOWN_DIMS = [
-  'event:page', 'visit:source', 'visit:channel', 'visit:utm_source', 'visit:utm_campaign',
+  'event:page', 'event:name', 'visit:source', 'visit:channel', 'visit:utm_source', 'visit:utm_campaign',
   'visit:country', 'visit:device', 'visit:browser', 'visit:os',
 ];
 
@@ -33,13 +33,16 @@ export function storedDim(dim: string): string | null {
   return ROLLUP_DIMS.includes(d) ? d : null;
 }
 
+/** Pageviews per page (event:name = pageview): what page goals count, without wildcards. */
+const EXTRA_PAIRS: [string, string][] = [['event:name', 'event:page']];
+
 /** [filter dim, breakdown dim] pairs kept daily. */
 export function rollupPairs(): [string, string][] {
-  const pairs: [string, string][] = [];
+  const pairs: [string, string][] = [...EXTRA_PAIRS];
   for (const f of PAIR_FILTER_DIMS) for (const b of PAIR_BREAKDOWN_DIMS) if (f !== b) pairs.push([f, b]);
   return pairs;
 }
 
 export function hasPair(filterDim: string, breakdownDim: string): boolean {
-  return PAIR_FILTER_DIMS.includes(filterDim) && PAIR_BREAKDOWN_DIMS.includes(breakdownDim) && filterDim !== breakdownDim;
+  return rollupPairs().some(([f, b]) => f === filterDim && b === breakdownDim);
 }

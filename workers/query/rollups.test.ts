@@ -29,7 +29,7 @@ const DEVICES = ['Desktop', 'Mobile', 'Tablet'];
 function buildRandom(seed: number, insertedAt: number): Fixture {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const f = new Fixture(SITE, TZ);
+  const f = new Fixture(SITE, TZ, ['Signup', 'Visit /pricing']);
   for (let i = 0; i < 260; i++) {
     const start = Date.parse('2024-03-25T00:00:00Z') + Math.floor(rnd() * 9.5 * 86_400_000);
     const identified = rnd() < 0.2;
@@ -60,8 +60,8 @@ function randomQuery(rnd: () => number, values: Record<string, string[]>) {
   const metrics = ['visitors', 'visits', 'pageviews', 'events', 'bounce_rate', 'visit_duration'].filter(() => rnd() < 0.5);
   if (metrics.length === 0) metrics.push('visitors');
   const dims: string[] = [];
-  if (rnd() < 0.7) dims.push(pick(ROLLUP_DIMS));
-  if (rnd() < 0.4) dims.push(pick(['time:day', 'time:week', 'time:month', 'time:hour']));
+  if (rnd() < 0.7) dims.push(pick([...ROLLUP_DIMS, 'event:goal', 'event:goal']));
+  if (rnd() < 0.4 && dims[0] !== 'event:goal') dims.push(pick(['time:day', 'time:week', 'time:month', 'time:hour']));
   const filters: unknown[] = [];
   if (rnd() < 0.5) {
     const fd = rnd() < 0.3 && dims[0] && !dims[0].startsWith('time') ? dims[0] : pick(PAIR_FILTER_DIMS);
@@ -71,6 +71,7 @@ function randomQuery(rnd: () => number, values: Record<string, string[]>) {
   const last = pick(['2024-04-01', '2024-04-02', '2024-04-03']);
   const body: Record<string, unknown> = { site_id: SITE, metrics, dimensions: dims, filters, date_range: [first, last] };
   if (dims.length && rnd() < 0.3) body.metrics = [...metrics.filter((m) => m !== 'visitors'), 'visitors', 'percentage'];
+  if (dims[0] === 'event:goal') body.metrics = rnd() < 0.5 ? ['visitors', 'events', 'conversion_rate'] : ['events'];
   return body;
 }
 
@@ -114,6 +115,9 @@ describe('rollup plan == raw plan', () => {
       const res = await both(body);
       expect(res.rollup.results).toEqual(res.raw.results);
     }
+    const goals = await both({ site_id: SITE, metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], date_range: ['2024-03-25', '2024-04-03'] });
+    expect(goals.rollup.results.map((r) => r.dimensions[0])).toEqual(['Visit /pricing', 'Signup']);
+    expect(goals.rollup.results).toEqual(goals.raw.results);
   });
 });
 

@@ -1,0 +1,35 @@
+/**
+ * Goal breakdowns from rollups: a custom-event goal is the `event:name` row of its name, and a
+ * page goal without wildcards the pageviews of its path (the `event:name = pageview` x `event:page`
+ * pair). Wildcard goals match a set of pages whose visitors overlap, so they go raw.
+ */
+import type { QueryDb } from './db';
+import type { Goal } from './goals';
+import { hasWildcard } from './goals';
+import { runRollupPlan } from './rollup-plan';
+import type { BaseQuery, BaseRow } from './types';
+
+export async function runGoalRollupPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[] | null> {
+  if (q.dimensions.length !== 1 || q.dimensions[0] !== 'event:goal') return null;
+  if ([...q.needs].some((n) => n !== 'visitors' && n !== 'events')) return null;
+  if (goals.some((g) => g.pagePath !== null && hasWildcard(g.pagePath))) return null;
+  const pageGoals = goals.filter((g) => g.pagePath !== null);
+  // a page goal under a filter would need a (filter, name, page) triple: not kept
+  if (pageGoals.length && q.filters.length) return null;
+  const needs = new Set(['visitors', 'events', 'pageviews'] as const);
+  const names = await runRollupPlan(db, { ...q, dimensions: ['event:name'], granularity: null, needs });
+  if (!names) return null;
+  let pages: BaseRow[] | null = [];
+  if (pageGoals.length) {
+    pages = await runRollupPlan(db, { ...q, dimensions: ['event:page'], granularity: null, needs, filters: [{ op: 'is', dimension: 'event:name', values: ['pageview'], caseSensitive: true }] });
+    if (!pages) return null;
+  }
+  const byName = new Map(names.map((r) => [r.dims[0], r]));
+  const byPage = new Map(pages.map((r) => [r.dims[0], r]));
+  const rows: BaseRow[] = [];
+  for (const g of goals) {
+    const r = g.eventName !== null ? byName.get(g.eventName) : byPage.get(g.pagePath!);
+    if (r) rows.push({ dims: [g.name], visitors: r.visitors, events: g.eventName !== null ? r.events : r.pageviews });
+  }
+  return rows;
+}
