@@ -52,10 +52,14 @@ function leafSql(f: LeafFilter, side: Side, ctx: FilterContext): string {
   if (f.dimension === 'event:goal') {
     if (side === 's') return sessionsWithEvent(f, ctx);
     const negated = f.op.endsWith('_not') || f.op === 'not_in_set';
-    const conds = ctx.goals
-      .filter((g) => goalNameMatches(g.name, f.op, f.values, f.caseSensitive))
-      .map((g) => goalSql(g, ctx));
-    const any = conds.length ? conds.map((c) => `(${c})`).join(' OR ') : '0';
+    const matched = ctx.goals.filter((g) => goalNameMatches(g.name, f.op, f.values, f.caseSensitive));
+    // grouped into two sets so that many goals still fit D1's parameter limit
+    const names = matched.flatMap((g) => (g.eventName !== null ? [g.eventName] : []));
+    const paths = matched.flatMap((g) => (g.eventName === null ? (g.paths ?? [g.pagePath!]) : []));
+    const conds: string[] = [];
+    if (names.length) conds.push(`e.name IN ${ctx.params.bindSet(names)}`);
+    if (paths.length) conds.push(`(e.name = ${ctx.params.bind('pageview')} AND e.pathname IN ${ctx.params.bindSet(paths)})`);
+    const any = conds.length ? conds.join(' OR ') : '0';
     return negated ? `NOT (${any})` : any;
   }
   const expr = dimensionSql(f.dimension, side, ctx);

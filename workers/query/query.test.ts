@@ -101,6 +101,8 @@ describe('breakdowns', () => {
       ['Visit /blog/**', 1, 1, 20],
     ]);
     expect(await rows({ metrics: ['visitors', 'conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([[1, 20, 10]]);
+    // goal names filtered by regex: both page goals (v1, v2, v3)
+    expect(await rows({ metrics: ['visitors'], filters: [['matches', 'event:goal', ['^Visit ']]] })).toEqual([[3]]);
     // per source: Google converts 1 of its 2 visitors
     expect(await rows({ metrics: ['visitors', 'group_conversion_rate'], dimensions: ['visit:source'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([['Google', 1, 50]]);
   });
@@ -159,6 +161,30 @@ describe('time', () => {
     // 16th: {4} + {10} = 2 visitors; 15th: {1,2,3} + {10} = 4
     const res = await q({ metrics: ['visitors', 'bounce_rate'], date_range: ['2024-01-16', '2024-01-16'], include: { comparisons: { mode: 'previous_period' } } });
     expect(res.results[0]).toEqual({ dimensions: [], metrics: [2, 100], comparison: { dimensions: [], metrics: [4, 75], change: [-50, 25] } });
+  });
+
+  it('compares time buckets by position', async () => {
+    const res = await q({ metrics: ['visitors'], dimensions: ['time:day'], date_range: ['2024-01-16', '2024-01-16'], include: { comparisons: { mode: 'previous_period' }, time_labels: true } });
+    expect(res.results).toEqual([{ dimensions: ['2024-01-16'], metrics: [2], comparison: { dimensions: ['2024-01-15'], metrics: [4], change: [-50] } }]);
+    expect(res.meta.comparison_time_labels).toEqual(['2024-01-15']);
+    const yoy = await q({ metrics: ['visitors'], include: { comparisons: { mode: 'year_over_year' } } });
+    expect(yoy.results[0]!.comparison).toEqual({ dimensions: [], metrics: [0], change: [100] });
+    expect(yoy.meta.comparison_date_range).toEqual(['2023-01-15T00:00:00Z', '2023-01-16T23:59:59Z']);
+  });
+
+  it('takes datetime ranges (end inclusive to the second) and 24h', async () => {
+    // 10:00:00 to 11:00:00 inclusive: v1 (10:00, 10:01) and v2 (11:00)
+    expect(await rows({ metrics: ['visitors', 'pageviews'], date_range: ['2024-01-15T10:00:00Z', '2024-01-15T11:00:00Z'] })).toEqual([[2, 3]]);
+    // a datetime without an offset is site-local wall time
+    expect(await rows({ metrics: ['pageviews'], date_range: ['2024-03-10T00:00:00', '2024-03-10T12:00:00'] }, NY)).toEqual([[2]]);
+    const res = await runQuery(env.DB, SITE, { site_id: SITE, metrics: ['visitors'], date_range: '24h' }, Date.parse('2024-01-16T12:00:00Z'), { mode: 'raw' });
+    expect(res.results[0]!.metrics).toEqual([3]); // v3 12:00, v10 15:00 on the 15th; v4 09:00 on the 16th
+  });
+
+  it('resolves `time` by range length and buckets months', async () => {
+    const res = await q({ metrics: ['visitors'], dimensions: ['time'], date_range: ['2024-01-15', '2024-01-16'] });
+    expect(res.results.map((r) => r.dimensions[0])).toEqual(['2024-01-15', '2024-01-16']);
+    expect(await rows({ metrics: ['visitors'], dimensions: ['time:month'], date_range: ['2024-01-01', '2024-03-31'] })).toEqual([['2024-01-01', 5]]);
   });
 
   it('resolves relative ranges: 7d ends yesterday', async () => {

@@ -3,6 +3,7 @@
  * (user input is only ever bound, never pasted), and each dimension's expression on the `events`
  * (alias e) and `sessions` (alias s) tables.
  */
+import { HttpError } from '../lib/http-error';
 import { localMsSql, type OffsetSegment } from './timezone';
 import type { Granularity } from './types';
 
@@ -19,7 +20,9 @@ export class Params {
     if (known !== undefined) return `?${known}`;
     const n = this.values.push(value);
     this.seen.set(value, n);
-    if (n > MAX_PARAMS) throw new Error(`statement needs more than ${MAX_PARAMS} bound parameters`);
+    if (n > MAX_PARAMS) {
+      throw new HttpError(400, 'query_too_complex', `The filters need more than ${MAX_PARAMS} values in one statement; use fewer contains values or a matches filter`);
+    }
     return `?${n}`;
   }
 
