@@ -107,3 +107,22 @@ test('an app bundled by esbuild tracks its pageview and events in Chromium', asy
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('the npm build reads hash routing at run time', async () => {
+  writeFileSync(join(dir, 'hash-app.ts'), `import { init } from '@pulse/sdk'; init({ domain: 'esm.example', hash: true });`);
+  const out = await esbuild.build({ entryPoints: [join(dir, 'hash-app.ts')], absWorkingDir: dir, bundle: true, format: 'esm', write: false });
+  server.page('/hash-app.js', out.outputFiles[0].text, 'text/javascript');
+  server.page('/inbox', '<!doctype html><title>app</title><script type="module" src="/hash-app.js"></script>');
+  server.reset();
+  const { context, page } = await openPage(browser);
+  await page.goto(server.origin() + '/inbox#/all');
+  await server.waitForEvents(1);
+  await page.evaluate(() => (location.hash = '#/unread'));
+  const events = await server.waitForEvents(3);
+  expect(events.map((e) => [e.n, e.u, e.h])).toEqual([
+    ['pageview', server.origin() + '/inbox#/all', 1],
+    ['engagement', server.origin() + '/inbox#/all', 1],
+    ['pageview', server.origin() + '/inbox#/unread', 1],
+  ]);
+  await context.close();
+});

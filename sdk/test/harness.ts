@@ -72,6 +72,20 @@ export class FixtureServer {
     this.requests.length = 0;
   }
 
+  /**
+   * Waits until no request arrived for `quiet` ms (at most `timeout`), then resets: a page closed
+   * by the previous test reports its engagement as it unloads, and that must not leak into the next.
+   */
+  async settle({ quiet = 200, timeout = 3000 } = {}): Promise<void> {
+    const until = Date.now() + timeout;
+    let seen = -1;
+    while (seen !== this.requests.length && Date.now() < until) {
+      seen = this.requests.length;
+      await sleep(quiet);
+    }
+    this.reset();
+  }
+
   /** Waits until at least `count` events arrived, then a little longer to catch any extra. */
   async waitForEvents(count: number, { timeout = 5000, settle = 300 } = {}): Promise<Record<string, unknown>[]> {
     const until = Date.now() + timeout;

@@ -19,11 +19,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-// a closed page reports its engagement as it unloads: let that land before the next test
-beforeEach(async () => {
-  await sleep(250);
-  server.reset();
-});
+beforeEach(() => server.settle());
 
 const base = (path: string) => ({ u: origin + path, d: 'test.example', r: null });
 

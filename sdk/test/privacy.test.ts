@@ -20,11 +20,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-// a closed page reports its engagement as it unloads: let that land before the next test
-beforeEach(async () => {
-  await sleep(250);
-  server.reset();
-});
+beforeEach(() => server.settle());
 
 /** Loads /page, then tries a custom event too; returns the events the server got. */
 async function visit(url: string, options: PageOptions = {}) {
