@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
 import { Fixture, insertRows, type Step } from './fixtures';
+import { forgetVisitorInRollups } from './erase-rollups';
 import { refreshRollups } from './refresh-rollups';
 import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from './rollup-dims';
 import { runQuery } from './run-query';
@@ -173,5 +174,28 @@ describe('planner', () => {
   it('refuses a raw plan estimated above the bound', async () => {
     const body = { site_id: SITE, metrics: ['visitors'], filters: [['contains', 'event:page', ['blog']]], date_range: ['2024-03-25', '2024-04-03'] };
     await expect(runQuery(env.DB, SITE, body, NOW, { maxRawRows: 10 })).rejects.toThrow(/would scan about \d+ events/);
+  });
+});
+
+describe('forgetVisitorInRollups', () => {
+  it('removes an erased identified visitor from the rollups of the days they were seen', async () => {
+    const site = 'erase.test';
+    const f = new Fixture(site, 'UTC')
+      .visit({ visitor: 4242, identified: true, at: '2024-03-26T10:00:00Z' }, [{ path: '/' }])
+      .visit({ visitor: 4242, identified: true, at: '2024-03-28T10:00:00Z' }, [{ path: '/' }])
+      .visit({ visitor: 7, at: '2024-03-28T11:00:00Z' }, [{ path: '/' }]);
+    await f.insert(env.DB);
+    await refreshRollups(env, NOW);
+    const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-03-31'] };
+    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
+
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND visitor_id = 4242 AND identified = 1').bind(site),
+      env.DB.prepare('DELETE FROM sessions WHERE site_id = ?1 AND visitor_id = 4242 AND identified = 1').bind(site),
+    ]);
+    expect(await forgetVisitorInRollups(env.DB, site, 4242, NOW)).toEqual(['2024-03-26', '2024-03-28']);
+    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 1]);
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ?1 AND (e_ident_ids LIKE '%4242%' OR s_ident_ids LIKE '%4242%')").bind(site).first<{ n: number }>();
+    expect(left!.n).toBe(0);
   });
 });
