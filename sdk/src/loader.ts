@@ -14,4 +14,4 @@ start({ domain: location.hostname, api: new URL('/api/event', src) as unknown as
 
 // import() is shorter than a <script> element and loads the IIFE module just the same (with CORS);
 // noop: a module that fails to load (blocked, offline) must not become an unhandled rejection
-o.modules?.split(',').map((name) => import(new URL(`pulse.${name}.js`, src) as unknown as string).catch(noop));
+o.modules?.split(/, */).map((name) => import(new URL(`pulse.${name}.js`, src) as unknown as string).catch(noop));

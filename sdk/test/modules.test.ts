@@ -181,7 +181,7 @@ describe('errors module', () => {
     server.page(
       '/errors',
       fixture({
-        attrs: 'data-modules="errors"',
+        attrs: 'data-modules="links, errors"', // a space after the comma is fine
         body: `<script>
 function fail(m) { setTimeout(() => { throw new Error(m) }) }
 function failLong() { setTimeout(() => { const e = new Error('long'); e.stack = 'x'.repeat(5000); throw e }) }
