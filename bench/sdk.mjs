@@ -54,19 +54,23 @@ for (const [name, code] of Object.entries(bundles)) line(`app: ${name}`, compres
 console.log(`# budget: pulse.js core ${core.gzip} B gzip (limit 1000 B): ${core.gzip <= 1000 ? 'ok' : 'OVER'}`);
 
 console.log(`# main-thread time added to a page load, Chromium, median of ${RUNS} loads (CDP Performance.getMetrics)`);
+// `empty script` loads an empty external file: its cost is the script tag itself (fetch, parse,
+// task); a tracker's own work is what it adds on top of that
 const variants = {
   none: '',
+  'empty script': '/* empty */',
   'pulse.js': readFileSync(join(ROOT, 'sdk/dist/pulse.js'), 'utf8'),
   plausible: bundles.plausible.toString(),
   counterscale: bundles.counterscale.toString(),
 };
 const timings = await measureMainThread(variants, { runs: RUNS });
 const none = timings.none;
+const empty = timings['empty script'];
+const plus = (x) => (x >= 0 ? '+' : '') + x.toFixed(2);
 for (const [name, t] of Object.entries(timings)) {
-  const added = t.script - none.script;
-  const addedTask = t.task - none.task;
   console.log(
-    `${pad(name, 14)} ScriptDuration ${t.script.toFixed(2).padStart(6)} ms (+${Math.max(0, added).toFixed(2)} ms)  TaskDuration ${t.task.toFixed(2).padStart(6)} ms (+${Math.max(0, addedTask).toFixed(2)} ms)  events/load ${t.events.toFixed(1)}`,
+    `${pad(name, 14)} ScriptDuration ${t.script.toFixed(2).padStart(6)} ms (${plus(t.script - none.script)} vs none, ${plus(t.script - empty.script)} vs empty script)  ` +
+      `TaskDuration ${t.task.toFixed(2).padStart(6)} ms (${plus(t.task - none.task)} vs none, ${plus(t.task - empty.task)} vs empty script)  events/load ${t.events.toFixed(1)}`,
   );
 }
 const addedPulse = timings['pulse.js'].script - none.script;
