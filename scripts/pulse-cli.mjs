@@ -12,7 +12,8 @@ import { parseArgs, planCommand, UsageError } from './cli/args.mjs';
 import { printResult } from './cli/output.mjs';
 import { parseDevVars } from './generate-dev-vars.mjs';
 
-const LOCAL_URL = 'http://127.0.0.1:8787';
+// The same port `npm run dev` uses (scripts/dev.mjs honours PULSE_PORT too).
+const LOCAL_URL = `http://127.0.0.1:${process.env.PULSE_PORT ?? 8787}`;
 
 const HELP = `Usage: npm run pulse -- <command> [options]
 
