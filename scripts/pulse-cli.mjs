@@ -29,7 +29,7 @@ Commands:
   key revoke <key id>
 
 Options:
-  --remote <url>   a deployed instance instead of ${LOCAL_URL}
+  --remote <url>   a deployed instance instead of ${LOCAL_URL} (port: $PULSE_PORT)
   --token <token>  admin token (default: $PULSE_ADMIN_TOKEN, locally from .dev.vars)
   --json           print the raw JSON response
   -h, --help       this help

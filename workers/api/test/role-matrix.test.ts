@@ -148,3 +148,33 @@ it('GET /api/v1/sites and /api/v1/keys list only what the caller may see', async
   expect((await ok<{ keys: unknown[] }>(call('/api/v1/keys', as(viewer.token)))).keys).toEqual([]);
   expect((await call('/api/v1/sites', {})).status).toBe(401);
 });
+
+it('account-level routes: who may create sites, list keys, and use the session routes', async () => {
+  const site = await makeSite();
+  const share = await ok<{ token: string }>(call(`/api/v1/sites/${site}/shares`, { token: adminToken(), body: {} }), 201);
+  const adminKey = (await makeKey([site], 'stats:read sites:admin')).token;
+  const viewer = await makeUserSession(site, 'viewer');
+  const newSite = () => ({ domain: `new-${crypto.randomUUID().slice(0, 8)}.example` });
+  const statuses = {
+    anonymousCreatesSite: (await call('/api/v1/sites', { body: newSite() })).status,
+    keyCreatesSite: (await call('/api/v1/sites', { token: adminKey, body: newSite() })).status,
+    shareCreatesSite: (await call('/api/v1/sites', { token: share.token, body: newSite() })).status,
+    viewerCreatesSite: (await call('/api/v1/sites', { token: viewer.token, body: newSite() })).status,
+    keyListsKeys: (await call('/api/v1/keys', as(adminKey))).status,
+    shareListsSites: (await call('/api/v1/sites', as(share.token))).status,
+    keySignsOut: (await call('/api/v1/auth/sign-out', { method: 'POST', token: adminKey })).status,
+    keyChangesPassword: (await call('/api/v1/auth/password', { token: adminKey, body: { current_password: 'x', new_password: 'yyyyyyyyyyyy' } })).status,
+    anonymousWhoAmI: (await call('/api/v1/auth/me')).status,
+  };
+  expect(statuses).toEqual({
+    anonymousCreatesSite: 401,
+    keyCreatesSite: 403,
+    shareCreatesSite: 403,
+    viewerCreatesSite: 201, // any signed-in user may start a site of their own
+    keyListsKeys: 403,
+    shareListsSites: 403,
+    keySignsOut: 403,
+    keyChangesPassword: 403,
+    anonymousWhoAmI: 401,
+  });
+});
