@@ -115,11 +115,19 @@ export const analyticsPaths: Record<string, Json> = {
   '/api/v1/sites/{site}/export.csv': {
     parameters: [SITE],
     get: operation({
-      summary: 'Raw events of a range as CSV',
-      description: READ,
+      summary: 'A stats query as CSV (one row per result, dimensions then metrics)',
+      description: `${READ} Either \`?query=<the /api/v2/query body as JSON>\`, or the parts as parameters.`,
       tags: ['stats'],
-      parameters: RANGE,
-      ok: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } },
+      parameters: [
+        queryParam('query', 'The whole /api/v2/query body as JSON (site_id is taken from the path)'),
+        queryParam('metrics', 'Comma-separated metrics; default visitors'),
+        queryParam('dimensions', 'Comma-separated dimensions'),
+        queryParam('date_range', '30d (default), 7d, month, … or a JSON array of two dates'),
+        queryParam('filters', 'JSON array of filters, as in /api/v2/query'),
+        queryParam('order_by', 'JSON array of [field, direction] pairs'),
+        queryParam('auth', 'Share link token (read only)'),
+      ],
+      ok: { 200: { description: 'CSV attachment', content: { 'text/csv': { schema: { type: 'string' } } } } },
       errors: [400, 401, 403, 404, 429],
     }),
   },
