@@ -50,13 +50,13 @@ export interface Payload {
   pid?: string;
 }
 
-/**
- * The tracker function, also `window.pulse`. `pulse('persist', true | false)` is a reserved
- * command that turns the persistent id on (after consent) or off (and deletes it).
- */
-export type Track = (name: string, options?: EventOptions | boolean) => void;
+/** The tracker function, also `window.pulse`: `pulse(name, options?)`. */
+export type Track = (name: string, options?: EventOptions) => void;
 
-/** The pre-load stub: calls made before the script loads wait in `q`. */
+/**
+ * `window.pulse`: before the script loads, the stub whose calls wait in `q`; `persist` is
+ * installed by the `persist` module.
+ */
 export type PulseGlobal = Track & { q?: Iterable<unknown>[]; persist?: (on: boolean) => void };
 
 declare global {
