@@ -21,7 +21,7 @@ describe('sessions in event time', () => {
       collected(site.id, { ts: T0 + 30 * MINUTE, pathname: '/b' }), // exactly 30 min: same session
       collected(site.id, { ts: T0 + 60 * MINUTE + 1, pathname: '/c' }), // 30 min + 1 ms later: new session
     ], [], T0);
-    expect(result).toEqual({ accepted: 3, dropped: {} });
+    expect(result).toEqual({ accepted: 3, dropped: {}, outcomes: [null, null, null] });
     const { events, sessions } = await outbox(site.id);
     expect(new Set(events.map((e) => e.visitorId)).size).toBe(1);
     expect(events[0]!.sessionId).toBe(events[1]!.sessionId);
@@ -84,7 +84,7 @@ describe('sessions in event time', () => {
       collected(site.id, { ts: T0 + 4 * MINUTE, name: 'engagement', scrollDepth: 80, engagedMs: 200_000 }),
       collected(site.id, { ts: T0, name: 'engagement', ua: 'Mozilla/5.0 nobody-else', scrollDepth: 10, engagedMs: 1000 }),
     ], [], T0);
-    expect(result).toEqual({ accepted: 2, dropped: { no_session: 1 } });
+    expect(result).toEqual({ accepted: 2, dropped: { no_session: 1 }, outcomes: [null, null, 'no_session'] });
     const { sessions } = await outbox(site.id);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ start: T0, end: T0, events: 2, pageviews: 1 });

@@ -30,6 +30,8 @@ const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
 export interface IngestResult {
   accepted: number;
   dropped: Partial<Record<DropReason, number>>;
+  /** per input event, in the order given: null when accepted, else why it was dropped */
+  outcomes: (DropReason | null)[];
 }
 
 export class SiteDO extends DurableObject<Env> {
@@ -56,7 +58,8 @@ export class SiteDO extends DurableObject<Env> {
   async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
     this.rememberSite(site);
     // Event time decides sessions, so a batch that arrives out of order is applied in order.
-    const ordered = [...events].sort((a, b) => a.ts - b.ts);
+    const order = events.map((_, i) => i).sort((a, b) => events[a]!.ts - events[b]!.ts);
+    const ordered = order.map((i) => events[i]!);
     // Hashing is async; do it before touching storage so the writes below run as one atomic step.
     const salts = new Map<string, string>();
     const visitors = await Promise.all(
@@ -69,7 +72,7 @@ export class SiteDO extends DurableObject<Env> {
       }),
     );
 
-    const result: IngestResult = { accepted: 0, dropped: {} };
+    const result: IngestResult = { accepted: 0, dropped: {}, outcomes: events.map(() => null) };
     const drop = (reason: DropReason, count = 1) => {
       result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
       countDrop(this.sql, utcDate(now), reason, count);
@@ -79,7 +82,10 @@ export class SiteDO extends DurableObject<Env> {
       ordered.forEach((event, i) => {
         const visitor = visitors[i]!;
         const session = this.assignSession(event, visitor.id, visitor.identified, now);
-        if (!session) return drop('no_session');
+        if (!session) {
+          result.outcomes[order[i]!] = 'no_session';
+          return drop('no_session');
+        }
         const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
         const stored: StoredEvent = { ...rest, id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
         appendEvent(this.sql, stored);

@@ -139,6 +139,25 @@ describe('bad input', () => {
     expect(Math.abs(ts! - Date.now())).toBeLessThan(60_000);
   });
 
+  it('answers 429 with Retry-After to a flood from one IP, and keeps serving other IPs', async () => {
+    let first429 = -1;
+    // Up to two windows' worth: a minute boundary during the loop resets both counts once.
+    for (let i = 0; i < 1400 && first429 < 0; i++) {
+      const res = await post('{}', { ip: '192.0.2.250' });
+      if (res.status === 429) {
+        first429 = i;
+        expect(res.headers.get('retry-after')).toBe('60');
+        expect(await res.json()).toEqual({ error: 'too many events from this address' });
+      } else {
+        expect(res.status).toBe(400);
+        await res.arrayBuffer();
+      }
+    }
+    // 30 free per isolate-minute, then the binding's 600 per minute: never refused before 600
+    expect(first429).toBeGreaterThanOrEqual(600);
+    expect((await post('{}', { ip: '192.0.2.251' })).status).toBe(400);
+  }, 90_000);
+
   it('answers 401 for a bad key on server-side ingestion, never 5xx', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example' }, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);

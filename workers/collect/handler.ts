@@ -7,6 +7,7 @@ import { assertIngestSite, authenticateIngest } from '../auth/access';
 import { parseEventBody } from './parse-body';
 import { enrichEvent, hostnameAllowed, siteObjectName, type RequestContext } from './pipeline';
 import { countUnknownSiteDrops } from './unknown-site-drops';
+import { enforceIpLimit } from './ip-limit';
 
 /** DESIGN §3: a body over 64 KB is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,7 +22,7 @@ export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionC
   const headerIp = request.headers.get('cf-connecting-ip') ?? '0.0.0.0';
   // Keyed server-side calls (imports, backfills) have the key's own rate limit instead of the IP's.
   const key = await authenticateIngest(request as unknown as Request, env);
-  if (!key) await enforceIpLimit(env, headerIp);
+  if (!key) await enforceIpLimit(env, headerIp, now);
   const incoming = parseEventBody(text, { trusted: key !== null, now });
   const drops = new Map<string, { reason: DropReason; count: number }[]>();
   const groups = new Map<string, { site: SiteConfig; events: CollectedEvent[] }>();
@@ -71,12 +72,6 @@ async function readLimitedBody(request: IRequest): Promise<string> {
   const buffer = await request.arrayBuffer();
   if (buffer.byteLength > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
   return new TextDecoder().decode(buffer);
-}
-
-async function enforceIpLimit(env: Env, ip: string): Promise<void> {
-  if (!env.IP_LIMITER) return;
-  const { success } = await env.IP_LIMITER.limit({ key: ip });
-  if (!success) throw new HttpError(429, 'rate_limited', 'too many events from this address', { 'retry-after': '60' });
 }
 
 /** Server-side calls with an `events:write` key may name the visitor's IP and UA (DESIGN §3). */
