@@ -1,13 +1,15 @@
 /**
  * `DELETE /api/v1/sites/{site}/visitors/{uid}` (GDPR erasure, DESIGN §6). Pulse never stores a uid,
  * only `visitor_id = hashUid(site.uid_secret, uid)` on rows with `identified = 1`, so the same hash
- * finds the rows in D1 and the lines in the gzipped NDJSON archive in R2.
+ * finds the rows in D1, the days of the rollups that list the id, and the lines in the gzipped
+ * NDJSON archive in R2.
  */
 import type { IRequest } from 'itty-router';
 import { requireSiteAccess } from '../auth/access';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { hashUid } from '../lib/visitor-id';
+import { forgetVisitorInRollups } from '../query/erase-rollups';
 import { archivePrefix, deleteInSlices } from './site-data';
 import { siteParam } from './sites';
 
@@ -74,11 +76,14 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
   const where = 'site_id = ? AND identified = 1 AND visitor_id = ?';
   const events = await deleteInSlices(env.DB, 'events', where, [site, visitorId]);
   const sessions = await deleteInSlices(env.DB, 'sessions', where, [site, visitorId]);
+  // Rollup rows list identified visitor ids per day: rebuild those days now that the rows are gone.
+  const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, Date.now());
   const archive = await eraseFromArchive(env.ARCHIVE, site, visitorId);
   return jsonResponse({
     site,
     events_deleted: events,
     sessions_deleted: sessions,
+    rollup_days_rebuilt: rollupDays.length,
     archive_objects_rewritten: archive.objectsRewritten,
     archive_lines_removed: archive.linesRemoved,
   });

@@ -123,7 +123,7 @@ export const schemas: Record<string, Json> = {
   ShareCreate: { type: 'object', properties: { name: str } },
   Erased: {
     type: 'object',
-    properties: { site: str, events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, archive_objects_rewritten: { type: 'integer' }, archive_lines_removed: { type: 'integer' } },
+    properties: { site: str, events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, rollup_days_rebuilt: { type: 'integer' }, archive_objects_rewritten: { type: 'integer' }, archive_lines_removed: { type: 'integer' } },
   },
   Jwks: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: str, crv: str, x: str, y: str, kid: str, alg: str, use: str } } } } },
 };

@@ -6,6 +6,7 @@ import { env } from 'cloudflare:test';
 import { expect, it } from 'vitest';
 import { drainToD1 } from '../../../test/drain';
 import { hashUid } from '../../lib/visitor-id';
+import { refreshRollups } from '../../query/refresh-rollups';
 import { adminToken, call, makeKey, makeSite, ok } from './helpers';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -35,8 +36,17 @@ it("erases an identified visitor's ingested events from D1 and the R2 archive", 
   expect((await archiveLines(site)).filter((l) => l.visitorId === alice && l.identified)).toHaveLength(2);
   expect(await env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ? AND visitor_id = ? AND identified = 1').bind(site, alice).first('n')).toBe(2);
 
+  await refreshRollups(env, Date.now());
+  const inRollups = (id: number) =>
+    env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ? AND (EXISTS (SELECT 1 FROM json_each(e_ident_ids) WHERE value = ?2) OR EXISTS (SELECT 1 FROM json_each(s_ident_ids) WHERE value = ?2))")
+      .bind(site, id)
+      .first<number>('n');
+  expect(await inRollups(alice)).toBeGreaterThan(0);
+
   const result = await ok<{ events_deleted: number; archive_lines_removed: number }>(call(`/api/v1/sites/${site}/visitors/alice`, { method: 'DELETE', token: adminToken() }));
-  expect(result).toMatchObject({ events_deleted: 2, archive_lines_removed: 2 });
+  expect(result).toMatchObject({ events_deleted: 2, archive_lines_removed: 2, rollup_days_rebuilt: 1 });
+  expect(await inRollups(alice)).toBe(0);
+  expect(await inRollups(await hashUid(secret, 'bob'))).toBeGreaterThan(0);
   const { results } = await env.DB.prepare('SELECT pathname FROM events WHERE site_id = ? ORDER BY pathname').bind(site).all<{ pathname: string }>();
   expect(results.map((r) => r.pathname)).toEqual(['/c', '/d']);
   expect((await archiveLines(site)).map((l) => l.pathname).sort()).toEqual(['/c', '/d']);

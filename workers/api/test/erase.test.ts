@@ -67,7 +67,7 @@ describe('DELETE /api/v1/sites/{site}/visitors/{uid}', () => {
     await env.ARCHIVE.put(otherSiteKey, await gzipLines([{ id: 'x1', visitorId: target, identified: true }]));
 
     const result = await ok(call(`/api/v1/sites/${site}/visitors/${encodeURIComponent('alice@example.com')}`, { method: 'DELETE', token: adminToken() }));
-    expect(result).toEqual({ site, events_deleted: 2, sessions_deleted: 1, archive_objects_rewritten: 2, archive_lines_removed: 2 });
+    expect(result).toEqual({ site, events_deleted: 2, sessions_deleted: 1, rollup_days_rebuilt: 0, archive_objects_rewritten: 2, archive_lines_removed: 2 });
 
     const { results } = await env.DB.prepare('SELECT id FROM events ORDER BY id').all<{ id: string }>();
     const ids = results.map((r) => r.id);
