@@ -66,9 +66,13 @@ export const rollupHourly = sqliteTable(
   (t) => [primaryKey({ columns: [t.siteId, t.dim, t.day, t.hour, t.val] }), index('rollup_hourly_day').on(t.siteId, t.day)],
 );
 
-/** Per site: rows inserted after `watermark` (ms, `inserted_at`) are not yet in the rollups. */
+/**
+ * Per site: rows inserted after `watermark` (ms, `inserted_at`) are not yet in the rollups, nor
+ * are the `pending` days (JSON list) a run had no time left for (a backlog after an import).
+ */
 export const rollupState = sqliteTable('rollup_state', {
   siteId: text('site_id').primaryKey(),
   watermark: integer('watermark').notNull(),
+  pending: text('pending').notNull().default('[]'),
   refreshedAt: integer('refreshed_at').notNull(),
 });

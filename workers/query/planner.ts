@@ -7,12 +7,12 @@
  */
 import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
-import type { Goal } from './goals';
+import { goalNameMatches, type Goal } from './goals';
 import { runRawPlan } from './raw-plan';
 import { touchedDays } from './refresh-rollups';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
-import type { BaseQuery, BaseRow } from './types';
+import type { BaseQuery, BaseRow, Filter } from './types';
 
 export type PlanMode = 'auto' | 'raw' | 'rollup';
 
@@ -29,12 +29,28 @@ export interface PlanOptions {
 }
 
 async function loadStaleDays(db: QueryDb, q: BaseQuery): Promise<Set<string> | null> {
-  const [state] = await db.all<{ watermark: number }>('SELECT watermark FROM rollup_state WHERE site_id = ?1', [q.site.id]);
+  const [state] = await db.all<{ watermark: number; pending: string }>('SELECT watermark, pending FROM rollup_state WHERE site_id = ?1', [q.site.id]);
   if (!state) return null;
-  return new Set(await touchedDays(db, { id: q.site.id, timezone: q.site.timezone, watermark: state.watermark }));
+  const touched = await touchedDays(db, { id: q.site.id, timezone: q.site.timezone, watermark: state.watermark });
+  return new Set([...touched, ...(JSON.parse(state.pending) as string[])]);
 }
 
-export async function runPlan(db: QueryDb, q: BaseQuery, goals: Goal[], opts: PlanOptions): Promise<BaseRow[]> {
+/**
+ * A filter on one custom-event goal is the same filter on its event name, in both plans (events
+ * with that name; on sessions, visits containing one) — and event names are in the rollups.
+ */
+function goalFiltersAsNames(q: BaseQuery, goals: Goal[]): BaseQuery {
+  const filters = q.filters.map((f): Filter => {
+    if (!('dimension' in f) || f.dimension !== 'event:goal' || f.op !== 'is' || f.values.length !== 1) return f;
+    const matched = goals.filter((g) => goalNameMatches(g.name, 'is', f.values, f.caseSensitive));
+    const goal = matched.length === 1 ? matched[0]! : null;
+    return goal?.eventName ? { op: 'is', dimension: 'event:name', values: [goal.eventName], caseSensitive: true } : f;
+  });
+  return { ...q, filters };
+}
+
+export async function runPlan(db: QueryDb, raw: BaseQuery, goals: Goal[], opts: PlanOptions): Promise<BaseRow[]> {
+  const q = goalFiltersAsNames(raw, goals);
   const goalBreakdown = q.dimensions.length === 1 && q.dimensions[0] === 'event:goal';
   const rollupable = goalBreakdown ? rollupShape({ ...q, dimensions: ['event:name'], granularity: null }) : rollupShape(q);
   if (opts.mode === 'rollup' || (opts.mode === 'auto' && rollupable)) {
@@ -59,5 +75,5 @@ export async function runPlan(db: QueryDb, q: BaseQuery, goals: Goal[], opts: Pl
     }
   }
   opts.trace?.push('raw');
-  return runRawPlan(db, q, goals);
+  return runRawPlan(db, raw, goals);
 }

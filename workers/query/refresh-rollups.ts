@@ -25,29 +25,48 @@ export interface SiteRow {
   id: string;
   timezone: string;
   watermark: number;
+  /** JSON list of days left over by an earlier run */
+  pending?: string;
 }
 
-export async function refreshRollups(env: Env, now: number): Promise<void> {
+/** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
+export const REFRESH_BUDGET_MS = 60_000;
+
+export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS): Promise<{ rebuilt: number; pending: number }> {
   const db = new QueryDb(env.DB);
   const sites = await db.all<SiteRow>(
-    'SELECT s.id, s.timezone, coalesce(r.watermark, -1) AS watermark FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id',
+    "SELECT s.id, s.timezone, coalesce(r.watermark, -1) AS watermark, coalesce(r.pending, '[]') AS pending FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id",
   );
-  for (const site of sites) await refreshSite(db, site, now);
+  const deadline = Date.now() + budgetMs; // Date.now() advances across I/O in Workers
+  let rebuilt = 0;
+  let pending = 0;
+  for (const site of sites) {
+    const r = await refreshSite(db, site, now, deadline);
+    rebuilt += r.rebuilt.length;
+    pending += r.pending.length;
+  }
+  return { rebuilt, pending };
 }
 
-export async function refreshSite(db: QueryDb, site: SiteRow, now: number): Promise<string[]> {
+export async function refreshSite(db: QueryDb, site: SiteRow, now: number, deadline = Infinity): Promise<{ rebuilt: string[]; pending: string[] }> {
   const next = Math.max(site.watermark, now - WATERMARK_LAG_MS);
-  const days = await touchedDays(db, site);
+  const todo = [...new Set([...(JSON.parse(site.pending ?? '[]') as string[]), ...(await touchedDays(db, site))])].sort().reverse();
   const today = localDay(now, site.timezone);
-  for (const day of days) await rebuildDay(db, site.id, site.timezone, day, day >= addDays(today, -HOURLY_DAYS + 1));
+  const rebuilt: string[] = [];
+  // newest first: today's numbers matter most; at least one day per run so a backlog always drains
+  while (todo.length && (rebuilt.length === 0 || Date.now() < deadline)) {
+    const day = todo.shift()!;
+    await rebuildDay(db, site.id, site.timezone, day, day >= addDays(today, -HOURLY_DAYS + 1));
+    rebuilt.push(day);
+  }
   await db.batch([
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day < ?2', params: [site.id, addDays(today, -HOURLY_KEEP_DAYS)] },
     {
-      sql: 'INSERT INTO rollup_state (site_id, watermark, refreshed_at) VALUES (?1, ?2, ?3) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, refreshed_at = excluded.refreshed_at',
-      params: [site.id, next, now],
+      sql: 'INSERT INTO rollup_state (site_id, watermark, pending, refreshed_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, pending = excluded.pending, refreshed_at = excluded.refreshed_at',
+      params: [site.id, next, JSON.stringify(todo), now],
     },
   ]);
-  return days;
+  return { rebuilt, pending: todo };
 }
 
 /** Local days with rows inserted after the watermark, from quarter-hour buckets of event time. */
@@ -82,45 +101,73 @@ function tuplesFor(side: Side, ctx: DimContext, withPairs: boolean): { names: [s
 const E_SUMS = ['e_anon_visitors', 'e_ident_visitors', 'pageviews', 'events'];
 const S_SUMS = ['s_anon_visitors', 's_ident_visitors', 'visits', 'bounces', 'duration', 's_pageviews', 's_events'];
 
-function aggregates(side: Side, p: Params): string[] {
+/** Session attributes copied on every event: a visitor's events share them within a day. */
+const ATTRIBUTE_COLUMNS = [
+  'referrer', 'source', 'channel', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term',
+  'device', 'browser', 'browser_version', 'os', 'os_version', 'country', 'region', 'city',
+];
+
+function aggregates(side: Side, p: Params, reduced = false): string[] {
   const v = (ident: number) => `count(DISTINCT CASE WHEN ${side}.identified = ${ident} THEN ${side}.visitor_id END)`;
+  if (side === 'e' && reduced) return [v(0), v(1), 'coalesce(sum(e.pv_), 0)', 'sum(e.n_)'];
   if (side === 'e') return [v(0), v(1), `coalesce(sum(e.name = ${p.bind('pageview')}), 0)`, 'count(*)'];
   return [v(0), v(1), 'count(*)', 'coalesce(sum(s.is_bounce), 0)', 'coalesce(sum(s.duration), 0)', 'coalesce(sum(s.pageviews), 0)', 'coalesce(sum(s.events), 0)'];
 }
 
-/** Statements grouping one side of a day by chunks of dimension tuples into `table`. */
+/**
+ * Statements grouping one side of a day by chunks of dimension tuples into `table`. Tuples over
+ * session attributes only read the day's events first reduced to one row per visitor and
+ * attribute set (a few times fewer rows than events); tuples with a page or event name read events.
+ */
 function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments']) {
   const stmts: { sql: string; params: unknown[] }[] = [];
-  const probe = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly').length;
-  for (let start = 0; start < probe; start += TUPLES_PER_STATEMENT) {
-    const p = new Params();
-    const ctx: DimContext = { params: p, segments, firstDay: day };
-    const tuples = tuplesFor(side, ctx, table !== 'hourly').slice(start, start + TUPLES_PER_STATEMENT);
-    const arr = `json_array(${tuples.map((t) => `json_array(${p.bind(t.names[0])}, ${t.exprs[0]}, ${p.bind(t.names[1])}, ${t.exprs[1]})`).join(', ')})`;
-    const t = side === 'e' ? 'e.ts' : 's.start';
-    const from_ = side === 'e' ? 'events e' : 'sessions s';
-    const where = `${side}.site_id = ${p.bind(site)} AND ${t} >= ${p.bind(from)} AND ${t} < ${p.bind(to)}`
-      + (side === 'e' ? ` AND e.name NOT IN ${p.bindSet(NON_TRAFFIC)}` : '');
-    const keys = ['$[0]', '$[1]', '$[2]', '$[3]'].map((k) => `json_extract(j.value, ${p.bind(k)})`);
-    const sums = side === 'e' ? E_SUMS : S_SUMS;
-    const siteP = p.bind(site);
-    const dayP = p.bind(day);
-    let sql: string;
-    if (table === 'daily') {
-      const cols = [...sums, `${side}_ident_ids`];
-      const ids = `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)`;
-      sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
-        + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggregates(side, p).join(', ')}, ${ids}`
-        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} GROUP BY j.value`
-        + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    } else {
-      const hour = timeSql('time:hour', t, ctx);
-      sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${sums.join(', ')})`
-        + ` SELECT ${siteP}, ${dayP}, ${hour} AS h, ${keys[0]}, ${keys[1]}, ${aggregates(side, p).join(', ')}`
-        + ` FROM ${from_}, json_each(${arr}) j WHERE ${where} GROUP BY j.value, h`
-        + ` ON CONFLICT (site_id, dim, day, hour, val) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  const all = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly');
+  const isAttr = (names: [string, string]) => side === 'e' && names.every((n) => !n.startsWith('event:'));
+  const groups = [all.map((t, i) => i).filter((i) => isAttr(all[i]!.names)), all.map((t, i) => i).filter((i) => !isAttr(all[i]!.names))];
+  for (const group of groups) {
+    const reduced = group.length > 0 && isAttr(all[group[0]!]!.names);
+    for (let start = 0; start < group.length; start += TUPLES_PER_STATEMENT) {
+      const p = new Params();
+      const ctx: DimContext = { params: p, segments, firstDay: day };
+      const built = tuplesFor(side, ctx, table !== 'hourly');
+      const tuples = group.slice(start, start + TUPLES_PER_STATEMENT).map((i) => built[i]!);
+      const arr = `json_array(${tuples.map((t) => `json_array(${p.bind(t.names[0])}, ${t.exprs[0]}, ${p.bind(t.names[1])}, ${t.exprs[1]})`).join(', ')})`;
+      const t = side === 'e' ? 'e.ts' : 's.start';
+      const where = `${side}.site_id = ${p.bind(site)} AND ${t} >= ${p.bind(from)} AND ${t} < ${p.bind(to)}`
+        + (side === 'e' ? ` AND e.name NOT IN ${p.bindSet(NON_TRAFFIC)}` : '');
+      const hourSql = table === 'hourly' ? timeSql('time:hour', t, ctx) : null;
+      let from_ = side === 'e' ? `events e` : 'sessions s';
+      let filter = where;
+      let hour = hourSql;
+      if (reduced) {
+        const cols = ['visitor_id', 'identified', ...ATTRIBUTE_COLUMNS].map((c) => `e.${c}`).join(', ');
+        const h = hourSql ? `${hourSql} AS h_, ` : '';
+        from_ = `(SELECT ${cols}, ${h}coalesce(sum(e.name = ${p.bind('pageview')}), 0) AS pv_, count(*) AS n_`
+          + ` FROM events e WHERE ${where} GROUP BY ${cols}${hourSql ? ', h_' : ''}) e`;
+        filter = '1';
+        hour = hourSql ? 'e.h_' : null;
+      }
+      const keys = ['$[0]', '$[1]', '$[2]', '$[3]'].map((k) => `json_extract(j.value, ${p.bind(k)})`);
+      const sums = side === 'e' ? E_SUMS : S_SUMS;
+      const siteP = p.bind(site);
+      const dayP = p.bind(day);
+      const aggs = aggregates(side, p, reduced).join(', ');
+      let sql: string;
+      if (table === 'daily') {
+        const cols = [...sums, `${side}_ident_ids`];
+        const ids = `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)`;
+        sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
+          + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggs}, ${ids}`
+          + ` FROM ${from_}, json_each(${arr}) j WHERE ${filter} GROUP BY j.value`
+          + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+      } else {
+        sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${sums.join(', ')})`
+          + ` SELECT ${siteP}, ${dayP}, ${hour} AS h, ${keys[0]}, ${keys[1]}, ${aggs}`
+          + ` FROM ${from_}, json_each(${arr}) j WHERE ${filter} GROUP BY j.value, h`
+          + ` ON CONFLICT (site_id, dim, day, hour, val) DO UPDATE SET ${sums.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+      }
+      stmts.push({ sql, params: p.values });
     }
-    stmts.push({ sql, params: p.values });
   }
   return stmts;
 }

@@ -66,7 +66,7 @@ function randomQuery(rnd: () => number, values: Record<string, string[]>) {
   const filters: unknown[] = [];
   if (rnd() < 0.5) {
     const fd = rnd() < 0.3 && dims[0] && !dims[0].startsWith('time') ? dims[0] : pick(PAIR_FILTER_DIMS);
-    filters.push(['is', fd, [pick(values[fd] ?? ['(none)'])]]);
+    filters.push(rnd() < 0.15 ? ['is', 'event:goal', ['Signup']] : ['is', fd, [pick(values[fd] ?? ['(none)'])]]);
   }
   const first = pick(['2024-03-25', '2024-03-28', '2024-03-30', '2024-04-01']);
   const last = pick(['2024-04-01', '2024-04-02', '2024-04-03']);
@@ -174,6 +174,24 @@ describe('planner', () => {
   it('refuses a raw plan estimated above the bound', async () => {
     const body = { site_id: SITE, metrics: ['visitors'], filters: [['contains', 'event:page', ['blog']]], date_range: ['2024-03-25', '2024-04-03'] };
     await expect(runQuery(env.DB, SITE, body, NOW, { maxRawRows: 10 })).rejects.toThrow(/would scan about \d+ events/);
+  });
+});
+
+describe('refresh backlog', () => {
+  it('leaves what does not fit the time budget pending, newest day first, and drains it on later runs', async () => {
+    const site = 'backlog.test';
+    const f = new Fixture(site, 'UTC');
+    for (const d of ['2024-03-20', '2024-03-21', '2024-03-22']) f.visit({ visitor: 1, at: `${d}T10:00:00Z` }, [{ path: '/' }]);
+    await f.insert(env.DB);
+    const state = () => env.DB.prepare('SELECT pending FROM rollup_state WHERE site_id = ?1').bind(site).first<{ pending: string }>();
+    await refreshRollups(env, NOW, 0); // no budget: one day per site per run
+    expect(JSON.parse((await state())!.pending)).toContain('2024-03-20');
+    expect(JSON.parse((await state())!.pending)).not.toContain('2024-03-22');
+    await refreshRollups(env, NOW, 0);
+    await refreshRollups(env, NOW, 0);
+    expect(JSON.parse((await state())!.pending)).toEqual([]);
+    const body = { site_id: site, metrics: ['visitors'], date_range: ['2024-03-20', '2024-03-22'] };
+    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([3]);
   });
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE `rollup_state` ADD `pending` text DEFAULT '[]' NOT NULL;
