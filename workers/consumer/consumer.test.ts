@@ -23,7 +23,7 @@ function storedSession(version: number, overrides: Partial<StoredSession> = {}):
 }
 
 async function deliver(queue: string, bodies: unknown[], attempts = 1) {
-  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `msg-${queue}-${i}-${JSON.stringify(body).length}`, timestamp: new Date(T0), attempts, body })));
+  const batch = createMessageBatch<QueueMessageBody>(queue, bodies.map((body, i) => ({ id: `msg-${queue}-${i}-${JSON.stringify(body).length}`, timestamp: new Date(T0), attempts, body: body as QueueMessageBody })));
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   return getQueueResult(batch, ctx);

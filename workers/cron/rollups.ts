@@ -1,9 +1,11 @@
 import type { Env } from '../env';
+import { refreshRollups } from '../query/refresh-rollups';
 
 /**
- * The rollup hook (DESIGN §8a): the query engine's incremental refresh runs here every 5 minutes.
- * Kept as its own module so the cron entry does not depend on the query engine's internals.
+ * The rollup hook (DESIGN §8a): every 5 minutes the query engine refreshes the rollups of the
+ * site-days that received rows since its last watermark, within a time budget; what is left
+ * waits for the next run.
  */
-export async function runRollups(_env: Env, _now: number): Promise<void> {
-  // wired to the query engine's refreshRollups when it lands (issue 4)
+export async function runRollups(env: Env, now: number): Promise<void> {
+  await refreshRollups(env, now);
 }

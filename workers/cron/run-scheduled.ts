@@ -3,11 +3,12 @@ import { siteFromRow } from '../lib/site-config';
 import { applyRetention } from './retention';
 import { rotateSiteSalts } from './salts';
 import { runRollups } from './rollups';
+import { pruneAuthState } from '../auth/maintenance';
 
 export const ROLLUP_CRON = '*/5 * * * *';
 export const HOUSEKEEPING_CRON = '17 * * * *';
 
-/** Cron entry: every 5 minutes rollups; hourly salt rotation and retention deletes. */
+/** Cron entry: every 5 minutes rollups; hourly salt rotation, retention deletes, expired auth state. */
 export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const now = controller.scheduledTime;
   if (controller.cron === HOUSEKEEPING_CRON) return runHousekeeping(env, now);
@@ -15,6 +16,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, _c
 }
 
 export async function runHousekeeping(env: Env, now: number): Promise<void> {
+  await pruneAuthState(env.DB, now);
   const { results } = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites').all<{
     id: string; timezone: string; retention_days: number; uid_secret: string; settings: string;
   }>();
