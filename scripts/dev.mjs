@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run dev`: everything on one laptop, offline, on workerd.
- *   1. writes `.dev.vars` (secrets) if missing
+ *   1. writes `.dev.vars` (secrets) if missing and builds the tracker into public/js
  *   2. applies D1 migrations to the local database under `.wrangler/`
  *   3. starts the Worker (fetch, queue, cron, Durable Objects) with `wrangler dev --test-scheduled`
  *   4. the first time, seeds a demo site with 30 days of realistic traffic through the real API
@@ -47,6 +47,12 @@ async function waitForHealth(child) {
 async function main() {
   await ensureDevVars(resolve(ROOT, '.dev.vars'));
   const secrets = parseDevVars(readFileSync(resolve(ROOT, '.dev.vars'), 'utf8'));
+  console.log('Building the tracker scripts into public/js…');
+  await new Promise((ok, fail) =>
+    spawn(process.execPath, [resolve(ROOT, 'scripts/build-assets.mjs')], { cwd: ROOT, stdio: 'inherit' }).on('exit', (code) =>
+      code === 0 ? ok() : fail(new Error('building the tracker failed')),
+    ),
+  );
   console.log('Applying D1 migrations (local)…');
   await runOnce(['d1', 'migrations', 'apply', 'pulse', '--local']);
 

@@ -7,6 +7,8 @@ export interface Env {
   DB: D1Database;
   ARCHIVE: R2Bucket;
   SITE_DO: DurableObjectNamespace<SiteDO>;
+  /** static assets: the tracker scripts under /js/ */
+  ASSETS: Fetcher;
   EVENTS_QUEUE: Queue<QueueMessageBody>;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;

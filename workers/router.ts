@@ -5,6 +5,7 @@ import { getHealth } from './health';
 import { handleCollect } from './collect/handler';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
+import { mountRealtimeRoutes } from './realtime/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -20,10 +21,15 @@ export const router = Router<IRequest, Args>({
 mountManagementRoutes(router);
 // Stats API v2 and CSV export (issue 4).
 mountQueryRoutes(router);
+// Realtime snapshot, live-stream tokens and the live WebSocket (issue 5).
+mountRealtimeRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))
   .post('/api/event', (req, env, ctx) => handleCollect(req, env, ctx))
+  // Normally answered by static assets before the Worker runs; routed here too so that a request
+  // that reaches the Worker anyway (tests, a custom route order) gets the same file and headers.
+  .get('/js/*', (req, env) => env.ASSETS.fetch(req))
   .all('*', () => {
     throw new HttpError(404, 'not_found', 'no such route');
   });

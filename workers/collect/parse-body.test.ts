@@ -34,6 +34,7 @@ const DEFAULTS: IncomingEvent = {
   scrollDepth: null,
   engagedMs: null,
   uid: null,
+  pid: null,
   ts: null,
   ip: null,
   ua: null,
@@ -220,6 +221,15 @@ describe('field errors', () => {
     expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(256) })[0]!.uid).toHaveLength(256);
     expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(257) })).toEqual({ errors: { uid: ['should be at most 256 characters'] } });
     expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: { id: 1 } })).toEqual({ errors: { uid: ['must be a string'] } });
+  });
+
+  it("accepts the SDK's persistent anonymous id (pid) and rejects anything else in it", () => {
+    expect(parse({ n: 'pageview', u: 'https://a.com/', d: 'a.com', pid: 'k3Jd9_x-Q2' })[0]!.pid).toBe('k3Jd9_x-Q2');
+    expect(parse({ n: 'pageview', u: 'https://a.com/', d: 'a.com' })[0]!.pid).toBeNull();
+    const message = ['must be 8 to 64 letters, digits, - or _'];
+    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', pid: 'short' })).toEqual({ errors: { pid: message } });
+    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', pid: 'has spaces in it' })).toEqual({ errors: { pid: message } });
+    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', pid: 12345678 })).toEqual({ errors: { pid: message } });
   });
 });
 

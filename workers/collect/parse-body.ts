@@ -106,6 +106,7 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
   }
 
   const uid = parseUid(body.uid, fail);
+  const pid = parsePid(body.pid, fail);
   // A browser must not be able to pick its event time, IP or user agent: these fields are
   // ignored, not rejected, on untrusted calls so a copied server payload still counts.
   const ts = opts.trusted ? parseTs(body.ts, opts.now, opts.retentionDays, fail) : null;
@@ -131,6 +132,7 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
       scrollDepth,
       engagedMs,
       uid,
+      pid,
       ts,
       ip,
       ua,
@@ -255,6 +257,16 @@ function parseUid(raw: unknown, fail: Fail): string | null {
   if (typeof uid !== 'string') return fail('uid', 'must be a string');
   if ([...uid].length > MAX_UID_CHARS) return fail('uid', `should be at most ${MAX_UID_CHARS} characters`);
   return uid;
+}
+
+// The SDK's `persist` module (only after consent) sends a random anonymous id it keeps in
+// localStorage; anything else in that field is a client bug worth a clear 400.
+const PID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+function parsePid(raw: unknown, fail: Fail): string | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (typeof raw !== 'string' || !PID_PATTERN.test(raw)) return fail('pid', 'must be 8 to 64 letters, digits, - or _');
+  return raw;
 }
 
 function decodeObject(raw: unknown): Body | null {

@@ -52,7 +52,9 @@ export function enrichEvent(incoming: IncomingEvent, req: RequestContext): SiteL
     interactive: incoming.interactive,
     scrollDepth: incoming.scrollDepth,
     engagedMs: incoming.engagedMs,
-    uid: incoming.uid,
+    // A consented persistent id makes the visitor stable across days, like a uid; the prefix keeps
+    // the two id spaces apart before both are hashed with the site's secret.
+    uid: incoming.uid ?? (incoming.pid ? `pid:${incoming.pid}` : null),
     ip: req.ip,
     ua: req.ua,
     ...attribution,

@@ -25,6 +25,8 @@ export interface IncomingEvent {
   engagedMs: number | null;
   /** authenticated user id from the site's backend (hashed per site before storage) */
   uid: string | null;
+  /** the SDK's persistent anonymous id, sent only after consent (`persist` module) */
+  pid: string | null;
   /** event time in epoch ms; only honoured for authenticated server-side calls */
   ts: number | null;
   /** explicit client ip / user agent; only honoured for authenticated server-side calls */
