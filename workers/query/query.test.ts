@@ -207,6 +207,8 @@ describe('validation', () => {
     expect(await error({ metrics: ['visitors', 'baa'] })).toBe('#/metrics/1: Invalid metric "baa"');
     expect(await error({ metrics: ['visitors'], dimensions: ['event:nope'] })).toBe('#/dimensions/0: Invalid dimension "event:nope"');
     expect(await error({ metrics: ['visitors'], foo: 1 })).toBe('#/foo: Unknown key "foo"');
+    expect(await error({ metrics: ['visitors'], include: { imports: true } })).toBe('no error');
+    expect(await error({ metrics: ['visitors'], include: { time_labels: true, foo: 1 } })).toBe('#/include/foo: Unknown key "foo"');
     expect(await error({ metrics: ['visitors'], filters: [['is', 'visit:source']]})).toMatch(/^#\/filters\/0/);
     expect(await error({ metrics: ['bounce_rate'], dimensions: ['event:name'] })).toMatch(/Session metric\(s\) `bounce_rate` cannot be queried along with event dimension/);
     expect(await error({ metrics: ['views_per_visit'], dimensions: ['visit:source'] })).toMatch(/views_per_visit/);

@@ -66,6 +66,9 @@ COLUMNS['visit:country_name'] = COLUMNS['visit:country']!;
 COLUMNS['visit:region_name'] = COLUMNS['visit:region']!;
 COLUMNS['visit:city_name'] = COLUMNS['visit:city']!;
 
+/** NOT NULL on both tables: no blank label needed, and a bare column lets SQLite use an index. */
+const NOT_NULL = new Set(['pathname', 'hostname', 'name', 'source', 'channel', 'device', 'browser', 'browser_version', 'os', 'os_version']);
+
 export interface DimContext {
   params: Params;
   segments: OffsetSegment[];
@@ -79,7 +82,7 @@ export function dimensionSql(dim: string, side: Side, ctx: DimContext, granulari
   if (col) {
     const c = col[side];
     if (!c) return null;
-    return col.blank ? `coalesce(${side}.${c}, ${ctx.params.bind(col.blank)})` : `${side}.${c}`;
+    return col.blank && !NOT_NULL.has(c) ? `coalesce(${side}.${c}, ${ctx.params.bind(col.blank)})` : `${side}.${c}`;
   }
   if (dim.startsWith('event:props:')) {
     if (side !== 'e') return null;

@@ -81,8 +81,9 @@ function parseInclude(raw: unknown, hasTime: boolean): Query['include'] {
   const include: Query['include'] = { timeLabels: false, totalRows: false, comparisons: null };
   if (raw === undefined) return include;
   if (!isObject(raw)) throw bad('#/include: Expected an object');
-  rejectUnknownKeys(raw, ['time_labels', 'total_rows', 'comparisons'], '#/include');
-  for (const key of ['time_labels', 'total_rows'] as const) {
+  // `imports` is accepted for Plausible clients that always send it: Pulse has no imported data
+  rejectUnknownKeys(raw, ['time_labels', 'total_rows', 'comparisons', 'imports'], '#/include');
+  for (const key of ['time_labels', 'total_rows', 'imports'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') throw bad(`#/include/${key}: Expected a boolean`);
   }
   include.timeLabels = raw.time_labels === true;
