@@ -28,7 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['sdk/**/*.test.ts', 'dashboard/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.mjs'],
+          include: ['sdk/**/*.test.ts', 'dashboard/**/*.test.ts', 'bench/**/*.test.ts', 'test/e2e/**/*.test.ts', 'scripts/**/*.test.mjs'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

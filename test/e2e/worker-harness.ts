@@ -1,0 +1,69 @@
+/**
+ * A real Pulse Worker for browser end-to-end tests: `wrangler dev` on a free port with its own
+ * temporary state, migrations applied, secrets generated, and helpers to create sites and read
+ * the local D1 the Worker writes to.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { getPlatformProxy } from 'wrangler';
+// @ts-expect-error plain ESM helpers shared with the benchmarks
+import { run, startDevServer, WRANGLER } from '../../bench/lib/dev-server.mjs';
+// @ts-expect-error plain ESM script
+import { createDevSecrets } from '../../scripts/generate-dev-vars.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export interface TestWorker {
+  url: string;
+  adminToken: string;
+  admin(method: string, path: string, body?: unknown): Promise<any>;
+  query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTestWorker(): Promise<TestWorker> {
+  const state = mkdtempSync(join(tmpdir(), 'pulse-e2e-'));
+  const secrets = await createDevSecrets();
+  // wrangler dev reads secrets from .dev.vars next to the config; a copy of the config in the
+  // temp dir would lose relative paths, so pass them as --var instead.
+  const vars = Object.entries(secrets).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state], { cwd: ROOT });
+  const port = await freePort();
+  const server = await startDevServer({ config: join(ROOT, 'wrangler.toml'), port, persistTo: state, readyPath: '/api/health', extraArgs: vars });
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
+  const adminToken = secrets.PULSE_ADMIN_TOKEN as string;
+  return {
+    url: server.url,
+    adminToken,
+    async admin(method, path, body) {
+      const res = await fetch(server.url + path, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+    async query(sql, ...params) {
+      const { results } = await proxy.env.DB.prepare(sql).bind(...params).all();
+      return results as never;
+    },
+    async stop() {
+      await proxy.dispose();
+      await server.stop();
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
