@@ -2,11 +2,14 @@
  * SiteDO — one per site (or per site shard, DESIGN §8), addressed by name `<site>` or `<site>#<n>`.
  *
  * Owns: the site's daily salts (never leave this object; deleted after 48 h), the open sessions of
- * its visitors, realtime counters, and the outbox of accepted events.
+ * its visitors, realtime counters and the last 30 minutes of events (SQLite, so an evicted object
+ * resumes with the right numbers), the outbox of accepted events, and the live viewers' WebSockets
+ * (Hibernation API; held by the only object of a site, or by shard 0, which the others relay to).
  * Promises: `ingest` returns only after every accepted event and session change is in this object's
  * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
  * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
- * idempotent on event and session ids).
+ * idempotent on event and session ids). Live updates are best effort and never delay `ingest`:
+ * they are buffered and sent from a timer, coalesced to a few messages per second per socket.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
@@ -19,6 +22,12 @@ import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-h
 import { extendSession, isEngagement, openSession, sessionCovers, SESSION_IDLE_MS } from './site-do/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, upsertSessionSnapshot } from './site-do/outbox';
 import { pruneRealtime, readRealtime, recordRealtime, type RealtimeCounters } from './site-do/realtime-counters';
+import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
+import { LiveFeed, placeOf, type RelayBatch, type Viewer } from './site-do/live-feed';
+import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
+import { loadGoals, type Goal } from '../workers/query/goals';
+import { mergeSnapshots } from '../workers/realtime/merge';
+import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../workers/realtime/types';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -26,6 +35,8 @@ const FLUSH_DELAY_MS = 1_000;
 const RETRY_DELAY_MS = 10_000;
 /** Open sessions not touched (wall clock) for this long are forgotten; their last snapshot is in D1. */
 const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
+/** Goals change rarely; the live stream rereads them from D1 at most this often. */
+const GOALS_CACHE_MS = 30_000;
 
 export interface IngestResult {
   accepted: number;
@@ -39,6 +50,8 @@ export class SiteDO extends DurableObject<Env> {
   private site: SiteConfig | null = null;
   /** when the next alarm is due, as far as this instance knows; saves a storage call per ingest */
   private alarmAt: number | null = null;
+  private liveFeed: LiveFeed | null = null;
+  private goalCache: { at: number; goals: Goal[] } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -49,6 +62,8 @@ export class SiteDO extends DurableObject<Env> {
       this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
       this.alarmAt = await ctx.storage.getAlarm();
     });
+    // Answered by the runtime without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
 
   /**
@@ -77,6 +92,7 @@ export class SiteDO extends DurableObject<Env> {
       result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
       countDrop(this.sql, utcDate(now), reason, count);
     };
+    const live: LiveEvent[] | null = this.feed.wanted ? [] : null;
     this.ctx.storage.transactionSync(() => {
       for (const { reason, count } of drops) drop(reason, count);
       ordered.forEach((event, i) => {
@@ -90,9 +106,14 @@ export class SiteDO extends DurableObject<Env> {
         const stored: StoredEvent = { ...rest, id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
         appendEvent(this.sql, stored);
         recordRealtime(this.sql, now, visitor.id, event.name);
+        // Source is the session's (an internal link has no referrer), so it matches the visit.
+        const row: RealtimeRow = { id: stored.id, visitorId: visitor.id, name: event.name, pathname: event.pathname, source: session.source, country: event.country, device: event.device };
+        recordRealtimeEvent(this.sql, now, row);
+        live?.push(toLiveEvent(now, row));
         result.accepted += 1;
       });
     });
+    if (live) this.feed.push(live);
     await this.scheduleFlush(now + FLUSH_DELAY_MS);
     return result;
   }
@@ -114,6 +135,7 @@ export class SiteDO extends DurableObject<Env> {
     const now = Date.now();
     this.alarmAt = null;
     pruneRealtime(this.sql, now);
+    pruneRealtimeEvents(this.sql, now);
     this.sql.exec('DELETE FROM sessions WHERE touched_at < ?', now - SESSION_MEMORY_MS);
     try {
       // Events accepted while this alarm was sending found an alarm already set (this one) and
@@ -138,9 +160,81 @@ export class SiteDO extends DurableObject<Env> {
     return readRealtime(this.sql, now);
   }
 
+  /**
+   * This object's realtime snapshot (one shard's view; the realtime API merges shards). `watch`
+   * comes from shard 0 when a viewer connects: start relaying live batches to it.
+   */
+  async snapshot(options: SnapshotOptions): Promise<RealtimeSnapshot> {
+    if (options.watch) this.feed.watch();
+    return readSnapshot(this.sql, this.feed.place.site, options.now ?? Date.now(), options.goals, options.limit ?? DEFAULT_TOP);
+  }
+
+  /** Shard 0 only: another shard's coalesced live batch. Returns how many viewers are connected. */
+  async relayLive(batch: RelayBatch): Promise<number> {
+    return this.feed.receive(batch);
+  }
+
+  /** Who is watching (from the sockets' attachments, so it survives hibernation). */
+  async viewers(): Promise<Viewer[]> {
+    return this.ctx.getWebSockets().map((ws) => ws.deserializeAttachment() as Viewer);
+  }
+
+  /** `GET …/live` after the Worker authenticated the viewer: upgrade and send the snapshot. */
+  async fetch(request: Request): Promise<Response> {
+    return acceptViewer(this.ctx, this.feed, request, {
+      remember: (site) => this.rememberSite(site),
+      snapshot: (now) => this.mergedSnapshot(now),
+    });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists).
+    if (wantsSnapshot(message)) {
+      ws.send(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    }
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.feed.recount();
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // already closed by the runtime: nothing left to do
+    }
+  }
+
+  async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
+    this.feed.recount();
+    console.warn('live socket error', error instanceof Error ? error.message : error);
+  }
+
   /** How many outbox rows wait for the Queue (health and tests). */
   async pending(): Promise<number> {
     return pendingCount(this.sql);
+  }
+
+  private get feed(): LiveFeed {
+    this.liveFeed ??= new LiveFeed(this.ctx, placeOf(this.ctx.id.name ?? this.site?.id ?? ''), {
+      counters: (now) => readShardCounters(this.sql, now),
+      relay: (batch) => this.env.SITE_DO.get(this.env.SITE_DO.idFromName(`${this.feed.place.site}#0`)).relayLive(batch),
+    });
+    return this.liveFeed;
+  }
+
+  /** The whole site's snapshot as the holder sends it to viewers: own state plus other shards'. */
+  private async mergedSnapshot(now: number): Promise<RealtimeSnapshot> {
+    const { site } = this.feed.place;
+    if (!this.goalCache || now - this.goalCache.at > GOALS_CACHE_MS) this.goalCache = { at: now, goals: await loadGoals(this.env.DB, site) };
+    const { goals } = this.goalCache;
+    const shards = this.feed.place.index === null ? 1 : (this.site?.shards ?? 1);
+    if (shards <= 1) return readSnapshot(this.sql, site, now, goals, DEFAULT_TOP);
+    const own = readSnapshot(this.sql, site, now, goals, SHARD_TOP_LIMIT);
+    const others = await Promise.all(
+      Array.from({ length: shards - 1 }, (_, i) =>
+        this.env.SITE_DO.get(this.env.SITE_DO.idFromName(`${site}#${i + 1}`)).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
+      ),
+    );
+    return mergeSnapshots(site, [own, ...others], DEFAULT_TOP);
   }
 
   private rememberSite(site: SiteConfig): void {

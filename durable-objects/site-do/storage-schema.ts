@@ -19,6 +19,11 @@ const STEPS: string[] = [
    CREATE TABLE rt_minutes (minute INTEGER PRIMARY KEY, pageviews INTEGER NOT NULL, events INTEGER NOT NULL);
    CREATE TABLE rt_minute_visitors (minute INTEGER NOT NULL, visitor_id INTEGER NOT NULL,
      PRIMARY KEY (minute, visitor_id)) WITHOUT ROWID;`,
+  // 2: one compact row per accepted event of the last 30 minutes (arrival time), for the realtime
+  // breakdowns, goal conversions and the recent-events list. No IP, UA or uid: only the hashed id.
+  `CREATE TABLE rt_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, visitor_id INTEGER NOT NULL,
+     id TEXT NOT NULL, name TEXT NOT NULL, pathname TEXT NOT NULL, source TEXT NOT NULL, country TEXT, device TEXT NOT NULL);
+   CREATE INDEX rt_events_at ON rt_events (at, visitor_id);`,
 ];
 
 export function migrateStorage(sql: SqlStorage): void {

@@ -26,6 +26,31 @@ const eventProps = {
 const event = { type: 'object', required: ['name', 'url'], properties: eventProps };
 const eventBody = { oneOf: [event, { type: 'array', items: event, maxItems: 50 }, { type: 'object', properties: { events: { type: 'array', items: event, maxItems: 50 } } }] };
 
+const count = { type: 'integer', minimum: 0 };
+const row = { type: 'object', properties: { name: { type: ['string', 'null'] }, visitors: count, pageviews: count } };
+const liveEvent = {
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' }, path: { type: 'string' }, country: { type: ['string', 'null'] }, device: { type: 'string' }, source: { type: 'string' }, time: { type: 'string', format: 'date-time' } },
+};
+const realtimeSnapshot = {
+  type: 'object',
+  properties: {
+    site: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    visitors: { ...count, description: 'current visitors: last event under 5 minutes ago' },
+    visitors_30m: count,
+    pageviews: count,
+    events: count,
+    minutes: { type: 'array', maxItems: 30, items: { type: 'object', properties: { time: { type: 'string', format: 'date-time' }, pageviews: count, visitors: count, events: count } } },
+    pages: { type: 'array', items: row },
+    sources: { type: 'array', items: row },
+    countries: { type: 'array', items: row },
+    devices: { type: 'array', items: row },
+    goals: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, visitors: count, events: count, conversion_rate: { type: 'number' } } } },
+    recent: { type: 'array', maxItems: 50, items: liveEvent },
+  },
+};
+
 export const analyticsPaths: Record<string, Json> = {
   '/api/event': {
     post: {
@@ -79,16 +104,40 @@ export const analyticsPaths: Record<string, Json> = {
   },
   '/api/v1/sites/{site}/realtime': {
     parameters: [SITE],
-    get: operation({ summary: 'Realtime snapshot: current visitors, top pages and sources (last 30 min)', description: READ, tags: ['realtime'], ok: { 200: json({ type: 'object' }) }, errors: [401, 403, 404, 429] }),
+    get: operation({
+      summary: 'Realtime snapshot of the last 30 minutes (from the SiteDO, merged across shards)',
+      description: `${READ} \`visitors\` = distinct visitors whose last event arrived under 5 minutes ago; \`minutes\` = 30 per-minute buckets (pageviews, visitors, events); top pages, sources, countries, devices and goal conversions of the last 30 minutes; \`recent\` = the last 50 events (no visitor ids).`,
+      tags: ['realtime'],
+      parameters: [queryParam('limit', 'Rows per breakdown, 1–100 (default 10)', { type: 'integer', minimum: 1, maximum: 100 })],
+      ok: { 200: json(realtimeSnapshot) },
+      errors: [400, 401, 403, 404, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/live-token': {
+    parameters: [SITE],
+    post: operation({
+      summary: 'A 60-second token that opens the live stream of this site',
+      description: `${READ} Browsers cannot send headers on a WebSocket and API keys never go in URLs: trade the credential for this token and pass it as \`?token=\` or as a subprotocol (\`new WebSocket(url, ['pulse.live', token])\`).`,
+      tags: ['realtime'],
+      ok: {
+        201: json({
+          type: 'object',
+          required: ['token', 'expires_in', 'expires_at', 'url'],
+          properties: { token: { type: 'string' }, expires_in: { type: 'integer', const: 60 }, expires_at: { type: 'string', format: 'date-time' }, url: { type: 'string' } },
+        }),
+      },
+      errors: [401, 403, 404, 429],
+    }),
   },
   '/api/v1/sites/{site}/live': {
     parameters: [SITE],
     get: operation({
       summary: 'Live event stream (WebSocket upgrade)',
-      description: `${READ} Send \`Upgrade: websocket\`; the server pushes JSON messages as events arrive.`,
+      description: `${READ} Authenticate with a live token (\`?token=\` or the \`Sec-WebSocket-Protocol\` entry next to \`pulse.live\`), the session cookie, or a share link's \`?auth=\`; an API key is never accepted in the URL. The first message is \`{"type":"snapshot", …RealtimeSnapshot}\`; then \`{"type":"events", events, visitors, minute, at}\` at most 4 times a second, batching what arrived meanwhile (events carry ids: drop ones the snapshot had). Send \`{"type":"snapshot"}\` for a fresh snapshot; \`ping\` is answered \`pong\`.`,
       tags: ['realtime'],
-      ok: { 101: { description: 'Switching protocols' } },
-      errors: [400, 401, 403, 404, 429],
+      parameters: [queryParam('token', 'Live token from POST …/live-token (60 s)'), queryParam('auth', 'Share link token (read only)')],
+      ok: { 101: { description: 'Switching protocols' }, 426: { description: 'Not a WebSocket upgrade' } },
+      errors: [401, 403, 404, 429, 503],
     }),
   },
   '/api/v1/sites/{site}/funnels/{id}': {

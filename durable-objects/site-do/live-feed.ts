@@ -1,0 +1,172 @@
+import type { LiveEvent, LiveMessage, ShardCounters } from '../../workers/realtime/types';
+import { sumCounters } from '../../workers/realtime/merge';
+
+/**
+ * The live stream's fan-out inside one SiteDO (issue 5).
+ *
+ * Sockets are held by the site's "holder": the only object of an unsharded site, or shard 0 of a
+ * sharded one. Every other shard forwards its coalesced batches to the holder over RPC, and the
+ * holder merges them into its own stream, so a viewer needs one socket whatever the shard count.
+ *
+ * Coalescing: `push` never sends; it buffers and arms a timer, so `ingest` (and the 202 behind it)
+ * never waits on a socket. The first batch after a quiet spell leaves at once (low latency); after
+ * that at most one message per COALESCE_MS per socket, however busy the site.
+ *
+ * Forwarding shards start forwarding (they cannot know whether anyone watches after a restart);
+ * the holder answers each relay with its viewer count, and a shard told "0" stops until the holder
+ * calls `watch()` when a viewer connects. `watchedAt` breaks the race between a reply saying 0 and
+ * a watch that arrived while that relay was on its way.
+ */
+export const COALESCE_MS = 250;
+/** cap per message: a burst still sends one bounded message; counters stay exact */
+export const MAX_EVENTS_PER_MESSAGE = 200;
+
+export interface ShardPlace {
+  site: string;
+  /** null for an unsharded site */
+  index: number | null;
+}
+
+export interface RelayBatch {
+  shard: number;
+  events: LiveEvent[];
+  counters: ShardCounters;
+}
+
+export interface Viewer {
+  kind: string;
+  id: string;
+  connectedAt: number;
+}
+
+interface Hooks {
+  counters(now: number): ShardCounters;
+  relay(batch: RelayBatch): Promise<number>;
+}
+
+export class LiveFeed {
+  private pending: LiveEvent[] = [];
+  private omitted = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlushAt = 0;
+  private viewerCount: number | null = null;
+  private readonly reports = new Map<number, ShardCounters>();
+  /** sockets whose snapshot is still being built: their messages wait here so order holds */
+  private readonly connecting = new Map<WebSocket, string[]>();
+  private forwarding = true;
+  private watchedAt = 0;
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    readonly place: ShardPlace,
+    private readonly hooks: Hooks,
+  ) {}
+
+  get isHolder(): boolean {
+    return this.place.index === null || this.place.index === 0;
+  }
+
+  /** Should `ingest` build live events at all? False on a quiet site: no cost without viewers. */
+  get wanted(): boolean {
+    return this.isHolder ? this.viewers() > 0 : this.forwarding;
+  }
+
+  viewers(): number {
+    // Recounted lazily after connects and closes; after hibernation the constructor starts at null.
+    this.viewerCount ??= this.ctx.getWebSockets().length;
+    return this.viewerCount;
+  }
+
+  recount(): void {
+    this.viewerCount = null;
+  }
+
+  watch(): void {
+    this.watchedAt = Date.now();
+    this.forwarding = true;
+  }
+
+  push(events: LiveEvent[]): void {
+    if (!events.length) return;
+    this.pending.push(...events);
+    if (this.pending.length > MAX_EVENTS_PER_MESSAGE) {
+      this.omitted += this.pending.length - MAX_EVENTS_PER_MESSAGE;
+      this.pending = this.pending.slice(-MAX_EVENTS_PER_MESSAGE);
+    }
+    this.arm();
+  }
+
+  /** Holder: a forwarding shard's batch. Returns the viewer count so the shard knows to go on. */
+  receive(batch: RelayBatch): number {
+    this.reports.set(batch.shard, batch.counters);
+    const viewers = this.viewers();
+    if (viewers > 0) this.push(batch.events);
+    return viewers;
+  }
+
+  /** Holds a new socket's messages until `ready` after its snapshot is sent. */
+  hold(ws: WebSocket): void {
+    this.connecting.set(ws, []);
+    this.recount();
+  }
+
+  ready(ws: WebSocket, snapshot: string): void {
+    const waiting = this.connecting.get(ws) ?? [];
+    this.connecting.delete(ws);
+    for (const text of [snapshot, ...waiting]) send(ws, text);
+  }
+
+  private arm(): void {
+    if (this.timer !== null) return;
+    const delay = Math.max(0, this.lastFlushAt + COALESCE_MS - Date.now());
+    this.timer = setTimeout(() => void this.flush(), delay);
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = null;
+    this.lastFlushAt = Date.now();
+    const events = this.pending;
+    const omitted = this.omitted;
+    this.pending = [];
+    this.omitted = 0;
+    const counters = this.hooks.counters(this.lastFlushAt);
+    if (this.isHolder) return this.broadcast(events, omitted, counters);
+    const sentAt = Date.now();
+    try {
+      const viewers = await this.hooks.relay({ shard: this.place.index!, events, counters });
+      if (viewers === 0 && this.watchedAt < sentAt) this.forwarding = false;
+    } catch (err) {
+      // Live updates are best effort (the snapshot is the source of truth); ingestion goes on.
+      console.error('live relay to shard 0 failed', err instanceof Error ? err.message : err);
+    }
+  }
+
+  private broadcast(events: LiveEvent[], omitted: number, own: ShardCounters): void {
+    this.reports.set(this.place.index ?? 0, own);
+    const totals = sumCounters([...this.reports.values()]);
+    const message: LiveMessage & { omitted?: number } = { type: 'events', events, ...totals, at: new Date(this.lastFlushAt).toISOString() };
+    if (omitted) message.omitted = omitted;
+    const text = JSON.stringify(message);
+    for (const ws of this.ctx.getWebSockets()) {
+      const waiting = this.connecting.get(ws);
+      if (waiting) waiting.push(text);
+      else send(ws, text);
+    }
+  }
+}
+
+function send(ws: WebSocket, text: string): void {
+  try {
+    // send() only queues in workerd: a slow viewer backs up its own socket, never this object.
+    ws.send(text);
+  } catch (err) {
+    // A socket closing under us; its close handler cleans up.
+    console.warn('live send failed', err instanceof Error ? err.message : err);
+  }
+}
+
+/** `<site>` → unsharded; `<site>#<n>` → shard n (the collector's naming, pipeline.ts). */
+export function placeOf(objectName: string): ShardPlace {
+  const match = /^(.*)#(\d+)$/.exec(objectName);
+  return match ? { site: match[1]!, index: Number(match[2]) } : { site: objectName, index: null };
+}

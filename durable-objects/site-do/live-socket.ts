@@ -1,0 +1,66 @@
+import type { Goal } from '../../workers/query/goals';
+import type { SiteConfig } from '../../workers/lib/site-config';
+import { LIVE_HEADERS, type RealtimeSnapshot } from '../../workers/realtime/types';
+import type { LiveFeed, Viewer } from './live-feed';
+
+/**
+ * Accepting a viewer's WebSocket inside the SiteDO (the Worker authenticated it already and says
+ * who it is in LIVE_HEADERS, which it strips from client requests). The socket is accepted with
+ * the Hibernation API, so the object can sleep between events without dropping viewers, and the
+ * attachment records who is connected so `viewers()` works after a wake-up.
+ */
+export interface SnapshotOptions {
+  goals: Goal[];
+  limit?: number;
+  now?: number;
+  /** set by shard 0 when a viewer connects: the shard starts relaying live batches */
+  watch?: boolean;
+}
+
+/** Rows per breakdown a shard returns for merging: enough that the merged top 10 is exact in practice. */
+export const SHARD_TOP_LIMIT = 1000;
+/** Sockets per site; each one costs the holder a send per batch. */
+export const MAX_VIEWERS = 1000;
+
+interface Hooks {
+  remember(site: SiteConfig): void;
+  snapshot(now: number): Promise<RealtimeSnapshot>;
+}
+
+export async function acceptViewer(ctx: DurableObjectState, feed: LiveFeed, request: Request, hooks: Hooks): Promise<Response> {
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+  if (!feed.isHolder) return new Response('connect to shard 0', { status: 421 });
+  if (feed.viewers() >= MAX_VIEWERS) return new Response('too many viewers', { status: 503, headers: { 'retry-after': '30' } });
+  const who = JSON.parse(request.headers.get(LIVE_HEADERS.viewer) ?? '{}') as Partial<Viewer>;
+  const site = JSON.parse(request.headers.get(LIVE_HEADERS.site) ?? 'null') as SiteConfig | null;
+  // The holder of a site that has no events yet learns its shard count here.
+  if (site) hooks.remember(site);
+  const protocol = request.headers.get(LIVE_HEADERS.protocol);
+
+  const { 0: client, 1: server } = new WebSocketPair();
+  const viewer: Viewer = { kind: who.kind ?? 'unknown', id: who.id ?? '', connectedAt: Date.now() };
+  ctx.acceptWebSocket(server, [viewer.kind]);
+  server.serializeAttachment(viewer);
+  // Accepted before the snapshot is read, so nothing falls between the two; batches sent while the
+  // snapshot is built wait behind it (they may repeat events the snapshot has: events carry ids).
+  feed.hold(server);
+  let snapshot: RealtimeSnapshot | { error: string };
+  try {
+    snapshot = await hooks.snapshot(Date.now());
+  } catch (err) {
+    console.error('live snapshot failed', err instanceof Error ? err.message : err);
+    snapshot = { error: 'snapshot unavailable; send {"type":"snapshot"} to retry' };
+  }
+  feed.ready(server, JSON.stringify({ type: 'snapshot', ...snapshot }));
+  return new Response(null, { status: 101, webSocket: client, headers: protocol ? { 'sec-websocket-protocol': protocol } : {} });
+}
+
+/** A viewer's message: only `{"type":"snapshot"}` means something; anything else is ignored. */
+export function wantsSnapshot(message: string | ArrayBuffer): boolean {
+  if (typeof message !== 'string' || message.length > 1000) return false;
+  try {
+    return (JSON.parse(message) as { type?: unknown })?.type === 'snapshot';
+  } catch {
+    return false; // not JSON: ignored, as the doc above says
+  }
+}
