@@ -88,7 +88,7 @@ export interface StoredEvent extends Omit<CollectedEvent, 'ip' | 'ua' | 'uid'> {
 }
 
 /** A session as the SiteDO sees it; upserted into D1 by (id), newest `version` wins. */
-export interface StoredSession {
+export interface StoredSession extends Attribution, Device, Geo {
   id: string;
   site: string;
   visitorId: number;
@@ -104,23 +104,8 @@ export interface StoredSession {
   /** event times of the entry and exit pageviews, so out-of-order pageviews pick the right pages */
   entryAt: number | null;
   exitAt: number | null;
+  /** attribution, device and geo are the first event's (DESIGN §5) */
   hostname: string;
-  referrer: string | null;
-  source: string;
-  channel: string;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  utmContent: string | null;
-  utmTerm: string | null;
-  device: string;
-  browser: string;
-  browserVersion: string;
-  os: string;
-  osVersion: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
 }
 
 /** One Queue message: many events and session snapshots of one site, ≤ ~100 KB of JSON. */
