@@ -1,0 +1,170 @@
+/**
+ * A breakdown card: tabs over dimensions, the top 9 rows from `/api/v2/query`, each row a link that
+ * adds a filter to the URL (so every card refetches and the view stays shareable), plus "Details"
+ * (full list with search and pages) and a CSV export of the same query.
+ */
+import { $, component$, Resource, useComputed$, useResource$, useSignal } from '@builder.io/qwik';
+import { Link, useLocation } from '@builder.io/qwik-city';
+import type { QueryRequest } from '../../../../sdk/client/types';
+import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
+import { queryStats } from '../../lib/stats';
+import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';
+import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
+
+export interface ScopeProps {
+  site: string;
+  /** share-link token of the public view, or null for a signed-in user */
+  share: string | null;
+  /** `/sites/<site>` or `/share/<site>`: where this site's pages live */
+  base: string;
+}
+
+export const TOP_ROWS = 9;
+
+/** The query a tab sends; shared with the details page and the CSV link. */
+export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimension): QueryRequest {
+  const view = readView(url);
+  const filters = [...apiFilters(view.filters), ...((tab.only ?? []) as QueryRequest['filters'] & [])];
+  return { site_id: site, metrics: tab.metrics, date_range: dateRange(view), dimensions: [dimension], filters, include: { total_rows: true } };
+}
+
+/** A link to the CSV export of `query` on the dashboard's origin (proxied to the Worker). */
+export function csvHref(query: QueryRequest, share: string | null): string {
+  const p = new URLSearchParams();
+  p.set('metrics', query.metrics.filter((m) => m !== 'percentage').join(','));
+  if (query.dimensions?.length) p.set('dimensions', query.dimensions.join(','));
+  p.set('date_range', typeof query.date_range === 'string' ? query.date_range : JSON.stringify(query.date_range));
+  if (query.filters?.length) p.set('filters', JSON.stringify(query.filters));
+  if (share) p.set('auth', share);
+  return `/api/v1/sites/${encodeURIComponent(query.site_id)}/export.csv?${p}`;
+}
+
+export const labelFor = (dimension: string, value: string) =>
+  dimension === 'visit:country' ? countryName(value) : value === '' ? '(none)' : value;
+
+export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, share, base, card }) => {
+  const loc = useLocation();
+  const tabId = useSignal(card.tabs[0]!.id);
+  const propKey = useSignal(DEFAULT_PROP_KEYS[0]!);
+  const tab = useComputed$(() => card.tabs.find((t) => t.id === tabId.value) ?? card.tabs[0]!);
+  const dimension = useComputed$(() => (tab.value.id === 'props' ? (`event:props:${propKey.value}` as const) : tab.value.dimension));
+
+  const rows = useResource$(async ({ track }) => {
+    const url = track(() => loc.url);
+    const t = track(() => tab.value);
+    const dim = track(() => dimension.value);
+    const query = { ...tabQuery(site, url, t, dim), pagination: { limit: TOP_ROWS } };
+    const res = await queryStats(query, share);
+    return { ...res, query, tab: t, dim };
+  });
+
+  const onKey = $((e: KeyboardEvent) => {
+    // Arrow keys move between tabs, as the WAI-ARIA tabs pattern expects.
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = card.tabs.findIndex((t) => t.id === tabId.value);
+    const next = card.tabs[(i + (e.key === 'ArrowRight' ? 1 : card.tabs.length - 1)) % card.tabs.length]!;
+    tabId.value = next.id;
+    (document.getElementById(`tab-${card.id}-${next.id}`) as HTMLElement | null)?.focus();
+  });
+
+  return (
+    <section class="card breakdown" data-card={card.id} aria-labelledby={`title-${card.id}`}>
+      <header>
+        <h2 id={`title-${card.id}`}>{card.title}</h2>
+        <div class="tab-list" role="tablist" aria-label={`${card.title} by`} onKeyDown$={onKey}>
+          {card.tabs.map((t) => (
+            <button
+              key={t.id}
+              id={`tab-${card.id}-${t.id}`}
+              role="tab"
+              type="button"
+              aria-selected={t.id === tabId.value}
+              tabIndex={t.id === tabId.value ? 0 : -1}
+              data-tab={t.id}
+              onClick$={() => (tabId.value = t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {tab.value.id === 'props' && (
+        <label class="muted">
+          Property{' '}
+          <select value={propKey.value} onChange$={(_, el) => (propKey.value = el.value)}>
+            {DEFAULT_PROP_KEYS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div role="tabpanel" aria-labelledby={`tab-${card.id}-${tabId.value}`}>
+        <Resource
+          value={rows}
+          onPending={() => <Skeleton />}
+          onRejected={(e) => <p class="error" role="alert">{String(e.message ?? e)}</p>}
+          onResolved={(r) => {
+            if (!r.ok) return <p class="error" role="alert">Could not load {r.tab.label.toLowerCase()}: {r.error}</p>;
+            const results = r.data.results;
+            const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
+            const second = r.tab.metrics[1];
+            return (
+              <>
+                <div class="cols" aria-hidden="true">
+                  <span>{r.tab.column}</span>
+                  <span>
+                    {METRIC_LABELS[r.tab.metrics[0]!]}
+                    {second && second !== 'percentage' ? ` / ${METRIC_LABELS[second] ?? second}` : ''}
+                  </span>
+                </div>
+                {results.length === 0 ? (
+                  <p class="empty" data-empty>
+                    No data for this period
+                  </p>
+                ) : (
+                  <ol class="rows" data-rows={r.dim}>
+                    {results.map((row) => {
+                      const value = String(row.dimensions[0] ?? '');
+                      return (
+                        <li class="row" key={value} data-value={value} data-visitors={row.metrics[0]}>
+                          <span class="bar" style={{ width: `${((row.metrics[0] ?? 0) / max) * 100}%` }} />
+                          <Link href={hrefWithFilter(loc.url, { dimension: r.dim, op: 'is', value })} title={`Filter by ${labelFor(r.dim, value)}`}>
+                            {labelFor(r.dim, value)}
+                          </Link>
+                          <span class="num">
+                            {formatMetric(r.tab.metrics[0]!, row.metrics[0])}
+                            {second && <small>{formatMetric(second, row.metrics[1])}</small>}
+                          </span>
+                        </li>
+                      );
+                    })}
+                  </ol>
+                )}
+                <div class="card-foot">
+                  <a href={csvHref(r.query, share)} download data-csv>
+                    Export CSV
+                  </a>
+                  {(r.data.meta.total_rows ?? 0) > 0 && (
+                    <Link href={`${base}/details/${viewSearch(loc.url)}${viewSearch(loc.url) ? '&' : '?'}dim=${encodeURIComponent(r.dim)}&tab=${r.tab.id}`} data-details>
+                      Details{(r.data.meta.total_rows ?? 0) > TOP_ROWS ? ` (${r.data.meta.total_rows})` : ''} →
+                    </Link>
+                  )}
+                </div>
+              </>
+            );
+          }}
+        />
+      </div>
+    </section>
+  );
+});
+
+export const Skeleton = component$<{ rows?: number }>(({ rows = 5 }) => (
+  <div aria-busy="true" aria-label="Loading">
+    {Array.from({ length: rows }, (_, i) => (
+      <div key={i} class="skeleton" style={{ width: `${95 - i * 12}%` }} />
+    ))}
+  </div>
+));

@@ -1,0 +1,73 @@
+/**
+ * Date range picker, "compare" switch and the active filters. Everything is a plain link or a
+ * GET form that rewrites the URL, so it works before (and without) any JavaScript.
+ */
+import { component$ } from '@builder.io/qwik';
+import { Link, useLocation } from '@builder.io/qwik-city';
+import { labelFor } from '../breakdown/breakdown';
+import { findTab } from '../breakdown/cards';
+import { hrefWith, hrefWithoutFilter, PERIODS, readView } from '../../lib/view';
+
+export const Controls = component$(() => {
+  const loc = useLocation();
+  const view = readView(loc.url);
+  const current = PERIODS.find((p) => p.id === view.period)!;
+  const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
+  return (
+    <div class="controls">
+      <details class="picker">
+        <summary class="button" data-testid="period">
+          {view.period === 'custom' ? `${view.from} – ${view.to}` : current.label}
+        </summary>
+        <div class="menu">
+          {PERIODS.filter((p) => p.id !== 'custom').map((p) => (
+            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : undefined} data-period={p.id}>
+              {p.label}
+            </Link>
+          ))}
+          <form method="get" action={loc.url.pathname}>
+            {keep.map(([k, v], i) => (
+              <input key={i} type="hidden" name={k} value={v} />
+            ))}
+            <input type="hidden" name="period" value="custom" />
+            <label>
+              From <input type="date" name="from" required value={view.from ?? ''} />
+            </label>
+            <label>
+              To <input type="date" name="to" required value={view.to ?? ''} />
+            </label>
+            <button type="submit">Apply custom range</button>
+          </form>
+        </div>
+      </details>
+      <Link
+        class="button"
+        href={hrefWith(loc.url, { compare: view.compare ? null : '1' })}
+        aria-pressed={view.compare}
+        data-testid="compare"
+      >
+        {view.compare ? 'Stop comparing' : 'Compare to previous period'}
+      </Link>
+      {view.filters.length > 0 && (
+        <ul class="filters" aria-label="Active filters" data-testid="filters">
+          {view.filters.map((f) => (
+            <li key={f.dimension} class="chip" data-filter={`${f.dimension},${f.op},${f.value}`}>
+              <span>
+                {findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '')} {f.op === 'is' ? 'is' : f.op === 'is_not' ? 'is not' : 'contains'}{' '}
+                <strong>{labelFor(f.dimension, f.value)}</strong>
+              </span>
+              <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${f.dimension}`}>
+                ×
+              </Link>
+            </li>
+          ))}
+          {view.filters.length > 1 && (
+            <li>
+              <Link href={hrefWithoutFilter(loc.url, null)}>Clear all</Link>
+            </li>
+          )}
+        </ul>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,20 @@
+/** The whole overview of one site; the signed-in page and the public share page both render it. */
+import { component$ } from '@builder.io/qwik';
+import { Breakdown, type ScopeProps } from '../breakdown/breakdown';
+import { CARDS } from '../breakdown/cards';
+import { Controls } from './controls';
+import { MainChart } from './main-chart';
+import { TopStats } from './top-stats';
+
+export const Overview = component$<ScopeProps & { live: number | null }>((props) => (
+  <>
+    <Controls />
+    <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
+    <MainChart site={props.site} share={props.share} base={props.base} />
+    <div class="grid">
+      {CARDS.map((card) => (
+        <Breakdown key={card.id} card={card} site={props.site} share={props.share} base={props.base} />
+      ))}
+    </div>
+  </>
+));

@@ -1,0 +1,102 @@
+/**
+ * The top stats: live visitors, then visitors, visits, pageviews, views per visit, bounce rate and
+ * visit duration for the range with their change against the previous period. Each stat is a
+ * link that switches the main chart's metric. `data-value` holds the raw API number (tests).
+ */
+import { component$, Resource, useResource$, useSignal, useVisibleTask$ } from '@builder.io/qwik';
+import { Link, useLocation } from '@builder.io/qwik-city';
+import { formatMetric, LOWER_IS_BETTER, METRIC_LABELS } from '../../lib/format';
+import { currentVisitors, queryStats } from '../../lib/stats';
+import { apiFilters, dateRange, hrefWith, readView, TOP_METRICS } from '../../lib/view';
+import type { ScopeProps } from '../breakdown/breakdown';
+
+export const TopStats = component$<ScopeProps & { live: number | null }>(({ site, share, live }) => {
+  const loc = useLocation();
+  const liveNow = useSignal(live);
+  const stats = useResource$(async ({ track }) => {
+    const view = readView(track(() => loc.url));
+    return queryStats(
+      {
+        site_id: site,
+        metrics: TOP_METRICS,
+        date_range: dateRange(view),
+        filters: apiFilters(view.filters),
+        include: { comparisons: { mode: 'previous_period' } },
+      },
+      share,
+    );
+  });
+
+  // The live number refreshes every 30 s while the tab is visible; the realtime page streams it.
+  useVisibleTask$(({ cleanup }) => {
+    const timer = setInterval(async () => {
+      if (document.visibilityState === 'visible') liveNow.value = await currentVisitors(site, share);
+    }, 30_000);
+    cleanup(() => clearInterval(timer));
+  });
+
+  const view = readView(loc.url);
+  return (
+    <section class="card top-stats" aria-label="Top stats" data-testid="top-stats">
+      <div class="stat" data-metric="live" data-value={liveNow.value ?? ''}>
+        <span class="label">
+          <span class="live-dot" aria-hidden="true" />
+          Current visitors
+        </span>
+        <span class="value">{liveNow.value ?? '—'}</span>
+      </div>
+      <Resource
+        value={stats}
+        onPending={() => (
+          <>
+            {TOP_METRICS.map((m) => (
+              <div key={m} class="stat" aria-busy="true">
+                <span class="label">{METRIC_LABELS[m]}</span>
+                <span class="value skeleton" />
+              </div>
+            ))}
+          </>
+        )}
+        onResolved={(r) => {
+          if (!r.ok)
+            return (
+              <p class="error stat" role="alert">
+                Could not load the totals: {r.error}
+              </p>
+            );
+          const row = r.data.results[0];
+          return (
+            <>
+              {TOP_METRICS.map((m, i) => {
+                const value = row?.metrics[i] ?? null;
+                const change = row?.comparison?.change[i] ?? null;
+                const prev = row?.comparison?.metrics[i] ?? null;
+                const dir = change === null || change === 0 ? '' : change > 0 ? 'up' : 'down';
+                return (
+                  <Link
+                    key={m}
+                    class="stat"
+                    href={hrefWith(loc.url, { metric: m === 'visitors' ? null : m })}
+                    aria-pressed={view.metric === m}
+                    data-metric={m}
+                    data-value={value ?? ''}
+                    style="text-decoration:none;color:inherit"
+                  >
+                    <span class="label">{METRIC_LABELS[m]}</span>
+                    <span class="value">{formatMetric(m, value)}</span>
+                    {change !== null && (
+                      <span class={`change ${dir} ${LOWER_IS_BETTER.has(m) ? 'bad' : ''}`} title="Change against the previous period">
+                        {dir === 'up' ? '↑' : dir === 'down' ? '↓' : '→'} {Math.abs(change)}%<span class="visually-hidden"> {dir === 'up' ? 'up' : dir === 'down' ? 'down' : 'unchanged'} from the previous period</span>
+                      </span>
+                    )}
+                    {view.compare && <span class="prev">was {formatMetric(m, prev)}</span>}
+                  </Link>
+                );
+              })}
+            </>
+          );
+        }}
+      />
+    </section>
+  );
+});

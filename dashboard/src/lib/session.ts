@@ -1,0 +1,22 @@
+/** The signed-in user, established once per request by the root layout's `onRequest`. */
+import type { RequestEventBase } from '@builder.io/qwik-city';
+
+export interface Me {
+  user: { id: string; email: string };
+  sites: { site: string; role: 'owner' | 'admin' | 'viewer' }[];
+}
+
+const ME = 'pulse.me';
+
+export const setMe = (ev: RequestEventBase, me: Me | null) => ev.sharedMap.set(ME, me);
+export const getMe = (ev: RequestEventBase): Me | null => (ev.sharedMap.get(ME) as Me | undefined) ?? null;
+
+/** Paths anyone may open: the sign-in page and public share links (their token is in the URL). */
+export function isPublicPath(pathname: string): boolean {
+  return pathname === '/login' || pathname === '/login/' || pathname.startsWith('/share/');
+}
+
+/** Only same-site paths survive as a post-sign-in destination (no open redirect). */
+export function safeNext(next: string | null | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/sites/';
+}

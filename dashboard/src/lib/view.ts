@@ -1,0 +1,152 @@
+/**
+ * The dashboard's view state lives in the URL so that any view is a shareable link:
+ * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google`. This module reads
+ * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
+ */
+import type { DateRange, Dimension, Filter, Metric } from '../../../sdk/client/types';
+
+export type Period = 'day' | '24h' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'year' | 'all' | 'custom';
+export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
+
+export const PERIODS: { id: Period; label: string; key: string }[] = [
+  { id: 'day', label: 'Today', key: 'd' },
+  { id: '24h', label: 'Last 24 hours', key: 'h' },
+  { id: '7d', label: 'Last 7 days', key: 'w' },
+  { id: '30d', label: 'Last 30 days', key: 't' },
+  { id: 'month', label: 'Month to date', key: 'm' },
+  { id: '6mo', label: 'Last 6 months', key: 's' },
+  { id: '12mo', label: 'Last 12 months', key: 'l' },
+  { id: 'year', label: 'Year to date', key: 'y' },
+  { id: 'all', label: 'All time', key: 'a' },
+  { id: 'custom', label: 'Custom range', key: 'c' },
+];
+
+export const DEFAULT_PERIOD: Period = '30d';
+
+/** The top-stat metrics, in the order the cards show them. */
+export const TOP_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
+
+export interface FilterSpec {
+  dimension: string;
+  op: 'is' | 'is_not' | 'contains';
+  value: string;
+}
+
+export interface View {
+  period: Period;
+  from: string | null;
+  to: string | null;
+  compare: boolean;
+  interval: Interval;
+  metric: Metric;
+  filters: FilterSpec[];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const OPS = new Set(['is', 'is_not', 'contains']);
+
+/** Parses `f=<dimension>,<op>,<value>`; the value may itself contain commas. */
+export function parseFilter(raw: string): FilterSpec | null {
+  const [dimension, op, ...rest] = raw.split(',');
+  if (!dimension || !op || !OPS.has(op) || rest.length === 0) return null;
+  if (!/^(event|visit):[\w:. -]+$/.test(dimension)) return null;
+  return { dimension, op: op as FilterSpec['op'], value: rest.join(',') };
+}
+
+export const formatFilter = (f: FilterSpec) => `${f.dimension},${f.op},${f.value}`;
+
+export function readView(url: URL): View {
+  const q = url.searchParams;
+  const from = q.get('from');
+  const to = q.get('to');
+  let period = (PERIODS.some((p) => p.id === q.get('period')) ? q.get('period') : DEFAULT_PERIOD) as Period;
+  const custom = period === 'custom' && from && to && DATE.test(from) && DATE.test(to);
+  if (period === 'custom' && !custom) period = DEFAULT_PERIOD;
+  const allowed = intervalsFor(period, from, to);
+  const interval = (allowed.includes(q.get('interval') as Interval) ? q.get('interval') : allowed[0]) as Interval;
+  const metric = (TOP_METRICS.includes(q.get('metric') as Metric) ? q.get('metric') : 'visitors') as Metric;
+  const filters = q.getAll('f').map(parseFilter).filter((f): f is FilterSpec => f !== null);
+  return {
+    period,
+    from: custom ? (from! <= to! ? from : to) : null,
+    to: custom ? (from! <= to! ? to : from) : null,
+    compare: q.get('compare') === '1',
+    interval,
+    metric,
+    filters,
+  };
+}
+
+/** Intervals that make sense for a period; the first is the default. */
+export function intervalsFor(period: Period, from?: string | null, to?: string | null): Interval[] {
+  switch (period) {
+    case 'day':
+    case '24h':
+      return ['hour', 'minute'];
+    case '7d':
+      return ['day', 'hour'];
+    case '30d':
+    case 'month':
+      return ['day', 'week'];
+    case '6mo':
+    case '12mo':
+    case 'year':
+      return ['month', 'week', 'day'];
+    case 'all':
+      return ['month', 'week'];
+    case 'custom': {
+      const days = from && to ? Math.abs(Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : 30;
+      if (days <= 2) return ['hour', 'day'];
+      if (days <= 40) return ['day', 'week', 'hour'];
+      return ['month', 'week', 'day'];
+    }
+  }
+}
+
+export function dateRange(view: View): DateRange {
+  if (view.period === 'custom' && view.from && view.to) return [view.from, view.to];
+  return view.period as DateRange;
+}
+
+export function apiFilters(filters: FilterSpec[]): Filter[] {
+  return filters.map((f) => [f.op, f.dimension as Dimension, [f.value]] as Filter);
+}
+
+/** A link to the same page with `changes` applied (null deletes a parameter). */
+export function hrefWith(url: URL, changes: Record<string, string | null>): string {
+  const next = new URLSearchParams(url.search);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) next.delete(key);
+    else next.set(key, value);
+  }
+  next.delete('qaction');
+  const search = next.toString();
+  return url.pathname + (search ? `?${search}` : '');
+}
+
+/** The same view with a filter on `dimension` (replacing one on the same dimension). */
+export function hrefWithFilter(url: URL, filter: FilterSpec, pathname = url.pathname): string {
+  const next = new URLSearchParams(url.search);
+  const kept = next.getAll('f').filter((raw) => parseFilter(raw)?.dimension !== filter.dimension);
+  next.delete('f');
+  for (const raw of kept) next.append('f', raw);
+  next.append('f', formatFilter(filter));
+  return `${pathname}?${next}`;
+}
+
+export function hrefWithoutFilter(url: URL, dimension: string | null): string {
+  const next = new URLSearchParams(url.search);
+  const kept = dimension === null ? [] : next.getAll('f').filter((raw) => parseFilter(raw)?.dimension !== dimension);
+  next.delete('f');
+  for (const raw of kept) next.append('f', raw);
+  const search = next.toString();
+  return url.pathname + (search ? `?${search}` : '');
+}
+
+/** Only the view parameters of a URL (period, filters…), to carry across pages of one site. */
+export function viewSearch(url: URL): string {
+  const next = new URLSearchParams();
+  for (const key of ['period', 'from', 'to', 'compare', 'f', 'auth']) for (const v of url.searchParams.getAll(key)) next.append(key, v);
+  const s = next.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,79 @@
+/**
+ * Shell of every page and the auth gate: `onRequest` checks the session with the API once per
+ * request and sends anyone without a valid one to /login (except the sign-in page and share links).
+ */
+import { component$, Slot } from '@builder.io/qwik';
+import { Form, Link, routeAction$, routeLoader$, type RequestHandler } from '@builder.io/qwik-city';
+import { api, ApiError, apiFetch, SESSION_COOKIE } from '../lib/api';
+import { getMe, isPublicPath, setMe, type Me } from '../lib/session';
+
+export const onRequest: RequestHandler = async (ev) => {
+  // Every page shows live or per-user data: never cache a rendered page anywhere.
+  ev.cacheControl({ noStore: true, private: true });
+  const path = ev.url.pathname;
+  if (path.startsWith('/build/') || path.startsWith('/assets/') || path === '/favicon.ico') return;
+  const hasSession = !!ev.cookie.get(SESSION_COOKIE)?.value;
+  let me: Me | null = null;
+  if (hasSession) {
+    try {
+      const who = await api<Me & { kind: string }>(ev, '/api/v1/auth/me');
+      if (who.kind === 'user') me = { user: who.user, sites: who.sites };
+    } catch (e) {
+      // An ended session (expired, signed out elsewhere, password changed) is a normal sign-in;
+      // anything else (API down) must be shown, not turned into a redirect loop.
+      if (!(e instanceof ApiError && e.status === 401)) throw e;
+      ev.cookie.delete(SESSION_COOKIE, { path: '/' });
+    }
+  }
+  setMe(ev, me);
+  if (!me && !isPublicPath(path)) {
+    // SPA navigations fetch `<page>/q-data.json`: come back to the page itself after signing in
+    const page = path.replace(/q-data\.json$/, '');
+    throw ev.redirect(302, `/login/?next=${encodeURIComponent(page + ev.url.search)}`);
+  }
+};
+
+export const useMe = routeLoader$((ev) => getMe(ev));
+
+export const useSignOut = routeAction$(async (_data, ev) => {
+  // Revoke the session server-side too: a copied cookie must stop working, not just this browser's.
+  await apiFetch(ev, '/api/v1/auth/sign-out', { method: 'POST' }).catch(() => null);
+  ev.cookie.delete(SESSION_COOKIE, { path: '/' });
+  throw ev.redirect(302, '/login/');
+});
+
+export default component$(() => {
+  const me = useMe();
+  const signOut = useSignOut();
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <Link href={me.value ? '/sites/' : '/login/'} class="brand" aria-label="Pulse home">
+          <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true">
+            <path d="M1 9h3l2-6 4 10 2-4h3" fill="none" stroke="currentColor" stroke-width="2" />
+          </svg>
+          Pulse
+        </Link>
+        {me.value && (
+          <nav class="account" aria-label="Account">
+            <Link href="/sites/">Sites</Link>
+            <span class="muted who" data-testid="who">
+              {me.value.user.email}
+            </span>
+            <Form action={signOut}>
+              <button type="submit" class="link-button" data-testid="sign-out">
+                Sign out
+              </button>
+            </Form>
+          </nav>
+        )}
+      </header>
+      <main id="main">
+        <Slot />
+      </main>
+    </>
+  );
+});

@@ -1,0 +1,78 @@
+/** A site's pages: its header (name, site switcher, report tabs) and the site record for loaders. */
+import { component$, Slot } from '@builder.io/qwik';
+import { Link, routeLoader$, useLocation } from '@builder.io/qwik-city';
+import { api, ApiError, messageOf } from '../../../lib/api';
+import { getMe } from '../../../lib/session';
+import type { Site } from '../../../lib/site';
+import { viewSearch } from '../../../lib/view';
+
+export const useSite = routeLoader$(async (ev) => {
+  const id = ev.params.site!;
+  try {
+    return { site: await api<Site>(ev, `/api/v1/sites/${encodeURIComponent(id)}`), error: null };
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+      // Same answer for "missing" and "not yours": the status would tell which sites exist.
+      return { site: null, error: `No site ${id} that you can see.` };
+    }
+    return { site: null, error: messageOf(e) };
+  }
+});
+
+export const useMySites = routeLoader$((ev) => (getMe(ev)?.sites ?? []).map((s) => s.site));
+
+export default component$(() => {
+  const data = useSite();
+  const mine = useMySites();
+  const loc = useLocation();
+  const id = loc.params.site!;
+  const base = `/sites/${encodeURIComponent(id)}`;
+  const search = viewSearch(loc.url);
+  const role = data.value.site?.role ?? 'viewer';
+  const path = loc.url.pathname;
+  const tabs = [
+    { href: `${base}/`, label: 'Overview', current: path === `${base}/` || path.startsWith(`${base}/details`) },
+    { href: `${base}/realtime/`, label: 'Realtime', current: path.startsWith(`${base}/realtime`) },
+    ...(role !== 'viewer' ? [{ href: `${base}/settings/`, label: 'Settings', current: path.startsWith(`${base}/settings`) }] : []),
+  ];
+  if (!data.value.site) {
+    return (
+      <section class="card">
+        <h1>{id}</h1>
+        <p class="error" role="alert">
+          {data.value.error}
+        </p>
+        <Link href="/sites/">Back to your sites</Link>
+      </section>
+    );
+  }
+  return (
+    <>
+      <div class="site-header">
+        <details class="switcher">
+          <summary>
+            <h1 style="display:inline">{id}</h1>
+            <span class="visually-hidden"> (switch site)</span>
+          </summary>
+          <ul>
+            {mine.value.map((s) => (
+              <li key={s}>
+                <Link href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : undefined}>
+                  {s}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </details>
+        <nav class="tabs-nav" aria-label="Reports">
+          {tabs.map((t) => (
+            <Link key={t.href} href={t.href + (t.label === 'Settings' ? '' : search)} aria-current={t.current ? 'page' : undefined}>
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+      </div>
+      <Slot />
+    </>
+  );
+});

@@ -1,0 +1,138 @@
+/**
+ * Servers for the dashboard's browser tests and benchmark: one Worker (`wrangler dev` on the
+ * root config, state in a temp dir) seeded with the demo site through the real APIs, and the
+ * built dashboard served by `wrangler pages dev` (workerd, as on Cloudflare Pages) talking to
+ * that Worker over HTTP (PULSE_API_URL).
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { run, startDevServer, WRANGLER } from '../../bench/lib/dev-server.mjs';
+import { ensureDevVars } from '../../scripts/generate-dev-vars.mjs';
+import { seedDemo } from '../../scripts/seed-demo.mjs';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const DASHBOARD = resolve(ROOT, 'dashboard');
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Builds the dashboard unless `dist/_worker.js` is newer than every source file. */
+export async function buildDashboard({ force = false } = {}) {
+  const out = join(DASHBOARD, 'dist/_worker.js');
+  if (!force && existsSync(out) && !process.env.PULSE_DASHBOARD_REBUILD) {
+    const built = statSync(out).mtimeMs;
+    const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+    if (newest(join(DASHBOARD, 'src')) < built) return;
+  }
+  await run('npm', ['run', 'build:dashboard'], { cwd: ROOT });
+}
+
+async function waitForQuiet(api, token, site) {
+  // Events travel SiteDO -> Queue -> D1 asynchronously: wait until the totals stop moving.
+  let last = -1;
+  for (let i = 0; i < 120; i++) {
+    const res = await fetch(`${api}/api/v2/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ site_id: site, metrics: ['events'], date_range: 'all' }),
+    });
+    const n = res.ok ? (await res.json()).results[0]?.metrics[0] ?? 0 : -1;
+    if (n > 0 && n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  throw new Error('seeded events never settled in D1');
+}
+
+/**
+ * Bundles the Worker once into a temp dir and writes a config next to it: `wrangler dev` on the
+ * repo's own config would reload (and drop requests) whenever someone edits the Worker mid-run.
+ */
+async function snapshotWorker(dir) {
+  await run(WRANGLER, ['deploy', '--dry-run', '--outdir', join(dir, 'bundle'), '-c', resolve(ROOT, 'wrangler.toml')], { cwd: ROOT });
+  const toml = readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true')
+    .replace(/^directory = "\.\/public"/m, `directory = ${JSON.stringify(resolve(ROOT, 'public'))}`)
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(resolve(ROOT, 'migrations'))}`);
+  writeFileSync(join(dir, 'wrangler.toml'), toml);
+  copyFileSync(resolve(ROOT, '.dev.vars'), join(dir, '.dev.vars'));
+  return join(dir, 'wrangler.toml');
+}
+
+/** Starts the Worker and seeds the demo site; `stop()` kills it and removes its state. */
+export async function startWorker({ days = 7 } = {}) {
+  const secrets = await ensureDevVars(resolve(ROOT, '.dev.vars'));
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-dashboard-worker-'));
+  const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-state-')); // outside `dir`: wrangler watches it
+  const config = await snapshotWorker(dir);
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
+  const port = await freePort();
+  const worker = await startDevServer({ config, port, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
+  const demo = await seedDemo({ api: worker.url, adminToken: secrets.PULSE_ADMIN_TOKEN, days });
+  const events = await waitForQuiet(worker.url, secrets.PULSE_ADMIN_TOKEN, demo.site);
+  // One cron run builds the rollups, as the */5 trigger would.
+  await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+  return {
+    url: worker.url,
+    demo: { ...demo, events },
+    adminToken: secrets.PULSE_ADMIN_TOKEN,
+    output: worker.output,
+    async stop() {
+      await worker.stop();
+      rmSync(state, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves the built dashboard (`dist/`) on workerd like Cloudflare Pages does. */
+export async function startDashboard({ apiUrl }) {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-pages-'));
+  const args = ['pages', 'dev', 'dist', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state,
+    '--binding', `PULSE_API_URL=${apiUrl}`, '--log-level', 'warn', '--show-interactive-dev-session=false'];
+  const child = spawn(WRANGLER, args, { cwd: DASHBOARD, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler pages dev exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`wrangler pages dev did not answer:\n${output}`);
+    try {
+      if ((await fetch(`${url}/login/`)).status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
