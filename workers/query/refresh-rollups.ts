@@ -16,8 +16,12 @@ export const WATERMARK_LAG_MS = 60_000;
 /** Local days within this many days of today also get hourly rollups. */
 export const HOURLY_DAYS = 7;
 const HOURLY_KEEP_DAYS = 14;
-/** Dimension tuples per statement: each statement scans the day once, so this bounds its time. */
-const TUPLES_PER_STATEMENT = 24;
+/**
+ * Each statement scans the day once and explodes every row into one row per dimension tuple, so
+ * tuples per statement bound its time: about this many exploded rows keep a statement well under
+ * D1's 30 s limit, between 2 and 24 tuples a statement.
+ */
+const EXPLODED_ROWS_PER_STATEMENT = 2_000_000;
 const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
 const QUARTER_HOUR = 900_000; // every zone offset is a multiple of 15 minutes
 
@@ -119,18 +123,19 @@ function aggregates(side: Side, p: Params, reduced = false): string[] {
  * session attributes only read the day's events first reduced to one row per visitor and
  * attribute set (a few times fewer rows than events); tuples with a page or event name read events.
  */
-function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments']) {
+function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments'], dayRows: number) {
+  const perStatement = Math.max(2, Math.min(24, Math.floor(EXPLODED_ROWS_PER_STATEMENT / Math.max(1, dayRows))));
   const stmts: { sql: string; params: unknown[] }[] = [];
   const all = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly');
   const isAttr = (names: [string, string]) => side === 'e' && names.every((n) => !n.startsWith('event:'));
   const groups = [all.map((t, i) => i).filter((i) => isAttr(all[i]!.names)), all.map((t, i) => i).filter((i) => !isAttr(all[i]!.names))];
   for (const group of groups) {
     const reduced = group.length > 0 && isAttr(all[group[0]!]!.names);
-    for (let start = 0; start < group.length; start += TUPLES_PER_STATEMENT) {
+    for (let start = 0; start < group.length; start += perStatement) {
       const p = new Params();
       const ctx: DimContext = { params: p, segments, firstDay: day };
       const built = tuplesFor(side, ctx, table !== 'hourly');
-      const tuples = group.slice(start, start + TUPLES_PER_STATEMENT).map((i) => built[i]!);
+      const tuples = group.slice(start, start + perStatement).map((i) => built[i]!);
       const arr = `json_array(${tuples.map((t) => `json_array(${p.bind(t.names[0])}, ${t.exprs[0]}, ${p.bind(t.names[1])}, ${t.exprs[1]})`).join(', ')})`;
       const t = side === 'e' ? 'e.ts' : 's.start';
       const where = `${side}.site_id = ${p.bind(site)} AND ${t} >= ${p.bind(from)} AND ${t} < ${p.bind(to)}`
@@ -177,16 +182,18 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
   const from = dayStart(day, tz);
   const to = dayStart(addDays(day, 1), tz);
   const segments = offsetSegments(from, to, tz);
+  // the day's size sets how many tuples one statement may explode (an index-only count)
+  const [size] = await db.all<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3', [site, from, to]);
+  const dayRows = size?.n ?? 0;
   const stmts = [
     { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
-    ...sideStatements('e', 'daily', site, day, from, to, segments),
-    ...sideStatements('s', 'daily', site, day, from, to, segments),
-    ...(hourly ? [...sideStatements('e', 'hourly', site, day, from, to, segments), ...sideStatements('s', 'hourly', site, day, from, to, segments)] : []),
+    ...sideStatements('e', 'daily', site, day, from, to, segments, dayRows),
+    ...sideStatements('s', 'daily', site, day, from, to, segments, dayRows),
+    ...(hourly ? [...sideStatements('e', 'hourly', site, day, from, to, segments, dayRows), ...sideStatements('s', 'hourly', site, day, from, to, segments, dayRows)] : []),
     {
-      sql: `UPDATE rollup_daily SET raw_rows = (SELECT count(*) FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3)
-            WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day = ?4 AND val = '' AND val2 = ''`,
-      params: [site, from, to, day],
+      sql: `UPDATE rollup_daily SET raw_rows = ?3 WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day = ?2 AND val = '' AND val2 = ''`,
+      params: [site, day, dayRows],
     },
   ];
   await db.batch(stmts);
