@@ -113,6 +113,7 @@ describe('breakdowns', () => {
       ['Germany', 1],
       ['United Kingdom', 1],
     ]);
+    expect(await rows({ metrics: ['visitors'], filters: [['is', 'visit:country_name', ['United Kingdom', 'germany']]] })).toEqual([[2]]);
     // v10 is identified and seen on the 15th, so returning on the 16th
     expect(await rows({ metrics: ['pageviews'], dimensions: ['visit:new_vs_returning'] })).toEqual([['new', 6], ['returning', 1]]);
   });

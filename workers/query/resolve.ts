@@ -4,6 +4,7 @@
  * parameter). A superset of values is harmless: only values that matched the pattern are kept.
  */
 import type { QueryDb } from './db';
+import { countryCode } from './labels';
 import { hasWildcard, wildcardRegex, type Goal } from './goals';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
@@ -34,6 +35,10 @@ export async function resolveFilters(db: QueryDb, filters: Filter[], site: strin
     return v;
   };
   const resolveLeaf = async (leaf: Extract<Filter, { dimension: string }>): Promise<Filter> => {
+    // country names are labels derived from the stored ISO codes: filter on the codes
+    if (leaf.dimension === 'visit:country_name' && (leaf.op === 'is' || leaf.op === 'is_not')) {
+      return { ...leaf, dimension: 'visit:country', values: leaf.values.map(countryCode) };
+    }
     if ((leaf.op !== 'matches' && leaf.op !== 'matches_not') || leaf.dimension === 'event:goal') return leaf;
     const res = leaf.values.map((v) => new RegExp(v, leaf.caseSensitive ? '' : 'i'));
     const matching = (await values(leaf.dimension)).filter((v) => res.some((re) => re.test(v)));
