@@ -35,6 +35,12 @@ const FLUSH_DELAY_MS = 1_000;
 const RETRY_DELAY_MS = 10_000;
 /** Open sessions not touched (wall clock) for this long are forgotten; their last snapshot is in D1. */
 const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
+/**
+ * While viewers are connected the alarm also re-sends the whole snapshot this often: windows slide
+ * without events (visitors leave the 5-minute window), and a quiet shard's last report goes stale.
+ * An alarm, not a timer, so the object can still hibernate between resyncs.
+ */
+const RESYNC_MS = 30_000;
 /** Goals change rarely; the live stream rereads them from D1 at most this often. */
 const GOALS_CACHE_MS = 30_000;
 
@@ -147,6 +153,7 @@ export class SiteDO extends DurableObject<Env> {
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
       await this.scheduleFlush(Date.now() + RETRY_DELAY_MS);
     }
+    await this.resyncViewers();
   }
 
   /** Cron: destroys salts older than 48 h and makes today's; returns how many were destroyed. */
@@ -181,10 +188,12 @@ export class SiteDO extends DurableObject<Env> {
 
   /** `GET …/live` after the Worker authenticated the viewer: upgrade and send the snapshot. */
   async fetch(request: Request): Promise<Response> {
-    return acceptViewer(this.ctx, this.feed, request, {
+    const response = await acceptViewer(this.ctx, this.feed, request, {
       remember: (site) => this.rememberSite(site),
       snapshot: (now) => this.mergedSnapshot(now),
     });
+    if (response.status === 101) await this.scheduleFlush(Date.now() + RESYNC_MS);
+    return response;
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -234,7 +243,20 @@ export class SiteDO extends DurableObject<Env> {
         this.env.SITE_DO.get(this.env.SITE_DO.idFromName(`${site}#${i + 1}`)).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
       ),
     );
-    return mergeSnapshots(site, [own, ...others], DEFAULT_TOP);
+    const parts = [own, ...others];
+    parts.forEach((part, shard) => this.feed.report(shard, { visitors: part.visitors, minute: part.minutes.at(-1)! }));
+    return mergeSnapshots(site, parts, DEFAULT_TOP);
+  }
+
+  /** Alarm: a fresh merged snapshot to every viewer, and the next resync while anyone watches. */
+  private async resyncViewers(): Promise<void> {
+    if (!this.feed.isHolder || this.feed.viewers() === 0) return;
+    try {
+      this.feed.sendAll(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    } catch (err) {
+      console.error('live resync failed', err instanceof Error ? err.message : err);
+    }
+    await this.scheduleFlush(Date.now() + RESYNC_MS);
   }
 
   private rememberSite(site: SiteConfig): void {

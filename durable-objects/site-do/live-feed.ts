@@ -104,6 +104,11 @@ export class LiveFeed {
     return viewers;
   }
 
+  /** A shard's counters as a fresh merged snapshot saw them (replaces a stale relay report). */
+  report(shard: number, counters: ShardCounters): void {
+    this.reports.set(shard, counters);
+  }
+
   /** Holds a new socket's messages until `ready` after its snapshot is sent. */
   hold(ws: WebSocket): void {
     this.connecting.set(ws, []);
@@ -146,7 +151,11 @@ export class LiveFeed {
     const totals = sumCounters([...this.reports.values()]);
     const message: LiveMessage & { omitted?: number } = { type: 'events', events, ...totals, at: new Date(this.lastFlushAt).toISOString() };
     if (omitted) message.omitted = omitted;
-    const text = JSON.stringify(message);
+    this.sendAll(JSON.stringify(message));
+  }
+
+  /** To every socket, in order: one still waiting for its snapshot gets it queued behind that. */
+  sendAll(text: string): void {
     for (const ws of this.ctx.getWebSockets()) {
       const waiting = this.connecting.get(ws);
       if (waiting) waiting.push(text);

@@ -1,4 +1,4 @@
-import { env, SELF } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
 import { issueLiveToken } from './live-token';
@@ -71,6 +71,23 @@ describe('live stream', () => {
     viewer.ws.send(JSON.stringify({ type: 'snapshot' }));
     const fresh = await waitFor(() => viewer.messages.filter((m) => m.type === 'snapshot')[1]);
     expect(fresh).toMatchObject({ visitors: 2, pageviews: 2 });
+    viewer.ws.close(1000, 'done');
+  });
+
+  it('re-sends the whole snapshot from the alarm while viewers are connected (windows slide without events)', async () => {
+    await createSite('live-resync.test');
+    const viewer = await connect('live-resync.test', `?token=${await liveToken('live-resync.test')}`);
+    await waitFor(() => viewer.messages.length > 0);
+    await postEvent('live-resync.test', '192.0.2.9', '/resync');
+    await waitFor(() => pushedPaths(viewer).length === 1);
+    // Connecting set an alarm (the outbox may have set an earlier one); run alarms until it resyncs.
+    for (let i = 0; i < 3 && viewer.messages.filter((m) => m.type === 'snapshot').length < 2; i++) {
+      expect(await runDurableObjectAlarm(siteStub('live-resync.test'))).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const snapshots = viewer.messages.filter((m) => m.type === 'snapshot');
+    expect(snapshots).toHaveLength(2);
+    expect(snapshots[1]).toMatchObject({ visitors: 1, pageviews: 1, pages: [{ name: '/resync', visitors: 1, pageviews: 1 }] });
     viewer.ws.close(1000, 'done');
   });
 

@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:realtime`: the live stream under `wrangler dev`. In one run, alternating rounds so
+ * machine noise hits both alike:
+ *   - ingest throughput with no viewer, then with N viewers connected over WebSocket;
+ *   - event → WebSocket delivery latency: probes posted one at a time (a quiet site) and probes
+ *     mixed into the load (a busy site, where batches are coalesced), measured at every viewer.
+ * The site and the viewers' credentials go through the real management API (admin token from a
+ * generated .dev.vars); the viewers use 60-second live tokens, as a browser would.
+ *
+ *   npm run bench:realtime -- [--viewers 50] [--events 3000] [--concurrency 32] [--rounds 3] [--probes 50]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevVars } from '../scripts/generate-dev-vars.mjs';
+import { run, startDevServer, WRANGLER } from './lib/dev-server.mjs';
+import { median, runLoad } from './lib/load.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const VIEWERS = arg('viewers', 50);
+const EVENTS = arg('events', 3000);
+const CONCURRENCY = arg('concurrency', 32);
+const ROUNDS = arg('rounds', 3);
+const PROBES = arg('probes', 50);
+const PORT = 8794;
+const SITE = 'bench-realtime.example';
+const VISITORS = 2000;
+const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const PATHS = ['/', '/pricing', '/blog/launch', '/docs/getting-started', '/about'];
+
+function eventRequest(base, i, path = PATHS[i % PATHS.length]) {
+  const visitor = i % VISITORS;
+  return {
+    url: `${base}/api/event`,
+    init: {
+      method: 'POST',
+      body: JSON.stringify({ n: 'pageview', u: `https://${SITE}${path}`, d: SITE }),
+      headers: { 'content-type': 'text/plain', 'user-agent': UA, 'cf-connecting-ip': `10.${(visitor >> 8) & 255}.${visitor & 255}.${visitor % 7}` },
+    },
+  };
+}
+
+async function api(base, token, method, path, body) {
+  const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Probe paths seen by each viewer, with the local time they arrived. */
+class Viewer {
+  constructor(ws) {
+    this.ws = ws;
+    this.arrivals = new Map();
+    this.messages = 0;
+    this.omitted = 0;
+    ws.addEventListener('message', (event) => {
+      const at = performance.now();
+      const message = JSON.parse(event.data);
+      this.messages += 1;
+      if (message.type !== 'events') return;
+      this.omitted += message.omitted ?? 0;
+      for (const e of message.events) if (e.path.startsWith('/probe-')) this.arrivals.set(e.path, at);
+    });
+  }
+}
+
+async function connectViewers(base, adminToken, n) {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const { token } = await api(base, adminToken, 'POST', `/api/v1/sites/${SITE}/live-token`);
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/sites/${SITE}/live?token=${token}`);
+      const viewer = new Viewer(ws);
+      await new Promise((resolve, reject) => {
+        ws.addEventListener('message', resolve, { once: true }); // the snapshot
+        ws.addEventListener('error', () => reject(new Error('viewer failed to connect')), { once: true });
+      });
+      return viewer;
+    }),
+  );
+}
+
+const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+};
+
+/** Waits until every viewer saw every probe (or a second passed), then turns arrivals into latencies. */
+async function latencies(viewers, sentAt) {
+  const deadline = performance.now() + 2000;
+  while (performance.now() < deadline && !viewers.every((v) => [...sentAt.keys()].every((p) => v.arrivals.has(p)))) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const values = [];
+  let missing = 0;
+  for (const viewer of viewers) {
+    for (const [path, t0] of sentAt) {
+      const at = viewer.arrivals.get(path);
+      if (at === undefined) missing += 1;
+      else values.push(at - t0);
+    }
+  }
+  return { values, missing };
+}
+
+const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  statuses ${JSON.stringify(r.statuses)}`;
+const fmtLat = (l) => `p50 ${pct(l.values, 50).toFixed(1)} ms  p99 ${pct(l.values, 99).toFixed(1)} ms  max ${pct(l.values, 100).toFixed(1)} ms  (${l.values.length} deliveries, ${l.missing} missing)`;
+
+async function main() {
+  const { PULSE_ADMIN_TOKEN: adminToken } = await ensureDevVars();
+  const state = mkdtempSync(join(tmpdir(), 'pulse-bench-rt-'));
+  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state]);
+  // Bundle once and serve that file: `wrangler dev` reloads (and drops every socket) whenever a
+  // source file changes, and other people may be editing this tree while the bench runs.
+  const build = join(state, 'build');
+  await run(WRANGLER, ['deploy', '--dry-run', '--outdir', build]);
+  const pulse = await startDevServer({ config: 'wrangler.toml', port: PORT, persistTo: state, readyPath: '/api/health', extraArgs: [join(build, 'index.js'), '--no-bundle'] });
+  const base = pulse.url;
+  let probe = 0;
+  try {
+    await api(base, adminToken, 'POST', '/api/v1/sites', { domain: SITE, timezone: 'UTC' });
+    await runLoad({ total: 200, concurrency: 8, makeRequest: (i) => eventRequest(base, i) }); // warm-up
+
+    const ingest = { without: [], with: [] };
+    const quiet = { values: [], missing: 0 };
+    const busy = { values: [], missing: 0 };
+    const acks = [];
+    const afterAck = [];
+    let messages = 0;
+    let omitted = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const plain = await runLoad({ total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(base, i + round * EVENTS) });
+      ingest.without.push(plain);
+      console.log(`round ${round + 1} no viewers   ${fmt(plain)}`);
+
+      const viewers = await connectViewers(base, adminToken, VIEWERS);
+      // Busy site: every 50th request of the load is a probe; each viewer times its arrival.
+      const busySent = new Map();
+      const loaded = await runLoad({
+        total: EVENTS,
+        concurrency: CONCURRENCY,
+        makeRequest: (i) => {
+          if (i % 50 !== 0) return eventRequest(base, i + round * EVENTS);
+          const path = `/probe-${probe++}`;
+          busySent.set(path, performance.now());
+          return eventRequest(base, i + round * EVENTS, path);
+        },
+      });
+      ingest.with.push(loaded);
+      console.log(`round ${round + 1} ${String(VIEWERS).padStart(3)} viewers  ${fmt(loaded)}`);
+      const b = await latencies(viewers, busySent);
+
+      // Quiet site: one probe at a time, further apart than the coalescing interval, so what is
+      // measured is the path itself; the 202's own round trip is printed next to it.
+      const quietSent = new Map();
+      const quietAcked = new Map();
+      for (let i = 0; i < PROBES; i++) {
+        const path = `/probe-${probe++}`;
+        const t0 = performance.now();
+        quietSent.set(path, t0);
+        const { url, init } = eventRequest(base, i, path);
+        await fetch(url, init).then((r) => r.arrayBuffer());
+        acks.push(performance.now() - t0);
+        quietAcked.set(path, performance.now());
+        await new Promise((r) => setTimeout(r, Math.max(0, 300 - (performance.now() - t0))));
+      }
+      const q = await latencies(viewers, quietSent);
+      afterAck.push(...(await latencies(viewers, quietAcked)).values);
+      console.log(`round ${round + 1} delivery     quiet ${fmtLat(q)} | busy ${fmtLat(b)}`);
+      for (const [into, from] of [[quiet, q], [busy, b]]) {
+        into.values.push(...from.values);
+        into.missing += from.missing;
+      }
+      messages += viewers.reduce((sum, v) => sum + v.messages, 0);
+      omitted += viewers.reduce((sum, v) => sum + v.omitted, 0) / VIEWERS;
+      for (const v of viewers) v.ws.close(1000, 'bench done');
+    }
+
+    const pick = (list) => ({ perSecond: median(list.map((r) => r.perSecond)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
+    const w = pick(ingest.with);
+    const n = pick(ingest.without);
+    console.log('');
+    console.log(`ingest, no viewers:      ${n.perSecond.toFixed(0)} events/s, p50 ${n.p50.toFixed(1)} ms, p99 ${n.p99.toFixed(1)} ms (median of ${ROUNDS} rounds of ${EVENTS}, concurrency ${CONCURRENCY})`);
+    console.log(`ingest, ${VIEWERS} viewers:      ${w.perSecond.toFixed(0)} events/s, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms`);
+    console.log(`throughput with / without viewers: ${((w.perSecond / n.perSecond) * 100).toFixed(1)} %`);
+    console.log(`event -> WebSocket, quiet site: ${fmtLat(quiet)} (target p99 <= 100 ms)`);
+    console.log(`  the same probes' POST -> 202 round trip: p50 ${pct(acks, 50).toFixed(1)} ms  p99 ${pct(acks, 99).toFixed(1)} ms`);
+    console.log(`  WebSocket arrival after the 202 reached the client (negative = before): p50 ${pct(afterAck, 50).toFixed(1)} ms  p99 ${pct(afterAck, 99).toFixed(1)} ms`);
+    console.log(`event -> WebSocket, under load: ${fmtLat(busy)}`);
+    console.log(`messages per viewer per round: ${(messages / VIEWERS / ROUNDS).toFixed(0)}; events left out of capped batches per viewer: ${omitted.toFixed(0)}`);
+    if (quiet.missing > 0 || pct(quiet.values, 99) > 1000) process.exitCode = 1;
+  } finally {
+    await pulse.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+await main();
