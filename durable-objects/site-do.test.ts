@@ -91,6 +91,20 @@ describe('sessions in event time', () => {
   });
 });
 
+it('treats web vitals and errors like engagement: they join a session, never open or stretch one', async () => {
+  const site = await createSite('passive.test');
+  const result = await siteStub(site.id).ingest(site, [
+    collected(site.id, { ts: T0 }),
+    collected(site.id, { ts: T0 + 20 * MINUTE, name: 'web-vital', interactive: false, props: { metric: 'LCP', value: '2100', rating: 'good' } }),
+    collected(site.id, { ts: T0 + 25 * MINUTE, name: 'error', interactive: false, props: { message: 'boom' } }),
+    collected(site.id, { ts: T0, name: 'error', ua: 'Mozilla/5.0 no-pageview-yet', props: { message: 'early' } }),
+  ], [], T0);
+  expect(result.outcomes).toEqual([null, null, null, 'no_session']);
+  const { sessions } = await outbox(site.id);
+  expect(sessions).toHaveLength(1);
+  expect(sessions[0]).toMatchObject({ start: T0, end: T0, events: 3, pageviews: 1, interactiveEvents: 0 });
+});
+
 describe('visitor ids and salts', () => {
   it('gives an anonymous visitor a new id (and session) after the site-local midnight, a uid keeps its id', async () => {
     const site = await createSite('midnight.test');

@@ -19,7 +19,7 @@ import { localDate, utcDate } from '../workers/lib/local-time';
 import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
-import { extendSession, isEngagement, openSession, sessionCovers, SESSION_IDLE_MS } from './site-do/sessions';
+import { extendSession, isPassive, openSession, sessionCovers, SESSION_IDLE_MS } from './site-do/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, upsertSessionSnapshot } from './site-do/outbox';
 import { pruneRealtime, readRealtime, recordRealtime, type RealtimeCounters } from './site-do/realtime-counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
@@ -265,7 +265,7 @@ export class SiteDO extends DurableObject<Env> {
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", JSON.stringify(site));
   }
 
-  /** Finds or opens the visitor's session covering the event; null for an orphan engagement. */
+  /** Finds or opens the visitor's session covering the event; null for an orphan passive event. */
   private assignSession(event: CollectedEvent, visitorId: number, identified: boolean, now: number): StoredSession | null {
     const candidates = this.sql
       .exec<{ body: string }>('SELECT body FROM sessions WHERE visitor_id = ? AND end >= ? ORDER BY end DESC', visitorId, event.ts - SESSION_IDLE_MS)
@@ -274,7 +274,7 @@ export class SiteDO extends DurableObject<Env> {
     const current = candidates.find((s) => sessionCovers(s, event.ts));
     let session: StoredSession;
     if (current) session = extendSession(current, event);
-    else if (isEngagement(event)) return null;
+    else if (isPassive(event)) return null;
     else session = openSession(crypto.randomUUID(), this.site!.id, visitorId, identified, event);
     this.sql.exec(
       'INSERT OR REPLACE INTO sessions (id, visitor_id, start, end, touched_at, body) VALUES (?, ?, ?, ?, ?, ?)',

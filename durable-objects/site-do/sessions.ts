@@ -4,15 +4,19 @@ import type { CollectedEvent, StoredSession } from '../../workers/lib/event-type
  * Sessions in event time (DESIGN §5): events of one visitor with no gap over 30 minutes.
  * Entry and exit page come from pageviews; attribution, device and geo from the first event.
  * Bounce: fewer than two pageviews and no interactive custom event. Duration: last event time
- * minus first, in seconds; engagement events neither open a session nor extend it.
+ * minus first, in seconds. Passive events (engagement, web vitals, errors) are sent by the page
+ * about itself, often as it is hidden: they join a session but neither open nor extend it, so
+ * they never create a visit or stretch its duration.
  */
 export const SESSION_IDLE_MS = 30 * 60_000;
 
 /** Events that are not interactions of the visitor: they never un-bounce a session. */
 const NON_INTERACTIVE_NAMES = new Set(['pageview', 'engagement', 'web-vital', 'error']);
 
-export function isEngagement(event: Pick<CollectedEvent, 'name'>): boolean {
-  return event.name === 'engagement';
+const PASSIVE_NAMES = new Set(['engagement', 'web-vital', 'error']);
+
+export function isPassive(event: Pick<CollectedEvent, 'name'>): boolean {
+  return PASSIVE_NAMES.has(event.name);
 }
 
 /** Does an event at `ts` belong to this session (within 30 minutes of its span)? */
@@ -53,7 +57,7 @@ export function openSession(id: string, site: string, visitorId: number, identif
 /** `session` with `event` added; returns a new object with `version` bumped. */
 export function extendSession(session: StoredSession, event: CollectedEvent): StoredSession {
   const next: StoredSession = { ...session, version: session.version + 1, events: session.events + 1 };
-  if (isEngagement(event)) return next;
+  if (isPassive(event)) return next;
   if (countsAsInteraction(event)) next.interactiveEvents += 1;
   if (event.ts < session.start) Object.assign(next, firstTouch(event), { start: event.ts });
   if (event.ts > session.end) next.end = event.ts;

@@ -133,5 +133,5 @@ export type DropReason =
   | 'hostname_not_allowed'
   | 'rate_limited'
   | 'outside_retention'
-  /** an engagement event with no session to attach to (as Plausible, it is not recorded) */
+  /** an engagement, web-vital or error event with no session to join (as Plausible: not recorded) */
   | 'no_session';
