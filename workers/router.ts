@@ -6,7 +6,6 @@ import { handleCollect } from './collect/handler';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
-import { mountRealtimeRoutes } from './realtime/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -22,8 +21,6 @@ export const router = Router<IRequest, Args>({
 mountManagementRoutes(router);
 // Stats API v2 and CSV export (issue 4).
 mountQueryRoutes(router);
-// Realtime snapshot, live-stream tokens and the live WebSocket (issue 5).
-mountRealtimeRoutes(router);
 // Realtime snapshot, live-stream tokens and the live WebSocket (issue 5).
 mountRealtimeRoutes(router);
 

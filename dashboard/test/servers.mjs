@@ -28,9 +28,10 @@ export function freePort() {
   });
 }
 
-/** Builds the dashboard unless `dist/_worker.js` is newer than every source file. */
+/** Builds the dashboard unless its last build is newer than every source file. */
 export async function buildDashboard({ force = false } = {}) {
-  const out = join(DASHBOARD, 'dist/_worker.js');
+  // the adapter writes dist/_worker.js only once; the server entry is rewritten by every build
+  const out = join(DASHBOARD, 'server/entry.cloudflare-pages.js');
   if (!force && existsSync(out) && !process.env.PULSE_DASHBOARD_REBUILD) {
     const built = statSync(out).mtimeMs;
     const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
@@ -103,10 +104,18 @@ export async function startWorker({ days = 7 } = {}) {
 /** Serves the built dashboard (`dist/`) on workerd like Cloudflare Pages does. */
 export async function startDashboard({ apiUrl }) {
   const port = await freePort();
+  // A config of its own in a temp dir: run from dashboard/, wrangler also picked up the Worker's
+  // root config and .dev.vars, and its `API` service binding is not wanted here (HTTP instead).
   const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-pages-'));
-  const args = ['pages', 'dev', 'dist', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state,
+  writeFileSync(join(state, 'wrangler.toml'), [
+    'name = "pulse-dashboard-test"',
+    `pages_build_output_dir = ${JSON.stringify(join(DASHBOARD, 'dist'))}`,
+    'compatibility_date = "2026-11-01"',
+    'compatibility_flags = ["nodejs_als"]',
+  ].join('\n'));
+  const args = ['pages', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(state, 'state'),
     '--binding', `PULSE_API_URL=${apiUrl}`, '--log-level', 'warn', '--show-interactive-dev-session=false'];
-  const child = spawn(WRANGLER, args, { cwd: DASHBOARD, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const child = spawn(WRANGLER, args, { cwd: state, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -39,7 +39,11 @@ export const useSignIn = routeAction$(
 export default component$(() => {
   useAlreadySignedIn();
   const signIn = useSignIn();
-  const errors = signIn.value?.fieldErrors as Record<string, string[] | undefined> | undefined;
+  // zod$ reports one message per field (a string; older versions gave an array)
+  const fieldError = (name: string) => {
+    const e = (signIn.value?.fieldErrors as Record<string, string | string[] | undefined> | undefined)?.[name];
+    return Array.isArray(e) ? e[0] : e;
+  };
   const failed = signIn.value?.failed ? (signIn.value as { message?: string }).message : undefined;
   return (
     <section class="auth card">
@@ -52,14 +56,14 @@ export default component$(() => {
         )}
         <label>
           Email
-          <input name="email" type="email" autoComplete="username" required aria-invalid={!!errors?.email} />
+          <input name="email" type="email" autoComplete="username" required aria-invalid={!!fieldError('email')} />
         </label>
-        {errors?.email && <p class="error">{errors.email[0]}</p>}
+        {fieldError('email') && <p class="error">{fieldError('email')}</p>}
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" required aria-invalid={!!errors?.password} />
+          <input name="password" type="password" autoComplete="current-password" required aria-invalid={!!fieldError('password')} />
         </label>
-        {errors?.password && <p class="error">{errors.password[0]}</p>}
+        {fieldError('password') && <p class="error">{fieldError('password')}</p>}
         <NextField />
         <button type="submit" class="primary" disabled={signIn.isRunning}>
           {signIn.isRunning ? 'Signing in…' : 'Sign in'}

@@ -96,7 +96,7 @@ export default component$(() => {
             Add site
           </button>
         </Form>
-        {add.value?.failed && <p class="error" role="alert">{(add.value as { message?: string }).message ?? add.value.fieldErrors?.domain?.[0]}</p>}
+        {add.value?.failed && <p class="error" role="alert">{(add.value as { message?: string }).message ?? String(add.value.fieldErrors?.domain ?? '')}</p>}
       </details>
     </section>
   );
