@@ -40,7 +40,9 @@ export async function buildDashboard({ force = false } = {}) {
     }, 0);
     if (newest(join(DASHBOARD, 'src')) < built) return;
   }
-  await run('npm', ['run', 'build:dashboard'], { cwd: ROOT });
+  // Under vitest NODE_ENV is `test`, and Vite would build with import.meta.env.DEV on: Qwik then
+  // emits its preloader script without the /build/ base and the page never resumes.
+  await run('npm', ['run', 'build:dashboard'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 async function waitForQuiet(api, token, site) {

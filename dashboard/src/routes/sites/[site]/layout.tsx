@@ -19,7 +19,8 @@ export const useSite = routeLoader$(async (ev) => {
   }
 });
 
-export const useMySites = routeLoader$((ev) => (getMe(ev)?.sites ?? []).map((s) => s.site));
+/** The user's sites and roles (the site record itself carries no role). */
+export const useMySites = routeLoader$((ev) => getMe(ev)?.sites ?? []);
 
 export default component$(() => {
   const data = useSite();
@@ -28,7 +29,7 @@ export default component$(() => {
   const id = loc.params.site!;
   const base = `/sites/${encodeURIComponent(id)}`;
   const search = viewSearch(loc.url);
-  const role = data.value.site?.role ?? 'viewer';
+  const role = mine.value.find((s) => s.site === id)?.role ?? 'viewer';
   const path = loc.url.pathname;
   const tabs = [
     { href: `${base}/`, label: 'Overview', current: path === `${base}/` || path.startsWith(`${base}/details`) },
@@ -55,7 +56,7 @@ export default component$(() => {
             <span class="visually-hidden"> (switch site)</span>
           </summary>
           <ul>
-            {mine.value.map((s) => (
+            {mine.value.map(({ site: s }) => (
               <li key={s}>
                 <Link href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : undefined}>
                   {s}

@@ -1,0 +1,143 @@
+/**
+ * The realtime view: current visitors, pageviews per minute over 30 minutes and the live event
+ * feed. Starts from the server-rendered snapshot, then follows the WebSocket: a `snapshot`
+ * message replaces everything, `events` messages append. A dropped socket reconnects with a
+ * fresh token after 1, 2, 4… (at most 30) seconds.
+ */
+import { component$, useStore, useVisibleTask$ } from '@builder.io/qwik';
+import { getLiveToken, LIVE_PROTOCOL, type LiveMessage, type RealtimeSnapshot } from '../../lib/live';
+import { countryName } from '../../lib/format';
+import { ApexChart } from '../chart/apex-chart';
+
+const FEED = 50;
+
+export const LiveView = component$<{ site: string; share: string | null; snapshot: RealtimeSnapshot }>(({ site, share, snapshot }) => {
+  const state = useStore({ snap: snapshot, status: 'connecting' as 'connecting' | 'live' | 'offline', error: '' });
+
+  useVisibleTask$(({ cleanup }) => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let retry = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const apply = (msg: LiveMessage) => {
+      if (msg.type === 'snapshot') {
+        const { type: _type, ...snap } = msg;
+        state.snap = snap;
+        return;
+      }
+      const known = new Set(state.snap.recent.map((e) => e.id));
+      const fresh = msg.events.filter((e) => !known.has(e.id));
+      const minutes = [...state.snap.minutes];
+      if (minutes.length && minutes[minutes.length - 1]!.time === msg.minute.time) minutes[minutes.length - 1] = msg.minute;
+      else minutes.push(msg.minute), minutes.shift();
+      state.snap = { ...state.snap, visitors: msg.visitors, minutes, recent: [...fresh.reverse(), ...state.snap.recent].slice(0, FEED), at: msg.at };
+    };
+
+    const connect = async () => {
+      if (stopped) return;
+      state.status = 'connecting';
+      const grant = await getLiveToken(site, share).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
+      if (stopped) return;
+      if (!grant.ok) return later(grant.error);
+      socket = new WebSocket(grant.url, [LIVE_PROTOCOL, grant.token]);
+      socket.onopen = () => {
+        retry = 0;
+        state.status = 'live';
+        state.error = '';
+      };
+      socket.onmessage = (e) => {
+        try {
+          apply(JSON.parse(String(e.data)) as LiveMessage);
+        } catch {
+          // a message we do not understand (a newer server): keep the stream going
+        }
+      };
+      socket.onclose = () => later('connection lost');
+    };
+    const later = (why: string) => {
+      if (stopped) return;
+      state.status = 'offline';
+      state.error = why;
+      socket = null;
+      const wait = Math.min(30_000, 1000 * 2 ** retry++);
+      timer = setTimeout(connect, wait);
+    };
+    void connect();
+    cleanup(() => {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.close();
+    });
+  });
+
+  const s = state.snap;
+  const labels = s.minutes.map((m) => m.time.slice(11, 16));
+  return (
+    <div class="grid">
+      <section class="card" aria-live="polite">
+        <h2>
+          <span class="live-dot" aria-hidden="true" />
+          Current visitors
+        </h2>
+        <p class="big-number" data-testid="live-visitors">
+          {s.visitors}
+        </p>
+        <p class="muted" data-testid="live-status">
+          {state.status === 'live' ? 'Live' : state.status === 'connecting' ? 'Connecting…' : `Reconnecting (${state.error})`} · {s.visitors_30m} visitors, {s.pageviews} pageviews in the last 30 minutes
+        </p>
+        <h2>Pageviews per minute</h2>
+        <ApexChart labels={labels} series={[{ name: 'Pageviews', data: s.minutes.map((m) => m.pageviews) }]} kind="number" label="Pageviews per minute over the last 30 minutes" />
+      </section>
+      <section class="card">
+        <h2>Live feed</h2>
+        {s.recent.length === 0 ? (
+          <p class="empty">No events in the last 30 minutes. They appear here the moment they arrive.</p>
+        ) : (
+          <ol class="feed" data-testid="live-feed">
+            {s.recent.map((e) => (
+              <li key={e.id}>
+                <span>
+                  <strong>{e.name === 'pageview' ? e.path : e.name}</strong>{' '}
+                  <span class="muted">
+                    {e.source} · {e.device}
+                    {e.country ? ` · ${countryName(e.country)}` : ''}
+                  </span>
+                </span>
+                <time class="muted" dateTime={e.time}>
+                  {e.time.slice(11, 19)}
+                </time>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      <section class="card">
+        <h2>Top pages (30 min)</h2>
+        <table>
+          <tbody>
+            {s.pages.map((p) => (
+              <tr key={p.name ?? ''}>
+                <td>{p.name ?? '(none)'}</td>
+                <td class="num">{p.visitors}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="card">
+        <h2>Top sources (30 min)</h2>
+        <table>
+          <tbody>
+            {s.sources.map((p) => (
+              <tr key={p.name ?? ''}>
+                <td>{p.name ?? 'Direct / None'}</td>
+                <td class="num">{p.visitors}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+});

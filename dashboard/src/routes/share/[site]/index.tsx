@@ -1,0 +1,51 @@
+/**
+ * The public, read-only view of a shared site: `/share/:site?auth=<share token>` (the link that
+ * Settings → Public link gives out). No sign-in; every query carries the share token.
+ */
+import { component$ } from '@builder.io/qwik';
+import { routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
+import { Overview } from '../../../components/overview/overview';
+import { api, messageOf } from '../../../lib/api';
+import type { Site } from '../../../lib/site';
+
+export const useShared = routeLoader$(async (ev) => {
+  const token = ev.url.searchParams.get('auth');
+  const site = ev.params.site!;
+  if (!token) return { ok: false as const, error: 'This link is incomplete: it has no access token.' };
+  try {
+    await api<Site>(ev, `/api/v1/sites/${encodeURIComponent(site)}`, { share: token });
+  } catch (e) {
+    return { ok: false as const, error: `This shared dashboard is not available (${messageOf(e)}).` };
+  }
+  let live: number | null = null;
+  try {
+    const snap = await api<{ visitors?: number }>(ev, `/api/v1/sites/${encodeURIComponent(site)}/realtime`, { share: token });
+    live = typeof snap.visitors === 'number' ? snap.visitors : null;
+  } catch {
+    live = null; // the live number is optional on a shared view
+  }
+  return { ok: true as const, token, live };
+});
+
+export default component$(() => {
+  const shared = useShared();
+  const loc = useLocation();
+  const site = loc.params.site!;
+  return (
+    <>
+      <div class="site-header">
+        <h1>{site}</h1>
+        <span class="muted">Public dashboard · read-only</span>
+      </div>
+      {shared.value.ok ? (
+        <Overview site={site} share={shared.value.token} base={`/share/${encodeURIComponent(site)}`} live={shared.value.live} />
+      ) : (
+        <p class="error card" role="alert" data-testid="share-error">
+          {shared.value.error}
+        </p>
+      )}
+    </>
+  );
+});
+
+export const head: DocumentHead = ({ params }) => ({ title: `${params.site} (shared)` });

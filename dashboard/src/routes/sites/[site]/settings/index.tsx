@@ -1,0 +1,173 @@
+/** General settings: time zone, retention, allowed hostnames, public links, tracking snippet. */
+import { component$, useSignal } from '@builder.io/qwik';
+import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
+import { api, apiOrigin, messageOf } from '../../../../lib/api';
+import type { Site } from '../../../../lib/site';
+
+interface Share {
+  id: string;
+  name: string;
+  token: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+const path = (site: string) => `/api/v1/sites/${encodeURIComponent(site)}`;
+
+export const useGeneral = routeLoader$(async (ev) => {
+  const site = ev.params.site!;
+  const tracker = (ev.env.get('PULSE_PUBLIC_API_URL') || apiOrigin(ev)).replace(/\/+$/, '');
+  try {
+    const [info, shares] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`)]);
+    // Share links are built on the dashboard's origin: that is where /share/:site lives.
+    const links = shares.shares.filter((s) => s.token).map((s) => ({ ...s, url: `${ev.url.origin}/share/${encodeURIComponent(site)}/?auth=${s.token}` }));
+    return { ok: true as const, info, links, tracker };
+  } catch (e) {
+    return { ok: false as const, error: messageOf(e), tracker };
+  }
+});
+
+export const useSaveSite = routeAction$(
+  async (data, ev) => {
+    const hostnames = data.hostnames.split(/[\s,]+/).map((h) => h.trim()).filter(Boolean);
+    try {
+      await api(ev, path(ev.params.site!), {
+        method: 'PATCH',
+        body: { timezone: data.timezone, retention_days: data.retention_days, allowed_hostnames: hostnames, public: data.public === 'on' },
+      });
+      return { saved: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({
+    timezone: z.string().trim().min(1, 'Enter a time zone such as Europe/Berlin.'),
+    retention_days: z.coerce.number().int().min(1).max(3650),
+    hostnames: z.string().default(''),
+    public: z.string().optional(),
+  }),
+);
+
+export const useCreateShare = routeAction$(
+  async (data, ev) => {
+    try {
+      await api(ev, `${path(ev.params.site!)}/shares`, { body: { name: data.name || undefined } });
+      return { created: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ name: z.string().trim().max(100).optional() }),
+);
+
+export const useRevokeShare = routeAction$(
+  async (data, ev) => {
+    try {
+      await api(ev, `${path(ev.params.site!)}/shares/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
+      return { revoked: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ id: z.string().min(1) }),
+);
+
+export default component$(() => {
+  const data = useGeneral();
+  const save = useSaveSite();
+  const createShare = useCreateShare();
+  const revokeShare = useRevokeShare();
+  const loc = useLocation();
+  const copied = useSignal('');
+  const site = loc.params.site!;
+  const snippet = `<script defer data-domain="${site}" src="${data.value.tracker}/js/pulse.js"></script>`;
+  if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
+  const info = data.value.info;
+  return (
+    <>
+      <section class="card" id="snippet">
+        <h2>Tracking snippet</h2>
+        <p class="muted">Paste this into the &lt;head&gt; of every page of {site}.</p>
+        <pre class="snippet" data-testid="snippet">{snippet}</pre>
+        <button
+          type="button"
+          onClick$={async () => {
+            try {
+              await navigator.clipboard.writeText(snippet);
+              copied.value = 'Copied to the clipboard.';
+            } catch {
+              copied.value = 'Copying was refused by the browser: select the text and copy it.';
+            }
+          }}
+        >
+          Copy snippet
+        </button>{' '}
+        <span role="status">{copied.value}</span>
+      </section>
+
+      <section class="card">
+        <h2>Site</h2>
+        <Form action={save} class="stack">
+          <label>
+            Time zone (IANA, e.g. Europe/Berlin)
+            <input name="timezone" value={info.timezone} required />
+          </label>
+          <label>
+            Keep raw events for (days)
+            <input name="retention_days" type="number" min={1} max={3650} value={info.retention_days} required />
+          </label>
+          <label>
+            Allowed hostnames (one per line; empty accepts any; *.example.com for subdomains)
+            <textarea name="hostnames" rows={3} value={info.allowed_hostnames.join('\n')} />
+          </label>
+          <label style="display:flex;gap:0.5rem;align-items:center">
+            <input type="checkbox" name="public" checked={info.public} /> Anyone can view the stats without a link (public site)
+          </label>
+          <div>
+            <button type="submit" class="primary" disabled={save.isRunning}>
+              Save
+            </button>{' '}
+            {save.value?.failed && <span class="error" role="alert">{(save.value as { message?: string }).message ?? Object.values(save.value.fieldErrors ?? {}).join(' ')}</span>}
+            {save.value && !save.value.failed && <span class="ok" role="status">Saved.</span>}
+          </div>
+        </Form>
+      </section>
+
+      <section class="card">
+        <h2>Public links</h2>
+        <p class="muted">A link shows this site's dashboard read-only to anyone who has it, until revoked.</p>
+        {data.value.links.length === 0 && <p class="empty">No public links.</p>}
+        <ul class="stack" style="list-style:none;padding:0" data-testid="share-links">
+          {data.value.links.map((l) => (
+            <li key={l.id}>
+              <strong>{l.name}</strong>
+              <div class="token">
+                <a href={l.url}>{l.url}</a>
+              </div>
+              <Form action={revokeShare}>
+                <input type="hidden" name="id" value={l.id} />
+                <button type="submit" class="danger">
+                  Revoke
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+        <Form action={createShare} class="inline-form">
+          <label>
+            Name
+            <input name="name" placeholder="Shared link" />
+          </label>
+          <button type="submit">Create public link</button>
+        </Form>
+        {(createShare.value?.failed || revokeShare.value?.failed) && (
+          <p class="error" role="alert">
+            {((createShare.value ?? revokeShare.value) as { message?: string }).message}
+          </p>
+        )}
+      </section>
+    </>
+  );
+});
+
+export const head: DocumentHead = { title: 'Settings' };

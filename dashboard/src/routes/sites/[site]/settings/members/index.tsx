@@ -1,0 +1,138 @@
+/** Members and roles (owner, admin, viewer) and invitations by link (Pulse sends no mail). */
+import { component$ } from '@builder.io/qwik';
+import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
+import { api, messageOf } from '../../../../../lib/api';
+import { getMe } from '../../../../../lib/session';
+
+interface Member {
+  user_id: string;
+  email: string;
+  role: 'owner' | 'admin' | 'viewer';
+}
+
+const path = (site: string) => `/api/v1/sites/${encodeURIComponent(site)}`;
+const ROLE = z.enum(['owner', 'admin', 'viewer']);
+
+export const useMembers = routeLoader$(async (ev) => {
+  try {
+    const { members } = await api<{ members: Member[] }>(ev, `${path(ev.params.site!)}/members`);
+    return { ok: true as const, members, me: getMe(ev)?.user.id ?? null };
+  } catch (e) {
+    return { ok: false as const, error: messageOf(e) };
+  }
+});
+
+export const useChangeRole = routeAction$(
+  async (data, ev) => {
+    try {
+      if (data.intent === 'remove') await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'DELETE' });
+      else await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'PATCH', body: { role: data.role } });
+      return { ok: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ user: z.string().min(1), role: ROLE.optional(), intent: z.enum(['role', 'remove']) }),
+);
+
+export const useInvite = routeAction$(
+  async (data, ev) => {
+    try {
+      const inv = await api<{ url: string; email: string }>(ev, `${path(ev.params.site!)}/invitations`, { body: { email: data.email, role: data.role } });
+      return { url: inv.url, email: inv.email };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ email: z.string().trim().email('Enter an email address.'), role: ROLE }),
+);
+
+export default component$(() => {
+  const data = useMembers();
+  const change = useChangeRole();
+  const invite = useInvite();
+  if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
+  const invited = invite.value && !invite.value.failed ? (invite.value as { url: string; email: string }) : null;
+  const failed = [change.value, invite.value].find((v) => v?.failed) as { message?: string; fieldErrors?: Record<string, unknown> } | undefined;
+  return (
+    <>
+      <section class="card">
+        <h2>Members</h2>
+        {failed && (
+          <p class="error" role="alert">
+            {failed.message ?? Object.values(failed.fieldErrors ?? {}).join(' ')}
+          </p>
+        )}
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.value.members.map((m) => (
+              <tr key={m.user_id}>
+                <td>
+                  {m.email}
+                  {m.user_id === data.value.me ? <span class="muted"> (you)</span> : ''}
+                </td>
+                <td>
+                  <Form action={change} class="inline-form">
+                    <input type="hidden" name="user" value={m.user_id} />
+                    <input type="hidden" name="intent" value="role" />
+                    <select name="role" aria-label={`Role of ${m.email}`} value={m.role}>
+                      <option value="owner">owner</option>
+                      <option value="admin">admin</option>
+                      <option value="viewer">viewer</option>
+                    </select>
+                    <button type="submit">Change</button>
+                  </Form>
+                </td>
+                <td>
+                  <Form action={change}>
+                    <input type="hidden" name="user" value={m.user_id} />
+                    <input type="hidden" name="intent" value="remove" />
+                    <button type="submit" class="danger" aria-label={`Remove ${m.email}`}>
+                      Remove
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="card">
+        <h2>Invite someone</h2>
+        <Form action={invite} class="inline-form">
+          <label>
+            Email
+            <input name="email" type="email" required />
+          </label>
+          <label>
+            Role
+            <select name="role">
+              <option value="viewer">viewer</option>
+              <option value="admin">admin</option>
+              <option value="owner">owner</option>
+            </select>
+          </label>
+          <button type="submit" class="primary">
+            Create invitation
+          </button>
+        </Form>
+        {invited && (
+          <p role="status">
+            Send this link to {invited.email} (valid 7 days): <span class="token">{invited.url}</span>
+          </p>
+        )}
+      </section>
+    </>
+  );
+});
+
+export const head: DocumentHead = { title: 'Members' };

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ctx, shot } from './harness';
+
+/** A site of its own, so no other traffic moves its live number while the test watches it. */
+async function freshSite(): Promise<string> {
+  const site = `live-${Date.now().toString(36)}.test`;
+  const admin = (method: string, path: string, body: unknown) =>
+    fetch(`${ctx.worker.url}${path}`, { method, headers: { authorization: `Bearer ${ctx.worker.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await admin('POST', '/api/v1/sites', { domain: site })).status).toBe(201);
+  expect((await admin('POST', `/api/v1/sites/${site}/members`, { email: ctx.worker.demo.email, role: 'owner' })).status).toBeLessThan(300);
+  return site;
+}
+
+export function realtimeSuite() {
+  describe('realtime', () => {
+    it('raises the live number and shows the event in the feed when an event arrives', async () => {
+      const site = await freshSite();
+      const page = await ctx.signedIn.newPage();
+      await page.goto(`${ctx.dashboard.url}/sites/${site}/realtime/`);
+      await expect.poll(() => page.textContent('[data-testid=live-status]'), { timeout: 15_000 }).toMatch(/^Live/);
+      expect(await page.textContent('[data-testid=live-visitors]')).toBe('0');
+      const res = await fetch(`${ctx.worker.url}/api/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+        body: JSON.stringify({ n: 'pageview', u: `https://${site}/live-check`, d: site, r: 'https://news.ycombinator.com/' }),
+      });
+      expect(res.status).toBe(202);
+      await expect.poll(() => page.textContent('[data-testid=live-visitors]'), { timeout: 15_000 }).toBe('1');
+      await expect.poll(() => page.textContent('[data-testid=live-feed]'), { timeout: 5_000 }).toContain('/live-check');
+      await shot(page, 'realtime');
+      await page.close();
+    });
+  });
+}
