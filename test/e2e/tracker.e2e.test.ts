@@ -1,6 +1,7 @@
 /**
  * The whole product path in a real browser: a page with the script tag, served next to a real
- * local Worker, sends events that land in D1 exactly once with the right fields.
+ * local Worker, sends events that show in the site's realtime snapshot at once and land in D1
+ * exactly once with the right fields.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -37,7 +38,7 @@ async function waitForRows<T>(sql: string, want: number, timeoutMs = 30_000): Pr
   return rows;
 }
 
-it('a page with the script tag lands its pageview, SPA navigation and custom event in D1', async () => {
+it('a page with the script tag shows up in realtime and lands its pageview, SPA navigation and custom event in D1', async () => {
   pages.page(
     '/landing',
     `<!doctype html><html><head><title>Shop</title>
@@ -55,6 +56,22 @@ it('a page with the script tag lands its pageview, SPA navigation and custom eve
   await page.click('#next');
   await page.click('#buy');
   await context.close(); // hides the page: the engagement event is sent as it unloads
+
+  const key = await worker.admin('POST', '/api/v1/keys', { sites: [SITE], scope: 'stats:read', expires_in_days: 1 });
+  let snapshot: { visitors: number; pageviews: number; pages: { name: string }[]; recent: { name: string; path: string }[] } | null = null;
+  for (let i = 0; i < 40 && !(snapshot && snapshot.pageviews >= 2); i++) {
+    const res = await fetch(`${worker.url}/api/v1/sites/${SITE}/realtime`, { headers: { authorization: `Bearer ${key.token}` } });
+    expect(res.status).toBe(200);
+    snapshot = await res.json();
+    if (snapshot!.pageviews < 2) await sleep(250);
+  }
+  expect(snapshot).toMatchObject({ visitors: 1, pageviews: 2 });
+  expect(snapshot!.pages.map((p) => p.name).sort()).toEqual(['/checkout', '/landing']);
+  expect(snapshot!.recent.filter((e) => e.name !== 'engagement').map((e) => `${e.name} ${e.path}`)).toEqual([
+    'Purchase /checkout',
+    'pageview /checkout',
+    'pageview /landing',
+  ]);
 
   const rows = await waitForRows<Record<string, unknown>>(
     "SELECT name, hostname, pathname, source, channel, utm_medium, browser, os, device, props, revenue_amount FROM events WHERE site_id = ? AND name != 'engagement' ORDER BY ts, name",
