@@ -10,7 +10,7 @@
  *
  *   npm run bench:realtime -- [--viewers 50] [--events 3000] [--concurrency 32] [--rounds 3] [--probes 50]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevVars } from '../scripts/generate-dev-vars.mjs';
@@ -106,7 +106,49 @@ async function latencies(viewers, sentAt) {
   return { values, missing };
 }
 
-const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  statuses ${JSON.stringify(r.statuses)}`;
+/**
+ * CPU seconds used so far by `wrangler dev` and its workerd (one process group): on a shared
+ * machine throughput swings with other load, CPU per event much less, so both are printed.
+ */
+function serverCpuSeconds(pgrp) {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[2]) === pgrp) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+function devServerGroup() {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => a.endsWith('wrangler-dist/cli.js') || a.endsWith('.bin/wrangler')) && cmd.includes(String(PORT))) {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[2]);
+      }
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return null;
+}
+
+/** runLoad plus the server's and this client's CPU milliseconds per event. */
+async function measuredLoad(pgrp, options) {
+  const server0 = pgrp === null ? 0 : serverCpuSeconds(pgrp);
+  const client0 = process.cpuUsage();
+  const result = await runLoad(options);
+  const client = process.cpuUsage(client0);
+  result.serverCpuMs = pgrp === null ? NaN : ((serverCpuSeconds(pgrp) - server0) * 1000) / options.total;
+  result.clientCpuMs = (client.user + client.system) / 1000 / options.total;
+  return result;
+}
+
+const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  CPU/event server ${r.serverCpuMs.toFixed(2)} ms client ${r.clientCpuMs.toFixed(2)} ms  statuses ${JSON.stringify(r.statuses)}`;
 const fmtLat = (l) => `p50 ${pct(l.values, 50).toFixed(1)} ms  p99 ${pct(l.values, 99).toFixed(1)} ms  max ${pct(l.values, 100).toFixed(1)} ms  (${l.values.length} deliveries, ${l.missing} missing)`;
 
 async function main() {
@@ -119,6 +161,7 @@ async function main() {
   await run(WRANGLER, ['deploy', '--dry-run', '--outdir', build]);
   const pulse = await startDevServer({ config: 'wrangler.toml', port: PORT, persistTo: state, readyPath: '/api/health', extraArgs: [join(build, 'index.js'), '--no-bundle'] });
   const base = pulse.url;
+  const pgrp = devServerGroup();
   let probe = 0;
   try {
     await api(base, adminToken, 'POST', '/api/v1/sites', { domain: SITE, timezone: 'UTC' });
@@ -132,14 +175,14 @@ async function main() {
     let messages = 0;
     let omitted = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const plain = await runLoad({ total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(base, i + round * EVENTS) });
+      const plain = await measuredLoad(pgrp, { total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(base, i + round * EVENTS) });
       ingest.without.push(plain);
       console.log(`round ${round + 1} no viewers   ${fmt(plain)}`);
 
       const viewers = await connectViewers(base, adminToken, VIEWERS);
       // Busy site: every 50th request of the load is a probe; each viewer times its arrival.
       const busySent = new Map();
-      const loaded = await runLoad({
+      const loaded = await measuredLoad(pgrp, {
         total: EVENTS,
         concurrency: CONCURRENCY,
         makeRequest: (i) => {
@@ -179,18 +222,36 @@ async function main() {
       for (const v of viewers) v.ws.close(1000, 'bench done');
     }
 
-    const pick = (list) => ({ perSecond: median(list.map((r) => r.perSecond)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
+    const pick = (list) => ({
+      perSecond: median(list.map((r) => r.perSecond)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      serverCpuMs: median(list.map((r) => r.serverCpuMs)),
+      clientCpuMs: median(list.map((r) => r.clientCpuMs)),
+    });
     const w = pick(ingest.with);
     const n = pick(ingest.without);
     console.log('');
     console.log(`ingest, no viewers:      ${n.perSecond.toFixed(0)} events/s, p50 ${n.p50.toFixed(1)} ms, p99 ${n.p99.toFixed(1)} ms (median of ${ROUNDS} rounds of ${EVENTS}, concurrency ${CONCURRENCY})`);
     console.log(`ingest, ${VIEWERS} viewers:      ${w.perSecond.toFixed(0)} events/s, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms`);
     console.log(`throughput with / without viewers: ${((w.perSecond / n.perSecond) * 100).toFixed(1)} %`);
+    console.log(`server CPU per event: ${n.serverCpuMs.toFixed(2)} ms without, ${w.serverCpuMs.toFixed(2)} ms with ${VIEWERS} viewers; bench client (load + viewers) ${n.clientCpuMs.toFixed(2)} / ${w.clientCpuMs.toFixed(2)} ms`);
     console.log(`event -> WebSocket, quiet site: ${fmtLat(quiet)} (target p99 <= 100 ms)`);
     console.log(`  the same probes' POST -> 202 round trip: p50 ${pct(acks, 50).toFixed(1)} ms  p99 ${pct(acks, 99).toFixed(1)} ms`);
     console.log(`  WebSocket arrival after the 202 reached the client (negative = before): p50 ${pct(afterAck, 50).toFixed(1)} ms  p99 ${pct(afterAck, 99).toFixed(1)} ms`);
     console.log(`event -> WebSocket, under load: ${fmtLat(busy)}`);
     console.log(`messages per viewer per round: ${(messages / VIEWERS / ROUNDS).toFixed(0)}; events left out of capped batches per viewer: ${omitted.toFixed(0)}`);
+
+    // The snapshot is a few GROUP BYs over the 30-minute window inside the SiteDO; time it at the
+    // window's current size (everything this run posted).
+    const snapshotMs = [];
+    let snapshot;
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      snapshot = await api(base, adminToken, 'GET', `/api/v1/sites/${SITE}/realtime`);
+      snapshotMs.push(performance.now() - t0);
+    }
+    console.log(`GET realtime over ${snapshot.events} events in the window: p50 ${pct(snapshotMs, 50).toFixed(1)} ms  p99 ${pct(snapshotMs, 99).toFixed(1)} ms (${snapshot.visitors} current visitors)`);
     if (quiet.missing > 0 || pct(quiet.values, 99) > 1000) process.exitCode = 1;
   } finally {
     await pulse.stop();

@@ -115,7 +115,7 @@ export class SiteDO extends DurableObject<Env> {
         // Source is the session's (an internal link has no referrer), so it matches the visit.
         const row: RealtimeRow = { id: stored.id, visitorId: visitor.id, name: event.name, pathname: event.pathname, source: session.source, country: event.country, device: event.device };
         recordRealtimeEvent(this.sql, now, row);
-        live?.push(toLiveEvent(now, row));
+        if (!isPassive(event)) live?.push(toLiveEvent(now, row));
         result.accepted += 1;
       });
     });

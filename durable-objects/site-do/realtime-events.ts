@@ -2,6 +2,7 @@ import type { Goal } from '../../workers/query/goals';
 import { wildcardRegex } from '../../workers/query/goals';
 import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../workers/realtime/types';
 import { RECENT_EVENTS } from '../../workers/realtime/types';
+import { PASSIVE_NAMES } from './sessions';
 import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUTES } from './realtime-counters';
 
 /**
@@ -9,7 +10,12 @@ import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUT
  * SiteDO answers the realtime snapshot from its own SQLite: breakdowns by distinct visitors, goal
  * conversions, the recent-events list. The per-minute series stays in `rt_minutes` (cheap to read).
  * Windows are exact to the millisecond: "current" = arrived less than 5 minutes ago.
+ * Passive events (engagement, web vitals, errors) count as presence and in `events`, but are not
+ * listed or pushed: a page sends several of them, and they would bury the pageviews and goals.
  */
+/** the passive names as SQL literals (constants from sessions.ts, never request data) */
+const PASSIVE_LIST = [...PASSIVE_NAMES].map((n) => `'${n}'`).join(', ');
+
 export const CURRENT_MS = CURRENT_VISITORS_MINUTES * 60_000;
 export const WINDOW_MS = REALTIME_WINDOW_MINUTES * 60_000;
 
@@ -128,7 +134,8 @@ export function readSnapshot(sql: SqlStorage, site: string, now: number, goals: 
     .one();
   const recent = sql
     .exec<{ at: number; id: string; name: string; pathname: string; source: string; country: string | null; device: string }>(
-      'SELECT at, id, name, pathname, source, country, device FROM rt_events WHERE at > ? ORDER BY seq DESC LIMIT ?',
+      `SELECT at, id, name, pathname, source, country, device FROM rt_events
+       WHERE at > ? AND name NOT IN (${PASSIVE_LIST}) ORDER BY seq DESC LIMIT ?`,
       since,
       RECENT_EVENTS,
     )

@@ -13,7 +13,7 @@ export const SESSION_IDLE_MS = 30 * 60_000;
 /** Events that are not interactions of the visitor: they never un-bounce a session. */
 const NON_INTERACTIVE_NAMES = new Set(['pageview', 'engagement', 'web-vital', 'error']);
 
-const PASSIVE_NAMES = new Set(['engagement', 'web-vital', 'error']);
+export const PASSIVE_NAMES = new Set(['engagement', 'web-vital', 'error']);
 
 export function isPassive(event: Pick<CollectedEvent, 'name'>): boolean {
   return PASSIVE_NAMES.has(event.name);
