@@ -9,8 +9,9 @@ import { sumCounters } from '../../workers/realtime/merge';
  * holder merges them into its own stream, so a viewer needs one socket whatever the shard count.
  *
  * Coalescing: `push` never sends; it buffers and arms a timer, so `ingest` (and the 202 behind it)
- * never waits on a socket. The first batch after a quiet spell leaves at once (low latency); after
- * that at most one message per COALESCE_MS per socket, however busy the site.
+ * never waits on a socket. Messages are paced by a token bucket: one token per COALESCE_MS, at
+ * most BURST saved up. A quiet site's events leave at once (two events 100 ms apart are not held
+ * back); a busy one sends one message per COALESCE_MS per socket, however many events arrive.
  *
  * Forwarding shards start forwarding (they cannot know whether anyone watches after a restart);
  * the holder answers each relay with its viewer count, and a shard told "0" stops until the holder
@@ -18,6 +19,7 @@ import { sumCounters } from '../../workers/realtime/merge';
  * a watch that arrived while that relay was on its way.
  */
 export const COALESCE_MS = 250;
+export const BURST = 2;
 /** cap per message: a burst still sends one bounded message; counters stay exact */
 export const MAX_EVENTS_PER_MESSAGE = 200;
 
@@ -49,6 +51,8 @@ export class LiveFeed {
   private omitted = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlushAt = 0;
+  private tokens = BURST;
+  private refilledAt = 0;
   private viewerCount: number | null = null;
   private readonly reports = new Map<number, ShardCounters>();
   /** sockets whose snapshot is still being built: their messages wait here so order holds */
@@ -121,15 +125,23 @@ export class LiveFeed {
     for (const text of [snapshot, ...waiting]) send(ws, text);
   }
 
+  private refill(now: number): void {
+    this.tokens = Math.min(BURST, this.tokens + (now - this.refilledAt) / COALESCE_MS);
+    this.refilledAt = now;
+  }
+
   private arm(): void {
     if (this.timer !== null) return;
-    const delay = Math.max(0, this.lastFlushAt + COALESCE_MS - Date.now());
+    this.refill(Date.now());
+    const delay = this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) * COALESCE_MS);
     this.timer = setTimeout(() => void this.flush(), delay);
   }
 
   private async flush(): Promise<void> {
     this.timer = null;
     this.lastFlushAt = Date.now();
+    this.refill(this.lastFlushAt);
+    this.tokens = Math.max(0, this.tokens - 1);
     const events = this.pending;
     const omitted = this.omitted;
     this.pending = [];
