@@ -5,7 +5,8 @@
  *   2. applies D1 migrations to the local database under `.wrangler/`
  *   3. starts the Worker (fetch, queue, cron, Durable Objects) with `wrangler dev --test-scheduled`
  *   4. the first time, seeds a demo site with 30 days of realistic traffic through the real API
- *   5. prints the URLs, the demo login and a demo API key
+ *   5. starts the dashboard (Qwik City in Vite's dev server, talking to the Worker over HTTP)
+ *   6. prints the URLs, the demo login and a demo API key
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -18,6 +19,8 @@ const WRANGLER = resolve(ROOT, 'node_modules/.bin/wrangler');
 const PORT = Number(process.env.PULSE_PORT ?? 8787);
 const API = `http://127.0.0.1:${PORT}`;
 const DEMO_FILE = resolve(ROOT, '.wrangler/pulse-demo.json');
+const DASHBOARD_PORT = Number(process.env.PULSE_DASHBOARD_PORT ?? 5173);
+const DASHBOARD = `http://127.0.0.1:${DASHBOARD_PORT}`;
 
 function runOnce(args) {
   return new Promise((ok, fail) => {
@@ -68,7 +71,17 @@ async function main() {
   });
   forward(worker.stdout, process.stdout);
   forward(worker.stderr, process.stderr);
-  const stop = () => worker.kill('SIGINT');
+  // The dashboard runs in Vite's dev server (SSR, reloads on edit) and reaches the Worker over HTTP.
+  const dashboard = spawn(resolve(ROOT, 'node_modules/.bin/vite'), ['dashboard', '--mode', 'ssr'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PULSE_API_URL: API, DASHBOARD_PORT: String(DASHBOARD_PORT) },
+  });
+  dashboard.stderr.on('data', (d) => process.stderr.write(`[dashboard] ${d}`));
+  const stop = () => {
+    dashboard.kill('SIGINT');
+    worker.kill('SIGINT');
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   worker.on('exit', (code) => process.exit(code ?? 0));
@@ -84,6 +97,7 @@ async function main() {
   console.log(`
   Pulse is running locally.
 
+    Dashboard         ${DASHBOARD}   (sign in with the demo login below)
     API and tracker   ${API}   (health: ${API}/api/health, docs: ${API}/api/openapi.json)
     Demo site         ${demo.site}
     Demo login        ${demo.email} / ${demo.password}

@@ -73,7 +73,7 @@ export function overviewSuite() {
       const res = await page.request.get(ctx.dashboard.url + href!);
       expect(res.status()).toBe(200);
       const csv = await res.text();
-      expect(csv.split('\n')[0]).toBe('visit:browser,visitors');
+      expect(csv.split(/\r?\n/)[0]).toBe('visit:browser,visitors');
       await page.close();
     });
   });

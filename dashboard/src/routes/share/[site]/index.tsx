@@ -6,14 +6,15 @@ import { component$ } from '@builder.io/qwik';
 import { routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
 import { Overview } from '../../../components/overview/overview';
 import { api, messageOf } from '../../../lib/api';
-import type { Site } from '../../../lib/site';
 
 export const useShared = routeLoader$(async (ev) => {
   const token = ev.url.searchParams.get('auth');
   const site = ev.params.site!;
   if (!token) return { ok: false as const, error: 'This link is incomplete: it has no access token.' };
   try {
-    await api<Site>(ev, `/api/v1/sites/${encodeURIComponent(site)}`, { share: token });
+    // A share token may read stats and nothing else (not even the site record): a tiny query
+    // tells a valid link from a revoked or foreign one before the cards start.
+    await api(ev, '/api/v2/query', { body: { site_id: site, metrics: ['visitors'], date_range: 'day' }, share: token });
   } catch (e) {
     return { ok: false as const, error: `This shared dashboard is not available (${messageOf(e)}).` };
   }

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:dashboard`: the overview of the seeded demo site in headless Chromium, served by
+ * the built dashboard on `wrangler pages dev` in front of a real Worker. Prints, as medians over
+ * runs (cold browser cache each run):
+ *   - JS bytes loaded before any interaction (transfer size), with ApexCharts shown apart: it loads
+ *     only because the chart is in the viewport
+ *   - first contentful paint, from Chromium's paint timing
+ *   - time until every card shows its rows (navigation start → all cards filled)
+ *   - time from a click on a source row until every card shows the filtered numbers again
+ *
+ *   npm run bench:dashboard -- [--runs 5] [--days 30]
+ */
+import { chromium } from 'playwright-core';
+import { buildDashboard, startDashboard, startWorker } from '../dashboard/test/servers.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 5);
+const DAYS = arg('days', 30);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+};
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+const allFilled = () => {
+  const cards = [...document.querySelectorAll('[data-card]')];
+  return !!document.querySelector('[data-metric="visitors"][data-value]') && cards.length > 0 && cards.every((c) => c.querySelector('[data-rows], [data-empty], .error'));
+};
+
+async function measure(context, url) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const scripts = new Map();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type === 'Script') scripts.set(e.requestId, { url: e.response.url, bytes: 0 });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const s = scripts.get(e.requestId);
+    if (s) s.bytes = e.encodedDataLength;
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(allFilled, undefined, { timeout: 60_000 });
+  const filledAt = await page.evaluate(() => performance.now());
+  // whatever loads without input: idle callbacks, the visible-task chart import
+  await page.waitForSelector('[data-testid=chart][data-drawn]', { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+  let chartBytes = 0;
+  let appBytes = 0;
+  for (const [id, s] of scripts) {
+    const body = await cdp.send('Network.getResponseBody', { requestId: id }).catch(() => ({ body: '' }));
+    if (body.body.includes('apexcharts')) chartBytes += s.bytes;
+    else appBytes += s.bytes;
+  }
+  // interaction: filter by the first source; all cards refetch over Qwik's server$ RPC
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click('[data-card=sources] li.row a');
+  await page.waitForSelector('[data-filter]');
+  await page.waitForFunction(allFilled, undefined, { timeout: 60_000 });
+  const refilled = (await page.evaluate(() => performance.now())) - t0;
+  await page.close();
+  return { appBytes, chartBytes, fcp, filledAt, refilled };
+}
+
+async function main() {
+  console.log(`starting: dashboard build, Worker seeded with ${DAYS} days of demo traffic…`);
+  const [, worker] = await Promise.all([buildDashboard({ force: true }), startWorker({ days: DAYS })]);
+  const dashboard = await startDashboard({ apiUrl: worker.url });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const login = await context.newPage();
+    await login.goto(`${dashboard.url}/login/`);
+    await login.fill('input[name=email]', worker.demo.email);
+    await login.fill('input[name=password]', worker.demo.password);
+    await Promise.all([login.waitForURL(/\/sites\//), login.click('button[type=submit]')]);
+    await login.close();
+    const url = `${dashboard.url}/sites/${worker.demo.site}/?period=30d`;
+    await measure(context, url); // warm-up: workerd compiles, D1 pages in
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measure(context, url));
+    const m = (k) => median(runs.map((r) => r[k]));
+    console.log(`\ndashboard overview, ${worker.demo.events} events over ${DAYS} days, ${RUNS} runs (medians), cold cache`);
+    console.log(`JS before interaction (app, Qwik)     ${kb(m('appBytes'))}`);
+    console.log(`JS for the chart (ApexCharts, lazy)   ${kb(m('chartBytes'))}`);
+    console.log(`first contentful paint                ${m('fcp').toFixed(0)} ms`);
+    console.log(`all cards filled                      ${m('filledAt').toFixed(0)} ms after navigation start`);
+    console.log(`filter click -> all cards refilled    ${m('refilled').toFixed(0)} ms`);
+  } finally {
+    await browser.close();
+    await Promise.all([dashboard.stop(), worker.stop()]);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
