@@ -76,5 +76,19 @@ export function overviewSuite() {
       expect(csv.split(/\r?\n/)[0]).toBe('visit:browser,visitors');
       await page.close();
     });
+
+    it('fits a phone in dark mode, with keyboard focus visible', async () => {
+      const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', storageState: await ctx.signedIn.storageState() });
+      const page = await context.newPage();
+      await page.goto(overview('?period=7d'));
+      await cardsFilled(page);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe('rgb(17, 19, 26)');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await shot(page, 'overview-phone-dark');
+      await context.close();
+    });
   });
 }

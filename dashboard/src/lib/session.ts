@@ -11,9 +11,9 @@ const ME = 'pulse.me';
 export const setMe = (ev: RequestEventBase, me: Me | null) => ev.sharedMap.set(ME, me);
 export const getMe = (ev: RequestEventBase): Me | null => (ev.sharedMap.get(ME) as Me | undefined) ?? null;
 
-/** Paths anyone may open: the sign-in page and public share links (their token is in the URL). */
+/** Paths anyone may open: sign-in, invitations and public share links (their token is in the URL). */
 export function isPublicPath(pathname: string): boolean {
-  return pathname === '/login' || pathname === '/login/' || pathname.startsWith('/share/');
+  return pathname === '/login' || pathname === '/login/' || pathname.startsWith('/share/') || pathname.startsWith('/invitations/');
 }
 
 /** Only same-site paths survive as a post-sign-in destination (no open redirect). */

@@ -4,7 +4,7 @@
  */
 import { component$, Slot } from '@builder.io/qwik';
 import { Form, Link, routeAction$, routeLoader$, type RequestHandler } from '@builder.io/qwik-city';
-import { api, ApiError, apiFetch, SESSION_COOKIE } from '../lib/api';
+import { api, ApiError, apiFetch, messageOf, SESSION_COOKIE } from '../lib/api';
 import { getMe, isPublicPath, setMe, type Me } from '../lib/session';
 
 export const onRequest: RequestHandler = async (ev) => {
@@ -20,8 +20,12 @@ export const onRequest: RequestHandler = async (ev) => {
       if (who.kind === 'user') me = { user: who.user, sites: who.sites };
     } catch (e) {
       // An ended session (expired, signed out elsewhere, password changed) is a normal sign-in;
-      // anything else (API down) must be shown, not turned into a redirect loop.
-      if (!(e instanceof ApiError && e.status === 401)) throw e;
+      // anything else (API down) is shown as a message, not turned into a redirect loop.
+      if (!(e instanceof ApiError && e.status === 401)) {
+        ev.sharedMap.set(DOWN, messageOf(e));
+        setMe(ev, null);
+        return;
+      }
       ev.cookie.delete(SESSION_COOKIE, { path: '/' });
     }
   }
@@ -33,7 +37,10 @@ export const onRequest: RequestHandler = async (ev) => {
   }
 };
 
+const DOWN = 'pulse.api-down';
+
 export const useMe = routeLoader$((ev) => getMe(ev));
+export const useApiDown = routeLoader$((ev) => (ev.sharedMap.get(DOWN) as string | undefined) ?? null);
 
 export const useSignOut = routeAction$(async (_data, ev) => {
   // Revoke the session server-side too: a copied cookie must stop working, not just this browser's.
@@ -45,6 +52,7 @@ export const useSignOut = routeAction$(async (_data, ev) => {
 export default component$(() => {
   const me = useMe();
   const signOut = useSignOut();
+  const down = useApiDown();
   return (
     <>
       <a class="skip" href="#main">
@@ -72,7 +80,15 @@ export default component$(() => {
         )}
       </header>
       <main id="main">
-        <Slot />
+        {down.value ? (
+          <section class="card" role="alert">
+            <h1>Pulse is unreachable right now</h1>
+            <p class="error">{down.value}</p>
+            <p>Your data is safe; reload this page in a moment.</p>
+          </section>
+        ) : (
+          <Slot />
+        )}
       </main>
     </>
   );
