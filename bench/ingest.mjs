@@ -77,7 +77,11 @@ async function main() {
   await run(WRANGLER, ['d1', 'execute', 'pulse', '--local', '--persist-to', state, '--command',
     `INSERT INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES ('${SITE}', 'UTC', 395, '{}', 'bench-secret')`]);
 
-  const pulse = await startDevServer({ config: 'wrangler.toml', port: 8791, persistTo: state, readyPath: '/api/health' });
+  // Serve a prebuilt bundle: `wrangler dev` on the sources reloads when any file changes, and a
+  // reload drops the local Queue's in-flight messages (memory only in local mode).
+  const build = join(state, 'build');
+  await run(WRANGLER, ['deploy', '--dry-run', '--outdir', build]);
+  const pulse = await startDevServer({ config: 'wrangler.toml', port: 8791, persistTo: state, readyPath: '/api/health', extraArgs: [join(build, 'index.js'), '--no-bundle'] });
   const noop = await startDevServer({ config: 'bench/noop/wrangler.toml', port: 8792 });
   let accepted = 0;
   try {
