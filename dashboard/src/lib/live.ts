@@ -1,8 +1,10 @@
 /**
  * The realtime page's server side: the snapshot, and short-lived tokens for the live WebSocket.
- * Browsers open the socket on the Worker's public origin (`PULSE_PUBLIC_API_URL`, else the API
- * URL in local dev): a WebSocket cannot carry the HttpOnly session, so the dashboard's server
- * trades the session for a 60-second live token, passed as a subprotocol (never logged in URLs).
+ * A WebSocket cannot carry the HttpOnly session, so the dashboard's server trades the session for
+ * a 60-second live token, which the browser offers as a subprotocol (never logged in URLs). The
+ * socket opens on `PULSE_PUBLIC_API_URL` if set, else on `PULSE_API_URL` (local dev, tests), else
+ * on the dashboard's own origin, which passes it through the service binding
+ * (entry.cloudflare-pages.tsx).
  */
 import { server$, type RequestEventBase } from '@builder.io/qwik-city';
 import type { LiveEvent, MinuteRow, RealtimeSnapshot } from '../../../workers/realtime/types';
@@ -15,7 +17,7 @@ export type { LiveMessage } from '../../../workers/realtime/types';
 export const LIVE_PROTOCOL = 'pulse.live';
 
 export function liveBase(ev: RequestEventBase): string {
-  const origin = ev.env.get('PULSE_PUBLIC_API_URL') || apiOrigin(ev);
+  const origin = ev.env.get('PULSE_PUBLIC_API_URL') || (ev.env.get('PULSE_API_URL') ? apiOrigin(ev) : ev.url.origin);
   return origin.replace(/^http/, 'ws').replace(/\/+$/, '');
 }
 

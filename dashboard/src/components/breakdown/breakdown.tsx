@@ -107,7 +107,8 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
           onRejected={(e) => <p class="error" role="alert">{String(e.message ?? e)}</p>}
           onResolved={(r) => {
             if (!r.ok) return <p class="error" role="alert">Could not load {r.tab.label.toLowerCase()}: {r.error}</p>;
-            const results = r.data.results;
+            // A property breakdown lists every event; the ones without the property are noise here.
+            const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
             const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
             const second = r.tab.metrics[1];
             return (
@@ -122,6 +123,12 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                 {results.length === 0 ? (
                   <p class="empty" data-empty>
                     No data for this period
+                    {r.tab.id === 'goal' && !share && (
+                      <>
+                        {' '}
+                        · <Link href={`${base}/settings/goals/`}>set up goals</Link>
+                      </>
+                    )}
                   </p>
                 ) : (
                   <ol class="rows" data-rows={r.dim}>

@@ -16,7 +16,8 @@ const path = (site: string) => `/api/v1/sites/${encodeURIComponent(site)}`;
 
 export const useGeneral = routeLoader$(async (ev) => {
   const site = ev.params.site!;
-  const tracker = (ev.env.get('PULSE_PUBLIC_API_URL') || apiOrigin(ev)).replace(/\/+$/, '');
+  // The tracker is served by the Worker, not by the dashboard: its public origin is configuration.
+  const tracker = (ev.env.get('PULSE_PUBLIC_API_URL') || (ev.env.get('PULSE_API_URL') ? apiOrigin(ev) : 'https://YOUR-PULSE-WORKER')).replace(/\/+$/, '');
   try {
     const [info, shares] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`)]);
     // Share links are built on the dashboard's origin: that is where /share/:site lives.
