@@ -1,0 +1,39 @@
+/** The URL is the dashboard's state: parsing and link building must round-trip exactly. */
+import { describe, expect, it } from 'vitest';
+import { apiFilters, dateRange, hrefWithFilter, hrefWithoutFilter, parseFilter, readView, viewSearch } from '../src/lib/view';
+
+const url = (search: string) => new URL(`http://dash.test/sites/a.com/${search}`);
+
+describe('view state in the URL', () => {
+  it('reads a filter whose value contains commas', () => {
+    expect(parseFilter('event:page,is,/a,b')).toEqual({ dimension: 'event:page', op: 'is', value: '/a,b' });
+    expect(parseFilter('visit:source,drop_table,x')).toBeNull();
+    expect(parseFilter('nonsense')).toBeNull();
+  });
+
+  it('falls back to 30 days for an unknown or half-given custom period', () => {
+    expect(readView(url('?period=forever')).period).toBe('30d');
+    expect(readView(url('?period=custom&from=2026-01-01')).period).toBe('30d');
+    const custom = readView(url('?period=custom&from=2026-02-10&to=2026-02-01'));
+    expect(dateRange(custom)).toEqual(['2026-02-01', '2026-02-10']); // swapped into order
+  });
+
+  it('keeps the interval within what the period allows', () => {
+    expect(readView(url('?period=day&interval=month')).interval).toBe('hour');
+    expect(readView(url('?period=12mo&interval=week')).interval).toBe('week');
+  });
+
+  it('replaces a filter on the same dimension and keeps the others', () => {
+    const u = url('?period=7d&f=visit:source,is,Google&f=event:page,is,/');
+    const next = new URL(hrefWithFilter(u, { dimension: 'visit:source', op: 'is', value: 'Bing' }), u);
+    expect(next.searchParams.getAll('f')).toEqual(['event:page,is,/', 'visit:source,is,Bing']);
+    expect(next.searchParams.get('period')).toBe('7d');
+    expect(apiFilters(readView(next).filters)).toEqual([['is', 'event:page', ['/']], ['is', 'visit:source', ['Bing']]]);
+    expect(new URL(hrefWithoutFilter(next, 'event:page'), u).searchParams.getAll('f')).toEqual(['visit:source,is,Bing']);
+    expect(hrefWithoutFilter(next, null)).toBe('/sites/a.com/?period=7d');
+  });
+
+  it('carries only view parameters (and a share token) across pages', () => {
+    expect(viewSearch(url('?period=7d&metric=bounce_rate&auth=t&dim=x'))).toBe('?period=7d&auth=t');
+  });
+});
