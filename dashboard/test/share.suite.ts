@@ -22,6 +22,9 @@ export function shareSuite() {
       await page.waitForSelector('[data-filter="visit:source,is,Google"]');
       expect(page.url()).toContain(`auth=${share.token}`);
       await shot(page, 'share');
+      // the live view works on the same token
+      await page.goto(`${ctx.dashboard.url}/share/${ctx.worker.demo.site}/realtime/?auth=${share.token}`);
+      await expect.poll(() => page.textContent('[data-testid=live-status]'), { timeout: 15_000 }).toMatch(/^Live/);
       await fetch(`${ctx.worker.url}/api/v1/sites/${ctx.worker.demo.site}/shares/${share.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ctx.worker.adminToken}` } });
       await expect
         .poll(async () => {

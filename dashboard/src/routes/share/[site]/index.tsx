@@ -3,7 +3,7 @@
  * Settings → Public link gives out). No sign-in; every query carries the share token.
  */
 import { component$ } from '@builder.io/qwik';
-import { routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
+import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
 import { Overview } from '../../../components/overview/overview';
 import { api, messageOf } from '../../../lib/api';
 
@@ -36,7 +36,10 @@ export default component$(() => {
     <>
       <div class="site-header">
         <h1>{site}</h1>
-        <span class="muted">Public dashboard · read-only</span>
+        <span class="muted">
+          Public dashboard · read-only ·{' '}
+          {shared.value.ok && <Link href={`/share/${encodeURIComponent(site)}/realtime/?auth=${encodeURIComponent(shared.value.token)}`}>Realtime</Link>}
+        </span>
       </div>
       {shared.value.ok ? (
         <Overview site={site} share={shared.value.token} base={`/share/${encodeURIComponent(site)}`} live={shared.value.live} />
