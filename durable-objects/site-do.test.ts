@@ -105,6 +105,32 @@ it('treats web vitals and errors like engagement: they join a session, never ope
   expect(sessions[0]).toMatchObject({ start: T0, end: T0, events: 3, pageviews: 1, interactiveEvents: 0 });
 });
 
+it("stamps every event with its visit's source, UTM, device and geo (from the first event)", async () => {
+  const site = await createSite('stamp.test');
+  await siteStub(site.id).ingest(site, [
+    collected(site.id, { ts: T0, source: 'Google', channel: 'Organic Search', referrer: 'google.com', country: 'FR' }),
+    collected(site.id, { ts: T0 + MINUTE, pathname: '/next', source: 'Direct / None', channel: 'Direct', referrer: null, country: 'FR' }),
+  ], [], T0);
+  const { events } = await outbox(site.id);
+  expect(events.map((e) => [e.pathname, e.source, e.channel, e.referrer])).toEqual([
+    ['/', 'Google', 'Organic Search', 'google.com'],
+    ['/next', 'Google', 'Organic Search', 'google.com'],
+  ]);
+});
+
+it('keeps backfilled events out of the realtime counters', async () => {
+  const site = await createSite('backfill.test');
+  const now = T0 + 3 * 3600_000;
+  await siteStub(site.id).ingest(site, [
+    collected(site.id, { ts: T0, ua: 'Mozilla/5.0 old-visit' }),
+    collected(site.id, { ts: now - 2 * MINUTE, ua: 'Mozilla/5.0 current-visit' }),
+  ], [], now);
+  const counters = await siteStub(site.id).realtime(now);
+  expect(counters.currentVisitors).toBe(1);
+  expect(counters.minutes.reduce((n, m) => n + m.pageviews, 0)).toBe(1);
+  expect((await outbox(site.id)).events).toHaveLength(2);
+});
+
 describe('visitor ids and salts', () => {
   it('gives an anonymous visitor a new id (and session) after the site-local midnight, a uid keeps its id', async () => {
     const site = await createSite('midnight.test');

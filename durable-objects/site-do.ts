@@ -19,9 +19,9 @@ import { localDate, utcDate } from '../workers/lib/local-time';
 import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
-import { extendSession, isPassive, openSession, sessionCovers, SESSION_IDLE_MS } from './site-do/sessions';
+import { extendSession, isPassive, openSession, sessionCovers, SESSION_IDLE_MS, visitAttribution } from './site-do/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, upsertSessionSnapshot } from './site-do/outbox';
-import { pruneRealtime, readRealtime, recordRealtime, type RealtimeCounters } from './site-do/realtime-counters';
+import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime-counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
 import { LiveFeed, placeOf, type RelayBatch, type Viewer } from './site-do/live-feed';
 import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
@@ -109,14 +109,17 @@ export class SiteDO extends DurableObject<Env> {
           return drop('no_session');
         }
         const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
-        const stored: StoredEvent = { ...rest, id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
+        // DESIGN §5: source, referrer, UTM, channel, device and geo are the visit's, from its first
+        // event, so a later pageview reached by an internal link still counts for the visit's source.
+        const stored: StoredEvent = { ...rest, ...visitAttribution(session), id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
         appendEvent(this.sql, stored);
+        result.accepted += 1;
+        // Realtime is "what happens now": a backfilled or long-delayed event does not count.
+        if (event.ts < now - REALTIME_WINDOW_MINUTES * 60_000) return;
         recordRealtime(this.sql, now, visitor.id, event.name);
-        // Source is the session's (an internal link has no referrer), so it matches the visit.
-        const row: RealtimeRow = { id: stored.id, visitorId: visitor.id, name: event.name, pathname: event.pathname, source: session.source, country: event.country, device: event.device };
+        const row: RealtimeRow = { id: stored.id, visitorId: visitor.id, name: event.name, pathname: event.pathname, source: session.source, country: stored.country, device: stored.device };
         recordRealtimeEvent(this.sql, now, row);
         if (!isPassive(event)) live?.push(toLiveEvent(now, row));
-        result.accepted += 1;
       });
     });
     if (live) this.feed.push(live);

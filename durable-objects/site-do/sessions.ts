@@ -73,7 +73,13 @@ function countsAsInteraction(event: CollectedEvent): boolean {
   return event.interactive && !NON_INTERACTIVE_NAMES.has(event.name);
 }
 
-function firstTouch(event: CollectedEvent) {
+/** The visit's attribution, device and geo, which every event of the visit carries (DESIGN §5). */
+export function visitAttribution(session: StoredSession) {
+  const { hostname: _eventKeepsItsOwn, ...visit } = firstTouch(session);
+  return visit;
+}
+
+function firstTouch(event: CollectedEvent | StoredSession) {
   return {
     hostname: event.hostname,
     referrer: event.referrer,
