@@ -26,7 +26,7 @@ export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionC
   const incoming = parseEventBody(text, { trusted: key !== null, now });
   const drops = new Map<string, { reason: DropReason; count: number }[]>();
   const groups = new Map<string, { site: SiteConfig; events: CollectedEvent[] }>();
-  let unknownSiteDrops: string[] = [];
+  const unknownSiteDrops: string[] = [];
 
   for (const event of incoming) {
     const req = requestContext(request, event, key !== null, headerIp, now);
@@ -35,7 +35,7 @@ export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionC
     const enriched = enrichEvent(event, req);
     event.domains.forEach((domain, i) => {
       const site = sites[i];
-      if (!site) return void (unknownSiteDrops = [...unknownSiteDrops, domain]);
+      if (!site) return void unknownSiteDrops.push(domain);
       if ('drop' in enriched) return addDrop(drops, site.id, enriched.drop);
       if (!hostnameAllowed(site, enriched.hostname)) return addDrop(drops, site.id, 'hostname_not_allowed');
       assertWithinRetention(site, enriched.ts, now);
@@ -47,7 +47,7 @@ export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionC
   }
 
   // Sites whose events were all dropped still get their drops counted by their SiteDO.
-  for (const [siteId, list] of drops) {
+  for (const siteId of drops.keys()) {
     const hasGroup = [...groups.values()].some((g) => g.site.id === siteId);
     if (!hasGroup) groups.set(siteId, { site: (await getSiteConfig(env.DB, siteId, now))!, events: [] });
   }
