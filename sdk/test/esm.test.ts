@@ -113,7 +113,7 @@ test('the npm build reads hash routing at run time', async () => {
   const out = await esbuild.build({ entryPoints: [join(dir, 'hash-app.ts')], absWorkingDir: dir, bundle: true, format: 'esm', write: false });
   server.page('/hash-app.js', out.outputFiles[0].text, 'text/javascript');
   server.page('/inbox', '<!doctype html><title>app</title><script type="module" src="/hash-app.js"></script>');
-  server.reset();
+  await server.settle(); // a page closed by the previous test may still report its engagement
   const { context, page } = await openPage(browser);
   await page.goto(server.origin() + '/inbox#/all');
   await server.waitForEvents(1);
