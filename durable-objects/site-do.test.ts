@@ -9,7 +9,10 @@ const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 async function outbox(name: string) {
   return runInDurableObject(siteStub(name), (_: SiteDO, state) => ({
     events: state.storage.sql.exec<{ body: string }>('SELECT body FROM outbox_events ORDER BY seq').toArray().map((r) => JSON.parse(r.body) as StoredEvent),
-    sessions: state.storage.sql.exec<{ body: string }>('SELECT body FROM outbox_sessions').toArray().map((r) => JSON.parse(r.body) as StoredSession),
+    sessions: state.storage.sql
+      .exec<{ body: string }>('SELECT s.body FROM outbox_sessions o JOIN sessions s ON s.id = o.id')
+      .toArray()
+      .map((r) => JSON.parse(r.body) as StoredSession),
   }));
 }
 

@@ -20,7 +20,7 @@ import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
 import { extendSession, isPassive, openSession, sessionCovers, SESSION_IDLE_MS, visitAttribution } from './site-do/sessions';
-import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, upsertSessionSnapshot } from './site-do/outbox';
+import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
 import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime-counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
 import { LiveFeed, placeOf, type RelayBatch, type Viewer } from './site-do/live-feed';
@@ -145,7 +145,8 @@ export class SiteDO extends DurableObject<Env> {
     this.alarmAt = null;
     pruneRealtime(this.sql, now);
     pruneRealtimeEvents(this.sql, now);
-    this.sql.exec('DELETE FROM sessions WHERE touched_at < ?', now - SESSION_MEMORY_MS);
+    // A session still due for sending keeps its row: the outbox reads the body from it.
+    this.sql.exec('DELETE FROM sessions WHERE touched_at < ? AND id NOT IN (SELECT id FROM outbox_sessions)', now - SESSION_MEMORY_MS);
     try {
       // Events accepted while this alarm was sending found an alarm already set (this one) and
       // did not set another, so whatever is still waiting now must get a new alarm here.
@@ -288,7 +289,7 @@ export class SiteDO extends DurableObject<Env> {
       now,
       JSON.stringify(session),
     );
-    upsertSessionSnapshot(this.sql, session);
+    markSessionDue(this.sql, session);
     return session;
   }
 

@@ -17,13 +17,15 @@ export function appendEvent(sql: SqlStorage, event: StoredEvent): void {
   sql.exec('INSERT INTO outbox_events (bytes, body) VALUES (?, ?)', body.length, body);
 }
 
-/** Only the newest snapshot of a session needs sending; older pending ones are replaced. */
-export function upsertSessionSnapshot(sql: SqlStorage, session: StoredSession): void {
+/**
+ * Marks a session as due for sending. Only its newest version is sent: the body is read from
+ * `sessions` at flush time, and `version` makes sure a change after the read is sent again.
+ */
+export function markSessionDue(sql: SqlStorage, session: Pick<StoredSession, 'id' | 'version'>): void {
   sql.exec(
-    'INSERT INTO outbox_sessions (id, version, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body',
+    'INSERT INTO outbox_sessions (id, version) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
     session.id,
     session.version,
-    JSON.stringify(session),
   );
 }
 
@@ -51,7 +53,10 @@ export function readPending(sql: SqlStorage, site: string, objectName: string): 
     .exec<{ seq: number; bytes: number; body: string }>('SELECT seq, bytes, body FROM outbox_events ORDER BY seq LIMIT ?', FLUSH_ROWS)
     .toArray();
   const sessionRows = sql
-    .exec<{ id: string; version: number; body: string }>('SELECT id, version, body FROM outbox_sessions ORDER BY id LIMIT ?', FLUSH_ROWS)
+    .exec<{ id: string; version: number; body: string }>(
+      'SELECT o.id, o.version, s.body FROM outbox_sessions o JOIN sessions s ON s.id = o.id ORDER BY o.id LIMIT ?',
+      FLUSH_ROWS,
+    )
     .toArray();
   const drops = sql.exec<{ day: string; reason: DropReason; count: number }>('SELECT day, reason, count FROM outbox_drops').toArray();
 

@@ -24,6 +24,9 @@ const STEPS: string[] = [
   `CREATE TABLE rt_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, visitor_id INTEGER NOT NULL,
      id TEXT NOT NULL, name TEXT NOT NULL, pathname TEXT NOT NULL, source TEXT NOT NULL, country TEXT, device TEXT NOT NULL);
    CREATE INDEX rt_events_at ON rt_events (at, visitor_id);`,
+  // 3: a pending session snapshot is the row in `sessions`; the outbox keeps only which version
+  // is due, so each event writes the session's JSON once instead of twice.
+  `ALTER TABLE outbox_sessions DROP COLUMN body;`,
 ];
 
 export function migrateStorage(sql: SqlStorage): void {

@@ -24,8 +24,20 @@ interface SiteRow {
 const CACHE_MS = 30_000;
 const cache = new Map<string, { at: number; site: SiteConfig | null }>();
 
+/** The `sites.settings` JSON column; unknown keys are kept untouched when it is updated. */
+export interface SiteSettings {
+  allowedHostnames?: string[];
+  public?: boolean;
+  shards?: number;
+  [other: string]: unknown;
+}
+
+export function parseSiteSettings(raw: string | null | undefined): SiteSettings {
+  return JSON.parse(raw || '{}') as SiteSettings;
+}
+
 export function siteFromRow(row: SiteRow): SiteConfig {
-  const settings = JSON.parse(row.settings || '{}') as { allowedHostnames?: string[]; shards?: number };
+  const settings = parseSiteSettings(row.settings);
   return {
     id: row.id,
     timezone: row.timezone,
