@@ -5,7 +5,7 @@ import { forbidden, requireSiteAccess } from '../auth/access';
 import { requirePrincipal } from '../auth/principal';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
-import { forgetSiteConfig } from '../lib/site-config';
+import { forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
 import { deleteSiteData } from './site-data';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
 
@@ -16,12 +16,6 @@ interface SiteRow {
   settings: string;
   created_at: number;
   role?: string | null;
-}
-
-interface Settings {
-  allowedHostnames?: string[];
-  public?: boolean;
-  [other: string]: unknown; // e.g. the SiteDO's `shards`: kept untouched on update
 }
 
 const HOSTNAME = v.pipe(v.string(), v.toLowerCase(), v.regex(/^(\*\.)?[a-z0-9.-]{1,253}$/, 'must be a hostname, optionally *.example.com'));
@@ -35,7 +29,7 @@ const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS });
 const UPDATE_SITE = v.strictObject(SITE_FIELDS);
 
 export function toSiteJson(row: SiteRow) {
-  const settings = JSON.parse(row.settings || '{}') as Settings;
+  const settings = parseSiteSettings(row.settings);
   return {
     id: row.id,
     domain: row.id,
@@ -89,7 +83,7 @@ export async function createSite(request: IRequest, env: Env): Promise<Response>
   const principal = await requirePrincipal(request, env);
   if (principal.kind !== 'admin' && principal.kind !== 'user') throw forbidden('only a signed-in user can create a site');
   const body = await readBody(request, CREATE_SITE);
-  const settings: Settings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
+  const settings: SiteSettings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
   const now = Date.now();
   const statements = [
     env.DB.prepare(
@@ -122,7 +116,7 @@ export async function updateSite(request: IRequest, env: Env): Promise<Response>
   await requireSiteAccess(request, env, site, 'admin');
   const body = await readBody(request, UPDATE_SITE);
   const row = await loadSite(env, site);
-  const settings = JSON.parse(row.settings || '{}') as Settings;
+  const settings = parseSiteSettings(row.settings);
   if (body.allowed_hostnames) settings.allowedHostnames = body.allowed_hostnames;
   if (body.public !== undefined) settings.public = body.public;
   await env.DB.prepare('UPDATE sites SET timezone = ?, retention_days = ?, settings = ? WHERE id = ?')

@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { HttpError } from '../lib/http-error';
 import { authenticate, requirePrincipal, unauthorized, type Principal } from './principal';
 import type { Scope } from './tokens';
+import { parseSiteSettings } from '../lib/site-config';
 
 export const ROLES = ['viewer', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,7 +31,7 @@ async function isPublicSite(env: Env, site: string): Promise<boolean> {
   const row = await env.DB.prepare('SELECT settings FROM sites WHERE id = ?').bind(site).first<{ settings: string }>();
   if (!row) return false;
   try {
-    return (JSON.parse(row.settings) as { public?: boolean }).public === true;
+    return parseSiteSettings(row.settings).public === true;
   } catch {
     return false; // unreadable settings never make a site public
   }
