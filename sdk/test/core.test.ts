@@ -1,8 +1,19 @@
 // The core script tag (pulse.js / pulse.hash.js) in headless Chromium: exact payloads.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { build } from '../build.mjs';
 import { FixtureServer, SNIPPET, fixture, launchChromium, openPage, setHidden, sleep } from './harness';
+
+/** Scrolls and resolves once the page's scroll listeners (the tracker's first) have seen it. */
+function scrollAndWait(page: Page, y: number): Promise<void> {
+  return page.evaluate(
+    (top) => new Promise<void>((done) => {
+      addEventListener('scroll', () => done(), { once: true });
+      scrollTo(0, top);
+    }),
+    y,
+  );
+}
 
 let server: FixtureServer;
 let browser: Browser;
@@ -192,7 +203,7 @@ describe('engagement', () => {
     await page.goto(origin + '/article');
     await server.waitForEvents(1);
     server.reset();
-    await page.evaluate(() => scrollTo(0, 900)); // bottom at 900 + 600 = 1500 of 3000
+    await scrollAndWait(page, 900); // bottom at 900 + 600 = 1500 of 3000
     await sleep(400);
     await setHidden(page, true);
     const [engagement] = await server.waitForEvents(1);
@@ -208,7 +219,7 @@ describe('engagement', () => {
 
     // visible again, scrolled to the end: reported, with only the time since it was shown
     await setHidden(page, false);
-    await page.evaluate(() => scrollTo(0, 3000));
+    await scrollAndWait(page, 3000);
     await sleep(200);
     await setHidden(page, true);
     const [again] = await server.waitForEvents(1);
@@ -228,7 +239,7 @@ describe('engagement', () => {
     server.reset();
     await sleep(1200); // hidden
     await setHidden(page, false);
-    await page.evaluate(() => scrollTo(0, 600));
+    await scrollAndWait(page, 600);
     await setHidden(page, true);
     const [e] = await server.waitForEvents(1);
     expect(e).toMatchObject({ n: 'engagement', sd: 40 });
