@@ -138,17 +138,56 @@ export function timeLabels(range: DateRange, granularity: Granularity, tz: strin
   return labels;
 }
 
-/** The comparison period: the same length right before, or the same dates a year earlier. */
-export function comparisonRange(range: DateRange, mode: string, custom: [string, string] | undefined, tz: string): DateRange {
+export interface ComparisonOptions {
+  mode: string;
+  dateRange?: [string, string];
+  matchDayOfWeek?: boolean;
+}
+
+/** ISO weekday, 1 = Monday … 7 = Sunday. */
+const weekday = (d: string) => ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+
+/**
+ * Plausible's `match_day_of_week`: move the comparison's first day to the nearest following day
+ * with the source's weekday (or the preceding one when that would be the source's own first day),
+ * keeping the comparison's length.
+ */
+function matchDayOfWeek(first: string, last: string, sourceFirst: string): [string, string] {
+  const want = weekday(sourceFirst);
+  const have = weekday(first);
+  if (want === have) return [first, last];
+  const forward = (want - have + 7) % 7;
+  const next = addDays(first, forward);
+  const shift = next === sourceFirst ? forward - 7 : forward;
+  return [addDays(first, shift), addDays(last, shift)];
+}
+
+/**
+ * The comparison period, as Plausible computes it: `previous_period` is as many days as the source
+ * has up to today, right before it; `year_over_year` is 365 days earlier (to today's counterpart);
+ * `custom` is the given dates. Ranges that are not whole days shift by their length or a year.
+ */
+export function comparisonRange(range: DateRange, options: ComparisonOptions, tz: string, today: string): DateRange {
+  const { mode, dateRange: custom } = options;
   if (mode === 'custom' && custom) return dayRange(custom[0], custom[1], tz);
+  if (range.wholeDays) {
+    const last = range.lastDay < today ? range.lastDay : today < range.firstDay ? range.firstDay : today;
+    let first: string;
+    let end: string;
+    if (mode === 'year_over_year') {
+      first = addDays(range.firstDay, -365);
+      end = addDays(last, -365);
+    } else {
+      const days = daysBetween(range.firstDay, last) + 1;
+      first = addDays(range.firstDay, -days);
+      end = addDays(last, -days);
+    }
+    if (options.matchDayOfWeek) [first, end] = matchDayOfWeek(first, end, range.firstDay);
+    return dayRange(first, end, tz);
+  }
   if (mode === 'year_over_year') {
-    if (range.wholeDays) return dayRange(addMonths(range.firstDay, -12), addMonths(range.lastDay, -12), tz);
     const shift = range.from - dayStart(addMonths(localDay(range.from, tz), -12), tz) - (range.from - dayStart(localDay(range.from, tz), tz));
     return { ...range, from: range.from - shift, to: range.to - shift, firstDay: addMonths(range.firstDay, -12), lastDay: addMonths(range.lastDay, -12) };
-  }
-  if (range.wholeDays) {
-    const days = daysBetween(range.firstDay, range.lastDay) + 1;
-    return dayRange(addDays(range.firstDay, -days), addDays(range.firstDay, -1), tz);
   }
   const len = range.to - range.from;
   return { from: range.from - len, to: range.from, firstDay: localDay(range.from - len, tz), lastDay: localDay(range.from - 1, tz), wholeDays: false };

@@ -5,6 +5,7 @@
 import { HttpError } from '../lib/http-error';
 import { comparisonRange, echoDateRange, timeLabels } from './date-range';
 import { QueryDb } from './db';
+import { localDay } from './timezone';
 import { loadGoals, type Goal } from './goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { runPlan, type PlanOptions } from './planner';
@@ -64,7 +65,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   if (q.include.timeLabels && q.granularity) meta.time_labels = timeLabels(q.range, q.granularity, tz);
   if (q.include.totalRows) meta.total_rows = rows.length;
   if (q.include.comparisons) {
-    const crange = comparisonRange(q.range, q.include.comparisons.mode, q.include.comparisons.dateRange, tz);
+    const crange = comparisonRange(q.range, q.include.comparisons, tz, localDay(now, tz));
     const prev = await computeRows(db, q, crange, goals, opts, now);
     attachComparisons(q, crange, page, prev, results);
     if (q.include.timeLabels && q.granularity) meta.comparison_time_labels = timeLabels(crange, q.granularity, tz);

@@ -72,7 +72,7 @@ export type ComparisonMode = 'previous_period' | 'year_over_year' | 'custom';
 export interface Include {
   timeLabels: boolean;
   totalRows: boolean;
-  comparisons: { mode: ComparisonMode; dateRange?: [string, string] } | null;
+  comparisons: { mode: ComparisonMode; dateRange?: [string, string]; matchDayOfWeek: boolean } | null;
 }
 
 export interface Query {

@@ -100,7 +100,10 @@ function parseInclude(raw: unknown, hasTime: boolean): Query['include'] {
     if (c.mode === 'custom' && !(Array.isArray(dr) && dr.length === 2 && dr.every((d) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)))) {
       throw bad('#/include/comparisons/date_range: custom comparisons need a [date, date] range');
     }
-    include.comparisons = { mode: c.mode as ComparisonMode, dateRange: dr as [string, string] | undefined };
+    if (c.match_day_of_week !== undefined && typeof c.match_day_of_week !== 'boolean') {
+      throw bad('#/include/comparisons/match_day_of_week: Expected a boolean');
+    }
+    include.comparisons = { mode: c.mode as ComparisonMode, dateRange: dr as [string, string] | undefined, matchDayOfWeek: c.match_day_of_week === true };
   }
   return include;
 }
