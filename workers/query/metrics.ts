@@ -2,6 +2,7 @@
  * From base sums to metric values, rounded as Plausible rounds them (bounce rate and durations
  * integers, views per visit 2 decimals, percentage 1 decimal, conversion rates 2 decimals).
  */
+import { metricNumber, money, rowCurrency, type MetricValue } from './revenue';
 import { VITAL_METRICS, type BaseRow, type Metric, type Need } from './types';
 
 /** The base sums each metric is finished from. */
@@ -58,9 +59,11 @@ export interface Totals {
   visitorsNoGoal?: number;
   /** visitors without goal filters per group of the non-goal dimensions (group_conversion_rate) */
   groupVisitorsNoGoal?: (row: BaseRow) => number;
+  /** the currency of every row's revenue (revenue.ts) */
+  revenueCurrency?: string | null;
 }
 
-export function finishMetric(m: Metric, r: BaseRow, totals: Totals): number | null {
+export function finishMetric(m: Metric, r: BaseRow, totals: Totals): MetricValue {
   const visits = r.visits ?? 0;
   switch (m) {
     case 'visitors':
@@ -88,9 +91,12 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): number | nu
       return base ? round((100 * (r.visitors ?? 0)) / base, 2) : 0;
     }
     case 'total_revenue':
-      return round(r.revenue ?? 0, 2);
-    case 'average_revenue':
-      return r.revenueEvents ? round((r.revenue ?? 0) / r.revenueEvents, 2) : 0;
+    case 'average_revenue': {
+      const currency = rowCurrency(r, totals.revenueCurrency ?? null);
+      if (!currency) return null;
+      const total = r.revenue ?? 0;
+      return money(m === 'total_revenue' ? round(total, 2) : r.revenueEvents ? round(total / r.revenueEvents, 2) : 0, currency);
+    }
     case 'scroll_depth':
       return r.scrollDepth == null ? null : round(r.scrollDepth);
     case 'time_on_page':
@@ -106,7 +112,9 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): number | nu
 /** Metrics whose comparison `change` is a difference in points, not a relative change. */
 const POINT_METRICS: Metric[] = ['bounce_rate', 'conversion_rate', 'group_conversion_rate', 'percentage'];
 
-export function change(m: Metric, curr: number | null, prev: number | null): number | null {
+export function change(m: Metric, currValue: MetricValue, prevValue: MetricValue): number | null {
+  const curr = metricNumber(currValue);
+  const prev = metricNumber(prevValue);
   if (curr === null || prev === null) return null;
   if (POINT_METRICS.includes(m)) return round(curr - prev, 1);
   if (prev === 0) return curr > 0 ? 100 : 0;

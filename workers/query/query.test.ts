@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from './run-query';
-import { buildDstScenario, buildScenario, buildVitalsScenario, NY, SITE, VITALS } from './scenario';
+import { buildDstScenario, buildRevenueScenario, buildScenario, buildVitalsScenario, NY, SHOP, SITE, VITALS } from './scenario';
 
 const NOW = Date.parse('2024-01-20T12:00:00Z');
 const RANGE = ['2024-01-15', '2024-01-16'];
@@ -10,6 +10,7 @@ beforeAll(async () => {
   await buildScenario().insert(env.DB);
   await buildDstScenario().insert(env.DB);
   await buildVitalsScenario().insert(env.DB);
+  await buildRevenueScenario().insert(env.DB);
 });
 
 async function q(body: Record<string, unknown>, site = SITE) {
@@ -100,7 +101,9 @@ describe('breakdowns', () => {
       ['Signup', 1, 1, 20],
       ['Visit /blog/**', 1, 1, 20],
     ]);
-    expect(await rows({ metrics: ['visitors', 'conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([[1, 20, 10]]);
+    expect(await rows({ metrics: ['visitors', 'conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([
+      [1, 20, { value: 10, currency: 'USD', long: '$10.00', short: '$10' }],
+    ]);
     // goal names filtered by regex: both page goals (v1, v2, v3)
     expect(await rows({ metrics: ['visitors'], filters: [['matches', 'event:goal', ['^Visit ']]] })).toEqual([[3]]);
     // per source: Google converts 1 of its 2 visitors
@@ -218,5 +221,44 @@ describe('validation', () => {
     expect(await error({ metrics: ['visitors'], include: { time_labels: true } })).toMatch(/time_labels/);
     expect(await error({ metrics: ['visitors'], order_by: [['pageviews', 'desc']] })).toMatch(/#\/order_by\/0/);
     expect(await error({ metrics: ['visitors'], date_range: '5d' })).toMatch(/#\/date_range/);
+    expect(await error({ metrics: ['visitors'], filters: [['matches', 'event:page', ['^/ok', '(a+)+$']]] }))
+      .toBe('#/filters/0/2/1: The regular expression "(a+)+$" repeats a group that itself repeats (as in "(a+)+"), which can take exponential time');
+    expect(await error({ metrics: ['visitors'], include: { comparisons: { mode: 'previous_period', match_day_of_week: 'yes' } } })).toMatch(/#\/include\/comparisons\/match_day_of_week/);
+  });
+});
+
+describe('revenue', () => {
+  const purchase = ['is', 'event:goal', ['Purchase']];
+  const shop = (body: Record<string, unknown>) => rows({ date_range: ['2024-01-15', '2024-01-15'], ...body }, SHOP);
+
+  it('returns amounts with their currency, as Plausible does', async () => {
+    // Google and Direct bought in EUR: 20.50 + 9.50 = 30.00 over 2 purchases
+    expect(await shop({ metrics: ['visitors', 'total_revenue', 'average_revenue'], filters: [purchase, ['is_not', 'visit:source', ['Twitter']]] })).toEqual([[
+      2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30' }, { value: 15, currency: 'EUR', long: '€15.00', short: '€15' },
+    ]]);
+    expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['visit:source'], filters: [purchase] })).toEqual([
+      ['Direct / None', 1, { value: 9.5, currency: 'EUR', long: '€9.50', short: '€9.5' }],
+      ['Google', 1, { value: 20.5, currency: 'EUR', long: '€20.50', short: '€20.5' }],
+      ['Twitter', 1, { value: 1234, currency: 'USD', long: '$1,234.00', short: '$1.2K' }],
+    ]);
+  });
+
+  it('gives no sum for rows that mix currencies or have no revenue (nothing is converted)', async () => {
+    expect(await shop({ metrics: ['visitors', 'total_revenue'], filters: [purchase] })).toEqual([[3, null]]);
+    // page goals carry no revenue; Purchase mixes EUR and USD
+    expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['event:goal'] })).toEqual([['Purchase', 3, null], ['Visit /cart', 2, null]]);
+    // on the 15th without Twitter's USD purchase, Purchase is all EUR; the page goal still has none
+    expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['event:goal'], filters: [['is_not', 'visit:source', ['Twitter']]] })).toEqual([
+      ['Purchase', 2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30' }], ['Visit /cart', 2, null],
+    ]);
+  });
+
+  it('orders and compares revenue by its amount', async () => {
+    const res = await runQuery(env.DB, SHOP, {
+      site_id: SHOP, metrics: ['total_revenue'], dimensions: ['visit:source'], filters: [purchase], date_range: ['2024-01-15', '2024-01-15'],
+      order_by: [['total_revenue', 'asc']], include: { comparisons: { mode: 'previous_period' } },
+    }, NOW, { mode: 'raw' });
+    expect(res.results.map((r) => r.dimensions[0])).toEqual(['Direct / None', 'Google', 'Twitter']);
+    expect(res.results[0]!.comparison!.change).toEqual([100]);
   });
 });

@@ -61,7 +61,10 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Prom
       build('e', (ctx) => {
         const a = [`${visitorsSql('e', ctx)} AS visitors`, `coalesce(sum(e.name = ${ctx.params.bind('pageview')}), 0) AS pageviews`, 'count(*) AS events'];
         if (n.has('visits') && eventDims) a.push('count(DISTINCT e.session_id) AS visits');
-        if (n.has('revenue')) a.push('coalesce(sum(e.revenue_amount), 0) AS revenue', 'count(e.revenue_amount) AS revenueEvents');
+        if (n.has('revenue')) {
+          a.push('coalesce(sum(e.revenue_amount), 0) AS revenue', 'count(e.revenue_amount) AS revenueEvents');
+          a.push('count(DISTINCT e.revenue_currency) AS revenueCurrencies', 'max(e.revenue_currency) AS revenueCurrency');
+        }
         return a;
       }, trafficOnly, 'events');
     }

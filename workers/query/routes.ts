@@ -8,6 +8,7 @@ import { requireAuth } from '../auth';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { toCsvStream } from './csv';
+import { metricNumber } from './revenue';
 import { runQuery } from './run-query';
 
 type Args = [Env, ExecutionContext];
@@ -62,7 +63,9 @@ export async function handleExport(request: IRequest, env: Env): Promise<Respons
   const result = await runQuery(env.DB, site, body, Date.now(), { paginate: false });
   const [first, last] = (result.query.date_range as string[]).map((d) => d.slice(0, 10));
   const dims = (body.dimensions as string[] | undefined) ?? [];
-  return new Response(toCsvStream([...dims, ...(body.metrics as string[])], result.results), {
+  // revenue cells are plain amounts: spreadsheets sum numbers, not `{value, currency}` objects
+  const rows = result.results.map((r) => ({ dimensions: r.dimensions, metrics: r.metrics.map(metricNumber) }));
+  return new Response(toCsvStream([...dims, ...(body.metrics as string[])], rows), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${site.replace(/[^\w.-]/g, '_')}-${first}-${last}.csv"`,

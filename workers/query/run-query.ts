@@ -10,24 +10,25 @@ import { loadGoals, type Goal } from './goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
+import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query, type SiteInfo } from './types';
 
 export interface QueryResult {
-  results: { metrics: (number | null)[]; dimensions: (string | number)[]; comparison?: ComparisonPart }[];
+  results: { metrics: MetricValue[]; dimensions: (string | number)[]; comparison?: ComparisonPart }[];
   meta: Record<string, unknown>;
   query: Record<string, unknown>;
 }
 
 interface ComparisonPart {
   dimensions: (string | number)[];
-  metrics: (number | null)[];
+  metrics: MetricValue[];
   change: (number | null)[];
 }
 
 interface FinishedRow {
   dims: (string | number)[];
-  metrics: (number | null)[];
+  metrics: MetricValue[];
 }
 
 export async function loadSite(d1: D1Database, siteId: string): Promise<SiteInfo> {
@@ -97,9 +98,11 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
     const byKey = new Map(groups.map((g) => [JSON.stringify(g.dims), g.visitors ?? 0]));
     totals.groupVisitorsNoGoal = (r: BaseRow) => byKey.get(JSON.stringify(keep.map((i) => r.dims[i]))) ?? 0;
   }
+  // goals without revenue stay null in a goal breakdown (Plausible's revenue goals have a currency)
+  if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
   return rows
     .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
-    .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => v !== null && v !== 0));
+    .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => (metricNumber(v) ?? 0) !== 0));
 }
 
 function vitalNames(q: Query): string[] {
@@ -118,7 +121,7 @@ function sortRows(q: Query, rows: FinishedRow[]): void {
   const keys: [(r: FinishedRow) => unknown, number][] = [];
   const field = (name: string): ((r: FinishedRow) => unknown) => {
     const mi = (q.metrics as string[]).indexOf(name);
-    if (mi >= 0) return (r) => r.metrics[mi];
+    if (mi >= 0) return (r) => metricNumber(r.metrics[mi]);
     const di = q.dimensions.indexOf(name);
     return (r) => r.dims[di];
   };
@@ -150,7 +153,9 @@ function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], pre
   const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
   page.forEach((r, i) => {
     const p = byKey.get(JSON.stringify(r.dims));
-    const pm = p?.metrics ?? q.metrics.map((m) => finishMetric(m, { dims: [] }, {}));
+    // no row in the comparison period: zeros (revenue in the current row's currency)
+    const currencyOf = (v: MetricValue | undefined) => (v !== null && typeof v === 'object' ? v.currency : null);
+    const pm = p?.metrics ?? q.metrics.map((m, k) => finishMetric(m, { dims: [] }, { revenueCurrency: currencyOf(r.metrics[k]) }));
     const pd = p?.dims ?? r.dims;
     out[i]!.comparison = {
       dimensions: pd.map((d, k) => dimensionLabel(q.dimensions[k]!, d)),

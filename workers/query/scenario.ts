@@ -62,3 +62,24 @@ export function buildVitalsScenario(): Fixture {
   ]);
   return f;
 }
+
+/**
+ * Revenue in two currencies (shop.test, UTC), 2024-01-15:
+ *   v1 10:00 Google   /  +10s /cart  +20s Purchase 20.50 EUR
+ *   v2 11:00 Direct   /cart  +5s Purchase 9.50 EUR
+ *   v3 12:00 Twitter  /  +5s Purchase 1234 USD
+ */
+export const SHOP = 'shop.test';
+
+export function buildRevenueScenario(): Fixture {
+  const f = new Fixture(SHOP, 'UTC', ['Purchase', 'Visit /cart']);
+  const google = { source: 'Google', channel: 'Organic Search', referrer: 'https://google.com/' };
+  f.visit({ visitor: 1, at: '2024-01-15T10:00:00Z', ...google }, [
+    { path: '/' }, { path: '/cart', after: 10 }, { name: 'Purchase', path: '/cart', after: 20, revenue: [20.5, 'EUR'] },
+  ]);
+  f.visit({ visitor: 2, at: '2024-01-15T11:00:00Z' }, [{ path: '/cart' }, { name: 'Purchase', path: '/cart', after: 5, revenue: [9.5, 'EUR'] }]);
+  f.visit({ visitor: 3, at: '2024-01-15T12:00:00Z', source: 'Twitter', channel: 'Organic Social' }, [
+    { path: '/' }, { name: 'Purchase', path: '/', after: 5, revenue: [1234, 'USD'] },
+  ]);
+  return f;
+}

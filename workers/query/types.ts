@@ -104,6 +104,9 @@ export interface BaseRow {
   sessionPageviews?: number;
   revenue?: number;
   revenueEvents?: number;
+  /** distinct currencies of the revenue summed (Pulse converts none) and one of them */
+  revenueCurrencies?: number;
+  revenueCurrency?: string | null;
   errors?: number;
   scrollDepth?: number | null;
   timeOnPage?: number | null;

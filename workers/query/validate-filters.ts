@@ -1,4 +1,5 @@
 /** Filter validation: `[op, dimension, [values], {case_sensitive}?]`, logic ops and has_done. */
+import { unsafeRegexReason } from './safe-regex';
 import { HttpError } from '../lib/http-error';
 import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type LeafFilter } from './types';
 
@@ -63,6 +64,8 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
       } catch {
         throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}`);
       }
+      const unsafe = unsafeRegexReason(v);
+      if (unsafe) throw bad(`${pointer}/2/${i}: The regular expression ${JSON.stringify(v)} ${unsafe}`);
     });
   }
   return { op, dimension, values: values as string[], caseSensitive };
