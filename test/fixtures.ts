@@ -51,6 +51,7 @@ export function collected(site: string, overrides: Partial<CollectedEvent> = {})
     osVersion: '(not set)',
     country: 'DE',
     region: 'DE-BE',
+    regionName: 'Berlin',
     city: 'Berlin',
     ...overrides,
   };

@@ -97,6 +97,7 @@ function firstTouch(event: CollectedEvent | StoredSession) {
     osVersion: event.osVersion,
     country: event.country,
     region: event.region,
+    regionName: event.regionName,
     city: event.city,
   };
 }

@@ -40,18 +40,18 @@ describe('POST /api/event end to end', () => {
 
     expect(await drainToD1('e2e.example', 'e2e.example', 4)).toBe(4);
     const events = await env.DB.prepare(
-      'SELECT name, hostname, pathname, source, channel, utm_source, utm_medium, device, browser, os, country, region, city, props, revenue_amount, revenue_currency FROM events WHERE site_id = ? ORDER BY ts, name',
+      'SELECT name, hostname, pathname, source, channel, utm_source, utm_medium, device, browser, os, country, region, region_name, city, props, revenue_amount, revenue_currency FROM events WHERE site_id = ? ORDER BY ts, name',
     ).bind('e2e.example').all();
     expect(events.results).toMatchObject([
-      { name: 'pageview', hostname: 'e2e.example', pathname: '/blog/hello', source: 'newsletter', channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', device: 'Desktop', browser: 'Chrome', os: 'Mac', country: 'DE', region: 'DE-BE', city: 'Berlin', props: '{}' },
+      { name: 'pageview', hostname: 'e2e.example', pathname: '/blog/hello', source: 'newsletter', channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', device: 'Desktop', browser: 'Chrome', os: 'Mac', country: 'DE', region: 'DE-BE', region_name: 'Berlin', city: 'Berlin', props: '{}' },
       { name: 'pageview', pathname: '/pricing' },
       { name: 'Signup', pathname: '/pricing', props: '{"plan":"pro"}', revenue_amount: 19.9, revenue_currency: 'EUR' },
       { name: 'pageview', pathname: '/', source: 'Google', channel: 'Organic Search', device: 'Mobile', browser: 'Safari', os: 'iOS' },
     ]);
-    const sessions = await env.DB.prepare('SELECT pageviews, events, is_bounce, entry_page, exit_page, source, device FROM sessions WHERE site_id = ? ORDER BY pageviews DESC').bind('e2e.example').all();
+    const sessions = await env.DB.prepare('SELECT pageviews, events, is_bounce, entry_page, exit_page, source, device, region, region_name FROM sessions WHERE site_id = ? ORDER BY pageviews DESC').bind('e2e.example').all();
     expect(sessions.results).toEqual([
-      { pageviews: 2, events: 3, is_bounce: 0, entry_page: '/blog/hello', exit_page: '/pricing', source: 'newsletter', device: 'Desktop' },
-      { pageviews: 1, events: 1, is_bounce: 1, entry_page: '/', exit_page: '/', source: 'Google', device: 'Mobile' },
+      { pageviews: 2, events: 3, is_bounce: 0, entry_page: '/blog/hello', exit_page: '/pricing', source: 'newsletter', device: 'Desktop', region: 'DE-BE', region_name: 'Berlin' },
+      { pageviews: 1, events: 1, is_bounce: 1, entry_page: '/', exit_page: '/', source: 'Google', device: 'Mobile', region: 'DE-BE', region_name: 'Berlin' },
     ]);
 
     const listed = await env.ARCHIVE.list({ prefix: 'raw/v1/site=e2e.example/' });

@@ -15,7 +15,8 @@ const ATTRIBUTION: [string, string][] = [
   ['utm_source', 'utmSource'], ['utm_medium', 'utmMedium'], ['utm_campaign', 'utmCampaign'],
   ['utm_content', 'utmContent'], ['utm_term', 'utmTerm'],
   ['device', 'device'], ['browser', 'browser'], ['browser_version', 'browserVersion'],
-  ['os', 'os'], ['os_version', 'osVersion'], ['country', 'country'], ['region', 'region'], ['city', 'city'],
+  ['os', 'os'], ['os_version', 'osVersion'], ['country', 'country'], ['region', 'region'],
+  ['region_name', 'regionName'], ['city', 'city'],
 ];
 
 const EVENT_COLUMNS: [string, string][] = [

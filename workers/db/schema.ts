@@ -33,6 +33,7 @@ const attributionColumns = {
   osVersion: text('os_version').notNull(),
   country: text('country'),
   region: text('region'),
+  regionName: text('region_name'),
   city: text('city'),
 };
 

@@ -56,7 +56,10 @@ export interface Device {
 
 export interface Geo {
   country: string | null;
+  /** ISO 3166-2 code (US-CA) */
   region: string | null;
+  /** Cloudflare's English name of the region (California) */
+  regionName: string | null;
   city: string | null;
 }
 

@@ -33,6 +33,7 @@ export interface VisitSpec {
   os?: string;
   country?: string | null;
   region?: string | null;
+  region_name?: string | null;
   city?: string | null;
 }
 
@@ -55,7 +56,7 @@ export class Fixture {
       utm_source: spec.utm_source ?? null, utm_medium: spec.utm_medium ?? null, utm_campaign: spec.utm_campaign ?? null,
       utm_content: null, utm_term: null, device: spec.device ?? 'Desktop', browser: spec.browser ?? 'Chrome',
       browser_version: '120', os: spec.os ?? 'Mac', os_version: '14', country: spec.country ?? null,
-      region: spec.region ?? null, city: spec.city ?? null,
+      region: spec.region ?? null, region_name: spec.region_name ?? null, city: spec.city ?? null,
     };
     const hostname = spec.hostname ?? this.site;
     const rows: Row[] = [];

@@ -121,6 +121,27 @@ describe('breakdowns', () => {
     expect(await rows({ metrics: ['pageviews'], dimensions: ['visit:new_vs_returning'] })).toEqual([['new', 6], ['returning', 1]]);
   });
 
+  it('by region code and region name, and filtered by region name', async () => {
+    // only v1 has a region (US-CA, California: 1 visit, 2 pageviews); v2, v3, v4, v10 have none:
+    // 4 visitors, 5 visits (v10 twice), 5 pageviews
+    expect(await rows({ metrics: ['visitors', 'visits', 'pageviews'], dimensions: ['visit:region'] })).toEqual([
+      ['(not set)', 4, 5, 5],
+      ['US-CA', 1, 1, 2],
+    ]);
+    expect(await rows({ metrics: ['visitors', 'visits', 'pageviews'], dimensions: ['visit:region_name'] })).toEqual([
+      ['(not set)', 4, 5, 5],
+      ['California', 1, 1, 2],
+    ]);
+    // v1: 2 pageviews + Signup (engagement excluded) = 3 events
+    expect(await rows({ metrics: ['visitors', 'pageviews', 'events'], filters: [['is', 'visit:region_name', ['California']]] })).toEqual([[1, 2, 3]]);
+    expect(await rows({ metrics: ['visitors'], dimensions: ['visit:source'], filters: [['is', 'visit:region_name', ['California']]] })).toEqual([['Google', 1]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['contains', 'visit:region_name', ['CALIF'], { case_sensitive: false }]] })).toEqual([[1]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['is_not', 'visit:region_name', ['California']]] })).toEqual([[4]]);
+    // names are not codes, and codes are not names
+    expect(await rows({ metrics: ['visitors'], filters: [['is', 'visit:region', ['California']]] })).toEqual([[0]]);
+    expect(await rows({ metrics: ['visitors'], filters: [['is', 'visit:region_name', ['US-CA']]] })).toEqual([[0]]);
+  });
+
   it('engagement: scroll depth and time on page', async () => {
     expect(await rows({ metrics: ['scroll_depth', 'time_on_page'], dimensions: ['event:page'], filters: [['is', 'event:page', ['/', '/blog/a']]] })).toEqual([
       ['/blog/a', 80, 20],

@@ -108,7 +108,7 @@ const S_SUMS = ['s_anon_visitors', 's_ident_visitors', 'visits', 'bounces', 'dur
 /** Session attributes copied on every event: a visitor's events share them within a day. */
 const ATTRIBUTE_COLUMNS = [
   'referrer', 'source', 'channel', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term',
-  'device', 'browser', 'browser_version', 'os', 'os_version', 'country', 'region', 'city',
+  'device', 'browser', 'browser_version', 'os', 'os_version', 'country', 'region', 'region_name', 'city',
 ];
 
 function aggregates(side: Side, p: Params, reduced = false): string[] {

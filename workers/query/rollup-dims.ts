@@ -8,7 +8,7 @@ export const ROLLUP_DIMS = [
   'event:page', 'event:name', 'visit:entry_page', 'visit:exit_page', 'visit:source', 'visit:referrer',
   'visit:channel', 'visit:utm_source', 'visit:utm_medium', 'visit:utm_campaign', 'visit:utm_content',
   'visit:utm_term', 'visit:device', 'visit:browser', 'visit:browser_version', 'visit:os',
-  'visit:os_version', 'visit:country', 'visit:region', 'visit:city',
+  'visit:os_version', 'visit:country', 'visit:region', 'visit:region_name', 'visit:city',
 ];
 
 export const PAIR_FILTER_DIMS = ['event:page', 'visit:source', 'visit:country', 'visit:device'];
@@ -23,7 +23,6 @@ export const PAIR_BREAKDOWN_DIMS = [
 /** Dimensions whose labels are derived from a stored one (names from codes). */
 const ALIASES: Record<string, string> = {
   'visit:country_name': 'visit:country',
-  'visit:region_name': 'visit:region',
   'visit:city_name': 'visit:city',
 };
 

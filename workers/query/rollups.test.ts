@@ -24,7 +24,7 @@ function prng(seed: number) {
 
 const PAGES = ['/', '/pricing', '/blog/a', '/blog/b', '/docs'];
 const SOURCES = [['Google', 'Organic Search'], ['Direct / None', 'Direct'], ['Twitter', 'Organic Social'], ['Newsletter', 'Email']];
-const COUNTRIES = [['US', 'US-CA', 'San Francisco'], ['DE', 'DE-BE', 'Berlin'], [null, null, null], ['GB', null, null]];
+const COUNTRIES = [['US', 'US-CA', 'California', 'San Francisco'], ['DE', 'DE-BE', 'Berlin', 'Berlin'], [null, null, null, null], ['GB', null, null, null]];
 const DEVICES = ['Desktop', 'Mobile', 'Tablet'];
 
 function buildRandom(seed: number, insertedAt: number): Fixture {
@@ -37,7 +37,7 @@ function buildRandom(seed: number, insertedAt: number): Fixture {
     // anonymous ids are daily: reuse a small pool per UTC day; identified ids persist
     const visitor = identified ? 1 + Math.floor(rnd() * 6) : 1000 * Math.floor(start / 86_400_000) + Math.floor(rnd() * 40);
     const [source, channel] = pick(SOURCES);
-    const [country, region, city] = pick(COUNTRIES);
+    const [country, region, region_name, city] = pick(COUNTRIES);
     const steps: Step[] = [];
     const n = 1 + Math.floor(rnd() * 4);
     for (let k = 0; k < n; k++) {
@@ -50,7 +50,7 @@ function buildRandom(seed: number, insertedAt: number): Fixture {
     f.visit({
       visitor, identified, at: new Date(start).toISOString(), source: source!, channel: channel!,
       referrer: source === 'Google' ? 'https://google.com/' : null, utm_source: rnd() < 0.3 ? 'spring' : null,
-      country, region, city, device: pick(DEVICES), browser: pick(['Chrome', 'Safari']), os: pick(['Mac', 'iOS', 'Windows']),
+      country, region, region_name, city, device: pick(DEVICES), browser: pick(['Chrome', 'Safari']), os: pick(['Mac', 'iOS', 'Windows']),
     }, steps, insertedAt);
   }
   return f;
@@ -90,6 +90,7 @@ describe('rollup plan == raw plan', () => {
   it('over random queries (seeded)', { timeout: 60_000 }, async () => {
     const values: Record<string, string[]> = {
       'event:page': PAGES, 'visit:source': SOURCES.map((s) => s[0]!), 'visit:country': ['US', 'DE', 'GB', '(not set)'],
+      'visit:region': ['US-CA', 'DE-BE', '(not set)'], 'visit:region_name': ['California', 'Berlin', '(not set)'],
       'visit:device': DEVICES, 'visit:entry_page': PAGES, 'visit:exit_page': PAGES, 'event:name': ['pageview', 'Signup'],
     };
     const rnd = prng(7);
@@ -111,11 +112,14 @@ describe('rollup plan == raw plan', () => {
   });
 
   it('answers the standard dashboard view from rollups', async () => {
-    for (const dims of [[], ['time:day'], ['event:page'], ['visit:source'], ['visit:country'], ['visit:device'], ['visit:entry_page']]) {
+    for (const dims of [[], ['time:day'], ['event:page'], ['visit:source'], ['visit:country'], ['visit:region_name'], ['visit:device'], ['visit:entry_page']]) {
       const body = { site_id: SITE, metrics: ['visitors', 'visits', 'bounce_rate'], dimensions: dims, date_range: ['2024-03-25', '2024-04-03'] };
       const res = await both(body);
       expect(res.rollup.results).toEqual(res.raw.results);
     }
+    const california = await both({ site_id: SITE, metrics: ['visitors', 'visits', 'pageviews'], filters: [['is', 'visit:region_name', ['California']]], date_range: ['2024-03-25', '2024-04-03'] });
+    expect(california.rollup.results[0]!.metrics[0]).toBeGreaterThan(0);
+    expect(california.rollup.results).toEqual(california.raw.results);
     const goals = await both({ site_id: SITE, metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], date_range: ['2024-03-25', '2024-04-03'] });
     expect(goals.rollup.results.map((r) => r.dimensions[0])).toEqual(['Visit /pricing', 'Signup']);
     expect(goals.rollup.results).toEqual(goals.raw.results);

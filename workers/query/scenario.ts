@@ -10,6 +10,7 @@
  * 2024-01-16:
  *   v4  09:00 Google/US/Desktop   /
  *   v10 15:00 identified, Direct  /
+ * Only v1 has a region (US-CA, California) and a city (San Francisco).
  */
 import { Fixture } from './fixtures';
 
@@ -17,7 +18,7 @@ export const SITE = 'a.test';
 
 export function buildScenario(): Fixture {
   const f = new Fixture(SITE, 'UTC', ['Signup', 'Visit /blog/**', 'Visit /pricing']);
-  f.visit({ visitor: 1, at: '2024-01-15T10:00:00Z', source: 'Google', channel: 'Organic Search', referrer: 'https://google.com/', country: 'US', region: 'US-CA', city: 'San Francisco', device: 'Desktop' }, [
+  f.visit({ visitor: 1, at: '2024-01-15T10:00:00Z', source: 'Google', channel: 'Organic Search', referrer: 'https://google.com/', country: 'US', region: 'US-CA', region_name: 'California', city: 'San Francisco', device: 'Desktop' }, [
     { path: '/' },
     { path: '/pricing', after: 60 },
     { name: 'Signup', path: '/pricing', after: 30, props: { plan: 'pro' }, revenue: [10, 'USD'] },

@@ -59,11 +59,11 @@ const COLUMNS: Record<string, { e?: string; s?: string; blank?: string }> = {
   'visit:os_version': { e: 'os_version', s: 'os_version' },
   'visit:country': { e: 'country', s: 'country', blank: '(not set)' },
   'visit:region': { e: 'region', s: 'region', blank: '(not set)' },
+  'visit:region_name': { e: 'region_name', s: 'region_name', blank: '(not set)' },
   'visit:city': { e: 'city', s: 'city', blank: '(not set)' },
 };
-// names are derived from the codes after grouping (see shape-results.ts)
+// country names are derived from the codes after grouping (labels.ts); Cloudflare gives city names only
 COLUMNS['visit:country_name'] = COLUMNS['visit:country']!;
-COLUMNS['visit:region_name'] = COLUMNS['visit:region']!;
 COLUMNS['visit:city_name'] = COLUMNS['visit:city']!;
 
 /** NOT NULL on both tables: no blank label needed, and a bare column lets SQLite use an index. */
