@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
  * `npm run bench:query`: loads synthetic events into a local D1 (`wrangler dev`: workerd and the
- * SQLite D1 runs on), builds the rollups, then runs the dashboard's standard 30-day view with the planner and with
- * forced raw plans, printing p50/p95 latency and D1 rows_read per query and per view.
+ * SQLite D1 runs on; rows written by a bulk loader), builds the rollups through the cron's refresh,
+ * then runs the dashboard's standard 30-day view with the planner and with forced raw plans,
+ * printing p50/p95 latency and D1 rows_read per query and per view.
  *
  *   npm run bench:query -- [--events 1000000] [--runs 10] [--raw-runs 3]     (10M: --events 10000000)
+ *   --state DIR keeps the loaded database in DIR and reuses it on the next run (same --events)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import { bulkLoad, findD1File } from './bulk-load.mjs';
 import { startDevServer } from './lib/dev-server.mjs';
 
 const arg = (name, fallback) => {
@@ -20,6 +23,7 @@ const arg = (name, fallback) => {
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 10);
 const RAW_RUNS = arg('raw-runs', 3);
+const STATE_DIR = process.argv.includes('--state') ? process.argv[process.argv.indexOf('--state') + 1] : null;
 const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 
@@ -42,11 +46,19 @@ const pct = (xs, p) => {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-query-'));
-  const state = mkdtempSync(join(tmpdir(), 'pulse-bench-query-d1-')); // outside `dir`: wrangler watches it
+  // outside `dir`: wrangler watches it
+  const keep = STATE_DIR !== null;
+  const state = keep ? STATE_DIR : mkdtempSync(join(tmpdir(), 'pulse-bench-query-d1-'));
+  if (keep) mkdirSync(state, { recursive: true });
+  const loaded = keep && existsSync(join(state, 'loaded.json')) ? JSON.parse(readFileSync(join(state, 'loaded.json'), 'utf8')) : null;
   // bundled into the temp dir first: wrangler dev would restart the Worker when sources change
   await build({ entryPoints: ['bench/query-worker.ts'], bundle: true, format: 'esm', outfile: join(dir, 'worker.js'), target: 'es2022', logLevel: 'error' });
   writeFileSync(join(dir, 'wrangler.toml'), readFileSync('bench/query-wrangler.toml', 'utf8').replace('main = "query-worker.ts"', 'main = "worker.js"'));
-  const server = await startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
+  // the synthetic site's generator, for the bulk loader in Node
+  await build({ entryPoints: ['bench/query-data.ts'], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'data.mjs'), target: 'es2022', logLevel: 'error' });
+  const { generate } = await import(join(dir, 'data.mjs'));
+  const start = () => startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
+  let server = await start();
   const call = async (path, body) => {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
     const json = await res.json();
@@ -54,31 +66,37 @@ async function main() {
     return json;
   };
   try {
-    const statements = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()
-      .flatMap((f) => readFileSync(join('migrations', f), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean));
-    await call('/migrate', { statements });
+    let events;
+    if (loaded) {
+      events = loaded.events;
+      console.log(`reusing ${events.toLocaleString()} events loaded in ${state}`);
+    } else {
+      const statements = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()
+        .flatMap((f) => readFileSync(join('migrations', f), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean));
+      await call('/migrate', { statements });
+      await server.stop(); // the loader writes D1's SQLite file directly; nothing else may hold it
+
+      const t = performance.now();
+      const r = bulkLoad(findD1File(state), generate, {
+        events: EVENTS, perDay: PER_DAY, onProgress: (n) => process.stdout.write(`\rloading: ${n.toLocaleString()} events`),
+      });
+      events = r.events;
+      console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s by the bulk loader (${r.sessions.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
+      if (keep) writeFileSync(join(state, 'loaded.json'), JSON.stringify({ events }));
+      server = await start();
+    }
 
     let t = performance.now();
-    let events = 0;
-    const CHUNK = 20_000;
-    let sessions = 0;
-    for (let from = 0; events < EVENTS; from += CHUNK) {
-      const r = await call('/load', { from, count: CHUNK, perDay: PER_DAY });
-      sessions += r.sessions;
-      events += r.events;
-      process.stdout.write(`\rloading: ${events.toLocaleString()} events`);
-    }
-    console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s (${sessions.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
-
-    t = performance.now();
     let rollups;
     let runs = 0;
+    let rebuilt = 0;
     do {
       rollups = await call('/refresh'); // one cron run (60 s budget); a backlog drains over runs
       runs++;
+      rebuilt += rollups.rebuilt;
       process.stdout.write(`\rrollups: ${rollups.pending} site-days pending after ${runs} cron runs`);
     } while (rollups.pending > 0);
-    console.log(`\rrollups: 30 site-days built in ${((performance.now() - t) / 1000).toFixed(1)} s over ${runs} cron runs -> ${rollups.daily.toLocaleString()} daily rows, ${rollups.hourly.toLocaleString()} hourly rows`);
+    console.log(`\rrollups: ${rebuilt} site-days built in ${((performance.now() - t) / 1000).toFixed(1)} s over ${runs} cron runs -> ${rollups.daily.toLocaleString()} daily rows, ${rollups.hourly.toLocaleString()} hourly rows`);
 
     for (const [title, view] of [['standard view', VIEW], ['filtered view', FILTERED]]) {
       console.log(`\n${title}, 30 days, ${events.toLocaleString()} events`);
@@ -125,7 +143,7 @@ async function main() {
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
-    rmSync(state, { recursive: true, force: true });
+    if (!keep) rmSync(state, { recursive: true, force: true });
   }
 }
 
