@@ -3,6 +3,8 @@
  * and dimension value, daily pairs of dimensions (a filter plus a breakdown), and hourly aggregates
  * for recent days. Rebuilt per site-day by
  * workers/query/refresh-rollups.ts; a row never mixes data of two local days.
+ * Both tables are WITHOUT ROWID (migration 0008; drizzle has no option for it, so the schema here
+ * cannot say so): a range of days is one contiguous read of the primary key.
  */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
