@@ -5,6 +5,8 @@
 export class QueryDb {
   rowsRead = 0;
   statements = 0;
+  /** what the answer had to approximate, for `meta.warning` */
+  warnings = new Set<string>();
 
   constructor(readonly d1: D1Database) {}
 

@@ -33,6 +33,14 @@ export interface SiteRow {
   pending?: string;
 }
 
+/**
+ * A day with more identified visitors than this keeps no id lists (the site total's list would
+ * near D1's 2 MB row limit at ~17 bytes an id): its rows hold OVERFLOW_IDS, and range queries
+ * count its identified visitors per day (rollup-plan.ts).
+ */
+export const MAX_IDS_PER_DAY = 30_000;
+export const OVERFLOW_IDS = '"overflow"';
+
 /** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
 export const REFRESH_BUDGET_MS = 60_000;
 
@@ -123,7 +131,7 @@ function aggregates(side: Side, p: Params, reduced = false): string[] {
  * session attributes only read the day's events first reduced to one row per visitor and
  * attribute set (a few times fewer rows than events); tuples with a page or event name read events.
  */
-function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments'], dayRows: number) {
+function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day: string, from: number, to: number, segments: DimContext['segments'], dayRows: number, listIds = true) {
   const perStatement = Math.max(2, Math.min(24, Math.floor(EXPLODED_ROWS_PER_STATEMENT / Math.max(1, dayRows))));
   const stmts: { sql: string; params: unknown[] }[] = [];
   const all = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly');
@@ -160,7 +168,7 @@ function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day
       let sql: string;
       if (table === 'daily') {
         const cols = [...sums, `${side}_ident_ids`];
-        const ids = `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)`;
+        const ids = listIds ? `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)` : p.bind(OVERFLOW_IDS);
         sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
           + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggs}, ${ids}`
           + ` FROM ${from_}, json_each(${arr}) j WHERE ${filter} GROUP BY j.value`
@@ -178,18 +186,23 @@ function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day
 }
 
 /** Replaces every rollup row of one site-day, atomically. */
-export async function rebuildDay(db: QueryDb, site: string, tz: string, day: string, hourly: boolean): Promise<void> {
+export async function rebuildDay(db: QueryDb, site: string, tz: string, day: string, hourly: boolean, maxIdsPerDay = MAX_IDS_PER_DAY): Promise<void> {
   const from = dayStart(day, tz);
   const to = dayStart(addDays(day, 1), tz);
   const segments = offsetSegments(from, to, tz);
-  // the day's size sets how many tuples one statement may explode (an index-only count)
-  const [size] = await db.all<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3', [site, from, to]);
+  // the day's size sets how many tuples one statement may explode (an index-only count); its
+  // identified visitors (sessions starting that day) whether id lists fit in a row
+  const [size] = await db.all<{ n: number; ident: number }>(
+    'SELECT count(*) AS n, (SELECT count(DISTINCT visitor_id) FROM sessions WHERE site_id = ?1 AND start >= ?2 AND start < ?3 AND identified = 1) AS ident FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3',
+    [site, from, to],
+  );
   const dayRows = size?.n ?? 0;
+  const listIds = (size?.ident ?? 0) <= maxIdsPerDay;
   const stmts = [
     { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
-    ...sideStatements('e', 'daily', site, day, from, to, segments, dayRows),
-    ...sideStatements('s', 'daily', site, day, from, to, segments, dayRows),
+    ...sideStatements('e', 'daily', site, day, from, to, segments, dayRows, listIds),
+    ...sideStatements('s', 'daily', site, day, from, to, segments, dayRows, listIds),
     ...(hourly ? [...sideStatements('e', 'hourly', site, day, from, to, segments, dayRows), ...sideStatements('s', 'hourly', site, day, from, to, segments, dayRows)] : []),
     {
       sql: `UPDATE rollup_daily SET raw_rows = ?3 WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day = ?2 AND val = '' AND val2 = ''`,

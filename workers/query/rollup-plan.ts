@@ -7,7 +7,7 @@
  */
 import type { QueryDb } from './db';
 import { hasPair, storedDim } from './rollup-dims';
-import { HOURLY_DAYS } from './refresh-rollups';
+import { HOURLY_DAYS, OVERFLOW_IDS } from './refresh-rollups';
 import { Params } from './sql';
 import { addDays, localDay } from './timezone';
 import { isTimeDimension, SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Need } from './types';
@@ -74,7 +74,33 @@ interface Agg {
   v: string | null;
   ea: number; ei: number; pv: number; ev: number;
   sa: number; si: number; visits: number; bounces: number; duration: number; spv: number; sev: number;
-  ids: string | null;
+}
+
+/**
+ * Identified visitors keep their id across days, so a range's count is the size of the union of
+ * the daily id lists, per bucket. The lists are fetched only when some row has identified
+ * visitors, and only while their total stays under MAX_UNION_IDS: beyond that, concatenating them
+ * would pass D1's 2 MB string limit, and the count falls back to summing daily uniques (how
+ * anonymous visitors and Plausible count) with a warning. Days built with too many identified
+ * visitors to list (refresh-rollups.ts) take the same fallback.
+ */
+export const MAX_UNION_IDS = 100_000;
+const APPROXIMATE = 'identified visitors are counted once per day: too many to deduplicate across days';
+
+async function identifiedUnions(db: QueryDb, shape: Shape, aggs: Agg[], keys: string, from: string, params: unknown[]): Promise<Map<string, number> | null> {
+  const total = aggs.reduce((n, a) => n + (shape.sessionMode ? a.si : a.ei), 0);
+  if (total === 0) return null;
+  if (total > MAX_UNION_IDS) {
+    db.warnings.add(APPROXIMATE);
+    return null;
+  }
+  const col = shape.sessionMode ? 's_ident_ids' : 'e_ident_ids';
+  const lists = await db.all<{ t: string | null; v: string | null; ids: string }>(`SELECT ${keys}, group_concat(${col}) AS ids ${from}`, params);
+  if (lists.some((l) => l.ids.includes(OVERFLOW_IDS))) {
+    db.warnings.add(APPROXIMATE);
+    return null;
+  }
+  return new Map(lists.map((l) => [`${l.t}\u0000${l.v}`, new Set((JSON.parse(`[${l.ids}]`) as number[][]).flat()).size]));
 }
 
 export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[] | null> {
@@ -91,18 +117,17 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
   const where = `site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)}`
     + (hourly ? '' : ` AND dim2 = ${p.bind(shape.dim2)}`)
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
-  // identified visitors keep their id across days: their ids are unioned per bucket, in JS
-  const idsCol = shape.sessionMode ? 's_ident_ids' : 'e_ident_ids';
-  const ids = (shape.eSide || shape.sessionMode) && !hourly ? `group_concat(${idsCol}) AS ids` : 'NULL AS ids';
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
-  const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums}, ${ids} FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`, p.values);
+  const from = `FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`;
+  const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums} ${from}`, p.values);
+  const unions = hourly || !(shape.eSide || shape.sessionMode) || !q.needs.has('visitors') ? null : await identifiedUnions(db, shape, aggs, `${bucket} AS t, ${value} AS v`, from, p.values);
 
   const rows: BaseRow[] = [];
   for (const a of aggs) {
     const hasE = shape.eSide && a.ev > 0;
     const hasS = shape.sSide && a.visits > 0 && (!shape.eSide || shape.sessionsAddRows);
     if (!hasE && !hasS) continue;
-    const identOf = (daily: number) => (hourly || a.ids === null ? daily : new Set((JSON.parse(`[${a.ids}]`) as number[][]).flat()).size);
+    const identOf = (daily: number) => unions?.get(`${a.t}\u0000${a.v}`) ?? daily;
     const row: BaseRow = { dims: q.dimensions.map((d) => (isTimeDimension(d) ? a.t! : a.v!)) };
     if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf(a.ei), pageviews: a.pv, events: a.ev });
     if (shape.sSide) Object.assign(row, { visits: a.visits, bounces: a.bounces, duration: a.duration, sessionPageviews: a.spv });

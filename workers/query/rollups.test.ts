@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
 import { Fixture, insertRows, type Step } from './fixtures';
 import { forgetVisitorInRollups } from './erase-rollups';
-import { refreshRollups } from './refresh-rollups';
+import { rebuildDay, refreshRollups } from './refresh-rollups';
+import { QueryDb } from './db';
+import { buildScenario, SITE as SCENARIO } from './scenario';
 import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from './rollup-dims';
 import { runQuery } from './run-query';
 import type { PlanOptions } from './planner';
@@ -219,5 +221,26 @@ describe('forgetVisitorInRollups', () => {
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 1]);
     const left = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ?1 AND (e_ident_ids LIKE '%4242%' OR s_ident_ids LIKE '%4242%')").bind(site).first<{ n: number }>();
     expect(left!.n).toBe(0);
+  });
+});
+
+describe('identified visitors beyond what id lists hold', () => {
+  it('counts them once per day, with a warning, where a day kept no id list', async () => {
+    await buildScenario().insert(env.DB);
+    const db = new QueryDb(env.DB);
+    // 15th: {1,2,3} anonymous + {10}; 16th: {4} + {10}. Exact: 5 visitors; per day: 4 + 2 = 6
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-15', false);
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', false);
+    const body = { site_id: SCENARIO, metrics: ['visitors'], date_range: ['2024-01-15', '2024-01-16'] };
+    const exact = await runQuery(env.DB, SCENARIO, body, NOW, { mode: 'rollup' });
+    expect(exact.results[0]!.metrics).toEqual([5]);
+    expect(exact.meta.warning).toBeUndefined();
+
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', false, 0); // as if the 16th had too many to list
+    const capped = await runQuery(env.DB, SCENARIO, body, NOW, { mode: 'rollup' });
+    expect(capped.results[0]!.metrics).toEqual([6]);
+    expect(capped.meta.warning).toMatch(/identified visitors are counted once per day/);
+    // the raw plan stays exact
+    expect((await runQuery(env.DB, SCENARIO, body, NOW, { mode: 'raw' })).results[0]!.metrics).toEqual([5]);
   });
 });

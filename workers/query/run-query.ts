@@ -72,6 +72,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
     if (q.include.timeLabels && q.granularity) meta.comparison_time_labels = timeLabels(crange, q.granularity, tz);
     meta.comparison_date_range = echoDateRange(crange, tz);
   }
+  if (db.warnings.size) meta.warning = [...db.warnings].join('; ');
   return { results, meta, query: echoQuery(q, body as Record<string, unknown>) };
 }
 
