@@ -13,10 +13,19 @@ const R2_DELETE_BATCH = 1_000;
 
 export const archivePrefix = (site: string): string => `raw/v1/site=${site}/`;
 
-/** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
-const KNOWN_SITE_TABLES = ['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels'];
+interface SiteTable {
+  name: string;
+  /** WITHOUT ROWID (the rollups): no rowid to slice by, so it is deleted a day at a time */
+  clustered: boolean;
+}
 
-async function tablesWithSiteId(db: D1Database): Promise<string[]> {
+/** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
+const KNOWN_SITE_TABLES: SiteTable[] = [
+  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state'].map((name) => ({ name, clustered: false })),
+  ...['rollup_daily', 'rollup_pairs', 'rollup_hourly'].map((name) => ({ name, clustered: true })),
+];
+
+async function tablesWithSiteId(db: D1Database): Promise<SiteTable[]> {
   try {
     return await introspectSiteTables(db);
   } catch (err) {
@@ -25,14 +34,28 @@ async function tablesWithSiteId(db: D1Database): Promise<string[]> {
   }
 }
 
-async function introspectSiteTables(db: D1Database): Promise<string[]> {
+async function introspectSiteTables(db: D1Database): Promise<SiteTable[]> {
   const { results } = await db
     .prepare(
-      `SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p
+      `SELECT m.name AS name, m.sql LIKE '%WITHOUT ROWID%' AS clustered FROM sqlite_master m, pragma_table_info(m.name) p
        WHERE m.type = 'table' AND p.name = 'site_id' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`,
     )
-    .all<{ name: string }>();
-  return results.map((r) => r.name);
+    .all<{ name: string; clustered: number }>();
+  return results.map((r) => ({ name: r.name, clustered: r.clustered === 1 }));
+}
+
+/** Deletes one site's rows from a WITHOUT ROWID table keyed by day, a day per statement. */
+async function deleteByDay(db: D1Database, table: string, site: string): Promise<number> {
+  const quoted = `"${table.replaceAll('"', '""')}"`;
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .prepare(`DELETE FROM ${quoted} WHERE site_id = ?1 AND day = (SELECT day FROM ${quoted} WHERE site_id = ?1 LIMIT 1)`)
+      .bind(site)
+      .run();
+    total += result.meta.changes;
+    if (result.meta.changes === 0) return total;
+  }
 }
 
 /** Deletes one site's rows from a table in slices; returns how many went. */
@@ -93,8 +116,8 @@ export async function deleteSiteData(env: Env, site: string) {
   await env.DB.prepare('DELETE FROM sites WHERE id = ?').bind(site).run();
   const rows: Record<string, number> = {};
   for (const table of await tablesWithSiteId(env.DB)) {
-    if (table === 'sites') continue;
-    rows[table] = await deleteInSlices(env.DB, table, 'site_id = ?', [site]);
+    if (table.name === 'sites') continue;
+    rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInSlices(env.DB, table.name, 'site_id = ?', [site]);
   }
   const archiveObjects = await deleteArchive(env.ARCHIVE, archivePrefix(site));
   return { rows_deleted: rows, archive_objects_deleted: archiveObjects, tokens_revoked: tokensRevoked };

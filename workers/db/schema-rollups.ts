@@ -24,7 +24,7 @@ const sums = {
   sEvents: integer('s_events').notNull().default(0),
 };
 
-/** `dim = ''` is the site total; `dim2 = ''` a single dimension; both set, a pair (dim filters dim2). */
+/** `dim = ''` is the site total, else a single dimension (`dim2 = ''`); pairs live in `rollup_pairs`. */
 export const rollupDaily = sqliteTable(
   'rollup_daily',
   {
@@ -46,11 +46,35 @@ export const rollupDaily = sqliteTable(
     sIdentIds: text('s_ident_ids').notNull().default('[]'),
   },
   (t) => [
+    // a breakdown over a range of days is one contiguous read of the key
     primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.day, t.val, t.val2] }),
-    // a filter value plus a breakdown reads only the pair rows of that value
-    index('rollup_daily_value').on(t.siteId, t.dim, t.val, t.dim2, t.day),
     // a site-day is rebuilt by deleting its rows first
     index('rollup_daily_day').on(t.siteId, t.day),
+  ],
+);
+
+/**
+ * Daily pairs (dim filters dim2): the same columns as `rollup_daily`, keyed value first, because a
+ * pair is only read for one filter value — "source = Google, by page" is one contiguous read of
+ * Google's rows over the range, not of every source's.
+ */
+export const rollupPairs = sqliteTable(
+  'rollup_pairs',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim').notNull(),
+    val: text('val').notNull(),
+    dim2: text('dim2').notNull(),
+    val2: text('val2').notNull(),
+    ...sums,
+    rawRows: integer('raw_rows').notNull().default(0),
+    eIdentIds: text('e_ident_ids').notNull().default('[]'),
+    sIdentIds: text('s_ident_ids').notNull().default('[]'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.val, t.day, t.val2] }),
+    index('rollup_pairs_day').on(t.siteId, t.day),
   ],
 );
 

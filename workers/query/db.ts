@@ -4,6 +4,7 @@
  */
 export class QueryDb {
   rowsRead = 0;
+  rowsWritten = 0;
   statements = 0;
   /** what the answer had to approximate, for `meta.warning` */
   warnings = new Set<string>();
@@ -24,8 +25,9 @@ export class QueryDb {
     return res.map((r) => r.results);
   }
 
-  private count(meta: { rows_read?: number } | undefined): void {
+  private count(meta: { rows_read?: number; rows_written?: number } | undefined): void {
     this.statements++;
     this.rowsRead += meta?.rows_read ?? 0;
+    this.rowsWritten += meta?.rows_written ?? 0;
   }
 }

@@ -44,8 +44,7 @@ export const OVERFLOW_IDS = '"overflow"';
 /** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
 export const REFRESH_BUDGET_MS = 60_000;
 
-export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS): Promise<{ rebuilt: number; pending: number }> {
-  const db = new QueryDb(env.DB);
+export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS, db = new QueryDb(env.DB)): Promise<{ rebuilt: number; pending: number }> {
   const sites = await db.all<SiteRow>(
     "SELECT s.id, s.timezone, coalesce(r.watermark, -1) AS watermark, coalesce(r.pending, '[]') AS pending FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id",
   );
@@ -136,9 +135,16 @@ function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day
   const stmts: { sql: string; params: unknown[] }[] = [];
   const all = tuplesFor(side, { params: new Params(), segments, firstDay: day }, table !== 'hourly');
   const isAttr = (names: [string, string]) => side === 'e' && names.every((n) => !n.startsWith('event:'));
-  const groups = [all.map((t, i) => i).filter((i) => isAttr(all[i]!.names)), all.map((t, i) => i).filter((i) => !isAttr(all[i]!.names))];
+  const isPair = (names: [string, string]) => names[1] !== '';
+  // one statement reads one source (events, or events reduced per visitor) and writes one table
+  const groups: number[][] = [];
+  for (const attr of [true, false]) {
+    for (const pair of [false, true]) groups.push(all.map((t, i) => i).filter((i) => isAttr(all[i]!.names) === attr && isPair(all[i]!.names) === pair));
+  }
   for (const group of groups) {
-    const reduced = group.length > 0 && isAttr(all[group[0]!]!.names);
+    if (group.length === 0) continue;
+    const reduced = isAttr(all[group[0]!]!.names);
+    const dailyTable = isPair(all[group[0]!]!.names) ? 'rollup_pairs' : 'rollup_daily';
     for (let start = 0; start < group.length; start += perStatement) {
       const p = new Params();
       const ctx: DimContext = { params: p, segments, firstDay: day };
@@ -169,7 +175,7 @@ function sideStatements(side: Side, table: 'daily' | 'hourly', site: string, day
       if (table === 'daily') {
         const cols = [...sums, `${side}_ident_ids`];
         const ids = listIds ? `json_group_array(DISTINCT ${side}.visitor_id) FILTER (WHERE ${side}.identified = 1)` : p.bind(OVERFLOW_IDS);
-        sql = `INSERT INTO rollup_daily (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
+        sql = `INSERT INTO ${dailyTable} (site_id, day, dim, val, dim2, val2, ${cols.join(', ')})`
           + ` SELECT ${siteP}, ${dayP}, ${keys.join(', ')}, ${aggs}, ${ids}`
           + ` FROM ${from_}, json_each(${arr}) j WHERE ${filter} GROUP BY j.value`
           + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}`;
@@ -200,6 +206,7 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
   const listIds = (size?.ident ?? 0) <= maxIdsPerDay;
   const stmts = [
     { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_pairs WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     ...sideStatements('e', 'daily', site, day, from, to, segments, dayRows, listIds),
     ...sideStatements('s', 'daily', site, day, from, to, segments, dayRows, listIds),

@@ -1,5 +1,5 @@
 /**
- * The rollup plan: answers a query from `rollup_daily` / `rollup_hourly` when that is exact — whole
+ * The rollup plan: answers a query from `rollup_daily` / `rollup_pairs` / `rollup_hourly` when that is exact — whole
  * local days, additive metrics, at most one breakdown dimension plus time, and at most one
  * single-value `is` filter whose (filter, breakdown) pair is kept. It mirrors the raw plan's
  * routing (which table each metric comes from, which rows exist) so both return the same rows.
@@ -118,7 +118,8 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
     + (hourly ? '' : ` AND dim2 = ${p.bind(shape.dim2)}`)
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
-  const from = `FROM rollup_${shape.table} WHERE ${where} GROUP BY t, v`;
+  const table = hourly ? 'rollup_hourly' : shape.dim2 ? 'rollup_pairs' : 'rollup_daily';
+  const from = `FROM ${table} WHERE ${where} GROUP BY t, v`;
   const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums} ${from}`, p.values);
   const unions = hourly || !(shape.eSide || shape.sessionMode) || !q.needs.has('visitors') ? null : await identifiedUnions(db, shape, aggs, `${bucket} AS t, ${value} AS v`, from, p.values);
 

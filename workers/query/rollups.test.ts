@@ -219,7 +219,9 @@ describe('forgetVisitorInRollups', () => {
     ]);
     expect(await forgetVisitorInRollups(env.DB, site, 4242, NOW)).toEqual(['2024-03-26', '2024-03-28']);
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 1]);
-    const left = await env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ?1 AND (e_ident_ids LIKE '%4242%' OR s_ident_ids LIKE '%4242%')").bind(site).first<{ n: number }>();
+    const left = await env.DB.prepare(
+      "SELECT count(*) AS n FROM (SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_daily UNION ALL SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_pairs) WHERE site_id = ?1 AND (e_ident_ids LIKE '%4242%' OR s_ident_ids LIKE '%4242%')",
+    ).bind(site).first<{ n: number }>();
     expect(left!.n).toBe(0);
   });
 });

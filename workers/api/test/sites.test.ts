@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { refreshRollups } from '../../query/refresh-rollups';
 import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from './helpers';
 
 describe('sites', () => {
@@ -52,12 +53,19 @@ describe('sites', () => {
        VALUES ('e1', ?1, ?2, 1, 's1', 'pageview', 'h', '/', 'Direct / None', 'Direct', 'Desktop', 'Chrome', '1', 'Linux', '1', ?2)`,
     ).bind(site, now).run();
     await env.DB.prepare('INSERT INTO goals (id, site_id, kind, event_name, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?)').bind('g-del', site, 'event', 'Signup', 'Signup', now).run();
+    await refreshRollups(env, now + 120_000);
     await env.ARCHIVE.put(`raw/v1/site=${site}/dt=2026-01-01/hr=00/b1.ndjson.gz`, 'x');
     await env.ARCHIVE.put(`raw/v1/site=${site}x/dt=2026-01-01/hr=00/b1.ndjson.gz`, 'other site, similar prefix');
 
     const res = await ok<{ rows_deleted: Record<string, number>; archive_objects_deleted: number }>(call(`/api/v1/sites/${site}`, { method: 'DELETE', token: adminToken() }));
     expect(res.rows_deleted.events).toBe(1);
     expect(res.rows_deleted.goals).toBe(1);
+    // the rollup tables are WITHOUT ROWID: deleted a day at a time, not by rowid slices
+    expect(res.rows_deleted.rollup_daily).toBeGreaterThan(0);
+    expect(res.rows_deleted.rollup_pairs).toBeGreaterThan(0);
+    for (const table of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_state']) {
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`).bind(site).first('n')).toBe(0);
+    }
     expect(res.archive_objects_deleted).toBe(1);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').bind(site).first('n')).toBe(0);
     expect(await env.ARCHIVE.head(`raw/v1/site=${site}x/dt=2026-01-01/hr=00/b1.ndjson.gz`)).not.toBeNull();
