@@ -9,10 +9,10 @@ import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import { goalNameMatches, type Goal } from './goals';
 import { runRawPlan } from './raw-plan';
-import { touchedDays } from './refresh-rollups';
+import { bucketDays, touchedStatements } from './refresh-rollups';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
-import type { BaseQuery, BaseRow, Filter } from './types';
+import type { BaseQuery, BaseRow, Filter, SiteInfo } from './types';
 
 export type PlanMode = 'auto' | 'raw' | 'rollup';
 
@@ -24,15 +24,26 @@ export interface PlanOptions {
   freshRawRows: number;
   /** filled in with the plan each base query used (for the benchmark and tests) */
   trace?: ('rollup' | 'raw')[];
-  /** days not yet in the rollups (null: never refreshed), loaded once per request */
-  stale?: Promise<Set<string> | null>;
+  /** days not yet in the rollups (null: never refreshed), loaded with the site */
+  stale: Set<string> | null;
 }
 
-async function loadStaleDays(db: QueryDb, q: BaseQuery): Promise<Set<string> | null> {
-  const [state] = await db.all<{ watermark: number; pending: string }>('SELECT watermark, pending FROM rollup_state WHERE site_id = ?1', [q.site.id]);
-  if (!state) return null;
-  const touched = await touchedDays(db, { id: q.site.id, timezone: q.site.timezone, watermark: state.watermark });
-  return new Set([...touched, ...(JSON.parse(state.pending) as string[])]);
+/**
+ * The site and which of its days are not yet in the rollups (null: never refreshed), in one round
+ * trip: every query needs the site, and most then ask whether rollups are current.
+ */
+export async function loadSiteAndStaleDays(db: QueryDb, siteId: string): Promise<{ site: SiteInfo; stale: Set<string> | null }> {
+  const [sites, states, events, sessions] = await db.batch<{ id: string; timezone: string; created_at: number } & { pending: string } & { b: number }>([
+    { sql: 'SELECT id, timezone, created_at FROM sites WHERE id = ?1', params: [siteId] },
+    { sql: 'SELECT pending FROM rollup_state WHERE site_id = ?1', params: [siteId] },
+    ...touchedStatements(siteId, null),
+  ]);
+  const row = sites![0];
+  if (!row) throw new HttpError(404, 'not_found', `site "${siteId}" not found`);
+  const site = { id: row.id, timezone: row.timezone, createdAt: row.created_at };
+  const state = states![0];
+  const stale = state ? new Set([...bucketDays([...events!, ...sessions!], site.timezone), ...(JSON.parse(state.pending) as string[])]) : null;
+  return { site, stale };
 }
 
 /**
@@ -56,8 +67,7 @@ export async function runPlan(db: QueryDb, raw: BaseQuery, goals: Goal[], opts: 
   if (opts.mode === 'rollup' || (opts.mode === 'auto' && rollupable)) {
     let useRollups = opts.mode === 'rollup';
     if (!useRollups) {
-      opts.stale ??= loadStaleDays(db, q);
-      const stale = await opts.stale;
+      const stale = opts.stale;
       const touchesStale = stale === null || [...stale].some((d) => d >= q.range.firstDay && d <= q.range.lastDay);
       useRollups = stale !== null && (!touchesStale || (await estimateRawRows(db, q)) > opts.freshRawRows);
     }

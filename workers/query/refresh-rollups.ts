@@ -80,15 +80,28 @@ export async function refreshSite(db: QueryDb, site: SiteRow, now: number, deadl
   return { rebuilt, pending: todo };
 }
 
-/** Local days with rows inserted after the watermark, from quarter-hour buckets of event time. */
+/**
+ * Statements finding what was inserted after a watermark, as quarter-hour buckets of event time;
+ * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first).
+ */
+export function touchedStatements(site: string, watermark: number | null): { sql: string; params: unknown[] }[] {
+  const wm = watermark === null ? 'coalesce((SELECT watermark FROM rollup_state WHERE site_id = ?1), -1)' : '?3';
+  const params = watermark === null ? [site, QUARTER_HOUR] : [site, QUARTER_HOUR, watermark];
+  return [
+    { sql: `SELECT DISTINCT ts / ?2 AS b FROM events WHERE site_id = ?1 AND inserted_at > ${wm}`, params },
+    { sql: `SELECT DISTINCT start / ?2 AS b FROM sessions WHERE site_id = ?1 AND inserted_at > ${wm}`, params },
+  ];
+}
+
+/** The local days of touched quarter-hour buckets. */
+export function bucketDays(buckets: { b: number }[], tz: string): string[] {
+  return [...new Set(buckets.map((r) => localDay(r.b * QUARTER_HOUR, tz)))].sort();
+}
+
+/** Local days with rows inserted after the watermark. */
 export async function touchedDays(db: QueryDb, site: SiteRow): Promise<string[]> {
-  const [events, sessions] = await db.batch<{ b: number }>([
-    { sql: 'SELECT DISTINCT ts / ?3 AS b FROM events WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },
-    { sql: 'SELECT DISTINCT start / ?3 AS b FROM sessions WHERE site_id = ?1 AND inserted_at > ?2', params: [site.id, site.watermark, QUARTER_HOUR] },
-  ]);
-  const days = new Set<string>();
-  for (const r of [...events!, ...sessions!]) days.add(localDay(r.b * QUARTER_HOUR, site.timezone));
-  return [...days].sort();
+  const [events, sessions] = await db.batch<{ b: number }>(touchedStatements(site.id, site.watermark));
+  return bucketDays([...events!, ...sessions!], site.timezone);
 }
 
 /** Tuples [dim, dim2] a side can group by: the total, single dimensions, pairs. */

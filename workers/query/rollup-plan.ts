@@ -74,33 +74,24 @@ interface Agg {
   v: string | null;
   ea: number; ei: number; pv: number; ev: number;
   sa: number; si: number; visits: number; bounces: number; duration: number; spv: number; sev: number;
+  ids: string | null;
+  identTotal?: number;
 }
 
 /**
  * Identified visitors keep their id across days, so a range's count is the size of the union of
- * the daily id lists, per bucket. The lists are fetched only when some row has identified
- * visitors, and only while their total stays under MAX_UNION_IDS: beyond that, concatenating them
- * would pass D1's 2 MB string limit, and the count falls back to summing daily uniques (how
- * anonymous visitors and Plausible count) with a warning. Days built with too many identified
- * visitors to list (refresh-rollups.ts) take the same fallback.
+ * the daily id lists, per bucket. Concatenating lists in SQL must stay under D1's 2 MB string
+ * limit: the site's daily identified totals over the range (an upper bound for every bucket) gate
+ * the concatenation inside the same statement (`FILTER`), so an oversized one is never built.
+ * Past MAX_UNION_IDS, and on days built with too many identified visitors to list
+ * (refresh-rollups.ts), identified visitors are summed per day, as anonymous ones (and Plausible)
+ * count, with a warning.
  */
 export const MAX_UNION_IDS = 100_000;
 const APPROXIMATE = 'identified visitors are counted once per day: too many to deduplicate across days';
 
-async function identifiedUnions(db: QueryDb, shape: Shape, aggs: Agg[], keys: string, from: string, params: unknown[]): Promise<Map<string, number> | null> {
-  const total = aggs.reduce((n, a) => n + (shape.sessionMode ? a.si : a.ei), 0);
-  if (total === 0) return null;
-  if (total > MAX_UNION_IDS) {
-    db.warnings.add(APPROXIMATE);
-    return null;
-  }
-  const col = shape.sessionMode ? 's_ident_ids' : 'e_ident_ids';
-  const lists = await db.all<{ t: string | null; v: string | null; ids: string }>(`SELECT ${keys}, group_concat(${col}) AS ids ${from}`, params);
-  if (lists.some((l) => l.ids.includes(OVERFLOW_IDS))) {
-    db.warnings.add(APPROXIMATE);
-    return null;
-  }
-  return new Map(lists.map((l) => [`${l.t}\u0000${l.v}`, new Set((JSON.parse(`[${l.ids}]`) as number[][]).flat()).size]));
+function unionSize(ids: string): number {
+  return new Set((JSON.parse(`[${ids}]`) as number[][]).flat()).size;
 }
 
 export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[] | null> {
@@ -119,16 +110,23 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
   const table = hourly ? 'rollup_hourly' : shape.dim2 ? 'rollup_pairs' : 'rollup_daily';
-  const from = `FROM ${table} WHERE ${where} GROUP BY t, v`;
-  const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums} ${from}`, p.values);
-  const unions = hourly || !(shape.eSide || shape.sessionMode) || !q.needs.has('visitors') ? null : await identifiedUnions(db, shape, aggs, `${bucket} AS t, ${value} AS v`, from, p.values);
+  let ids = 'NULL AS ids';
+  if (!hourly && (shape.eSide || shape.sessionMode) && q.needs.has('visitors')) {
+    const side = shape.sessionMode ? 's' : 'e';
+    const identTotal = `(SELECT coalesce(sum(${side}_ident_visitors), 0) FROM rollup_daily WHERE site_id = ${p.bind(q.site.id)} AND dim = '' AND dim2 = ''`
+      + ` AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)})`;
+    ids = `group_concat(${side}_ident_ids) FILTER (WHERE ${identTotal} BETWEEN 1 AND ${p.bind(MAX_UNION_IDS)}) AS ids, ${identTotal} AS identTotal`;
+  }
+  const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums}, ${ids} FROM ${table} WHERE ${where} GROUP BY t, v`, p.values);
+  const approximate = aggs.some((a) => (a.identTotal ?? 0) > MAX_UNION_IDS || a.ids?.includes(OVERFLOW_IDS));
+  if (approximate) db.warnings.add(APPROXIMATE);
 
   const rows: BaseRow[] = [];
   for (const a of aggs) {
     const hasE = shape.eSide && a.ev > 0;
     const hasS = shape.sSide && a.visits > 0 && (!shape.eSide || shape.sessionsAddRows);
     if (!hasE && !hasS) continue;
-    const identOf = (daily: number) => unions?.get(`${a.t}\u0000${a.v}`) ?? daily;
+    const identOf = (daily: number) => (approximate || !a.ids ? daily : unionSize(a.ids));
     const row: BaseRow = { dims: q.dimensions.map((d) => (isTimeDimension(d) ? a.t! : a.v!)) };
     if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf(a.ei), pageviews: a.pv, events: a.ev });
     if (shape.sSide) Object.assign(row, { visits: a.visits, bounces: a.bounces, duration: a.duration, sessionPageviews: a.spv });

@@ -2,17 +2,16 @@
  * `runQuery`: validate -> plan (rollup or raw) per range -> finish metrics -> order, paginate ->
  * comparisons -> shape the Plausible v2 response.
  */
-import { HttpError } from '../lib/http-error';
 import { comparisonRange, echoDateRange, timeLabels } from './date-range';
 import { QueryDb } from './db';
 import { localDay } from './timezone';
 import { loadGoals, type Goal } from './goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
-import { runPlan, type PlanOptions } from './planner';
+import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
-import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query, type SiteInfo } from './types';
+import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 
 export interface QueryResult {
   results: { metrics: MetricValue[]; dimensions: (string | number)[]; comparison?: ComparisonPart }[];
@@ -31,20 +30,14 @@ interface FinishedRow {
   metrics: MetricValue[];
 }
 
-export async function loadSite(d1: D1Database, siteId: string): Promise<SiteInfo> {
-  const row = await d1.prepare('SELECT id, timezone, created_at FROM sites WHERE id = ?1').bind(siteId).first<{ id: string; timezone: string; created_at: number }>();
-  if (!row) throw new HttpError(404, 'not_found', `site "${siteId}" not found`);
-  return { id: row.id, timezone: row.timezone, createdAt: row.created_at };
-}
-
 /** Runs a Stats API v2 query for `siteId` (the caller has checked the key may read it). */
-export interface RunOptions extends Partial<PlanOptions> {
+export interface RunOptions extends Partial<Omit<PlanOptions, 'stale'>> {
   /** false for exports: every row, ignoring `pagination` */
   paginate?: boolean;
 }
 
 export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
-  const site = await loadSite(d1, siteId);
+  const { site, stale } = await loadSiteAndStaleDays(db, siteId);
   let firstDataTs: number | null = null;
   if ((body as { date_range?: unknown } | null)?.date_range === 'all') {
     const r = await db.all<{ t: number | null }>('SELECT min(ts) AS t FROM events WHERE site_id = ?1', [site.id]);
@@ -52,7 +45,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   }
   const q = parseQuery(body, site, now, firstDataTs);
   const { paginate = true, ...planOptions } = options;
-  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions };
+  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions, stale };
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? await loadGoals(d1, site.id) : [];
 
