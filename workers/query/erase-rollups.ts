@@ -5,17 +5,35 @@
  */
 import { QueryDb } from './db';
 import { HOURLY_DAYS, rebuildDay } from './refresh-rollups';
-import { addDays, localDay } from './timezone';
+import { addDays, DAY_MS, dayStart, localDay } from './timezone';
 
 /**
- * Call after deleting the visitor's rows from `events` and `sessions`.
+ * Takes an identified visitor's id out of the id lists of one day, in both tables, keeping the
+ * counts of that day otherwise (their pageviews stay in the sums: no longer anyone's data).
+ */
+function stripStatements(site: string, day: string, visitorId: number): { sql: string; params: unknown[] }[] {
+  const strip = (side: 'e' | 's') => `${side}_ident_visitors = ${side}_ident_visitors - EXISTS (SELECT 1 FROM json_each(${side}_ident_ids) WHERE value = ?3),`
+    + ` ${side}_ident_ids = coalesce((SELECT json_group_array(value) FROM json_each(${side}_ident_ids) WHERE value != ?3), '[]')`;
+  return ['rollup_daily', 'rollup_pairs'].map((table) => ({
+    sql: `UPDATE ${table} SET ${strip('e')}, ${strip('s')} WHERE site_id = ?1 AND day = ?2`
+      + ` AND (EXISTS (SELECT 1 FROM json_each(e_ident_ids) WHERE value = ?3) OR EXISTS (SELECT 1 FROM json_each(s_ident_ids) WHERE value = ?3))`,
+    params: [site, day, visitorId],
+  }));
+}
+
+/**
+ * Call after deleting the visitor's rows from `events` and `sessions`. Days still inside the
+ * site's retention are rebuilt from raw rows, which drops the visitor's share of every count.
+ * Older days may have lost their raw rows to retention (the rollups are then all that is left),
+ * so they are not rebuilt: the id is taken out of their lists instead.
  *
  * @example
  *   await forgetVisitorInRollups(env.DB, 'example.com', hashUid(secret, uid), Date.now());
  */
 export async function forgetVisitorInRollups(d1: D1Database, site: string, visitorId: number, now: number): Promise<string[]> {
   const db = new QueryDb(d1);
-  const tz = (await db.all<{ timezone: string }>('SELECT timezone FROM sites WHERE id = ?1', [site]))[0]?.timezone ?? 'UTC';
+  const [row] = await db.all<{ timezone: string; retention_days: number }>('SELECT timezone, retention_days FROM sites WHERE id = ?1', [site]);
+  const tz = row?.timezone ?? 'UTC';
   // the site-total row of a day lists every identified visitor of that day
   const days = await db.all<{ day: string }>(
     `SELECT day FROM rollup_daily WHERE site_id = ?1 AND dim = '' AND dim2 = ''
@@ -23,6 +41,10 @@ export async function forgetVisitorInRollups(d1: D1Database, site: string, visit
     [site, visitorId],
   );
   const recent = addDays(localDay(now, tz), -HOURLY_DAYS + 1);
-  for (const { day } of days) await rebuildDay(db, site, tz, day, day >= recent);
+  const retained = row ? now - row.retention_days * DAY_MS : -Infinity;
+  for (const { day } of days) {
+    if (dayStart(day, tz) < retained) await db.batch(stripStatements(site, day, visitorId));
+    else await rebuildDay(db, site, tz, day, day >= recent);
+  }
   return days.map((d) => d.day);
 }

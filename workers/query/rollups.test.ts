@@ -226,6 +226,39 @@ describe('forgetVisitorInRollups', () => {
   });
 });
 
+describe('forgetVisitorInRollups past retention', () => {
+  it('takes the id out of days whose raw rows retention deleted, keeping their aggregates', async () => {
+    const site = 'frozen.test';
+    await new Fixture(site, 'UTC')
+      .visit({ visitor: 4242, identified: true, at: '2024-03-26T10:00:00Z' }, [{ path: '/' }])
+      .visit({ visitor: 7, at: '2024-03-26T11:00:00Z' }, [{ path: '/' }])
+      .visit({ visitor: 4242, identified: true, at: '2024-04-02T10:00:00Z' }, [{ path: '/' }])
+      .insert(env.DB);
+    await refreshRollups(env, NOW);
+    const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
+    // anonymous 7 on the 26th + identified 4242 (both days, once): 2 visitors, 3 visits
+    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
+
+    // retention of 3 days has deleted the 26th's raw rows; then 4242 is erased
+    const cutoff = NOW - 3 * 86_400_000;
+    await env.DB.batch([
+      env.DB.prepare('UPDATE sites SET retention_days = 3 WHERE id = ?1').bind(site),
+      env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND (ts < ?2 OR visitor_id = 4242)').bind(site, cutoff),
+      env.DB.prepare('DELETE FROM sessions WHERE site_id = ?1 AND ("end" < ?2 OR visitor_id = 4242)').bind(site, cutoff),
+    ]);
+    expect(await forgetVisitorInRollups(env.DB, site, 4242, NOW)).toEqual(['2024-03-26', '2024-04-02']);
+    // the 26th keeps its counts (7's visit and the now anonymous visit of 4242) without the id;
+    // the 2nd, rebuilt from raw rows, is empty
+    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 2]);
+    const left = await env.DB.prepare(
+      "SELECT count(*) AS n FROM (SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_daily UNION ALL SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_pairs) WHERE site_id = ?1 AND (e_ident_ids LIKE '%4242%' OR s_ident_ids LIKE '%4242%')",
+    ).bind(site).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+    const kept = await env.DB.prepare("SELECT pageviews, visits FROM rollup_daily WHERE site_id = ?1 AND day = '2024-03-26' AND dim = '' AND dim2 = ''").bind(site).first();
+    expect(kept).toEqual({ pageviews: 2, visits: 2 });
+  });
+});
+
 describe('identified visitors beyond what id lists hold', () => {
   it('counts them once per day, with a warning, where a day kept no id list', async () => {
     await buildScenario().insert(env.DB);
