@@ -24,59 +24,43 @@ const sums = {
   sEvents: integer('s_events').notNull().default(0),
 };
 
+/** Columns of a daily row: site-day, one or two dimension values, the sums and identified ids. */
+const dailyColumns = {
+  siteId: text('site_id').notNull(),
+  day: text('day').notNull(), // YYYY-MM-DD in the site's zone
+  dim: text('dim').notNull(),
+  val: text('val').notNull(),
+  dim2: text('dim2').notNull(),
+  val2: text('val2').notNull(),
+  ...sums,
+  /** every event row of the day (site total only): bounds what a raw plan would scan */
+  rawRows: integer('raw_rows').notNull().default(0),
+  /**
+   * JSON arrays of the identified visitor ids behind the row (events, sessions side): they keep
+   * one id across days, so a range counts them distinct. Kept inline, not as rows of their own,
+   * so a range query reads no more rows than the aggregate rows it sums.
+   */
+  eIdentIds: text('e_ident_ids').notNull().default('[]'),
+  sIdentIds: text('s_ident_ids').notNull().default('[]'),
+};
+
 /** `dim = ''` is the site total, else a single dimension (`dim2 = ''`); pairs live in `rollup_pairs`. */
-export const rollupDaily = sqliteTable(
-  'rollup_daily',
-  {
-    siteId: text('site_id').notNull(),
-    day: text('day').notNull(), // YYYY-MM-DD in the site's zone
-    dim: text('dim').notNull(),
-    val: text('val').notNull(),
-    dim2: text('dim2').notNull(),
-    val2: text('val2').notNull(),
-    ...sums,
-    /** every event row of the day (site total only): bounds what a raw plan would scan */
-    rawRows: integer('raw_rows').notNull().default(0),
-    /**
-     * JSON arrays of the identified visitor ids behind the row (events, sessions side): they keep
-     * one id across days, so a range counts them distinct. Kept inline, not as rows of their own,
-     * so a range query reads no more rows than the aggregate rows it sums.
-     */
-    eIdentIds: text('e_ident_ids').notNull().default('[]'),
-    sIdentIds: text('s_ident_ids').notNull().default('[]'),
-  },
-  (t) => [
-    // a breakdown over a range of days is one contiguous read of the key
-    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.day, t.val, t.val2] }),
-    // a site-day is rebuilt by deleting its rows first
-    index('rollup_daily_day').on(t.siteId, t.day),
-  ],
-);
+export const rollupDaily = sqliteTable('rollup_daily', dailyColumns, (t) => [
+  // a breakdown over a range of days is one contiguous read of the key
+  primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.day, t.val, t.val2] }),
+  // a site-day is rebuilt by deleting its rows first
+  index('rollup_daily_day').on(t.siteId, t.day),
+]);
 
 /**
- * Daily pairs (dim filters dim2): the same columns as `rollup_daily`, keyed value first, because a
- * pair is only read for one filter value — "source = Google, by page" is one contiguous read of
- * Google's rows over the range, not of every source's.
+ * Daily pairs (dim filters dim2), keyed value first: a pair is only read for one filter value, so
+ * "source = Google, by page" is one contiguous read of Google's rows over the range, not of every
+ * source's.
  */
-export const rollupPairs = sqliteTable(
-  'rollup_pairs',
-  {
-    siteId: text('site_id').notNull(),
-    day: text('day').notNull(),
-    dim: text('dim').notNull(),
-    val: text('val').notNull(),
-    dim2: text('dim2').notNull(),
-    val2: text('val2').notNull(),
-    ...sums,
-    rawRows: integer('raw_rows').notNull().default(0),
-    eIdentIds: text('e_ident_ids').notNull().default('[]'),
-    sIdentIds: text('s_ident_ids').notNull().default('[]'),
-  },
-  (t) => [
-    primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.val, t.day, t.val2] }),
-    index('rollup_pairs_day').on(t.siteId, t.day),
-  ],
-);
+export const rollupPairs = sqliteTable('rollup_pairs', dailyColumns, (t) => [
+  primaryKey({ columns: [t.siteId, t.dim, t.dim2, t.val, t.day, t.val2] }),
+  index('rollup_pairs_day').on(t.siteId, t.day),
+]);
 
 /** Hourly rows for recent days (single dimensions only); visitors are distinct within the hour. */
 export const rollupHourly = sqliteTable(
