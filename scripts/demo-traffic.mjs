@@ -61,6 +61,8 @@ function hourOfDay(rand) {
   return weighted(rand, Array.from({ length: 24 }, (_, h) => [h, 1 + 6 * Math.exp(-((h - 15) ** 2) / 18)]));
 }
 
+const VISIT_SPAN_MS = 15 * 60_000;
+
 /** Yields batches (≤ 50 events, one site) of demo events from `days` ago until `now`. */
 export function* demoEventBatches({ site, now, days = 30, seed = 42 }) {
   const rand = prng(seed);
@@ -71,7 +73,9 @@ export function* demoEventBatches({ site, now, days = 30, seed = 42 }) {
     const visits = visitsOn(day, d, rand);
     for (let v = 0; v < visits; v++) {
       let ts = day + hourOfDay(rand) * 3_600_000 + Math.floor(rand() * 3_600_000);
-      if (ts > now - 60_000) continue;
+      // a visit runs up to ~12 minutes past its first event, and the collector refuses events
+      // from the future: visits start early enough to end before `now`
+      if (ts > now - VISIT_SPAN_MS) continue;
       const entry = weighted(rand, ENTRIES);
       const ua = weighted(rand, AGENTS);
       const ip = `198.51.${Math.floor(rand() * 200)}.${Math.floor(rand() * 250)}`;
