@@ -7,6 +7,11 @@ import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json
 const PUBLIC: Json[] = [];
 const READ = 'Needs stats:read: an API key for the site, a session with any role, a share token (`?auth=`), or nothing on a public site.';
 const RANGE = [queryParam('period', 'day, 7d, 30d, month, … or custom'), queryParam('date', 'YYYY-MM-DD or YYYY-MM-DD,YYYY-MM-DD for custom')];
+const REVENUE = {
+  type: 'object',
+  properties: { short: { type: 'string' }, long: { type: 'string' }, value: { type: 'number' }, currency: { type: 'string' } },
+};
+
 const eventProps = {
   name: { type: 'string', description: 'pageview, engagement, web-vital, error or a custom name (alias n)' },
   url: { type: 'string', description: 'alias u' },
@@ -98,7 +103,26 @@ export const analyticsPaths: Record<string, Json> = {
           pagination: { type: 'object', properties: { limit: { type: 'integer', maximum: 10000 }, offset: { type: 'integer' } } },
         },
       },
-      ok: { 200: json({ type: 'object', properties: { results: { type: 'array', items: { type: 'object', properties: { metrics: { type: 'array' }, dimensions: { type: 'array' } } } }, meta: { type: 'object' }, query: { type: 'object' } } }) },
+      ok: {
+        200: json({
+          type: 'object',
+          properties: {
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  // numbers; revenue metrics are {short, long, value, currency} objects (or null)
+                  metrics: { type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'null' }, REVENUE] } },
+                  dimensions: { type: 'array' },
+                },
+              },
+            },
+            meta: { type: 'object', properties: { warning: { type: 'string', description: 'set when identified visitors were counted once per day (too many to deduplicate)' } } },
+            query: { type: 'object' },
+          },
+        }),
+      },
       errors: [400, 401, 403, 413, 429],
     }),
   },
