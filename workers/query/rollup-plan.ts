@@ -1,7 +1,7 @@
 /**
- * The rollup plan: answers a query from `rollup_daily` / `rollup_pairs` / `rollup_hourly` when that is exact — whole
- * local days, additive metrics, at most one breakdown dimension plus time, and at most one
- * single-value `is` filter whose (filter, breakdown) pair is kept. It mirrors the raw plan's
+ * The rollup plan: answers a query from the rollup tables (daily, pairs, hourly) when that is
+ * exact — whole local days, additive metrics, at most one breakdown dimension plus time, and at
+ * most one single-value `is` filter whose (filter, breakdown) pair is kept. It mirrors the raw plan's
  * routing (which table each metric comes from, which rows exist) so both return the same rows.
  * Rollups trail raw data by one cron run (≤ 5 min).
  */
