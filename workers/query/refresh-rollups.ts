@@ -82,10 +82,11 @@ export async function refreshSite(db: QueryDb, site: SiteRow, now: number, deadl
 
 /**
  * Statements finding what was inserted after a watermark, as quarter-hour buckets of event time;
- * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first).
+ * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first),
+ * and finds nothing for a site never refreshed (its rollups are not used at all).
  */
 export function touchedStatements(site: string, watermark: number | null): { sql: string; params: unknown[] }[] {
-  const wm = watermark === null ? 'coalesce((SELECT watermark FROM rollup_state WHERE site_id = ?1), -1)' : '?3';
+  const wm = watermark === null ? '(SELECT watermark FROM rollup_state WHERE site_id = ?1)' : '?3';
   const params = watermark === null ? [site, QUARTER_HOUR] : [site, QUARTER_HOUR, watermark];
   return [
     { sql: `SELECT DISTINCT ts / ?2 AS b FROM events WHERE site_id = ?1 AND inserted_at > ${wm}`, params },
