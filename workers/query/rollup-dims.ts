@@ -29,11 +29,21 @@ const ALIASES: Record<string, string> = {
 /** The dimension a rollup stores for `dim`, or null when rollups do not keep it. */
 export function storedDim(dim: string): string | null {
   const d = ALIASES[dim] ?? dim;
-  return ROLLUP_DIMS.includes(d) ? d : null;
+  return ROLLUP_DIMS.includes(d) || d === PAGEVIEW_PAGE ? d : null;
 }
 
-/** Pageviews per page (event:name = pageview): what page goals count, without wildcards. */
-const EXTRA_PAIRS: [string, string][] = [['event:name', 'event:page']];
+/**
+ * Internal to the rollups (never a query dimension): the page of a pageview, blank for other
+ * events. A page goal counts visitors who *viewed* the page, so under a filter ("source = Google",
+ * by goal) its conversions are the (filter, pageview page) pair; without one, the
+ * (event:name = pageview, event:page) pair.
+ */
+export const PAGEVIEW_PAGE = 'event:pageview_page';
+
+const EXTRA_PAIRS: [string, string][] = [
+  ['event:name', 'event:page'],
+  ...PAIR_FILTER_DIMS.filter((f) => f !== 'event:page').map((f): [string, string] => [f, PAGEVIEW_PAGE]),
+];
 
 /** [filter dim, breakdown dim] pairs kept daily. */
 export function rollupPairs(): [string, string][] {

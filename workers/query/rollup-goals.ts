@@ -1,27 +1,31 @@
 /**
  * Goal breakdowns from rollups: a custom-event goal is the `event:name` row of its name, and a
  * page goal without wildcards the pageviews of its path (the `event:name = pageview` x `event:page`
- * pair). Wildcard goals match a set of pages whose visitors overlap, so they go raw.
+ * pair, or under a filter the (filter, pageview page) pair). Wildcard goals match a set of pages
+ * whose visitors overlap, so they go raw.
  */
 import type { QueryDb } from './db';
 import type { Goal } from './goals';
 import { hasWildcard } from './goals';
 import { runRollupPlan } from './rollup-plan';
-import type { BaseQuery, BaseRow } from './types';
+import { PAGEVIEW_PAGE } from './rollup-dims';
+import type { BaseQuery, BaseRow, Filter } from './types';
 
 export async function runGoalRollupPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[] | null> {
   if (q.dimensions.length !== 1 || q.dimensions[0] !== 'event:goal') return null;
   if ([...q.needs].some((n) => n !== 'visitors' && n !== 'events')) return null;
   if (goals.some((g) => g.pagePath !== null && hasWildcard(g.pagePath))) return null;
   const pageGoals = goals.filter((g) => g.pagePath !== null);
-  // a page goal under a filter would need a (filter, name, page) triple: not kept
-  if (pageGoals.length && q.filters.length) return null;
   const needs = new Set(['visitors', 'events', 'pageviews'] as const);
   const names = await runRollupPlan(db, { ...q, dimensions: ['event:name'], granularity: null, needs });
   if (!names) return null;
   let pages: BaseRow[] | null = [];
   if (pageGoals.length) {
-    pages = await runRollupPlan(db, { ...q, dimensions: ['event:page'], granularity: null, needs, filters: [{ op: 'is', dimension: 'event:name', values: ['pageview'], caseSensitive: true }] });
+    // pageviews per page: under the query's filter from its (filter, pageview page) pair
+    const pageviews = q.filters.length
+      ? { ...q, dimensions: [PAGEVIEW_PAGE], granularity: null, needs }
+      : { ...q, dimensions: ['event:page'], granularity: null, needs, filters: [{ op: 'is', dimension: 'event:name', values: ['pageview'], caseSensitive: true }] as Filter[] };
+    pages = await runRollupPlan(db, pageviews);
     if (!pages) return null;
   }
   const byName = new Map(names.map((r) => [r.dims[0], r]));

@@ -6,7 +6,7 @@
  * Rollups trail raw data by one cron run (≤ 5 min).
  */
 import type { QueryDb } from './db';
-import { hasPair, storedDim } from './rollup-dims';
+import { hasPair, PAGEVIEW_PAGE, storedDim } from './rollup-dims';
 import { HOURLY_DAYS, OVERFLOW_IDS } from './refresh-rollups';
 import { Params } from './sql';
 import { addDays, localDay } from './timezone';
@@ -34,6 +34,7 @@ export function rollupShape(q: BaseQuery): Shape | null {
   if (nonTime.length > 1 || q.filters.length > 1 || q.granularity === 'time:minute') return null;
   const breakdown = nonTime[0] ? storedDim(nonTime[0]) : '';
   if (breakdown === null) return null;
+  if (breakdown === PAGEVIEW_PAGE && q.filters.length !== 1) return null; // kept only as pairs
   let filterDim = '';
   let val: string | null = null;
   const f = q.filters[0];

@@ -125,6 +125,12 @@ describe('rollup plan == raw plan', () => {
     const goals = await both({ site_id: SITE, metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], date_range: ['2024-03-25', '2024-04-03'] });
     expect(goals.rollup.results.map((r) => r.dimensions[0])).toEqual(['Visit /pricing', 'Signup']);
     expect(goals.rollup.results).toEqual(goals.raw.results);
+    // under a filter, page goals come from the (filter, pageview page) pairs
+    for (const filter of [['is', 'visit:source', ['Google']], ['is', 'visit:country', ['US']], ['is', 'visit:device', ['Mobile']]]) {
+      const filtered = await both({ site_id: SITE, metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], filters: [filter], date_range: ['2024-03-25', '2024-04-03'] });
+      expect(filtered.rollup.results.find((r) => r.dimensions[0] === 'Visit /pricing')!.metrics[0]).toBeGreaterThan(0);
+      expect(filtered.rollup.results, JSON.stringify(filter)).toEqual(filtered.raw.results);
+    }
   });
 });
 

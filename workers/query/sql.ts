@@ -3,6 +3,7 @@
  * (user input is only ever bound, never pasted), and each dimension's expression on the `events`
  * (alias e) and `sessions` (alias s) tables.
  */
+import { PAGEVIEW_PAGE } from './rollup-dims';
 import { HttpError } from '../lib/http-error';
 import { localMsSql, type OffsetSegment } from './timezone';
 import type { Granularity } from './types';
@@ -89,6 +90,7 @@ export function dimensionSql(dim: string, side: Side, ctx: DimContext, granulari
     const path = ctx.params.bind(`$."${dim.slice('event:props:'.length)}"`);
     return `coalesce(json_extract(e.props, ${path}), ${ctx.params.bind('(none)')})`;
   }
+  if (dim === PAGEVIEW_PAGE) return side === 'e' ? `CASE WHEN e.name = ${ctx.params.bind('pageview')} THEN e.pathname ELSE '' END` : null;
   if (dim === 'visit:new_vs_returning') return newVsReturningSql(side, ctx);
   if (dim.startsWith('time')) return timeSql(granularity ?? 'time:day', side === 'e' ? 'e.ts' : 's.start', ctx);
   return null;
