@@ -3,6 +3,8 @@
  * 10 % identified visitors. Deterministic: session k is always the same. Used by the bench Worker
  * (site, clock) and by the bulk loader in Node (rows).
  */
+import { prng } from '../workers/query/fixtures';
+
 export const SITE = 'bench.example';
 export const TZ = 'Europe/Berlin';
 /** 30 days of data end the day before NOW (local), so `30d` covers exactly the data. */
@@ -28,15 +30,6 @@ const DEVICES: [string, string, string][] = [
   ['Desktop', 'Chrome', 'Windows'], ['Desktop', 'Chrome', 'Mac'], ['Desktop', 'Firefox', 'Windows'],
   ['Desktop', 'Safari', 'Mac'], ['Mobile', 'Safari', 'iOS'], ['Mobile', 'Chrome', 'Android'], ['Tablet', 'Safari', 'iOS'],
 ];
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf-ish pick: low indexes are much more likely. */
 const skewed = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(xs.length * rnd() ** 2.5)]!;

@@ -120,7 +120,7 @@ async function main() {
       }
       const lines = {};
       for (const [name, body] of Object.entries(view)) {
-        lines[name] = { raw: { p50: NaN, p95: NaN, rows: '-' } };
+        lines[name] = {};
         for (const mode of modes) {
           const runs = mode === 'raw' ? RAW_RUNS : RUNS;
           const times = [];
@@ -137,11 +137,13 @@ async function main() {
         }
         const p = lines[name].planner;
         const r = lines[name].raw;
-        console.log(`${name.padEnd(28)} ${`${p.p50.toFixed(1)} / ${p.p95.toFixed(1)}`.padStart(20)} ${String(p.rows).padStart(10)} ${p.trace.padStart(14)}   ${`${r.p50.toFixed(0)} / ${r.p95.toFixed(0)}`.padStart(18)} ${String(r.rows).padStart(10)}`);
+        const raw = r ? [`${r.p50.toFixed(0)} / ${r.p95.toFixed(0)}`, String(r.rows)] : ['-', '-'];
+        console.log(`${name.padEnd(28)} ${`${p.p50.toFixed(1)} / ${p.p95.toFixed(1)}`.padStart(20)} ${String(p.rows).padStart(10)} ${p.trace.padStart(14)}   ${raw[0].padStart(18)} ${raw[1].padStart(10)}`);
       }
       const pv = totals.planner;
       const rv = totals.raw;
-      console.log(`${'VIEW (sum of queries)'.padEnd(28)} ${`${pct(pv.runs, 50).toFixed(1)} / ${pct(pv.runs, 95).toFixed(1)}`.padStart(20)} ${String(pv.rows).padStart(10)} ${''.padStart(14)}   ${`${pct(rv.runs, 50).toFixed(0)} / ${pct(rv.runs, 95).toFixed(0)}`.padStart(18)} ${String(rv.rows).padStart(10)}`);
+      const rawView = RAW_RUNS > 0 ? [`${pct(rv.runs, 50).toFixed(0)} / ${pct(rv.runs, 95).toFixed(0)}`, String(rv.rows)] : ['-', '-'];
+      console.log(`${'VIEW (sum of queries)'.padEnd(28)} ${`${pct(pv.runs, 50).toFixed(1)} / ${pct(pv.runs, 95).toFixed(1)}`.padStart(20)} ${String(pv.rows).padStart(10)} ${''.padStart(14)}   ${rawView[0].padStart(18)} ${rawView[1].padStart(10)}`);
       if (RAW_RUNS > 0) console.log(`speed-up: ${(pct(rv.runs, 50) / pct(pv.runs, 50)).toFixed(0)}x latency, ${(rv.rows / Math.max(1, pv.rows)).toFixed(0)}x fewer rows read`);
       // how a dashboard loads the view: every panel's query at once
       const parallel = [];

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
-import { Fixture, insertRows, type Step } from './fixtures';
+import { Fixture, insertRows, prng, type Step } from './fixtures';
 import { forgetVisitorInRollups } from './erase-rollups';
 import { rebuildDay, refreshRollups } from './refresh-rollups';
 import { QueryDb } from './db';
@@ -13,16 +13,6 @@ import type { PlanOptions } from './planner';
 const SITE = 'prop.test';
 const TZ = 'Europe/Berlin'; // DST starts 2024-03-31
 const NOW = Date.parse('2024-04-03T20:00:00Z');
-
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PAGES = ['/', '/pricing', '/blog/a', '/blog/b', '/docs'];
 const SOURCES = [['Google', 'Organic Search'], ['Direct / None', 'Direct'], ['Twitter', 'Organic Social'], ['Newsletter', 'Email']];
