@@ -11,7 +11,9 @@ import { runRollupPlan } from './rollup-plan';
 import { PAGEVIEW_PAGE } from './rollup-dims';
 import type { BaseQuery, BaseRow, Filter } from './types';
 
-export async function runGoalRollupPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[] | null> {
+export async function runGoalRollupPlan(db: QueryDb, query: BaseQuery, goals: Goal[]): Promise<BaseRow[] | null> {
+  // the goals' rows come from name and page rows wherever those rank: all of them must be exact
+  const q: BaseQuery = { ...query, topK: undefined };
   if (q.dimensions.length !== 1 || q.dimensions[0] !== 'event:goal') return null;
   if ([...q.needs].some((n) => n !== 'visitors' && n !== 'events')) return null;
   if (goals.some((g) => g.pagePath !== null && hasWildcard(g.pagePath))) return null;

@@ -77,6 +77,8 @@ interface Agg {
   sa: number; si: number; visits: number; bounces: number; duration: number; spv: number; sev: number;
   ids: string | null;
   identTotal?: number;
+  /** largest daily identified count of the row (pruned plans) */
+  identMax?: number;
 }
 
 /**
@@ -95,6 +97,35 @@ function unionSize(ids: string): number {
   return new Set((JSON.parse(`[${ids}]`) as number[][]).flat()).size;
 }
 
+/** Breakdowns with many values, where the top rows of a page are worth a second, narrow read. */
+const LONG_TAILED = ['event:page', 'visit:entry_page', 'visit:exit_page', 'visit:referrer', 'visit:city', 'visit:region', 'visit:region_name', 'visit:utm_campaign', 'visit:utm_content', 'visit:utm_term'];
+
+/**
+ * Exact identified-visitor unions for the rows that can reach the first `q.topK` rows by visitors.
+ * A row's daily identified counts bound its union: their largest from below, their sum from above.
+ * A row whose upper bound is below the k-th largest lower bound cannot place: at least k rows beat
+ * it whatever its union is, so it keeps the lower bound and still sorts after the page. The id
+ * lists of the candidates are read by key (their values × the range's days).
+ */
+async function candidateUnions(db: QueryDb, q: BaseQuery, shape: Shape, table: string, aggs: Agg[], side: 'e' | 's'): Promise<Map<string, number> | 'overflow'> {
+  const anon = (a: Agg) => (side === 's' ? a.sa : a.ea);
+  const lower = aggs.map((a) => anon(a) + (a.identMax ?? 0)).sort((x, y) => y - x);
+  const threshold = lower[Math.min(q.topK!, lower.length) - 1] ?? 0;
+  const candidates = aggs.filter((a) => anon(a) + (side === 's' ? a.si : a.ei) >= threshold && (a.identMax ?? 0) > 0).map((a) => a.v!);
+  if (candidates.length === 0) return new Map();
+  const days: string[] = [];
+  for (let d = q.range.firstDay; d <= q.range.lastDay; d = addDays(d, 1)) days.push(d);
+  const p = new Params();
+  const sql = `SELECT ${shape.valueCol} AS v, group_concat(${side}_ident_ids) AS ids FROM ${table}`
+    + ` WHERE site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND dim2 = ${p.bind(shape.dim2)}`
+    + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '')
+    + ` AND day IN (SELECT value FROM json_each(${p.bind(JSON.stringify(days))}))`
+    + ` AND ${shape.valueCol} IN (SELECT value FROM json_each(${p.bind(JSON.stringify(candidates))})) GROUP BY v`;
+  const lists = await db.all<{ v: string; ids: string }>(sql, p.values);
+  if (lists.some((l) => l.ids.includes(OVERFLOW_IDS))) return 'overflow';
+  return new Map(lists.map((l) => [l.v, unionSize(l.ids)]));
+}
+
 export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[] | null> {
   const shape = rollupShape(q);
   if (!shape) return null;
@@ -111,15 +142,22 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
   const table = hourly ? 'rollup_hourly' : shape.dim2 ? 'rollup_pairs' : 'rollup_daily';
+  const side = shape.sessionMode ? 's' : 'e';
+  const identified = !hourly && (shape.eSide || shape.sessionMode) && q.needs.has('visitors');
+  // a page of the top rows of a long breakdown: lists are read afterwards, for the rows that can place
+  const pruned = identified && q.topK !== undefined && !q.granularity && LONG_TAILED.includes(shape.dim2 || shape.dim);
   let ids = 'NULL AS ids';
-  if (!hourly && (shape.eSide || shape.sessionMode) && q.needs.has('visitors')) {
-    const side = shape.sessionMode ? 's' : 'e';
+  if (identified) {
     const identTotal = `(SELECT coalesce(sum(${side}_ident_visitors), 0) FROM rollup_daily WHERE site_id = ${p.bind(q.site.id)} AND dim = '' AND dim2 = ''`
       + ` AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)})`;
-    ids = `group_concat(${side}_ident_ids) FILTER (WHERE ${identTotal} BETWEEN 1 AND ${p.bind(MAX_UNION_IDS)}) AS ids, ${identTotal} AS identTotal`;
+    ids = pruned
+      ? `NULL AS ids, max(${side}_ident_visitors) AS identMax, ${identTotal} AS identTotal`
+      : `group_concat(${side}_ident_ids) FILTER (WHERE ${identTotal} BETWEEN 1 AND ${p.bind(MAX_UNION_IDS)}) AS ids, ${identTotal} AS identTotal`;
   }
   const aggs = await db.all<Agg>(`SELECT ${bucket} AS t, ${value} AS v, ${sums}, ${ids} FROM ${table} WHERE ${where} GROUP BY t, v`, p.values);
-  const approximate = aggs.some((a) => (a.identTotal ?? 0) > MAX_UNION_IDS || a.ids?.includes(OVERFLOW_IDS));
+  let approximate = aggs.some((a) => (a.identTotal ?? 0) > MAX_UNION_IDS || a.ids?.includes(OVERFLOW_IDS));
+  const unions = pruned && !approximate ? await candidateUnions(db, q, shape, table, aggs, side) : null;
+  if (unions === 'overflow') approximate = true;
   if (approximate) db.warnings.add(APPROXIMATE);
 
   const rows: BaseRow[] = [];
@@ -127,7 +165,12 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
     const hasE = shape.eSide && a.ev > 0;
     const hasS = shape.sSide && a.visits > 0 && (!shape.eSide || shape.sessionsAddRows);
     if (!hasE && !hasS) continue;
-    const identOf = (daily: number) => (approximate || !a.ids ? daily : unionSize(a.ids));
+    const identOf = (daily: number) => {
+      if (approximate) return daily;
+      // pruned: the exact union where the row can place, else its largest day (it sorts below the page)
+      if (unions instanceof Map) return unions.get(a.v!) ?? a.identMax ?? 0;
+      return a.ids ? unionSize(a.ids) : daily;
+    };
     const row: BaseRow = { dims: q.dimensions.map((d) => (isTimeDimension(d) ? a.t! : a.v!)) };
     if (shape.eSide) Object.assign(row, { visitors: a.ea + identOf(a.ei), pageviews: a.pv, events: a.ev });
     if (shape.sSide) Object.assign(row, { visits: a.visits, bounces: a.bounces, duration: a.duration, sessionPageviews: a.spv });

@@ -49,7 +49,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? await loadGoals(d1, site.id) : [];
 
-  const rows = await computeRows(db, q, q.range, goals, opts, now);
+  const rows = await computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined);
   sortRows(q, rows);
   const page = paginate ? rows.slice(q.offset, q.offset + q.limit) : rows;
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
@@ -69,10 +69,20 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   return { results, meta, query: echoQuery(q, body as Record<string, unknown>) };
 }
 
-/** Finished metric rows for one range. */
-async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number): Promise<FinishedRow[]> {
+/**
+ * How many rows by visitors (descending) the page shows, when that is the order of a single
+ * breakdown: the plan may then under-count visitors of rows that cannot reach the page.
+ */
+function pageDepth(q: Query): number | undefined {
+  const [first] = q.orderBy ?? [[q.metrics[0], 'desc']];
+  if (q.dimensions.length !== 1 || isTimeDimension(q.dimensions[0]!) || first?.[0] !== 'visitors' || first[1] !== 'desc') return undefined;
+  return q.offset + q.limit;
+}
+
+/** Finished metric rows for one range (`topK`: see pageDepth; only for the rows of the page). */
+async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number): Promise<FinishedRow[]> {
   const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q), now };
-  const rows = await runPlan(db, base, goals, opts);
+  const rows = await runPlan(db, { ...base, topK }, goals, opts);
   const totals: Totals = {};
   const visitorsOnly = new Set(['visitors'] as const);
   if (q.metrics.includes('percentage')) {

@@ -131,4 +131,9 @@ export interface BaseQuery {
   vitals: string[];
   /** the request's clock: which days have hourly rollups depends on it */
   now: number;
+  /**
+   * Only the first `topK` rows by visitors (descending) are shown: rows that cannot reach them may
+   * carry a lower bound for visitors (rollup-plan.ts), never more than the rows shown.
+   */
+  topK?: number;
 }
