@@ -24,9 +24,10 @@ export async function runGoalRollupPlan(db: QueryDb, query: BaseQuery, goals: Go
   let pages: BaseRow[] | null = [];
   if (pageGoals.length) {
     // pageviews per page: under the query's filter from its (filter, pageview page) pair
+    const onlyValues = pageGoals.map((g) => g.pagePath!);
     const pageviews = q.filters.length
-      ? { ...q, dimensions: [PAGEVIEW_PAGE], granularity: null, needs }
-      : { ...q, dimensions: ['event:page'], granularity: null, needs, filters: [{ op: 'is', dimension: 'event:name', values: ['pageview'], caseSensitive: true }] as Filter[] };
+      ? { ...q, dimensions: [PAGEVIEW_PAGE], granularity: null, needs, onlyValues }
+      : { ...q, dimensions: ['event:page'], granularity: null, needs, onlyValues, filters: [{ op: 'is', dimension: 'event:name', values: ['pageview'], caseSensitive: true }] as Filter[] };
     pages = await runRollupPlan(db, pageviews);
     if (!pages) return null;
   }

@@ -107,20 +107,28 @@ const LONG_TAILED = ['event:page', 'visit:entry_page', 'visit:exit_page', 'visit
  * it whatever its union is, so it keeps the lower bound and still sorts after the page. The id
  * lists of the candidates are read by key (their values × the range's days).
  */
+/**
+ * Rows of some values over the range, read by key — the range's days × the values — rather than
+ * every value's rows of each day (`day` precedes the value in the primary keys).
+ */
+function byKeys(p: Params, q: BaseQuery, valueCol: string, values: string[]): string {
+  const days: string[] = [];
+  for (let d = q.range.firstDay; d <= q.range.lastDay; d = addDays(d, 1)) days.push(d);
+  return `day IN (SELECT value FROM json_each(${p.bind(JSON.stringify(days))}))`
+    + ` AND ${valueCol} IN (SELECT value FROM json_each(${p.bind(JSON.stringify(values))}))`;
+}
+
 async function candidateUnions(db: QueryDb, q: BaseQuery, shape: Shape, table: string, aggs: Agg[], side: 'e' | 's'): Promise<Map<string, number> | 'overflow'> {
   const anon = (a: Agg) => (side === 's' ? a.sa : a.ea);
   const lower = aggs.map((a) => anon(a) + (a.identMax ?? 0)).sort((x, y) => y - x);
   const threshold = lower[Math.min(q.topK!, lower.length) - 1] ?? 0;
   const candidates = aggs.filter((a) => anon(a) + (side === 's' ? a.si : a.ei) >= threshold && (a.identMax ?? 0) > 0).map((a) => a.v!);
   if (candidates.length === 0) return new Map();
-  const days: string[] = [];
-  for (let d = q.range.firstDay; d <= q.range.lastDay; d = addDays(d, 1)) days.push(d);
   const p = new Params();
   const sql = `SELECT ${shape.valueCol} AS v, group_concat(${side}_ident_ids) AS ids FROM ${table}`
     + ` WHERE site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND dim2 = ${p.bind(shape.dim2)}`
     + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '')
-    + ` AND day IN (SELECT value FROM json_each(${p.bind(JSON.stringify(days))}))`
-    + ` AND ${shape.valueCol} IN (SELECT value FROM json_each(${p.bind(JSON.stringify(candidates))})) GROUP BY v`;
+    + ` AND ${byKeys(p, q, shape.valueCol!, candidates)} GROUP BY v`;
   const lists = await db.all<{ v: string; ids: string }>(sql, p.values);
   if (lists.some((l) => l.ids.includes(OVERFLOW_IDS))) return 'overflow';
   return new Map(lists.map((l) => [l.v, unionSize(l.ids)]));
@@ -137,9 +145,11 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
     : q.granularity === 'time:week' ? `max(date(day, '-6 days', 'weekday 1'), ${p.bind(q.range.firstDay)})`
     : `strftime('%Y-%m-01', day)`;
   const value = shape.valueCol ?? 'NULL';
-  const where = `site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)} AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)}`
+  const only = q.onlyValues && shape.valueCol && !q.granularity ? byKeys(p, q, shape.valueCol, q.onlyValues) : null;
+  const where = `site_id = ${p.bind(q.site.id)} AND dim = ${p.bind(shape.dim)}`
     + (hourly ? '' : ` AND dim2 = ${p.bind(shape.dim2)}`)
-    + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '');
+    + (shape.val !== null ? ` AND val = ${p.bind(shape.val)}` : '')
+    + (only ? ` AND ${only}` : ` AND day >= ${p.bind(q.range.firstDay)} AND day <= ${p.bind(q.range.lastDay)}`);
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
   const table = hourly ? 'rollup_hourly' : shape.dim2 ? 'rollup_pairs' : 'rollup_daily';
   const side = shape.sessionMode ? 's' : 'e';

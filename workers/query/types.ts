@@ -136,4 +136,6 @@ export interface BaseQuery {
    * carry a lower bound for visitors (rollup-plan.ts), never more than the rows shown.
    */
   topK?: number;
+  /** only these values of the breakdown are needed (goal pages): the rest need not be read */
+  onlyValues?: string[];
 }
