@@ -86,10 +86,19 @@ export async function startWorker({ days = 7 } = {}) {
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
   const port = await freePort();
   const worker = await startDevServer({ config, port, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
-  const demo = await seedDemo({ api: worker.url, adminToken: secrets.PULSE_ADMIN_TOKEN, days });
-  const events = await waitForQuiet(worker.url, secrets.PULSE_ADMIN_TOKEN, demo.site);
-  // One cron run builds the rollups, as the */5 trigger would.
-  await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+  let demo;
+  let events;
+  try {
+    demo = await seedDemo({ api: worker.url, adminToken: secrets.PULSE_ADMIN_TOKEN, days });
+    events = await waitForQuiet(worker.url, secrets.PULSE_ADMIN_TOKEN, demo.site);
+    // One cron run builds the rollups, as the */5 trigger would.
+    await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+  } catch (err) {
+    // a failed seed must not leave wrangler dev running after the suite
+    await worker.stop();
+    rmSync(state, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: worker.url,
     demo: { ...demo, events },
