@@ -21,8 +21,8 @@ interface SiteTable {
 
 /** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
 const KNOWN_SITE_TABLES: SiteTable[] = [
-  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state'].map((name) => ({ name, clustered: false })),
-  ...['rollup_daily', 'rollup_pairs', 'rollup_hourly'].map((name) => ({ name, clustered: true })),
+  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state', 'rollup_runs'].map((name) => ({ name, clustered: false })),
+  ...['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger'].map((name) => ({ name, clustered: true })),
 ];
 
 async function tablesWithSiteId(db: D1Database): Promise<SiteTable[]> {

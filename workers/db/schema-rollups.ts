@@ -7,6 +7,7 @@
  * cannot say so): a range of days is one contiguous read of the primary key.
  */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { attributionColumns } from './schema';
 
 /** Sums shared by daily and hourly rows: `e_*` from events, `s_*` and visits from sessions. */
 const sums = {
@@ -85,4 +86,45 @@ export const rollupState = sqliteTable('rollup_state', {
   watermark: integer('watermark').notNull(),
   pending: text('pending').notNull().default('[]'),
   refreshedAt: integer('refreshed_at').notNull(),
+  /**
+   * JSON list of the recent local days kept incrementally (rollup-delta.ts): their rollups hold
+   * exactly the events inserted up to `watermark` and the sessions in `rollup_ledger`.
+   */
+  ledgerDays: text('ledger_days').notNull().default('[]'),
+});
+
+/**
+ * The session rows as the rollups of incrementally kept days last counted them, one per session
+ * and day: a session row in D1 is replaced by each newer version, so what to subtract when it
+ * changes is kept here. Only for the days in `rollup_state.ledger_days` (today and yesterday).
+ */
+export const rollupLedger = sqliteTable(
+  'rollup_ledger',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(), // local day of `start`
+    sessionId: text('session_id').notNull(),
+    visitorId: integer('visitor_id').notNull(),
+    identified: integer('identified').notNull(),
+    start: integer('start').notNull(),
+    duration: integer('duration').notNull(),
+    pageviews: integer('pageviews').notNull(),
+    events: integer('events').notNull(),
+    isBounce: integer('is_bounce').notNull(),
+    entryPage: text('entry_page'),
+    exitPage: text('exit_page'),
+    ...attributionColumns,
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day, t.sessionId] }), index('rollup_ledger_visitor').on(t.siteId, t.day, t.visitorId)],
+);
+
+/**
+ * Which refresh run owns a site's rollups now. Every batch a run writes checks its token first,
+ * so of two overlapping runs (a slow cron run, an erase) the later one wins and the earlier one
+ * stops before it can apply the same rows twice.
+ */
+export const rollupRuns = sqliteTable('rollup_runs', {
+  siteId: text('site_id').primaryKey(),
+  token: text('token').notNull(),
+  startedAt: integer('started_at').notNull(),
 });

@@ -17,7 +17,7 @@ export const sites = sqliteTable('sites', {
   createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
 });
 
-const attributionColumns = {
+export const attributionColumns = {
   referrer: text('referrer'),
   source: text('source').notNull(),
   channel: text('channel').notNull(),

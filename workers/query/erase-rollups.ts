@@ -4,7 +4,9 @@
  * rebuilding exactly those days drops the id and their share of every count.
  */
 import { QueryDb } from './db';
-import { HOURLY_DAYS, rebuildDay } from './refresh-rollups';
+import { claimSite, incrementalWindow } from './refresh-rollups';
+import { rebuildDay } from './rollup-rebuild';
+import { HOURLY_DAYS, runGuarded } from './rollup-tuples';
 import { addDays, DAY_MS, dayStart, localDay } from './timezone';
 
 /**
@@ -42,9 +44,12 @@ export async function forgetVisitorInRollups(d1: D1Database, site: string, visit
   );
   const recent = addDays(localDay(now, tz), -HOURLY_DAYS + 1);
   const retained = row ? now - row.retention_days * DAY_MS : -Infinity;
+  // as a refresh run: one that overlaps stops, and incrementally kept days stay at the watermark
+  const { token, state } = await claimSite(db, site, now);
+  const kept = state.ledgerDays.filter((d) => incrementalWindow(now, tz).includes(d));
   for (const { day } of days) {
-    if (dayStart(day, tz) < retained) await db.batch(stripStatements(site, day, visitorId));
-    else await rebuildDay(db, site, tz, day, day >= recent);
+    if (dayStart(day, tz) < retained) await runGuarded(db, site, token, stripStatements(site, day, visitorId));
+    else await rebuildDay(db, site, tz, day, { hourly: day >= recent, token, upTo: state.watermark, ledger: kept.includes(day) });
   }
   return days.map((d) => d.day);
 }

@@ -98,14 +98,18 @@ export class Fixture {
   }
 }
 
-/** Inserts rows through one JSON parameter per chunk (D1 allows 100 bound parameters). */
-export async function insertRows(db: D1Database, table: string, rows: Row[]): Promise<void> {
+/**
+ * Inserts rows through one JSON parameter per chunk (D1 allows 100 bound parameters). `keep`
+ * leaves rows whose id exists untouched, as the consumer writes events (a redelivery).
+ */
+export async function insertRows(db: D1Database, table: string, rows: Row[], onConflict: 'replace' | 'keep' = 'replace'): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]!);
   const select = cols.map((c) => `json_extract(value, '$.${c}')`).join(', ');
   const stmts = [];
   for (let i = 0; i < rows.length; i += 500) {
-    stmts.push(db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?1)`)
+    const verb = onConflict === 'replace' ? 'INSERT OR REPLACE' : 'INSERT OR IGNORE';
+    stmts.push(db.prepare(`${verb} INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?1)`)
       .bind(JSON.stringify(rows.slice(i, i + 500))));
   }
   await db.batch(stmts);

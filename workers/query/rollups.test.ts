@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
 import { Fixture, insertRows, prng, type Step } from './fixtures';
 import { forgetVisitorInRollups } from './erase-rollups';
-import { rebuildDay, refreshRollups } from './refresh-rollups';
+import { claimSite, refreshRollups } from './refresh-rollups';
+import { rebuildDay } from './rollup-rebuild';
 import { QueryDb } from './db';
 import { buildScenario, SITE as SCENARIO } from './scenario';
 import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from './rollup-dims';
@@ -145,9 +146,9 @@ describe('refreshRollups', () => {
     await refreshRollups(env, NOW + 300_000); // nothing new: same numbers
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
-    // the consumer redelivers rows (same ids, later inserted_at): their days are rebuilt, same numbers
-    const { results: some } = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 LIMIT 50').bind(SITE).all<Record<string, number | string | null>>();
-    await insertRows(env.DB, 'events', some.map((e: Record<string, number | string | null>) => ({ ...e, inserted_at: NOW + 400_000 })));
+    // the consumer redelivers rows (same ids): the stored rows stay as they were, same numbers
+    const { results: some } = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 ORDER BY ts DESC LIMIT 50').bind(SITE).all<Record<string, number | string | null>>();
+    await insertRows(env.DB, 'events', some.map((e: Record<string, number | string | null>) => ({ ...e, inserted_at: NOW + 400_000 })), 'keep');
     await refreshRollups(env, NOW + 450_000);
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
@@ -275,15 +276,16 @@ describe('identified visitors beyond what id lists hold', () => {
   it('counts them once per day, with a warning, where a day kept no id list', async () => {
     await buildScenario().insert(env.DB);
     const db = new QueryDb(env.DB);
+    const { token } = await claimSite(db, SCENARIO, NOW);
     // 15th: {1,2,3} anonymous + {10}; 16th: {4} + {10}. Exact: 5 visitors; per day: 4 + 2 = 6
-    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-15', false);
-    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', false);
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-15', { hourly: false, token });
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', { hourly: false, token });
     const body = { site_id: SCENARIO, metrics: ['visitors'], date_range: ['2024-01-15', '2024-01-16'] };
     const exact = await runQuery(env.DB, SCENARIO, body, NOW, { mode: 'rollup' });
     expect(exact.results[0]!.metrics).toEqual([5]);
     expect(exact.meta.warning).toBeUndefined();
 
-    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', false, 0); // as if the 16th had too many to list
+    await rebuildDay(db, SCENARIO, 'UTC', '2024-01-16', { hourly: false, token, maxIdsPerDay: 0 }); // as if the 16th had too many to list
     const capped = await runQuery(env.DB, SCENARIO, body, NOW, { mode: 'rollup' });
     expect(capped.results[0]!.metrics).toEqual([6]);
     expect(capped.meta.warning).toMatch(/identified visitors are counted once per day/);
