@@ -36,15 +36,21 @@ const skewed = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(xs.l
 
 type Row = Record<string, string | number | null>;
 
-/** Sessions [from, from + count): deterministic, ~3.2 events each. */
-export function generate(from: number, count: number, sessionsPerDay: number): { events: Row[]; sessions: Row[] } {
+/** Local midnight of the day NOW falls in (2026-10-31, CET): where `today` sessions start from. */
+export const TODAY_START = Date.parse('2026-10-30T23:00:00Z');
+
+/**
+ * Sessions [from, from + count): deterministic, ~3.2 events each. `today` makes them sessions of
+ * NOW's local day instead (ids of their own), for the incremental-refresh measurement.
+ */
+export function generate(from: number, count: number, sessionsPerDay: number, today = false): { events: Row[]; sessions: Row[] } {
   const events: Row[] = [];
   const sessions: Row[] = [];
   for (let k = from; k < from + count; k++) {
-    const rnd = prng(k * 2654435761);
-    const day = Math.floor(k / sessionsPerDay) % DAYS;
+    const rnd = prng(k * 2654435761 + (today ? 17 : 0));
+    const day = today ? DAYS : Math.floor(k / sessionsPerDay) % DAYS;
     const hourShape = (rnd() + rnd() + rnd()) / 3; // bell-shaped over the day
-    const start = FIRST_DAY + day * 86_400_000 + Math.floor(hourShape * 86_400_000);
+    const start = (today ? TODAY_START : FIRST_DAY + day * 86_400_000) + Math.floor(hourShape * 86_400_000);
     const identified = rnd() < 0.1 ? 1 : 0;
     const visitor = identified ? 1 + Math.floor(rnd() * 3000) : day * 1_000_000 + Math.floor(rnd() * sessionsPerDay * 0.7);
     const [source, channel, referrer] = skewed(rnd, SOURCES);
@@ -55,7 +61,7 @@ export function generate(from: number, count: number, sessionsPerDay: number): {
       utm_campaign: source === 'Newsletter' ? `issue-${day % 4}` : null, utm_content: null, utm_term: null,
       device, browser, browser_version: '120', os, os_version: '14', country, region, region_name, city,
     };
-    const id = `bs${k}`;
+    const id = `${today ? 'bt' : 'bs'}${k}`;
     let ts = start;
     const pageviews = 1 + Math.floor(-Math.log(1 - rnd() * 0.999) * 1.3);
     const paths: string[] = [];

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { bulkLoad, findD1File } from './bulk-load.mjs';
+import { measureIncremental, printIncremental } from './incremental.mjs';
 import { startDevServer } from './lib/dev-server.mjs';
 
 const arg = (name, fallback) => {
@@ -56,7 +57,7 @@ async function main() {
   writeFileSync(join(dir, 'wrangler.toml'), readFileSync('bench/query-wrangler.toml', 'utf8').replace('main = "query-worker.ts"', 'main = "worker.js"'));
   // the synthetic site's generator, for the bulk loader in Node
   await build({ entryPoints: ['bench/query-data.ts'], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'data.mjs'), target: 'es2022', logLevel: 'error' });
-  const { generate } = await import(join(dir, 'data.mjs'));
+  const { generate, NOW, SITE, TODAY_START } = await import(join(dir, 'data.mjs'));
   const start = () => startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
   let server = await start();
   const call = async (path, body) => {
@@ -67,13 +68,18 @@ async function main() {
   };
   try {
     let events;
+    const migrations = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort();
+    const statementsOf = (files) => files.flatMap((f) => readFileSync(join('migrations', f), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean));
     if (loaded) {
       events = loaded.events;
       console.log(`reusing ${events.toLocaleString()} events loaded in ${state}`);
+      // migrations that landed after the state was loaded (states before this list had 0000–0008)
+      const applied = loaded.migrations ?? migrations.filter((f) => f < '0009');
+      const missing = migrations.filter((f) => !applied.includes(f));
+      if (missing.length) await call('/migrate', { statements: statementsOf(missing) });
+      writeFileSync(join(state, 'loaded.json'), JSON.stringify({ events, migrations }));
     } else {
-      const statements = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort()
-        .flatMap((f) => readFileSync(join('migrations', f), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean));
-      await call('/migrate', { statements });
+      await call('/migrate', { statements: statementsOf(migrations) });
       await server.stop(); // the loader writes D1's SQLite file directly; nothing else may hold it
 
       const t = performance.now();
@@ -82,7 +88,7 @@ async function main() {
       });
       events = r.events;
       console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s by the bulk loader (${r.sessions.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
-      if (keep) writeFileSync(join(state, 'loaded.json'), JSON.stringify({ events }));
+      if (keep) writeFileSync(join(state, 'loaded.json'), JSON.stringify({ events, migrations }));
       server = await start();
     }
 
@@ -154,6 +160,11 @@ async function main() {
       }
       console.log(`VIEW with the planner, queries in parallel as the dashboard sends them: p50 ${pct(parallel, 50).toFixed(1)} ms, p95 ${pct(parallel, 95).toFixed(1)} ms`);
     }
+
+    printIncremental(await measureIncremental({
+      file: findD1File(state), stop: () => server.stop(), start: async () => { server = await start(); }, refresh: (body) => call('/refresh', body),
+      generate, perDay: PER_DAY, site: SITE, now: NOW, todayStart: TODAY_START, today: '2026-10-31',
+    }));
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

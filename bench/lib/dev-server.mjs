@@ -32,6 +32,16 @@ export async function startDevServer({ config, port, persistTo, readyPath = '/',
         // already gone
       }
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      // wrangler can exit before its workerd child has closed (and checkpointed) the SQLite files:
+      // whoever opens them next must wait until the whole process group is gone
+      for (let i = 0; i < 200; i++) {
+        try {
+          process.kill(-child.pid, 0);
+        } catch {
+          return; // ESRCH: no process of the group is left
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
   };
 }

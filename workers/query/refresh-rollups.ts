@@ -12,7 +12,7 @@
  */
 import type { Env } from '../env';
 import { QueryDb } from './db';
-import { deltaStatements } from './rollup-delta';
+import { closeDayStatements, deltaStatements } from './rollup-delta';
 import { rebuildDay } from './rollup-rebuild';
 import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './rollup-tuples';
 import { addDays, dayStart, localDay } from './timezone';
@@ -110,6 +110,7 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
     : [];
   await runGuarded(db, site, token, [
     ...delta,
+    ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
     { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },
     {

@@ -71,7 +71,14 @@ class Sim {
     const moved: SimEvent[] = [120_000, 400_000, -240_000].map((dt, k) => ({
       row: this.event(`${site}-m`, 5, 1, k, midnight + dt, 'pageview', PAGES[k + 1]!), touch: TOUCHES[k % 3]!, deliverAt: midnight + 500_000 + k * 600_000,
     }));
-    this.visits.push({ id: `${site}-x`, visitor: 3, identified: 1, events: across }, { id: `${site}-m`, visitor: 5, identified: 1, events: moved });
+    // a visit whose exit page moves off a page no other visit has: that page's exit row drops to zeros
+    const exit: SimEvent[] = ['/only-here', '/'].map((path, k) => ({
+      row: this.event(`${site}-o`, 999, 0, k, T0 + 10 * 3_600_000 + k * 600_000, 'pageview', path), touch: TOUCHES[1]!, deliverAt: T0 + 10 * 3_600_000 + k * 7_200_000,
+    }));
+    this.visits.push(
+      { id: `${site}-x`, visitor: 3, identified: 1, events: across }, { id: `${site}-m`, visitor: 5, identified: 1, events: moved },
+      { id: `${site}-o`, visitor: 999, identified: 0, events: exit },
+    );
   }
 
   private event(session: string, visitor: number, identified: number, k: number, ts: number, name: string, path: string): Row {
@@ -132,6 +139,8 @@ async function rollupRows(site: string, days: string[]): Promise<Row[]> {
   for (const table of ['rollup_daily', 'rollup_pairs', 'rollup_hourly']) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE site_id = ?1 AND day IN (SELECT value FROM json_each(?2))`).bind(site, JSON.stringify(days)).all<Row>();
     for (const r of results) {
+      // rows of zeros stay until the day leaves the incremental window (closeDayStatements)
+      if (r.events === 0 && r.visits === 0) continue;
       for (const col of ['e_ident_ids', 's_ident_ids']) {
         if (typeof r[col] === 'string' && r[col]!.toString().startsWith('[')) r[col] = JSON.stringify((JSON.parse(r[col] as string) as number[]).sort((a, b) => a - b));
       }
@@ -195,6 +204,23 @@ describe('incremental refresh', () => {
     expect(compared).toBeGreaterThan(8);
     const hourly = { site_id: site, metrics: ['visitors', 'pageviews'], dimensions: ['time:hour'], date_range: [DAY1, DAY2] };
     expect((await runQuery(env.DB, site, hourly, now, { mode: 'rollup' })).results).toEqual((await runQuery(env.DB, site, hourly, now, { mode: 'raw' })).results);
+  });
+
+  it('deletes the rows a visit left at zero once their day leaves the window', async () => {
+    const site = 'delta-zeros.test';
+    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
+    const sim = new Sim(site, 3, 0);
+    const db = new QueryDb(env.DB);
+    const zeros = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM rollup_daily WHERE site_id = ?1 AND day = ?2 AND events = 0 AND visits = 0) + (SELECT count(*) FROM rollup_pairs WHERE site_id = ?1 AND day = ?2 AND events = 0 AND visits = 0) AS n").bind(site, DAY1).first<{ n: number }>())!.n;
+    for (const t of [T0 + 11 * 3_600_000, T0 + 13 * 3_600_000]) {
+      await sim.deliver(t);
+      await refreshSite(db, site, TZ, t);
+    }
+    expect(await zeros()).toBeGreaterThan(0); // the exit page the visit left, on DAY1
+    await refreshSite(db, site, TZ, T0 + 50 * 3_600_000); // DAY1 is now the day before yesterday
+    expect(await zeros()).toBe(0);
+    const body = { site_id: site, metrics: ['visits'], dimensions: ['visit:exit_page'], date_range: [DAY1, DAY1] };
+    expect((await runQuery(env.DB, site, body, T0 + 50 * 3_600_000, { mode: 'rollup' })).results).toEqual([{ dimensions: ['/'], metrics: [1] }]);
   });
 
   it('turns a day that outgrows id lists into per-day counts, as a rebuild would', async () => {

@@ -86,10 +86,19 @@ function perVisitor(side: Side, p: Params): { had: string; has: string; deltas: 
   return { had: 'max(s.old_)', has: 'max(s.new_)', deltas: ['sum(s.new_ - s.old_)', d('is_bounce'), d('duration'), d('pageviews'), d('events')] };
 }
 
-const mergeIds = (table: Table, col: string) => `${col} = CASE WHEN excluded.${col} = '[]' OR ${table}.${col} = '${OVERFLOW_IDS}' THEN ${table}.${col}`
-  + ` ELSE (SELECT json_group_array(value) FROM (SELECT value FROM json_each(${table}.${col})`
-  + ` WHERE value NOT IN (SELECT -value FROM json_each(excluded.${col}) WHERE value < 0)`
-  + ` UNION SELECT value FROM json_each(excluded.${col}) WHERE value > 0)) END`;
+/**
+ * A row's id list with a delta applied. Additions alone (every events-side change: events never
+ * leave) are appended as text — an added visitor was not in the list — so the list is not read
+ * element by element; removals (sessions-side) rebuild it from its elements.
+ */
+const mergeIds = (table: Table, col: string) => {
+  const [old, delta] = [`${table}.${col}`, `excluded.${col}`];
+  const append = `CASE WHEN ${old} = '[]' THEN ${delta} ELSE substr(${old}, 1, length(${old}) - 1) || ',' || substr(${delta}, 2) END`;
+  const rebuild = `(SELECT json_group_array(value) FROM (SELECT value FROM json_each(${old})`
+    + ` WHERE value NOT IN (SELECT -value FROM json_each(${delta}) WHERE value < 0)`
+    + ` UNION SELECT value FROM json_each(${delta}) WHERE value > 0))`;
+  return `${col} = CASE WHEN ${delta} = '[]' OR ${old} = '${OVERFLOW_IDS}' THEN ${old} WHEN instr(${delta}, '-') = 0 THEN ${append} ELSE ${rebuild} END`;
+};
 
 /** One upsert adding the delta of some tuples of one side to one table. */
 function deltaStatement(side: Side, table: Table, span: DeltaSpan, names: Set<string>): Statement {
@@ -169,16 +178,15 @@ function finishStatements(span: DeltaSpan): Statement[] {
     build(({ p, ctx, site, prev, from, to }) => `UPDATE rollup_daily SET raw_rows = raw_rows + x.n FROM (SELECT ${timeSql('time:day', 'e.ts', ctx)} AS d, count(*) AS n FROM events e`
       + ` WHERE e.site_id = ${site} AND e.inserted_at > ${prev} AND e.inserted_at <= ${p.bind(span.next)} AND +e.ts >= ${from} AND +e.ts < ${to} GROUP BY d) AS x`
       + ` WHERE rollup_daily.site_id = ${site} AND ${total} AND rollup_daily.day = x.d`),
-    // a day past MAX_IDS_PER_DAY identified visitors lists none, as a rebuild would write it
-    ...['rollup_daily', 'rollup_pairs'].map((t) => build(({ p, inDays }) => {
+    // a day past MAX_IDS_PER_DAY identified visitors lists none, as a rebuild would write it (the
+    // day index reads only such days' rows: none on almost every run)
+    ...['rollup_daily', 'rollup_pairs'].map((t) => build(({ p, site, inDays }) => {
       const overflow = p.bind(OVERFLOW_IDS);
-      return `UPDATE ${t} SET e_ident_ids = CASE WHEN events > 0 THEN ${overflow} ELSE e_ident_ids END,`
-        + ` s_ident_ids = CASE WHEN visits > 0 THEN ${overflow} ELSE s_ident_ids END WHERE ${inDays}`
+      return `UPDATE ${t} INDEXED BY ${t}_day SET e_ident_ids = CASE WHEN events > 0 THEN ${overflow} ELSE e_ident_ids END,`
+        + ` s_ident_ids = CASE WHEN visits > 0 THEN ${overflow} ELSE s_ident_ids END WHERE site_id = ${site}`
         + ` AND day IN (SELECT day FROM rollup_daily WHERE ${inDays} AND ${total} AND s_ident_visitors > ${p.bind(span.maxIdsPerDay ?? MAX_IDS_PER_DAY)})`
         + ` AND ((events > 0 AND e_ident_ids <> ${overflow}) OR (visits > 0 AND s_ident_ids <> ${overflow}))`;
     })),
-    // a value whose last session moved elsewhere (exit page, a late first event) has no row in a rebuild
-    ...['rollup_daily', 'rollup_pairs', 'rollup_hourly'].map((t) => build(({ inDays }) => `DELETE FROM ${t} WHERE ${inDays} AND events = 0 AND visits = 0`)),
     build(({ site, prev, inDays }) => `DELETE FROM rollup_ledger WHERE ${inDays} AND session_id IN (SELECT id FROM sessions WHERE site_id = ${site} AND inserted_at > ${prev})`),
     build(({ ctx, site, prev, from, to }) => `INSERT INTO rollup_ledger (site_id, day, session_id, ${cols})`
       + ` SELECT c.site_id, ${timeSql('time:day', 'c.start', ctx)}, c.id, ${LEDGER_COLUMNS.map((c) => `c.${c}`).join(', ')}`
@@ -195,6 +203,18 @@ interface Bound {
   to: string;
   /** this site's rows of the kept days */
   inDays: string;
+}
+
+/**
+ * A value whose last session moved elsewhere (an exit page, a late first event) keeps a row of
+ * zeros, which no query shows and a rebuild would not write. They are deleted once, when the day
+ * leaves the incremental window, instead of scanning the day's rows on every run.
+ */
+export function closeDayStatements(site: string, days: string[]): Statement[] {
+  return days.flatMap((day) => ['rollup_daily', 'rollup_pairs', 'rollup_hourly'].map((t) => ({
+    sql: `DELETE FROM ${t} INDEXED BY ${t}_day WHERE site_id = ?1 AND day = ?2 AND events = 0 AND visits = 0`,
+    params: [site, day],
+  })));
 }
 
 /**

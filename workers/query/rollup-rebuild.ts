@@ -143,9 +143,9 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
   const dayRows = size?.n ?? 0;
   const listIds = (size?.ident ?? 0) <= (opts.maxIdsPerDay ?? MAX_IDS_PER_DAY);
   const stmts = [
-    { sql: 'DELETE FROM rollup_daily WHERE site_id = ?1 AND day = ?2', params: [site, day] },
-    { sql: 'DELETE FROM rollup_pairs WHERE site_id = ?1 AND day = ?2', params: [site, day] },
-    { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_daily INDEXED BY rollup_daily_day WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_pairs INDEXED BY rollup_pairs_day WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     ...sideStatements('e', 'daily', span, dayRows, listIds),
     ...sideStatements('s', 'daily', span, dayRows, listIds),
     ...(opts.hourly ? [...sideStatements('e', 'hourly', span, dayRows), ...sideStatements('s', 'hourly', span, dayRows)] : []),

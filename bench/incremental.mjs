@@ -1,0 +1,82 @@
+/**
+ * What the 5-minute cron pays to keep today current, measured on the bench's loaded site: today's
+ * traffic up to 5 minutes before NOW arrives and is refreshed (today enters the rollups by a
+ * rebuild from scratch — what every run paid before the incremental refresh), then the next 5
+ * minutes arrive (new events, new sessions, and the sessions they extend as newer versions) and
+ * one refresh applies them incrementally. Rows are written straight into D1's SQLite file, like
+ * the bulk loader; today's rows of an earlier measurement are removed first.
+ */
+import { DatabaseSync } from 'node:sqlite';
+
+const WINDOW_MS = 5 * 60_000;
+
+function insertAll(db, table, rows) {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const stmt = db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  db.exec('BEGIN');
+  for (const r of rows) stmt.run(...cols.map((c) => r[c]));
+  db.exec('COMMIT');
+}
+
+/** Today's sessions (started before NOW) as events and session rows. */
+function todaysTraffic(generate, perDay, now) {
+  const { events, sessions } = generate(0, perDay, perDay, true);
+  return { events: events.filter((e) => e.ts <= now), sessions: sessions.filter((s) => s.start <= now) };
+}
+
+/**
+ * @param {object} o
+ * @param {string} o.file D1's SQLite file (no wrangler dev may hold it while this writes)
+ * @param {() => Promise<void>} o.stop stops wrangler dev; `o.start` starts it again
+ * @param {(body: object) => Promise<object>} o.refresh one cron run at `body.now`
+ */
+export async function measureIncremental({ file, stop, start, refresh, generate, perDay, site, now, todayStart, today }) {
+  await stop();
+  const db = new DatabaseSync(file);
+  const { watermark } = db.prepare('SELECT watermark FROM rollup_state WHERE site_id = ?').get(site);
+  // the clock only moves forward: this measurement runs after whatever refreshed the state last
+  const clock = Math.max(now, watermark) + 120_000;
+  for (const sql of ['DELETE FROM events WHERE site_id = ?1 AND ts >= ?2', 'DELETE FROM sessions WHERE site_id = ?1 AND start >= ?2']) db.prepare(sql).run(site, todayStart);
+  for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
+  db.prepare("UPDATE rollup_state SET ledger_days = (SELECT coalesce(json_group_array(value), '[]') FROM json_each(ledger_days) WHERE value != ?2) WHERE site_id = ?1").run(site, today);
+
+  const traffic = todaysTraffic(generate, perDay, now);
+  const cut = now - WINDOW_MS;
+  const morning = { events: traffic.events.filter((e) => e.ts <= cut), sessions: traffic.sessions.filter((s) => s.start <= cut) };
+  insertAll(db, 'events', morning.events.map((e) => ({ ...e, inserted_at: clock })));
+  insertAll(db, 'sessions', morning.sessions.map((s) => ({ ...s, inserted_at: clock })));
+  db.close();
+  await start();
+  const rebuild = await refresh({ now: clock + 61_000 });
+
+  await stop();
+  const db2 = new DatabaseSync(file);
+  const arrived = clock + 120_000;
+  const windowEvents = traffic.events.filter((e) => e.ts > cut);
+  const extended = new Set(windowEvents.map((e) => e.session_id));
+  // sessions that began in the window, and the morning's sessions the window's events extend (a newer version)
+  const touched = traffic.sessions.filter((s) => s.start > cut || extended.has(s.id)).map((s) => ({ ...s, version: s.start > cut ? 1 : 2, inserted_at: arrived }));
+  insertAll(db2, 'events', windowEvents.map((e) => ({ ...e, inserted_at: arrived })));
+  insertAll(db2, 'sessions', touched);
+  db2.close();
+  await start();
+  const incremental = await refresh({ now: arrived + 61_000 });
+  return {
+    todayEvents: morning.events.length,
+    windowEvents: windowEvents.length,
+    touchedSessions: touched.length,
+    rebuild,
+    incremental,
+  };
+}
+
+/** The lines `npm run bench:query` prints for it. */
+export function printIncremental(r) {
+  const line = (label, run) => `${label}: ${(run.ms / 1000).toFixed(2)} s, ${run.rowsRead.toLocaleString()} rows read, ${run.rowsWritten.toLocaleString()} rows written`;
+  console.log(`\nkeeping today current (${r.todayEvents.toLocaleString()} events of today so far, then ${r.windowEvents.toLocaleString()} events and ${r.touchedSessions.toLocaleString()} sessions in the next 5 minutes)`);
+  console.log(line('  rebuild of today from scratch (what every 5-minute run paid before)', r.rebuild));
+  console.log(line('  incremental refresh of the 5 minutes (what a run pays now)          ', r.incremental));
+  console.log(`  per run: ${(r.rebuild.rowsRead / Math.max(1, r.incremental.rowsRead)).toFixed(0)}x fewer rows read, ${(r.rebuild.rowsWritten / Math.max(1, r.incremental.rowsWritten)).toFixed(0)}x fewer rows written; `
+    + `per event of the window: ${(r.incremental.rowsRead / Math.max(1, r.windowEvents)).toFixed(0)} rows read, ${(r.incremental.rowsWritten / Math.max(1, r.windowEvents)).toFixed(1)} written`);
+}
