@@ -24,15 +24,20 @@ function toGoal(raw: GoalInput): Goal | null {
   return { name, eventName, pagePath: eventName ? null : pagePath };
 }
 
+export type GoalRow = GoalInput & { kind: string };
+
 /** The site's goals (issue 3's `goals` table), by name so goal breakdowns are deterministic. */
-export async function loadGoals(db: D1Database, site: string): Promise<Goal[]> {
-  const { results } = await db
-    .prepare('SELECT kind, event_name, page_path, display_name FROM goals WHERE site_id = ?1 ORDER BY display_name')
-    .bind(site)
-    .all<GoalInput & { kind: string }>();
-  return results
+export const GOALS_SQL = 'SELECT kind, event_name, page_path, display_name FROM goals WHERE site_id = ?1 ORDER BY display_name';
+
+export function goalsFromRows(rows: GoalRow[]): Goal[] {
+  return rows
     .map((row) => toGoal(row.kind === 'event' ? { ...row, page_path: null } : { ...row, event_name: null }))
     .filter((g): g is Goal => g !== null);
+}
+
+export async function loadGoals(db: D1Database, site: string): Promise<Goal[]> {
+  const { results } = await db.prepare(GOALS_SQL).bind(site).all<GoalRow>();
+  return goalsFromRows(results);
 }
 
 export function hasWildcard(path: string): boolean {

@@ -7,7 +7,7 @@
  */
 import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
-import { goalNameMatches, type Goal } from './goals';
+import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from './goals';
 import { runRawPlan } from './raw-plan';
 import { bucketDays, touchedStatements } from './refresh-rollups';
 import { runGoalRollupPlan } from './rollup-goals';
@@ -29,21 +29,23 @@ export interface PlanOptions {
 }
 
 /**
- * The site and which of its days are not yet in the rollups (null: never refreshed), in one round
- * trip: every query needs the site, and most then ask whether rollups are current.
+ * The site, which of its days are not yet in the rollups (null: never refreshed) and, when asked,
+ * its goals, in one round trip: every query needs the site, and most then ask whether rollups are current.
  */
-export async function loadSiteAndStaleDays(db: QueryDb, siteId: string): Promise<{ site: SiteInfo; stale: Set<string> | null }> {
-  const [sites, states, events, sessions] = await db.batch<{ id: string; timezone: string; created_at: number } & { pending: string } & { b: number }>([
+export async function loadSiteAndStaleDays(db: QueryDb, siteId: string, withGoals = false): Promise<{ site: SiteInfo; stale: Set<string> | null; goals: Goal[] }> {
+  type Row = { id: string; timezone: string; created_at: number } & { pending: string } & { b: number } & GoalRow;
+  const [sites, states, events, sessions, goals] = await db.batch<Row>([
     { sql: 'SELECT id, timezone, created_at FROM sites WHERE id = ?1', params: [siteId] },
     { sql: 'SELECT pending FROM rollup_state WHERE site_id = ?1', params: [siteId] },
     ...touchedStatements(siteId, null),
+    ...(withGoals ? [{ sql: GOALS_SQL, params: [siteId] }] : []),
   ]);
   const row = sites![0];
   if (!row) throw new HttpError(404, 'not_found', `site "${siteId}" not found`);
   const site = { id: row.id, timezone: row.timezone, createdAt: row.created_at };
   const state = states![0];
   const stale = state ? new Set([...bucketDays([...events!, ...sessions!], site.timezone), ...(JSON.parse(state.pending) as string[])]) : null;
-  return { site, stale };
+  return { site, stale, goals: goalsFromRows(goals ?? []) };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { comparisonRange, echoDateRange, timeLabels } from './date-range';
 import { QueryDb } from './db';
 import { localDay } from './timezone';
-import { loadGoals, type Goal } from './goals';
+import type { Goal } from './goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
@@ -37,7 +37,8 @@ export interface RunOptions extends Partial<Omit<PlanOptions, 'stale'>> {
 }
 
 export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
-  const { site, stale } = await loadSiteAndStaleDays(db, siteId);
+  // goals ride along with the site when the body could name one (checked exactly after parsing)
+  const { site, stale, goals: siteGoals } = await loadSiteAndStaleDays(db, siteId, JSON.stringify(body ?? null).includes('event:goal'));
   let firstDataTs: number | null = null;
   if ((body as { date_range?: unknown } | null)?.date_range === 'all') {
     const r = await db.all<{ t: number | null }>('SELECT min(ts) AS t FROM events WHERE site_id = ?1', [site.id]);
@@ -47,9 +48,13 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const { paginate = true, ...planOptions } = options;
   const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions, stale };
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
-  const goals = usesGoals ? await loadGoals(d1, site.id) : [];
+  const goals = usesGoals ? siteGoals : [];
 
-  const rows = await computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined);
+  const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
+  const [rows, prev] = await Promise.all([
+    computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined),
+    crange ? computeRows(db, q, crange, goals, opts, now) : null,
+  ]);
   sortRows(q, rows);
   const page = paginate ? rows.slice(q.offset, q.offset + q.limit) : rows;
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
@@ -58,9 +63,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const tz = site.timezone;
   if (q.include.timeLabels && q.granularity) meta.time_labels = timeLabels(q.range, q.granularity, tz);
   if (q.include.totalRows) meta.total_rows = rows.length;
-  if (q.include.comparisons) {
-    const crange = comparisonRange(q.range, q.include.comparisons, tz, localDay(now, tz));
-    const prev = await computeRows(db, q, crange, goals, opts, now);
+  if (crange && prev) {
     attachComparisons(q, crange, page, prev, results);
     if (q.include.timeLabels && q.granularity) meta.comparison_time_labels = timeLabels(crange, q.granularity, tz);
     meta.comparison_date_range = echoDateRange(crange, tz);
@@ -82,23 +85,23 @@ function pageDepth(q: Query): number | undefined {
 /** Finished metric rows for one range (`topK`: see pageDepth; only for the rows of the page). */
 async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number): Promise<FinishedRow[]> {
   const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q), now };
-  const rows = await runPlan(db, { ...base, topK }, goals, opts);
-  const totals: Totals = {};
   const visitorsOnly = new Set(['visitors'] as const);
-  if (q.metrics.includes('percentage')) {
-    const [t] = await runPlan(db, { ...base, dimensions: [], granularity: null, needs: visitorsOnly }, goals, opts);
-    totals.visitors = t?.visitors ?? 0;
-  }
   const withoutGoals = q.filters.filter((f) => !('dimension' in f && f.dimension === 'event:goal'));
-  if (q.metrics.includes('conversion_rate')) {
-    const [t] = await runPlan(db, { ...base, dimensions: [], granularity: null, filters: withoutGoals, needs: visitorsOnly }, goals, opts);
-    totals.visitorsNoGoal = t?.visitors ?? 0;
-  }
-  if (q.metrics.includes('group_conversion_rate')) {
-    const keep = q.dimensions.map((d, i) => (d === 'event:goal' ? -1 : i)).filter((i) => i >= 0);
-    const dimensions = keep.map((i) => q.dimensions[i]!);
-    const granularity = dimensions.some(isTimeDimension) ? base.granularity : null;
-    const groups = await runPlan(db, { ...base, dimensions, granularity, filters: withoutGoals, needs: visitorsOnly }, goals, opts);
+  const keep = q.dimensions.map((d, i) => (d === 'event:goal' ? -1 : i)).filter((i) => i >= 0);
+  const groupDims = keep.map((i) => q.dimensions[i]!);
+  // the totals do not depend on the rows: all plans are in flight at once
+  const [rows, percentTotal, goalTotal, groups] = await Promise.all([
+    runPlan(db, { ...base, topK }, goals, opts),
+    q.metrics.includes('percentage') ? runPlan(db, { ...base, dimensions: [], granularity: null, needs: visitorsOnly }, goals, opts) : null,
+    q.metrics.includes('conversion_rate') ? runPlan(db, { ...base, dimensions: [], granularity: null, filters: withoutGoals, needs: visitorsOnly }, goals, opts) : null,
+    q.metrics.includes('group_conversion_rate')
+      ? runPlan(db, { ...base, dimensions: groupDims, granularity: groupDims.some(isTimeDimension) ? base.granularity : null, filters: withoutGoals, needs: visitorsOnly }, goals, opts)
+      : null,
+  ]);
+  const totals: Totals = {};
+  if (percentTotal) totals.visitors = percentTotal[0]?.visitors ?? 0;
+  if (goalTotal) totals.visitorsNoGoal = goalTotal[0]?.visitors ?? 0;
+  if (groups) {
     const byKey = new Map(groups.map((g) => [JSON.stringify(g.dims), g.visitors ?? 0]));
     totals.groupVisitorsNoGoal = (r: BaseRow) => byKey.get(JSON.stringify(keep.map((i) => r.dims[i]))) ?? 0;
   }
