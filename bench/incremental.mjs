@@ -79,4 +79,6 @@ export function printIncremental(r) {
   console.log(line('  incremental refresh of the 5 minutes (what a run pays now)          ', r.incremental));
   console.log(`  per run: ${(r.rebuild.rowsRead / Math.max(1, r.incremental.rowsRead)).toFixed(0)}x fewer rows read, ${(r.rebuild.rowsWritten / Math.max(1, r.incremental.rowsWritten)).toFixed(0)}x fewer rows written; `
     + `per event of the window: ${(r.incremental.rowsRead / Math.max(1, r.windowEvents)).toFixed(0)} rows read, ${(r.incremental.rowsWritten / Math.max(1, r.windowEvents)).toFixed(1)} written`);
+  console.log('  costliest statements of the incremental run (rows read / written):');
+  for (const c of r.incremental.costliest) console.log(`    ${String(c.rowsRead).padStart(9)} / ${String(c.rowsWritten).padStart(6)}  ${c.sql}`);
 }

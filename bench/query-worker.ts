@@ -27,12 +27,15 @@ export default {
       if (url.pathname === '/refresh') {
         // the cron's own budget per run; the bench calls again while days are pending
         const db = new QueryDb(env.DB);
+        db.profile = [];
         const at = ((await json(request)).now as number | undefined) ?? NOW;
         const started = Date.now();
         const run = await refreshRollups(env, at, 60_000, db);
         const ms = Date.now() - started;
         const r = await env.DB.prepare('SELECT (SELECT count(*) FROM rollup_daily) + (SELECT count(*) FROM rollup_pairs) AS daily, (SELECT count(*) FROM rollup_hourly) AS hourly').first();
-        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten });
+        const costliest = db.profile.sort((a, b) => b.rowsRead + 1000 * b.rowsWritten - (a.rowsRead + 1000 * a.rowsWritten)).slice(0, 6)
+          .map((p) => ({ ...p, sql: p.sql.replace(/\s+/g, ' ').slice(0, 90) }));
+        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, costliest });
       }
       if (url.pathname === '/query') {
         const { body, mode } = (await json(request)) as { body: Record<string, unknown>; mode: 'auto' | 'raw' };

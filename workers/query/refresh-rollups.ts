@@ -111,7 +111,7 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   await runGuarded(db, site, token, [
     ...delta,
     ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
-    { sql: 'DELETE FROM rollup_hourly WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
+    { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },
     {
       sql: 'INSERT INTO rollup_state (site_id, watermark, pending, refreshed_at, ledger_days) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, pending = excluded.pending, refreshed_at = excluded.refreshed_at, ledger_days = excluded.ledger_days',
