@@ -19,7 +19,9 @@ export async function runGoalRollupPlan(db: QueryDb, query: BaseQuery, goals: Go
   if (goals.some((g) => g.pagePath !== null && hasWildcard(g.pagePath))) return null;
   const pageGoals = goals.filter((g) => g.pagePath !== null);
   const needs = new Set(['visitors', 'events', 'pageviews'] as const);
-  const names = await runRollupPlan(db, { ...q, dimensions: ['event:name'], granularity: null, needs });
+  // only the goals' own names: the pageview row would union every identified visitor of the range
+  const eventNames = goals.filter((g) => g.eventName !== null).map((g) => g.eventName!);
+  const names = eventNames.length ? await runRollupPlan(db, { ...q, dimensions: ['event:name'], granularity: null, needs, onlyValues: eventNames }) : [];
   if (!names) return null;
   let pages: BaseRow[] | null = [];
   if (pageGoals.length) {

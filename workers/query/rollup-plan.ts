@@ -153,7 +153,8 @@ export async function runRollupPlan(db: QueryDb, q: BaseQuery): Promise<BaseRow[
   const sums = 'sum(e_anon_visitors) AS ea, sum(e_ident_visitors) AS ei, sum(pageviews) AS pv, sum(events) AS ev, sum(s_anon_visitors) AS sa, sum(s_ident_visitors) AS si, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration, sum(s_pageviews) AS spv, sum(s_events) AS sev';
   const table = hourly ? 'rollup_hourly' : shape.dim2 ? 'rollup_pairs' : 'rollup_daily';
   const side = shape.sessionMode ? 's' : 'e';
-  const identified = !hourly && (shape.eSide || shape.sessionMode) && q.needs.has('visitors');
+  // a day's list holds each id once: buckets of one day need no union
+  const identified = !hourly && q.granularity !== 'time:day' && (shape.eSide || shape.sessionMode) && q.needs.has('visitors');
   // a page of the top rows of a long breakdown: lists are read afterwards, for the rows that can place
   const pruned = identified && q.topK !== undefined && !q.granularity && LONG_TAILED.includes(shape.dim2 || shape.dim);
   let ids = 'NULL AS ids';
