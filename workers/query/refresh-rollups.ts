@@ -15,7 +15,7 @@ import { QueryDb } from './db';
 import { closeDayStatements, deltaStatements } from './rollup-delta';
 import { rebuildDay } from './rollup-rebuild';
 import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './rollup-tuples';
-import { addDays, dayStart, localDay } from './timezone';
+import { addDays, DAY_MS, dayStart, localDay } from './timezone';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;
@@ -35,12 +35,12 @@ export interface RefreshResult {
 }
 
 export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS, db = new QueryDb(env.DB)): Promise<RefreshResult> {
-  const sites = await db.all<{ id: string; timezone: string }>('SELECT id, timezone FROM sites');
+  const sites = await db.all<{ id: string; timezone: string; retention_days: number }>('SELECT id, timezone, retention_days FROM sites');
   const deadline = Date.now() + budgetMs; // Date.now() advances across I/O in Workers
   const total: RefreshResult = { rebuilt: 0, pending: 0, incremental: 0 };
   for (const site of sites) {
     try {
-      const r = await refreshSite(db, site.id, site.timezone, now, { deadline });
+      const r = await refreshSite(db, site.id, site.timezone, now, { deadline, retentionDays: site.retention_days });
       total.rebuilt += r.rebuilt.length;
       total.pending += r.pending.length;
       total.incremental += r.incremental.length;
@@ -85,6 +85,8 @@ export interface RefreshOptions {
   deadline?: number;
   /** tests: a day with more identified visitors than this lists none */
   maxIdsPerDay?: number;
+  /** the site's retention: days it has begun to delete keep the rollups they have */
+  retentionDays?: number;
 }
 
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
@@ -94,7 +96,8 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   const today = window[1]!;
   const kept = state.ledgerDays.filter((d) => window.includes(d));
   const touched = await touchedDays(db, site, tz, state.watermark);
-  const todo = [...new Set([...state.pending, ...touched])].filter((d) => !kept.includes(d)).sort().reverse();
+  const todo = await withoutFrozenDays(db, site, tz, now, opts.retentionDays, [...new Set([...state.pending, ...touched])].filter((d) => !kept.includes(d)));
+  todo.sort().reverse();
   const rebuilt: string[] = [];
   // newest first: today's numbers matter most; at least one day per run so a backlog always drains
   while (todo.length && (rebuilt.length === 0 || Date.now() < (opts.deadline ?? Infinity))) {
@@ -119,6 +122,24 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
     },
   ]);
   return { rebuilt, pending: todo, incremental };
+}
+
+/**
+ * Days that retention has begun to delete keep their rollups: a rebuild would count only the
+ * part of the day still in raw rows (a late event for the day's last hours must not erase its
+ * morning). Such a day is built only if it has no rollups at all (an import right at the edge).
+ */
+async function withoutFrozenDays(db: QueryDb, site: string, tz: string, now: number, retentionDays: number | undefined, days: string[]): Promise<string[]> {
+  if (retentionDays === undefined) return days;
+  const cutoff = now - retentionDays * DAY_MS;
+  const edge = days.filter((d) => dayStart(d, tz) < cutoff);
+  if (edge.length === 0) return days;
+  const built = await db.all<{ day: string }>(
+    "SELECT day FROM rollup_daily WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day IN (SELECT value FROM json_each(?2)) AND val = '' AND val2 = ''",
+    [site, JSON.stringify(edge)],
+  );
+  const frozen = new Set(built.map((r) => r.day));
+  return days.filter((d) => !frozen.has(d));
 }
 
 /**
