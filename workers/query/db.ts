@@ -9,13 +9,13 @@ export class QueryDb {
   /** what the answer had to approximate, for `meta.warning` */
   warnings = new Set<string>();
   /** when set, every statement's cost (the benchmark lists the costliest) */
-  profile?: { sql: string; rowsRead: number; rowsWritten: number }[];
+  profile?: { sql: string; params: unknown[]; rowsRead: number; rowsWritten: number }[];
 
   constructor(readonly d1: D1Database) {}
 
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const res = await this.d1.prepare(sql).bind(...params).all<T>();
-    this.count(res.meta, sql);
+    this.count(res.meta, sql, params);
     return res.results;
   }
 
@@ -23,13 +23,13 @@ export class QueryDb {
   async batch<T>(statements: { sql: string; params: unknown[] }[]): Promise<T[][]> {
     if (statements.length === 0) return [];
     const res = await this.d1.batch<T>(statements.map((s) => this.d1.prepare(s.sql).bind(...s.params)));
-    res.forEach((r, i) => this.count(r.meta, statements[i]!.sql));
+    res.forEach((r, i) => this.count(r.meta, statements[i]!.sql, statements[i]!.params));
     return res.map((r) => r.results);
   }
 
-  private count(meta: { rows_read?: number; rows_written?: number } | undefined, sql: string): void {
+  private count(meta: { rows_read?: number; rows_written?: number } | undefined, sql: string, params: unknown[]): void {
     this.statements++;
-    this.profile?.push({ sql, rowsRead: meta?.rows_read ?? 0, rowsWritten: meta?.rows_written ?? 0 });
+    this.profile?.push({ sql, params, rowsRead: meta?.rows_read ?? 0, rowsWritten: meta?.rows_written ?? 0 });
     this.rowsRead += meta?.rows_read ?? 0;
     this.rowsWritten += meta?.rows_written ?? 0;
   }

@@ -113,6 +113,15 @@ describe('rollup plan == raw plan', () => {
         expect(res.rollup, JSON.stringify(body)).toEqual(res.raw);
       }
     }
+    // the lists read are those of the rows that can place: fewer values than the breakdown has
+    const db = new QueryDb(env.DB);
+    db.profile = [];
+    const top = { site_id: SITE, metrics: ['visitors'], dimensions: ['event:page'], date_range: ['2024-03-25', '2024-04-03'], pagination: { limit: 1 } };
+    await runQuery(env.DB, SITE, top, NOW, { mode: 'rollup' }, db);
+    const lists = db.profile.find((p) => p.sql.includes('group_concat(e_ident_ids) AS ids'))!;
+    const candidates = lists.params.map((v) => (typeof v === 'string' && v.startsWith('["/') ? (JSON.parse(v) as string[]).length : 0)).find((n) => n > 0)!;
+    expect(candidates).toBeGreaterThan(0);
+    expect(candidates).toBeLessThan(PAGES.length);
     // the same page under a filter (pairs), and with an explicit order
     const filtered = await both({ site_id: SITE, metrics: ['visitors'], dimensions: ['event:page'], filters: [['is', 'visit:source', ['Google']]], order_by: [['visitors', 'desc']], date_range: ['2024-03-25', '2024-04-03'], pagination: { limit: 2 } });
     expect(filtered.rollup).toEqual(filtered.raw);
