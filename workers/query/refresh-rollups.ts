@@ -89,7 +89,23 @@ export interface RefreshOptions {
   retentionDays?: number;
 }
 
+/**
+ * Nothing to do: no rows since the watermark, no pending days, no kept day leaving the window.
+ * Read without claiming, so an idle site costs a cron run no D1 writes.
+ */
+async function isIdle(db: QueryDb, site: string, now: number, tz: string): Promise<boolean> {
+  const [states, events, sessions] = await db.batch<{ pending: string; ledger_days: string } & { b: number }>([
+    { sql: 'SELECT pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
+    ...touchedStatements(site, null),
+  ]);
+  const state = states![0];
+  if (!state) return (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0;
+  const window = incrementalWindow(now, tz);
+  return events!.length === 0 && sessions!.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
+}
+
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
+  if (await isIdle(db, site, now, tz)) return { rebuilt: [], pending: [], incremental: [] };
   const { token, state } = await claimSite(db, site, now);
   const next = Math.max(state.watermark, now - WATERMARK_LAG_MS);
   const window = incrementalWindow(now, tz);

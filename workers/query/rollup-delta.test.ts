@@ -253,6 +253,23 @@ describe('incremental refresh', () => {
     expect(overflowing!.n).toBeGreaterThan(0);
   });
 
+  it('writes nothing for a site with nothing new', async () => {
+    const site = 'delta-idle.test';
+    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
+    const sim = new Sim(site, 4, 10);
+    const t = T0 + 30 * 3_600_000;
+    await sim.deliver(t);
+    await refreshSite(new QueryDb(env.DB), site, TZ, t);
+    await refreshSite(new QueryDb(env.DB), site, TZ, t + 300_000); // rows within the lag of the first run
+    const idle = new QueryDb(env.DB);
+    expect(await refreshSite(idle, site, TZ, t + 600_000)).toEqual({ rebuilt: [], pending: [], incremental: [] });
+    expect(idle.rowsWritten).toBe(0);
+    // a kept day leaving the window is work: its rows of zeros go
+    const later = new QueryDb(env.DB);
+    await refreshSite(later, site, TZ, t + 48 * 3_600_000);
+    expect(later.rowsWritten).toBeGreaterThan(0);
+  });
+
   it('voids the writes of a run that a newer run has taken over', async () => {
     const site = 'delta-race.test';
     await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
