@@ -9,8 +9,8 @@
  * and adds the difference. "Before" is, for events (never changed once written), those inserted
  * up to the previous watermark; for sessions (replaced by each newer version) the copy the
  * rollups last counted, kept in `rollup_ledger`. Identified visitors' id lists take the ids whose
- * presence changed (negative = remove). All of it runs in the run's final batch, behind its guard,
- * with the new watermark: applied exactly once or not at all.
+ * presence changed (negated = removed; ids are positive 53-bit hashes). All of it runs in the
+ * run's final batch, behind its guard, with the new watermark: applied exactly once or not at all.
  */
 import { localDay, offsetSegments } from './timezone';
 import { Params, timeSql, type DimContext, type Side } from './sql';
@@ -111,8 +111,7 @@ function deltaStatement(side: Side, table: Table, span: DeltaSpan, names: Set<st
   const day = side === 'e' ? timeSql('time:day', t, ctx) : 's.day_';
   const hour = hourly ? `, ${timeSql('time:hour', t, ctx)} AS hour_` : '';
   const { had, has, deltas } = perVisitor(side, p);
-  const v = side;
-  const per = `SELECT ${day} AS day_${hour}, j.value AS jv, ${v}.visitor_id AS vid, ${v}.identified AS ident, ${had} AS had, ${has} AS has,`
+  const per = `SELECT ${day} AS day_${hour}, j.value AS jv, ${side}.visitor_id AS vid, ${side}.identified AS ident, ${had} AS had, ${has} AS has,`
     + ` ${deltas.map((d, i) => `${d} AS d${i}`).join(', ')} FROM ${src}, json_each(${tupleArraySql(tuples, p)}) j`
     + ` GROUP BY day_${hourly ? ', hour_' : ''}, jv, vid, ident`;
   const keys = tupleKeysSql(p, 'jv', hourly ? 2 : 4);
@@ -156,7 +155,7 @@ function sideDeltas(side: Side, span: DeltaSpan): Statement[] {
   return out;
 }
 
-/** After the upserts: raw row counts, days that outgrew id lists, rows left empty, the ledger. */
+/** After the upserts: raw row counts, days that outgrew id lists, the ledger. */
 function finishStatements(span: DeltaSpan): Statement[] {
   const build = (make: (b: Bound) => string): Statement => {
     const p = new Params();

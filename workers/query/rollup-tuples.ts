@@ -48,9 +48,9 @@ export interface Tuple {
 export function tuplesFor(side: Side, ctx: DimContext, withPairs: boolean, only?: Set<string>): Tuple[] {
   const names: [string, string][] = [['', ''], ...ROLLUP_DIMS.map((d): [string, string] => [d, '']), ...(withPairs ? rollupPairs() : [])];
   const out: Tuple[] = [];
+  const none = () => ctx.params.bind('');
   for (const [a, b] of names) {
     if (only && !only.has(tupleName([a, b]))) continue;
-    const none = () => ctx.params.bind('');
     const ea = a === '' ? none() : dimensionSql(a, side, ctx);
     const eb = b === '' ? none() : dimensionSql(b, side, ctx);
     if (ea && eb) out.push({ names: [a, b], exprs: [ea, eb] });
