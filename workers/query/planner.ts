@@ -9,7 +9,7 @@ import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from './goals';
 import { runRawPlan } from './raw-plan';
-import { bucketDays, touchedStatements } from './refresh-rollups';
+import { bucketDays, touchedStatement } from './refresh-rollups';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
 import type { BaseQuery, BaseRow, Filter, SiteInfo } from './types';
@@ -33,18 +33,16 @@ export interface PlanOptions {
  * its goals, in one round trip: every query needs the site, and most then ask whether rollups are current.
  */
 export async function loadSiteAndStaleDays(db: QueryDb, siteId: string, withGoals = false): Promise<{ site: SiteInfo; stale: Set<string> | null; goals: Goal[] }> {
-  type Row = { id: string; timezone: string; created_at: number } & { pending: string } & { b: number } & GoalRow;
-  const [sites, states, events, sessions, goals] = await db.batch<Row>([
-    { sql: 'SELECT id, timezone, created_at FROM sites WHERE id = ?1', params: [siteId] },
-    { sql: 'SELECT pending FROM rollup_state WHERE site_id = ?1', params: [siteId] },
-    ...touchedStatements(siteId, null),
+  type Row = { id: string; timezone: string; created_at: number; pending: string | null } & { b: number } & GoalRow;
+  const [sites, touched, goals] = await db.batch<Row>([
+    { sql: 'SELECT s.id, s.timezone, s.created_at, r.pending FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id WHERE s.id = ?1', params: [siteId] },
+    touchedStatement(siteId, null),
     ...(withGoals ? [{ sql: GOALS_SQL, params: [siteId] }] : []),
   ]);
   const row = sites![0];
   if (!row) throw new HttpError(404, 'not_found', `site "${siteId}" not found`);
   const site = { id: row.id, timezone: row.timezone, createdAt: row.created_at };
-  const state = states![0];
-  const stale = state ? new Set([...bucketDays([...events!, ...sessions!], site.timezone), ...(JSON.parse(state.pending) as string[])]) : null;
+  const stale = row.pending !== null ? new Set([...bucketDays(touched!, site.timezone), ...(JSON.parse(row.pending) as string[])]) : null;
   return { site, stale, goals: goalsFromRows(goals ?? []) };
 }
 

@@ -94,14 +94,14 @@ export interface RefreshOptions {
  * Read without claiming, so an idle site costs a cron run no D1 writes.
  */
 async function isIdle(db: QueryDb, site: string, now: number, tz: string): Promise<boolean> {
-  const [states, events, sessions] = await db.batch<{ pending: string; ledger_days: string } & { b: number }>([
+  const [states, touched] = await db.batch<{ pending: string; ledger_days: string } & { b: number }>([
     { sql: 'SELECT pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
-    ...touchedStatements(site, null),
+    touchedStatement(site, null),
   ]);
   const state = states![0];
   if (!state) return (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0;
   const window = incrementalWindow(now, tz);
-  return events!.length === 0 && sessions!.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
+  return touched!.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
 }
 
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
@@ -163,13 +163,13 @@ async function withoutFrozenDays(db: QueryDb, site: string, tz: string, now: num
  * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first),
  * and finds nothing for a site never refreshed (its rollups are not used at all).
  */
-export function touchedStatements(site: string, watermark: number | null): Statement[] {
+export function touchedStatement(site: string, watermark: number | null): Statement {
   const wm = watermark === null ? '(SELECT watermark FROM rollup_state WHERE site_id = ?1)' : '?3';
   const params = watermark === null ? [site, QUARTER_HOUR] : [site, QUARTER_HOUR, watermark];
-  return [
-    { sql: `SELECT DISTINCT ts / ?2 AS b FROM events WHERE site_id = ?1 AND inserted_at > ${wm}`, params },
-    { sql: `SELECT DISTINCT start / ?2 AS b FROM sessions WHERE site_id = ?1 AND inserted_at > ${wm}`, params },
-  ];
+  return {
+    sql: `SELECT ts / ?2 AS b FROM events WHERE site_id = ?1 AND inserted_at > ${wm} UNION SELECT start / ?2 FROM sessions WHERE site_id = ?1 AND inserted_at > ${wm}`,
+    params,
+  };
 }
 
 /** The local days of touched quarter-hour buckets. */
@@ -179,6 +179,6 @@ export function bucketDays(buckets: { b: number }[], tz: string): string[] {
 
 /** Local days with rows inserted after the watermark. */
 export async function touchedDays(db: QueryDb, site: string, tz: string, watermark: number): Promise<string[]> {
-  const [events, sessions] = await db.batch<{ b: number }>(touchedStatements(site, watermark));
-  return bucketDays([...events!, ...sessions!], tz);
+  const touched = touchedStatement(site, watermark);
+  return bucketDays(await db.all<{ b: number }>(touched.sql, touched.params), tz);
 }

@@ -94,7 +94,10 @@ export const MAX_UNION_IDS = 100_000;
 const APPROXIMATE = 'identified visitors are counted once per day: too many to deduplicate across days';
 
 function unionSize(ids: string): number {
-  return new Set((JSON.parse(`[${ids}]`) as number[][]).flat()).size;
+  // one parse, then straight into the set: flat() would copy ~100k ids into a new array first
+  const seen = new Set<number>();
+  for (const list of JSON.parse(`[${ids}]`) as number[][]) for (const id of list) seen.add(id);
+  return seen.size;
 }
 
 /** Breakdowns with many values, where the top rows of a page are worth a second, narrow read. */
