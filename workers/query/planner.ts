@@ -30,7 +30,8 @@ export interface PlanOptions {
 
 /**
  * The site, which of its days are not yet in the rollups (null: never refreshed) and, when asked,
- * its goals, in one round trip: every query needs the site, and most then ask whether rollups are current.
+ * its goals, in one round trip: every query needs the site, and most then ask whether rollups
+ * are current.
  */
 export async function loadSiteAndStaleDays(db: QueryDb, siteId: string, withGoals = false): Promise<{ site: SiteInfo; stale: Set<string> | null; goals: Goal[] }> {
   type Row = { id: string; timezone: string; created_at: number; pending: string | null } & { b: number } & GoalRow;

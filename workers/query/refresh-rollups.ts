@@ -159,7 +159,7 @@ async function withoutFrozenDays(db: QueryDb, site: string, tz: string, now: num
 }
 
 /**
- * Statements finding what was inserted after a watermark, as quarter-hour buckets of event time;
+ * The statement finding what was inserted after a watermark, as quarter-hour buckets of event time;
  * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first),
  * and finds nothing for a site never refreshed (its rollups are not used at all).
  */
