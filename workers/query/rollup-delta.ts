@@ -37,6 +37,7 @@ export interface DeltaSpan {
 const TUPLES_PER_STATEMENT = 24;
 
 type Table = 'rollup_daily' | 'rollup_pairs' | 'rollup_hourly';
+const ID_COLUMNS = ['e_ident_ids', 's_ident_ids'];
 
 function context(span: DeltaSpan, p: Params): DimContext {
   return { params: p, segments: offsetSegments(span.from, span.to, span.tz), firstDay: span.days[0]! };
@@ -100,12 +101,15 @@ const mergeIds = (table: Table, col: string) => {
   return `${col} = CASE WHEN ${delta} = '[]' OR ${old} = '${OVERFLOW_IDS}' THEN ${old} WHEN instr(${delta}, '-') = 0 THEN ${append} ELSE ${rebuild} END`;
 };
 
-/** One upsert adding the delta of some tuples of one side to one table. */
-function deltaStatement(side: Side, table: Table, span: DeltaSpan, names: Set<string>): Statement {
-  const p = new Params();
-  const ctx = context(span, p);
+/**
+ * One side's changed tuple values, a row each: the events side fills the E_SUMS columns and the
+ * sessions side the S_SUMS ones (zeros in the other's), so the two can be summed per value.
+ */
+function sideChanges(side: Side, table: Table, span: DeltaSpan, ctx: DimContext, names: Set<string>): string | null {
+  const p = ctx.params;
   const hourly = table === 'rollup_hourly';
   const tuples = tuplesFor(side, ctx, !hourly, names);
+  if (tuples.length === 0) return null;
   const t = side === 'e' ? 'e.ts' : 's.start';
   const src = side === 'e' ? eventsSource(span, p) : sessionsSource(span, ctx);
   const day = side === 'e' ? timeSql('time:day', t, ctx) : 's.day_';
@@ -114,25 +118,46 @@ function deltaStatement(side: Side, table: Table, span: DeltaSpan, names: Set<st
   const per = `SELECT ${day} AS day_${hour}, j.value AS jv, ${side}.visitor_id AS vid, ${side}.identified AS ident, ${had} AS had, ${has} AS has,`
     + ` ${deltas.map((d, i) => `${d} AS d${i}`).join(', ')} FROM ${src}, json_each(${tupleArraySql(tuples, p)}) j`
     + ` GROUP BY day_${hourly ? ', hour_' : ''}, jv, vid, ident`;
-  const keys = tupleKeysSql(p, 'jv', hourly ? 2 : 4);
   const visitors = [0, 1].map((i) => `sum(CASE WHEN ident = ${i} THEN has - had ELSE 0 END)`);
-  const sums = [...visitors, ...deltas.map((_, i) => `sum(d${i})`)];
-  const cols = side === 'e' ? E_SUMS : S_SUMS;
+  const own = [...visitors, ...deltas.map((_, i) => `sum(d${i})`)];
+  const zeros = (n: number) => Array.from({ length: n }, () => '0');
+  const sums = side === 'e' ? [...own, ...zeros(S_SUMS.length)] : [...zeros(E_SUMS.length), ...own];
+  const ids = `json_group_array(CASE WHEN has > had THEN vid ELSE -vid END) FILTER (WHERE ident = 1 AND has <> had)`;
+  const lists = hourly ? [] : side === 'e' ? [ids, 'NULL'] : ['NULL', ids];
+  const columns = [...sums, ...lists].map((expr, i) => `${expr} AS ${[...E_SUMS, ...S_SUMS, ...ID_COLUMNS][i]}`);
   const changed = `sum(abs(has - had))${deltas.map((_, i) => ` + sum(abs(d${i}))`).join('')} > 0`;
-  const add = cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+  return `SELECT day_${hourly ? ', hour_' : ''}, jv, ${columns.join(', ')} FROM (${per})`
+    + ` GROUP BY day_${hourly ? ', hour_' : ''}, jv HAVING ${changed}`;
+}
+
+/**
+ * One upsert adding both sides' deltas of some tuples to one table: a value both sides changed
+ * (most do — a new pageview also changes its visit) is written once, not twice.
+ */
+function deltaStatement(table: Table, span: DeltaSpan, names: Set<string>): Statement {
+  const p = new Params();
+  const ctx = context(span, p);
+  const hourly = table === 'rollup_hourly';
+  const inner = (['e', 's'] as const).map((side) => sideChanges(side, table, span, ctx, names)).filter((x) => x !== null)
+    .map((sql) => `SELECT * FROM (${sql})`).join(' UNION ALL ');
+  const sumCols = [...E_SUMS, ...S_SUMS];
+  const idCols = hourly ? [] : ID_COLUMNS;
+  const keys = tupleKeysSql(p, 'jv', hourly ? 2 : 4);
+  const add = sumCols.map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+  const summed = sumCols.map((c) => `sum(${c})`);
+  // each value has at most one row of each side: max() picks its list, coalesce() fills the other
+  const lists = idCols.map((c) => `coalesce(max(${c}), '[]')`);
   let sql: string;
   if (hourly) {
-    sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${cols.join(', ')})`
-      + ` SELECT ${p.bind(span.site)}, day_, hour_, ${keys[0]}, ${keys[1]}, ${sums.join(', ')} FROM (${per})`
-      + ` GROUP BY day_, hour_, jv HAVING ${changed}`
+    sql = `INSERT INTO rollup_hourly (site_id, day, hour, dim, val, ${sumCols.join(', ')})`
+      + ` SELECT ${p.bind(span.site)}, day_, hour_, ${keys[0]}, ${keys[1]}, ${summed.join(', ')} FROM (${inner})`
+      + ` GROUP BY day_, hour_, jv`
       + ` ON CONFLICT (site_id, dim, day, hour, val) DO UPDATE SET ${add.join(', ')}`;
   } else {
-    const idsCol = `${side}_ident_ids`;
-    const ids = `json_group_array(CASE WHEN has > had THEN vid ELSE -vid END) FILTER (WHERE ident = 1 AND has <> had)`;
-    sql = `INSERT INTO ${table} (site_id, day, dim, val, dim2, val2, ${cols.join(', ')}, ${idsCol})`
-      + ` SELECT ${p.bind(span.site)}, day_, ${keys.join(', ')}, ${sums.join(', ')}, ${ids} FROM (${per})`
-      + ` GROUP BY day_, jv HAVING ${changed}`
-      + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${[...add, mergeIds(table, idsCol)].join(', ')}`;
+    sql = `INSERT INTO ${table} (site_id, day, dim, val, dim2, val2, ${sumCols.join(', ')}, ${idCols.join(', ')})`
+      + ` SELECT ${p.bind(span.site)}, day_, ${keys.join(', ')}, ${[...summed, ...lists].join(', ')} FROM (${inner})`
+      + ` GROUP BY day_, jv`
+      + ` ON CONFLICT (site_id, dim, dim2, day, val, val2) DO UPDATE SET ${[...add, ...idCols.map((c) => mergeIds(table, c))].join(', ')}`;
   }
   return { sql, params: p.values };
 }
@@ -143,14 +168,16 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
-/** Upserts for one side: single dimensions, pairs, hourly rows, a statement per chunk of tuples. */
-function sideDeltas(side: Side, span: DeltaSpan): Statement[] {
-  const all = tuplesFor(side, { params: new Params(), segments: [], firstDay: '' }, true).map((t) => t.names);
-  const singles = all.filter((n) => n[1] === '').map(tupleName);
-  const pairs = all.filter((n) => n[1] !== '').map(tupleName);
+/** The upserts: single dimensions, pairs and hourly rows, a statement per chunk of tuples. */
+function deltaUpserts(span: DeltaSpan): Statement[] {
+  // every tuple either side keeps (entry and exit page are sessions only, event names events only)
+  const probe = { params: new Params(), segments: [], firstDay: '' };
+  const all = [...new Set([...tuplesFor('e', probe, true), ...tuplesFor('s', probe, true)].map((t) => tupleName(t.names)))];
+  const singles = all.filter((n) => n.endsWith('|'));
+  const pairs = all.filter((n) => !n.endsWith('|'));
   const out: Statement[] = [];
   for (const [table, names] of [['rollup_daily', singles], ['rollup_pairs', pairs], ['rollup_hourly', singles]] as const) {
-    for (const chunk of chunks(names, TUPLES_PER_STATEMENT)) out.push(deltaStatement(side, table, span, new Set(chunk)));
+    for (const chunk of chunks(names, TUPLES_PER_STATEMENT)) out.push(deltaStatement(table, span, new Set(chunk)));
   }
   return out;
 }
@@ -230,5 +257,5 @@ export function deltaStatements(span: DeltaSpan): Statement[] {
   if (span.days.some((d, i) => i > 0 && d <= span.days[i - 1]!) || localDay(span.from, span.tz) !== span.days[0]) {
     throw new Error(`incremental days must be ascending from the span's first day: ${span.days.join(', ')}`);
   }
-  return [...sideDeltas('e', span), ...sideDeltas('s', span), ...finishStatements(span)];
+  return [...deltaUpserts(span), ...finishStatements(span)];
 }
