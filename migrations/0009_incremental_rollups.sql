@@ -2,7 +2,8 @@
 -- rebuild a changing day from scratch (~150 rows read per event of the day, every run); it now
 -- applies what arrived since its watermark. Sessions are replaced in place by newer versions, so
 -- the ledger keeps each session as the rollups counted it, to subtract when it changes. Ledger
--- rows exist for two days only; WITHOUT ROWID keeps a day's rows in one key range.
+-- rows exist for two days only; WITHOUT ROWID keeps a day's rows, visitor by visitor, in one key
+-- range, with no second index to write.
 CREATE TABLE `rollup_ledger` (
 	`site_id` text NOT NULL,
 	`day` text NOT NULL,
@@ -33,10 +34,9 @@ CREATE TABLE `rollup_ledger` (
 	`region` text,
 	`region_name` text,
 	`city` text,
-	PRIMARY KEY(`site_id`, `day`, `session_id`)
+	PRIMARY KEY(`site_id`, `day`, `visitor_id`, `session_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX `rollup_ledger_visitor` ON `rollup_ledger` (`site_id`,`day`,`visitor_id`);--> statement-breakpoint
 CREATE TABLE `rollup_runs` (
 	`site_id` text PRIMARY KEY NOT NULL,
 	`token` text NOT NULL,

@@ -115,7 +115,8 @@ export const rollupLedger = sqliteTable(
     exitPage: text('exit_page'),
     ...attributionColumns,
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.day, t.sessionId] }), index('rollup_ledger_visitor').on(t.siteId, t.day, t.visitorId)],
+  // keyed by visitor first: a run reads the touched visitors' sessions; no second index to write
+  (t) => [primaryKey({ columns: [t.siteId, t.day, t.visitorId, t.sessionId] })],
 );
 
 /**

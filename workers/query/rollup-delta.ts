@@ -216,12 +216,12 @@ function finishStatements(span: DeltaSpan): Statement[] {
     // the ledger takes the touched sessions as counted now: a session that changed its day (or left
     // the kept days) loses its old row, the others are updated in place (one row written, not two)
     build(({ ctx, site, prev, from, to, inDays }) => `DELETE FROM rollup_ledger WHERE ${inDays}`
-      + ` AND session_id IN (SELECT id FROM sessions WHERE site_id = ${site} AND inserted_at > ${prev})`
+      + ` AND (visitor_id, session_id) IN (SELECT visitor_id, id FROM sessions WHERE site_id = ${site} AND inserted_at > ${prev})`
       + ` AND day IS NOT (SELECT ${timeSql('time:day', 'c.start', ctx)} FROM sessions c WHERE c.id = rollup_ledger.session_id AND +c.start >= ${from} AND +c.start < ${to})`),
     build(({ ctx, site, prev, from, to }) => `INSERT INTO rollup_ledger (site_id, day, session_id, ${cols})`
       + ` SELECT c.site_id, ${timeSql('time:day', 'c.start', ctx)}, c.id, ${LEDGER_COLUMNS.map((c) => `c.${c}`).join(', ')}`
       + ` FROM sessions c WHERE c.site_id = ${site} AND c.inserted_at > ${prev} AND +c.start >= ${from} AND +c.start < ${to}`
-      + ` ON CONFLICT (site_id, day, session_id) DO UPDATE SET ${LEDGER_COLUMNS.filter((c) => c !== 'visitor_id' && c !== 'identified').map((c) => `${c} = excluded.${c}`).join(', ')}`),
+      + ` ON CONFLICT (site_id, day, visitor_id, session_id) DO UPDATE SET ${LEDGER_COLUMNS.filter((c) => c !== 'visitor_id' && c !== 'identified').map((c) => `${c} = excluded.${c}`).join(', ')}`),
   ];
 }
 
