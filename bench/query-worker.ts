@@ -35,7 +35,11 @@ export default {
         const r = await env.DB.prepare('SELECT (SELECT count(*) FROM rollup_daily) + (SELECT count(*) FROM rollup_pairs) AS daily, (SELECT count(*) FROM rollup_hourly) AS hourly').first();
         const costliest = db.profile.sort((a, b) => b.rowsRead + 1000 * b.rowsWritten - (a.rowsRead + 1000 * a.rowsWritten)).slice(0, 6)
           .map((p) => ({ ...p, sql: p.sql.replace(/\s+/g, ' ').slice(0, 90) }));
-        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, costliest });
+        // what keeping the session ledger cost (the rebuild before the incremental refresh kept none)
+        const ledger = db.profile.filter((p) => p.sql.includes('INTO rollup_ledger'));
+        const ledgerRead = ledger.reduce((n, p) => n + p.rowsRead, 0);
+        const ledgerWritten = ledger.reduce((n, p) => n + p.rowsWritten, 0);
+        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, costliest });
       }
       if (url.pathname === '/query') {
         const { body, mode } = (await json(request)) as { body: Record<string, unknown>; mode: 'auto' | 'raw' };
