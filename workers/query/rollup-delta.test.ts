@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { QueryDb } from './db';
+import { forgetVisitorInRollups } from './erase-rollups';
 import { insertRows, prng } from './fixtures';
 import { claimSite, refreshSite, WATERMARK_LAG_MS } from './refresh-rollups';
 import { rebuildDay } from './rollup-rebuild';
@@ -217,6 +218,27 @@ describe('incremental refresh', () => {
       await refreshSite(db, site, TZ, t);
     }
     const { incremental, rebuilt } = await incrementalAndRebuilt(site, t);
+    expect(difference(incremental, rebuilt)).toEqual([]);
+  });
+
+  it('stays exact when an identified visitor is erased between runs', async () => {
+    const site = 'delta-erase.test';
+    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
+    const sim = new Sim(site, 31, 60);
+    const db = new QueryDb(env.DB);
+    const t = T0 + 30 * 3_600_000;
+    await sim.deliver(t);
+    await refreshSite(db, site, TZ, t);
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND visitor_id = 3 AND identified = 1').bind(site),
+      env.DB.prepare('DELETE FROM sessions WHERE site_id = ?1 AND visitor_id = 3 AND identified = 1').bind(site),
+    ]);
+    expect(await forgetVisitorInRollups(env.DB, site, 3, t + 60_000)).toContain(DAY2);
+    for (const later of [t + 3_600_000, t + 10 * 3_600_000]) {
+      await sim.deliver(later);
+      await refreshSite(db, site, TZ, later);
+    }
+    const { incremental, rebuilt } = await incrementalAndRebuilt(site, t + 10 * 3_600_000);
     expect(difference(incremental, rebuilt)).toEqual([]);
   });
 
