@@ -15,6 +15,12 @@ import { runQuery } from './run-query';
  * incrementally kept days must hold exactly the rows a rebuild from scratch writes.
  */
 
+/** A site in TZ with simulated visits (not yet delivered). */
+async function newSite(site: string, seed: number, visits: number): Promise<{ sim: Sim; db: QueryDb }> {
+  await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
+  return { sim: new Sim(site, seed, visits), db: new QueryDb(env.DB) };
+}
+
 /** Every rollup row of the days, id lists as sorted sets: comparable across the two writers. */
 async function rollupRows(site: string, days: string[]): Promise<Row[]> {
   const out: Row[] = [];
@@ -52,9 +58,7 @@ async function incrementalAndRebuilt(site: string, now: number, maxIdsPerDay?: n
 describe('incremental refresh', () => {
   it('keeps today and yesterday exactly as a rebuild would, run after run', { timeout: 120_000 }, async () => {
     const site = 'delta.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 11, 90);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 11, 90);
     let incrementalRuns = 0;
     // runs every ~97 minutes across both days (DST night included), then once after the last arrival
     const times = Array.from({ length: 30 }, (_, i) => T0 + 3_600_000 + i * 5_820_000);
@@ -90,9 +94,7 @@ describe('incremental refresh', () => {
 
   it('stays exact over a day and a half of runs with nothing rebuilt in between', { timeout: 120_000 }, async () => {
     const site = 'delta-long.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 23, 120);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 23, 120);
     let t = T0 + 600_000;
     for (; t < T0 + 47 * 3_600_000; t += 1_800_000) {
       await sim.deliver(env.DB, t);
@@ -104,9 +106,7 @@ describe('incremental refresh', () => {
 
   it('stays exact when an identified visitor is erased between runs', async () => {
     const site = 'delta-erase.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 31, 60);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 31, 60);
     const t = T0 + 30 * 3_600_000;
     await sim.deliver(env.DB, t);
     await refreshSite(db, site, TZ, t);
@@ -125,9 +125,7 @@ describe('incremental refresh', () => {
 
   it('deletes the rows a visit left at zero once their day leaves the window', async () => {
     const site = 'delta-zeros.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 3, 0);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 3, 0);
     const zeros = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM rollup_daily WHERE site_id = ?1 AND day = ?2 AND events = 0 AND visits = 0) + (SELECT count(*) FROM rollup_pairs WHERE site_id = ?1 AND day = ?2 AND events = 0 AND visits = 0) AS n").bind(site, DAY1).first<{ n: number }>())!.n;
     for (const t of [T0 + 11 * 3_600_000, T0 + 13 * 3_600_000]) {
       await sim.deliver(env.DB, t);
@@ -142,9 +140,7 @@ describe('incremental refresh', () => {
 
   it('turns a day that outgrows id lists into per-day counts, as a rebuild would', async () => {
     const site = 'delta-overflow.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 5, 40);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 5, 40);
     const times = [T0 + 30 * 3_600_000, T0 + 40 * 3_600_000, T0 + 52 * 3_600_000];
     for (const t of times) {
       await sim.deliver(env.DB, t);
@@ -158,12 +154,11 @@ describe('incremental refresh', () => {
 
   it('writes nothing for a site with nothing new', async () => {
     const site = 'delta-idle.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 4, 10);
+    const { sim, db } = await newSite(site, 4, 10);
     const t = T0 + 30 * 3_600_000;
     await sim.deliver(env.DB, t);
-    await refreshSite(new QueryDb(env.DB), site, TZ, t);
-    await refreshSite(new QueryDb(env.DB), site, TZ, t + 300_000); // rows within the lag of the first run
+    await refreshSite(db, site, TZ, t);
+    await refreshSite(db, site, TZ, t + 300_000); // rows within the lag of the first run
     const idle = new QueryDb(env.DB);
     expect(await refreshSite(idle, site, TZ, t + 600_000)).toEqual({ rebuilt: [], pending: [], incremental: [] });
     expect(idle.rowsWritten).toBe(0);
@@ -175,9 +170,7 @@ describe('incremental refresh', () => {
 
   it('voids the writes of a run that a newer run has taken over', async () => {
     const site = 'delta-race.test';
-    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, '{}', 's', 0)").bind(site, TZ).run();
-    const sim = new Sim(site, 9, 20);
-    const db = new QueryDb(env.DB);
+    const { sim, db } = await newSite(site, 9, 20);
     const t = T0 + 30 * 3_600_000;
     await sim.deliver(env.DB, t);
     await refreshSite(db, site, TZ, t);
