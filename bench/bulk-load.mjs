@@ -22,9 +22,10 @@ export function findD1File(stateDir) {
   return found[0];
 }
 
-function inserter(db, table, sample) {
+/** A function inserting rows shaped like `sample` into `table` (`verb`: INSERT OR REPLACE to upsert). */
+export function inserter(db, table, sample, verb = 'INSERT') {
   const cols = Object.keys(sample);
-  const stmt = db.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const stmt = db.prepare(`${verb} INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
   return (row) => stmt.run(...cols.map((c) => row[c]));
 }
 

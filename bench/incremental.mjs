@@ -7,15 +7,15 @@
  * the bulk loader; today's rows of an earlier measurement are removed first.
  */
 import { DatabaseSync } from 'node:sqlite';
+import { inserter } from './bulk-load.mjs';
 
 const WINDOW_MS = 5 * 60_000;
 
 function insertAll(db, table, rows) {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]);
-  const stmt = db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const insert = inserter(db, table, rows[0], 'INSERT OR REPLACE');
   db.exec('BEGIN');
-  for (const r of rows) stmt.run(...cols.map((c) => r[c]));
+  for (const r of rows) insert(r);
   db.exec('COMMIT');
 }
 

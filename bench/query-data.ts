@@ -36,7 +36,8 @@ const skewed = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(xs.l
 
 type Row = Record<string, string | number | null>;
 
-/** Local midnight of the day NOW falls in (2026-10-31, CET): where `today` sessions start from. */
+/** The local day NOW falls in, and its midnight (CET): where `today` sessions start from. */
+export const TODAY = '2026-10-31';
 export const TODAY_START = Date.parse('2026-10-30T23:00:00Z');
 
 /**

@@ -57,7 +57,7 @@ async function main() {
   writeFileSync(join(dir, 'wrangler.toml'), readFileSync('bench/query-wrangler.toml', 'utf8').replace('main = "query-worker.ts"', 'main = "worker.js"'));
   // the synthetic site's generator, for the bulk loader in Node
   await build({ entryPoints: ['bench/query-data.ts'], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'data.mjs'), target: 'es2022', logLevel: 'error' });
-  const { generate, NOW, SITE, TODAY_START } = await import(join(dir, 'data.mjs'));
+  const { generate, NOW, SITE, TODAY, TODAY_START } = await import(join(dir, 'data.mjs'));
   const start = () => startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
   let server = await start();
   const call = async (path, body) => {
@@ -167,7 +167,7 @@ async function main() {
 
     printIncremental(await measureIncremental({
       file: findD1File(state), stop: () => server.stop(), start: async () => { server = await start(); }, refresh: (body) => call('/refresh', body),
-      generate, perDay: PER_DAY, site: SITE, now: NOW, todayStart: TODAY_START, today: '2026-10-31',
+      generate, perDay: PER_DAY, site: SITE, now: NOW, todayStart: TODAY_START, today: TODAY,
     }));
   } finally {
     await server.stop();

@@ -90,28 +90,32 @@ export interface RefreshOptions {
 }
 
 /**
- * Nothing to do: no rows since the watermark, no pending days, no kept day leaving the window.
- * Read without claiming, so an idle site costs a cron run no D1 writes.
+ * What the site has waiting, read without claiming it: an idle site (no rows since the watermark,
+ * no pending days, no kept day leaving the window, or no rows at all) costs a run no D1 writes.
  */
-async function isIdle(db: QueryDb, site: string, now: number, tz: string): Promise<boolean> {
-  const [states, touched] = await db.batch<{ pending: string; ledger_days: string } & { b: number }>([
-    { sql: 'SELECT pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
+async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; watermark: number; touched: string[] }> {
+  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string } & { b: number }>([
+    { sql: 'SELECT watermark, pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
     touchedStatement(site, null),
   ]);
   const state = states![0];
-  if (!state) return (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0;
+  if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, watermark: -1, touched: [] };
+  const touched = bucketDays(buckets!, tz);
   const window = incrementalWindow(now, tz);
-  return touched!.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
+  const idle = touched.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
+  return { idle, watermark: state.watermark, touched };
 }
 
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
-  if (await isIdle(db, site, now, tz)) return { rebuilt: [], pending: [], incremental: [] };
+  const peeked = await peek(db, site, now, tz);
+  if (peeked.idle) return { rebuilt: [], pending: [], incremental: [] };
   const { token, state } = await claimSite(db, site, now);
+  // the touched days peeked are still right unless another run moved the watermark in between
+  const touched = state.watermark === peeked.watermark && state.watermark >= 0 ? peeked.touched : await touchedDays(db, site, tz, state.watermark);
   const next = Math.max(state.watermark, now - WATERMARK_LAG_MS);
   const window = incrementalWindow(now, tz);
   const today = window[1]!;
   const kept = state.ledgerDays.filter((d) => window.includes(d));
-  const touched = await touchedDays(db, site, tz, state.watermark);
   const todo = await withoutFrozenDays(db, site, tz, now, opts.retentionDays, [...new Set([...state.pending, ...touched])].filter((d) => !kept.includes(d)));
   todo.sort().reverse();
   const rebuilt: string[] = [];

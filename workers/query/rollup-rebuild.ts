@@ -103,15 +103,12 @@ function sideStatements(side: Side, table: 'daily' | 'hourly', span: DaySpan, da
 }
 
 /** The day's sessions as this rebuild counts them: the base the incremental refresh subtracts from. */
-function ledgerStatements(span: DaySpan): Statement[] {
+function ledgerStatement(span: DaySpan): Statement {
   const cols = LEDGER_COLUMNS.join(', ');
-  return [
-    { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day = ?2', params: [span.site, span.day] },
-    {
-      sql: `INSERT INTO rollup_ledger (site_id, day, session_id, ${cols}) SELECT site_id, ?2, id, ${cols} FROM sessions WHERE site_id = ?1 AND start >= ?3 AND start < ?4`,
-      params: [span.site, span.day, span.from, span.to],
-    },
-  ];
+  return {
+    sql: `INSERT INTO rollup_ledger (site_id, day, session_id, ${cols}) SELECT site_id, ?2, id, ${cols} FROM sessions WHERE site_id = ?1 AND start >= ?3 AND start < ?4`,
+    params: [span.site, span.day, span.from, span.to],
+  };
 }
 
 export interface RebuildOptions {
@@ -153,7 +150,8 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
       sql: `UPDATE rollup_daily SET raw_rows = ?3 WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND day = ?2 AND val = '' AND val2 = ''`,
       params: [site, day, dayRows],
     },
-    ...(opts.ledger ? ledgerStatements(span) : [{ sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day = ?2', params: [site, day] }]),
+    { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day = ?2', params: [site, day] },
+    ...(opts.ledger ? [ledgerStatement(span)] : []),
   ];
   await runGuarded(db, site, opts.token, stmts);
 }
