@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent, StoredSession } from '../workers/lib/event-types';
+import type { StoredEvent, StoredSession } from '../contract/events';
 import { collected, createSite, MINUTE, siteStub } from '../test/fixtures';
 import type { SiteDO } from './site-do';
 

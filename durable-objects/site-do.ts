@@ -13,21 +13,23 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
-import type { CollectedEvent, DropReason, StoredEvent, StoredSession } from '../workers/lib/event-types';
+import type { CollectedEvent, DropReason, StoredEvent, StoredSession } from '../contract/events';
 import type { SiteConfig } from '../workers/lib/site-config';
-import { localDate, utcDate } from '../workers/lib/local-time';
+import { localDay, utcDate } from '../workers/lib/timezone';
 import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
-import { extendSession, isPassive, openSession, sessionCovers, SESSION_IDLE_MS, visitAttribution } from './site-do/sessions';
+import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
+import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
 import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime-counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
-import { LiveFeed, placeOf, type RelayBatch, type Viewer } from './site-do/live-feed';
+import { shardName, placeOf } from '../contract/shards';
+import { LiveFeed, type RelayBatch, type Viewer } from './site-do/live-feed';
 import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
 import { loadGoals, type Goal } from '../workers/query/goals';
 import { mergeSnapshots } from '../workers/realtime/merge';
-import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../workers/realtime/types';
+import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -86,7 +88,7 @@ export class SiteDO extends DurableObject<Env> {
     const visitors = await Promise.all(
       ordered.map(async (event) => {
         if (event.uid !== null) return { id: await hashUid(site.uidSecret, event.uid), identified: true };
-        const day = localDate(event.ts, site.timezone);
+        const day = localDay(event.ts, site.timezone);
         let salt = salts.get(day);
         if (!salt) salts.set(day, (salt = saltForDay(this.sql, day, now)));
         return { id: await anonymousVisitorId(salt, event.ip, event.ua), identified: false };
@@ -229,7 +231,7 @@ export class SiteDO extends DurableObject<Env> {
   private get feed(): LiveFeed {
     this.liveFeed ??= new LiveFeed(this.ctx, placeOf(this.ctx.id.name ?? this.site?.id ?? ''), {
       counters: (now) => readShardCounters(this.sql, now),
-      relay: (batch) => this.env.SITE_DO.get(this.env.SITE_DO.idFromName(`${this.feed.place.site}#0`)).relayLive(batch),
+      relay: (batch) => this.env.SITE_DO.get(this.env.SITE_DO.idFromName(shardName(this.feed.place.site, 0))).relayLive(batch),
     });
     return this.liveFeed;
   }
@@ -244,7 +246,7 @@ export class SiteDO extends DurableObject<Env> {
     const own = readSnapshot(this.sql, site, now, goals, SHARD_TOP_LIMIT);
     const others = await Promise.all(
       Array.from({ length: shards - 1 }, (_, i) =>
-        this.env.SITE_DO.get(this.env.SITE_DO.idFromName(`${site}#${i + 1}`)).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
+        this.env.SITE_DO.get(this.env.SITE_DO.idFromName(shardName(site, i + 1))).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
       ),
     );
     const parts = [own, ...others];

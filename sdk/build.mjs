@@ -94,7 +94,9 @@ async function buildTypes() {
   const program = ts.createProgram(files, {
     declaration: true,
     emitDeclarationOnly: true,
-    rootDir: SDK,
+    // The client's wire types live in contract/ (one definition for the Worker, dashboard and
+    // client), so declarations are rooted one level up: dist/types/sdk/… and dist/types/contract/….
+    rootDir: join(SDK, '..'),
     outDir: join(DIST, 'types'),
     target: ts.ScriptTarget.ES2020,
     module: ts.ModuleKind.ES2022,

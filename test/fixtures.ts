@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import type { CollectedEvent } from '../workers/lib/event-types';
+import type { CollectedEvent } from '../contract/events';
 import { forgetSiteConfig, type SiteConfig } from '../workers/lib/site-config';
 
 /** Creates a site row in D1 (the real table) and returns its config. */

@@ -1,6 +1,6 @@
 import type { SiteDO } from '../durable-objects/site-do';
 import type { RateLimiterDO } from '../durable-objects/rate-limiter-do';
-import type { QueueMessageBody } from './lib/event-types';
+import type { QueueMessageBody } from '../contract/events';
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` / `wrangler secret`. */
 export interface Env {

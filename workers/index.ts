@@ -1,5 +1,5 @@
 import type { Env } from './env';
-import type { QueueMessageBody } from './lib/event-types';
+import type { QueueMessageBody } from '../contract/events';
 import { router } from './router';
 import { handleQueue } from './consumer/handle-queue';
 import { runScheduled } from './cron/run-scheduled';

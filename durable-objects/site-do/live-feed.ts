@@ -1,5 +1,6 @@
-import type { LiveEvent, LiveMessage, ShardCounters } from '../../workers/realtime/types';
+import type { LiveEvent, LiveMessage, ShardCounters } from '../../contract/realtime';
 import { sumCounters } from '../../workers/realtime/merge';
+import type { ShardPlace } from '../../contract/shards';
 
 /**
  * The live stream's fan-out inside one SiteDO (issue 5).
@@ -22,12 +23,6 @@ export const COALESCE_MS = 250;
 export const BURST = 2;
 /** cap per message: a burst still sends one bounded message; counters stay exact */
 export const MAX_EVENTS_PER_MESSAGE = 200;
-
-export interface ShardPlace {
-  site: string;
-  /** null for an unsharded site */
-  index: number | null;
-}
 
 export interface RelayBatch {
   shard: number;
@@ -184,10 +179,4 @@ function send(ws: WebSocket, text: string): void {
     // A socket closing under us; its close handler cleans up.
     console.warn('live send failed', err instanceof Error ? err.message : err);
   }
-}
-
-/** `<site>` → unsharded; `<site>#<n>` → shard n (the collector's naming, pipeline.ts). */
-export function placeOf(objectName: string): ShardPlace {
-  const match = /^(.*)#(\d+)$/.exec(objectName);
-  return match ? { site: match[1]!, index: Number(match[2]) } : { site: objectName, index: null };
 }

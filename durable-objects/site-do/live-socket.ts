@@ -1,6 +1,6 @@
 import type { Goal } from '../../workers/query/goals';
 import type { SiteConfig } from '../../workers/lib/site-config';
-import { LIVE_HEADERS, type RealtimeSnapshot } from '../../workers/realtime/types';
+import { LIVE_HEADERS, type RealtimeSnapshot } from '../../contract/realtime';
 import type { LiveFeed, Viewer } from './live-feed';
 
 /**

@@ -1,4 +1,4 @@
-import type { DropCount, DropReason, QueueMessageBody, StoredEvent, StoredSession } from '../../workers/lib/event-types';
+import type { DropCount, DropReason, QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
 
 /**
  * The outbox: accepted events and session snapshots wait here, in the SiteDO's SQLite, until the

@@ -1,8 +1,8 @@
 import type { Goal } from '../../workers/query/goals';
 import { wildcardRegex } from '../../workers/query/goals';
-import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../workers/realtime/types';
-import { RECENT_EVENTS } from '../../workers/realtime/types';
-import { PASSIVE_NAMES } from './sessions';
+import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../contract/realtime';
+import { RECENT_EVENTS } from '../../contract/realtime';
+import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUTES } from './realtime-counters';
 
 /**
@@ -14,7 +14,7 @@ import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUT
  * listed or pushed: a page sends several of them, and they would bury the pageviews and goals.
  */
 /** the passive names as SQL literals (constants from sessions.ts, never request data) */
-const PASSIVE_LIST = [...PASSIVE_NAMES].map((n) => `'${n}'`).join(', ');
+const PASSIVE_LIST = PASSIVE_EVENT_NAMES.map((n) => `'${n}'`).join(', ');
 
 export const CURRENT_MS = CURRENT_VISITORS_MINUTES * 60_000;
 export const WINDOW_MS = REALTIME_WINDOW_MINUTES * 60_000;

@@ -1,35 +1,17 @@
-import type { CollectedEvent, StoredSession } from '../../workers/lib/event-types';
+import { AUTOMATIC_EVENT_NAMES, PASSIVE_EVENT_NAMES, type CollectedEvent, type StoredSession } from '../../contract/events';
+import { pickAttribution, type VisitAttribution } from '../../contract/attribution';
 
 /**
- * Sessions in event time (DESIGN §5): events of one visitor with no gap over 30 minutes.
- * Entry and exit page come from pageviews; attribution, device and geo from the first event.
- * Bounce: fewer than two pageviews and no interactive custom event. Duration: last event time
- * minus first, in seconds. Passive events (engagement, web vitals, errors) are sent by the page
- * about itself, often as it is hidden: they join a session but neither open nor extend it, so
- * they never create a visit or stretch its duration.
+ * Building sessions in event time, inside the SiteDO (the rules are contract/sessions.ts). Entry and
+ * exit page come from pageviews; attribution, device and geo from the first event. Passive events
+ * (engagement, web vitals, errors) are sent by the page about itself, often as it is hidden: they
+ * join a session but neither open nor extend it, so they never create a visit or stretch it.
  */
-export const SESSION_IDLE_MS = 30 * 60_000;
-
-/** Events that are not interactions of the visitor: they never un-bounce a session. */
-const NON_INTERACTIVE_NAMES = new Set(['pageview', 'engagement', 'web-vital', 'error']);
-
-export const PASSIVE_NAMES = new Set(['engagement', 'web-vital', 'error']);
+const NON_INTERACTIVE_NAMES = new Set(AUTOMATIC_EVENT_NAMES);
+const PASSIVE_NAMES = new Set(PASSIVE_EVENT_NAMES);
 
 export function isPassive(event: Pick<CollectedEvent, 'name'>): boolean {
   return PASSIVE_NAMES.has(event.name);
-}
-
-/** Does an event at `ts` belong to this session (within 30 minutes of its span)? */
-export function sessionCovers(session: Pick<StoredSession, 'start' | 'end'>, ts: number): boolean {
-  return ts >= session.start - SESSION_IDLE_MS && ts <= session.end + SESSION_IDLE_MS;
-}
-
-export function isBounce(session: Pick<StoredSession, 'pageviews' | 'interactiveEvents'>): boolean {
-  return session.pageviews < 2 && session.interactiveEvents === 0;
-}
-
-export function durationSeconds(session: Pick<StoredSession, 'start' | 'end'>): number {
-  return Math.round((session.end - session.start) / 1000);
 }
 
 /** A new session opened by `event`. */
@@ -74,30 +56,10 @@ function countsAsInteraction(event: CollectedEvent): boolean {
 }
 
 /** The visit's attribution, device and geo, which every event of the visit carries (DESIGN §5). */
-export function visitAttribution(session: StoredSession) {
-  const { hostname: _eventKeepsItsOwn, ...visit } = firstTouch(session);
-  return visit;
+export function visitAttribution(session: StoredSession): VisitAttribution {
+  return pickAttribution(session);
 }
 
 function firstTouch(event: CollectedEvent | StoredSession) {
-  return {
-    hostname: event.hostname,
-    referrer: event.referrer,
-    source: event.source,
-    channel: event.channel,
-    utmSource: event.utmSource,
-    utmMedium: event.utmMedium,
-    utmCampaign: event.utmCampaign,
-    utmContent: event.utmContent,
-    utmTerm: event.utmTerm,
-    device: event.device,
-    browser: event.browser,
-    browserVersion: event.browserVersion,
-    os: event.os,
-    osVersion: event.osVersion,
-    country: event.country,
-    region: event.region,
-    regionName: event.regionName,
-    city: event.city,
-  };
+  return { hostname: event.hostname, ...pickAttribution(event) };
 }

@@ -1,4 +1,4 @@
-import { localDate } from '../../workers/lib/local-time';
+import { localDay } from '../../workers/lib/timezone';
 
 /**
  * Anonymous visitor ids (DESIGN §5): SHA-256(daily salt, IP, user agent) cut to 53 bits. Salts are
@@ -27,9 +27,9 @@ export function saltForDay(sql: SqlStorage, day: string, now: number): string {
  * A day D's salt stays usable while D is today or yesterday in the site's time zone.
  */
 export function rotateSalts(sql: SqlStorage, timezone: string, now: number): { deleted: number } {
-  const oldestKept = localDate(now - SALT_LIFETIME_MS / 2, timezone);
+  const oldestKept = localDay(now - SALT_LIFETIME_MS / 2, timezone);
   const deleted = sql.exec('DELETE FROM salts WHERE day < ?', oldestKept).rowsWritten;
-  saltForDay(sql, localDate(now, timezone), now);
+  saltForDay(sql, localDay(now, timezone), now);
   return { deleted };
 }
 

@@ -1,8 +1,8 @@
 import { PulseApiError } from './errors';
-import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot } from './types';
+import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot } from '../../contract/api';
 
 export { PulseApiError } from './errors';
-export type * from './types';
+export type * from '../../contract/api';
 
 /** Settings of {@link createClient}. */
 export interface ClientOptions {
@@ -16,20 +16,11 @@ export interface ClientOptions {
 
 /** A typed client of the Pulse Stats API; see {@link createClient}. */
 export interface PulseClient {
+  // Funnels, retention, journeys, vitals and errors get methods when their routes are served.
   /** `POST /api/v2/query`. */
   query(body: QueryRequest): Promise<QueryResponse>;
   /** `GET /api/v1/sites/{site}/realtime`. */
   realtime(site: string): Promise<RealtimeSnapshot>;
-  /** `GET /api/v1/sites/{site}/funnels/{id}`. */
-  funnel(site: string, id: string | number, params?: RangeParams): Promise<unknown>;
-  /** `GET /api/v1/sites/{site}/retention`. */
-  retention(site: string, params?: RangeParams): Promise<unknown>;
-  /** `GET /api/v1/sites/{site}/journeys`. */
-  journeys(site: string, params?: RangeParams): Promise<unknown>;
-  /** `GET /api/v1/sites/{site}/vitals`. */
-  vitals(site: string, params?: RangeParams): Promise<unknown>;
-  /** `GET /api/v1/sites/{site}/errors`. */
-  errors(site: string, params?: RangeParams): Promise<unknown>;
   /** `GET /api/v1/sites/{site}/export.csv`, as text. */
   exportCsv(site: string, params?: RangeParams): Promise<string>;
 }
@@ -69,11 +60,6 @@ export function createClient(options: ClientOptions): PulseClient {
   return {
     query: async (body) => (await request('POST', '/api/v2/query', undefined, body)).json() as Promise<QueryResponse>,
     realtime: (s) => json(site(s) + '/realtime'),
-    funnel: (s, id, params) => json(site(s) + '/funnels/' + encodeURIComponent(String(id)), params),
-    retention: (s, params) => json(site(s) + '/retention', params),
-    journeys: (s, params) => json(site(s) + '/journeys', params),
-    vitals: (s, params) => json(site(s) + '/vitals', params),
-    errors: (s, params) => json(site(s) + '/errors', params),
     exportCsv: async (s, params) => (await request('GET', site(s) + '/export.csv', params)).text(),
   };
 }

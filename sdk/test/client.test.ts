@@ -48,18 +48,12 @@ describe('createClient', () => {
     reply = { status: 200, type: 'application/json', body: '{"visitors":3}' };
     const client = createClient({ baseUrl, key: 'k' });
     expect(await client.realtime('example.com')).toEqual({ visitors: 3 });
-    await client.funnel('example.com', 'signup flow', { period: '30d' });
-    await client.retention('example.com');
-    await client.journeys('example.com', { period: '7d', limit: 10 });
-    await client.vitals('a/b');
-    await client.errors('example.com', { period: 'day', date: '2026-11-24', unused: undefined });
+    await client.realtime('a/b');
+    await client.exportCsv('example.com', { period: 'day', date: '2026-11-24', unused: undefined });
     expect(seen.map((s) => `${s.method} ${s.url} ${s.auth}`)).toEqual([
       'GET /api/v1/sites/example.com/realtime Bearer k',
-      'GET /api/v1/sites/example.com/funnels/signup%20flow?period=30d Bearer k',
-      'GET /api/v1/sites/example.com/retention Bearer k',
-      'GET /api/v1/sites/example.com/journeys?period=7d&limit=10 Bearer k',
-      'GET /api/v1/sites/a%2Fb/vitals Bearer k',
-      'GET /api/v1/sites/example.com/errors?period=day&date=2026-11-24 Bearer k',
+      'GET /api/v1/sites/a%2Fb/realtime Bearer k',
+      'GET /api/v1/sites/example.com/export.csv?period=day&date=2026-11-24 Bearer k',
     ]);
   });
 

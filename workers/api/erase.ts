@@ -10,7 +10,8 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { hashUid } from '../lib/visitor-id';
 import { forgetVisitorInRollups } from '../query/erase-rollups';
-import { archivePrefix, deleteInSlices } from './site-data';
+import { deleteInSlices } from './site-data';
+import { archivePrefix } from '../../contract/archive';
 import { siteParam } from './sites';
 
 /** Removes the visitor's lines from one archive object; returns how many lines went. */

@@ -5,13 +5,12 @@
  */
 import { markRevoked, revocationStatement } from '../auth/revocation';
 import type { Env } from '../env';
+import { archivePrefix } from '../../contract/archive';
 
 /** Rows per DELETE: large sites are deleted in slices so no statement nears D1's 30 s limit. */
 const DELETE_SLICE = 5_000;
 /** R2's delete() accepts at most 1,000 keys per call. */
 const R2_DELETE_BATCH = 1_000;
-
-export const archivePrefix = (site: string): string => `raw/v1/site=${site}/`;
 
 interface SiteTable {
   name: string;

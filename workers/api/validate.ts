@@ -1,5 +1,6 @@
 /** Request parsing for the management API: JSON bodies checked with valibot, one 400 shape. */
 import * as v from 'valibot';
+import { isValidTimeZone } from '../lib/timezone';
 import { HttpError } from '../lib/http-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -35,14 +36,7 @@ export const DOMAIN = v.pipe(
 
 export const TIMEZONE = v.pipe(
   v.string(),
-  v.check((zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false; // RangeError: not an IANA zone
-    }
-  }, 'must be an IANA time zone such as Europe/Berlin'),
+  v.check(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 );
 
 export const EMAIL = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('must be an email address'));

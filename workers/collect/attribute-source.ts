@@ -32,7 +32,7 @@
 //   18. Direct                     nothing of the above: no tag and no referrer
 // Unlike Plausible, medium and campaign are compared case-insensitively (GA4 does too), so
 // `utm_medium=CPC` is paid.
-import type { Attribution } from '../lib/event-types';
+import type { Attribution } from '../../contract/events';
 import type { Utm } from './normalize-url';
 import { KNOWN_SOURCES, type KnownSource, type SourceCategory } from './sources';
 

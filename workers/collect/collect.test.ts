@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite } from '../../test/fixtures';
 import { drainToD1 } from '../../test/drain';
 import { gunzipText } from '../consumer/archive-r2';
-import type { StoredEvent } from '../lib/event-types';
+import type { StoredEvent } from '../../contract/events';
 
 const CHROME_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';

@@ -1,4 +1,4 @@
-import type { Geo } from '../lib/event-types';
+import type { Geo } from '../../contract/events';
 
 // Cloudflare's own codes that are not countries: XX = unknown, T1 = Tor exit node.
 const NOT_COUNTRIES = new Set(['XX', 'T1']);

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../env';
-import type { CollectedEvent, DropReason, IncomingEvent } from '../lib/event-types';
+import type { CollectedEvent, DropReason, IncomingEvent } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
 import { assertIngestSite, authenticateIngest } from '../auth/access';

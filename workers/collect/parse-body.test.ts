@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingEvent } from '../lib/event-types';
+import type { IncomingEvent } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
 import { parseEventBody, type ParseBodyOptions } from './parse-body';
 

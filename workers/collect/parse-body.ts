@@ -2,7 +2,7 @@
 // the same defaults, and Plausible's rule of dropping what it cannot use (bad props, bad revenue)
 // rather than losing the event. What Plausible rejects, and what Pulse adds (batches, uid, the
 // trusted ts/ip/ua), is a 400 with `{"errors": {"<field>": ["message"]}}`.
-import type { IncomingEvent, Revenue } from '../lib/event-types';
+import type { IncomingEvent, Revenue } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
 import { parseIp, parseTs, parseUa } from './parse-trusted';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Device } from '../lib/event-types';
+import type { Device } from '../../contract/events';
 import { parseDevice } from './parse-device';
 
 // Real user agents as the browsers send them.

@@ -1,5 +1,5 @@
 import UAParser from 'ua-parser-js';
-import type { Device } from '../lib/event-types';
+import type { Device } from '../../contract/events';
 
 // ua-parser-js 1.x (MIT; 2.x is AGPL). Labels follow Plausible's so dashboards, filters and API
 // answers read the same: ua-parser's names on the left, what Pulse stores on the right. A browser

@@ -1,4 +1,5 @@
-import type { CollectedEvent, DropReason, IncomingEvent } from '../lib/event-types';
+import type { CollectedEvent, DropReason, IncomingEvent } from '../../contract/events';
+import { shardForVisitor } from '../../contract/shards';
 import type { SiteConfig } from '../lib/site-config';
 import { rejectBot } from './reject-bots';
 import { isSpamReferrer } from './spam-referrers';
@@ -77,15 +78,5 @@ export function hostnameAllowed(site: SiteConfig, hostname: string): boolean {
  * same shard and realtime distinct counts can be summed across shards (DESIGN §8).
  */
 export function siteObjectName(site: SiteConfig, event: Pick<CollectedEvent, 'uid' | 'ip' | 'ua'>): string {
-  if (site.shards <= 1) return site.id;
-  return `${site.id}#${fnv1a(event.uid ?? `${event.ip}|${event.ua}`) % site.shards}`;
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
+  return shardForVisitor(site.id, site.shards, event.uid ?? `${event.ip}|${event.ua}`);
 }

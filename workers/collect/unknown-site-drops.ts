@@ -1,4 +1,4 @@
-import { utcDate } from '../lib/local-time';
+import { utcDate } from '../lib/timezone';
 
 /**
  * Events for domains with no site never reach a SiteDO (an attacker must not be able to create

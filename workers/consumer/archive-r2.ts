@@ -1,19 +1,7 @@
-import type { StoredEvent } from '../lib/event-types';
+import type { StoredEvent } from '../../contract/events';
+import { archiveKey } from '../../contract/archive';
 
-/**
- * The raw archive for other engines (DuckDB, Spark, R2 SQL): gzipped NDJSON, one StoredEvent per
- * line, under `raw/v1/site=<id>/dt=<YYYY-MM-DD>/hr=<HH>/<batch id>.ndjson.gz` by event time (UTC).
- * The key is a pure function of the batch, so a redelivered message overwrites its own objects.
- */
-export function archiveKey(site: string, ts: number, batchId: string): string {
-  const iso = new Date(ts).toISOString();
-  return `raw/v1/site=${encodeURIComponent(site)}/dt=${iso.slice(0, 10)}/hr=${iso.slice(11, 13)}/${batchId}.ndjson.gz`;
-}
-
-export function archivePrefix(site: string): string {
-  return `raw/v1/site=${encodeURIComponent(site)}/`;
-}
-
+/** The raw archive for other engines (DuckDB, Spark, R2 SQL): one StoredEvent per NDJSON line. */
 export async function gzipText(text: string): Promise<Uint8Array> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());

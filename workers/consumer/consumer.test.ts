@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../index';
-import type { QueueMessageBody, StoredEvent, StoredSession } from '../lib/event-types';
+import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
 import { collected } from '../../test/fixtures';
 import { gunzipText } from './archive-r2';
 import { EVENTS_DLQ, EVENTS_QUEUE } from './handle-queue';

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { QueueMessageBody } from '../lib/event-types';
+import type { QueueMessageBody } from '../../contract/events';
 import { archiveEvents } from './archive-r2';
 import { writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';

@@ -1,5 +1,6 @@
-import type { QueueMessageBody, StoredEvent, StoredSession } from '../lib/event-types';
-import { durationSeconds, isBounce } from '../../durable-objects/site-do/sessions';
+import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
+import { durationSeconds, isBounce } from '../../contract/sessions';
+import { ATTRIBUTION_FIELDS } from '../../contract/attribution';
 
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
@@ -10,14 +11,7 @@ import { durationSeconds, isBounce } from '../../durable-objects/site-do/session
  */
 
 /** [column, JSON key] pairs shared by events and sessions (first-touch attribution, device, geo). */
-const ATTRIBUTION: [string, string][] = [
-  ['referrer', 'referrer'], ['source', 'source'], ['channel', 'channel'],
-  ['utm_source', 'utmSource'], ['utm_medium', 'utmMedium'], ['utm_campaign', 'utmCampaign'],
-  ['utm_content', 'utmContent'], ['utm_term', 'utmTerm'],
-  ['device', 'device'], ['browser', 'browser'], ['browser_version', 'browserVersion'],
-  ['os', 'os'], ['os_version', 'osVersion'], ['country', 'country'], ['region', 'region'],
-  ['region_name', 'regionName'], ['city', 'city'],
-];
+const ATTRIBUTION: [string, string][] = ATTRIBUTION_FIELDS.map(([column, field]) => [column, field]);
 
 const EVENT_COLUMNS: [string, string][] = [
   ['id', 'id'], ['site_id', 'site'], ['ts', 'ts'], ['visitor_id', 'visitorId'], ['session_id', 'sessionId'],

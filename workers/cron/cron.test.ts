@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../index';
 import { collected, createSite, siteStub } from '../../test/fixtures';
 import { writeMessage } from '../consumer/handle-queue';
-import type { StoredEvent } from '../lib/event-types';
+import type { StoredEvent } from '../../contract/events';
 import { HOUSEKEEPING_CRON } from './run-scheduled';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import { archivePrefix } from '../consumer/archive-r2';
-import { utcDate } from '../lib/local-time';
+import { archiveDayOf, archivePrefix } from '../../contract/archive';
+import { utcDate } from '../lib/timezone';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -45,7 +45,7 @@ async function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: st
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix, cursor, limit: 1000 });
-    const old = page.objects.map((o) => o.key).filter((key) => (key.slice(prefix.length).match(/^dt=(\d{4}-\d{2}-\d{2})\//)?.[1] ?? '9999') < cutoffDay);
+    const old = page.objects.map((o) => o.key).filter((key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
     if (old.length) await bucket.delete(old);
     deleted += old.length;
     cursor = page.truncated ? page.cursor : undefined;

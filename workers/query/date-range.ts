@@ -5,7 +5,7 @@
 import { HttpError } from '../lib/http-error';
 import {
   addDays, addMonths, DAY_MS, dayStart, daysBetween, formatLocalIso, localDay, localToUtc, tzOffset,
-} from './timezone';
+} from '../lib/timezone';
 import type { DateRange, Granularity, SiteInfo } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

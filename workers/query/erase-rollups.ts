@@ -7,7 +7,7 @@ import { QueryDb } from './db';
 import { claimSite, incrementalWindow } from './refresh-rollups';
 import { rebuildDay } from './rollup-rebuild';
 import { HOURLY_DAYS, runGuarded } from './rollup-tuples';
-import { addDays, DAY_MS, dayStart, localDay } from './timezone';
+import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /**
  * Takes an identified visitor's id out of the id lists of one day, in both tables, keeping the

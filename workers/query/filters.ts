@@ -7,7 +7,7 @@
  */
 import type { Goal } from './goals';
 import { goalNameMatches } from './goals';
-import { DAY_MS } from './timezone';
+import { DAY_MS } from '../lib/timezone';
 import { dimensionSql, type DimContext, type Side } from './sql';
 import type { Filter, LeafFilter } from './types';
 

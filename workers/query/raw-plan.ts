@@ -4,11 +4,12 @@
  * dimension labels and merged. Used for what rollups cannot answer and as their ground truth.
  */
 import type { QueryDb } from './db';
+import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
 import type { Goal } from './goals';
 import { resolveFilters, resolveGoals } from './resolve';
 import { dimensionSql, localDaySql, Params, visitorsSql, type Side } from './sql';
-import { offsetSegments } from './timezone';
+import { offsetSegments } from '../lib/timezone';
 import { SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Filter } from './types';
 
 interface Stmt {
@@ -18,7 +19,7 @@ interface Stmt {
 }
 
 /** Event names that are signals about a page, not traffic: never counted as events or visitors. */
-const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
+const NON_TRAFFIC = PASSIVE_EVENT_NAMES;
 
 export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[]> {
   const segments = offsetSegments(q.range.from - 86_400_000, q.range.to + 86_400_000, q.site.timezone);

@@ -15,7 +15,7 @@ import { QueryDb } from './db';
 import { closeDayStatements, deltaStatements } from './rollup-delta';
 import { rebuildDay } from './rollup-rebuild';
 import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './rollup-tuples';
-import { addDays, DAY_MS, dayStart, localDay } from './timezone';
+import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;

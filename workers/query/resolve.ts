@@ -8,7 +8,7 @@ import { countryCode } from './labels';
 import { hasWildcard, wildcardRegex, type Goal } from './goals';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
-import { DAY_MS } from './timezone';
+import { DAY_MS } from '../lib/timezone';
 import { dimensionSql, Params, type DimContext } from './sql';
 import { SESSION_ONLY_DIMENSIONS, type Filter } from './types';
 

@@ -12,7 +12,7 @@
  * presence changed (negated = removed; ids are positive 53-bit hashes). All of it runs in the
  * run's final batch, behind its guard, with the new watermark: applied exactly once or not at all.
  */
-import { localDay, offsetSegments } from './timezone';
+import { localDay, offsetSegments } from '../lib/timezone';
 import { Params, timeSql, type DimContext, type Side } from './sql';
 import {
   E_SUMS, LEDGER_COLUMNS, MAX_IDS_PER_DAY, NON_TRAFFIC, OVERFLOW_IDS, S_SUMS, tupleArraySql, tupleKeysSql, tupleName,

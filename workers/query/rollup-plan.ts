@@ -9,7 +9,7 @@ import type { QueryDb } from './db';
 import { hasPair, PAGEVIEW_PAGE, storedDim } from './rollup-dims';
 import { HOURLY_DAYS, OVERFLOW_IDS } from './rollup-tuples';
 import { Params } from './sql';
-import { addDays, localDay } from './timezone';
+import { addDays, localDay } from '../lib/timezone';
 import { isTimeDimension, SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Need } from './types';
 
 const ROLLUP_NEEDS: Need[] = ['visitors', 'pageviews', 'events', 'visits', 'bounces', 'duration', 'sessionPageviews'];

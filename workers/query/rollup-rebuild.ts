@@ -5,7 +5,7 @@
  */
 import type { QueryDb } from './db';
 import { timeSql, Params, type DimContext, type Side } from './sql';
-import { addDays, dayStart, offsetSegments } from './timezone';
+import { addDays, dayStart, offsetSegments } from '../lib/timezone';
 import {
   ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, MAX_IDS_PER_DAY, NON_TRAFFIC, OVERFLOW_IDS, runGuarded, S_SUMS,
   tupleArraySql, tupleKeysSql, tupleName, tuplesFor, type Statement,

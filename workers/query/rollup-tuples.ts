@@ -4,6 +4,8 @@
  * same SQL expressions as the raw plan (sql.ts) — which is what makes all three agree.
  */
 import { rollupPairs, ROLLUP_DIMS } from './rollup-dims';
+import { ATTRIBUTION_COLUMNS } from '../../contract/attribution';
+import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import type { QueryDb } from './db';
 import { dimensionSql, Params, type DimContext, type Side } from './sql';
 
@@ -19,13 +21,10 @@ export const MAX_IDS_PER_DAY = 30_000;
 export const OVERFLOW_IDS = '"overflow"';
 
 /** Events the page sends about itself: they count in no rollup (nor in the raw plan's traffic). */
-export const NON_TRAFFIC = ['engagement', 'web-vital', 'error'];
+export const NON_TRAFFIC = PASSIVE_EVENT_NAMES;
 
 /** Session attributes copied on every event: a visitor's events share them within a visit. */
-export const ATTRIBUTE_COLUMNS = [
-  'referrer', 'source', 'channel', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term',
-  'device', 'browser', 'browser_version', 'os', 'os_version', 'country', 'region', 'region_name', 'city',
-];
+export const ATTRIBUTE_COLUMNS = ATTRIBUTION_COLUMNS;
 
 /** The session columns the rollups read: what `rollup_ledger` keeps of each counted session. */
 export const LEDGER_COLUMNS = [

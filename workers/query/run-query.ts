@@ -4,7 +4,7 @@
  */
 import { comparisonRange, echoDateRange, timeLabels } from './date-range';
 import { QueryDb } from './db';
-import { localDay } from './timezone';
+import { localDay } from '../lib/timezone';
 import type { Goal } from './goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';

@@ -5,7 +5,7 @@
  */
 import { PAGEVIEW_PAGE } from './rollup-dims';
 import { HttpError } from '../lib/http-error';
-import { localMsSql, type OffsetSegment } from './timezone';
+import { localMsSql, type OffsetSegment } from '../lib/timezone';
 import type { Granularity } from './types';
 
 /** D1 refuses statements with more than 100 bound parameters. */
@@ -28,7 +28,7 @@ export class Params {
   }
 
   /** A set of values as one parameter: D1's parameter limit does not bound the list's length. */
-  bindSet(values: string[]): string {
+  bindSet(values: readonly string[]): string {
     if (values.length <= 4) return `(${values.map((v) => this.bind(v)).join(', ')})`;
     return `(SELECT value FROM json_each(${this.bind(JSON.stringify(values))}))`;
   }

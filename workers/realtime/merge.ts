@@ -1,5 +1,5 @@
-import type { BreakdownRow, GoalRow, MinuteRow, RealtimeSnapshot, ShardCounters } from './types';
-import { RECENT_EVENTS } from './types';
+import type { BreakdownRow, GoalRow, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../contract/realtime';
+import { RECENT_EVENTS } from '../../contract/realtime';
 
 /**
  * Merging the snapshots of a sharded site's SiteDOs (DESIGN §8). The collector sends a visitor's

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
 import { mergeSnapshots } from './merge';
-import type { RealtimeSnapshot } from './types';
+import type { RealtimeSnapshot } from '../../contract/realtime';
 import { admin, ORIGIN, postEvent } from './test-helpers';
 
 const getRealtime = (site: string, headers: Record<string, string> = admin, query = '') => SELF.fetch(`${ORIGIN}/api/v1/sites/${site}/realtime${query}`, { headers });

@@ -15,17 +15,13 @@ import { loadGoals } from '../query/goals';
 import { SHARD_TOP_LIMIT } from '../../durable-objects/site-do/live-socket';
 import { issueLiveToken, LIVE_TOKEN_TTL_SECONDS, verifyLiveToken, viewerOf, type LiveViewer } from './live-token';
 import { mergeSnapshots } from './merge';
-import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP } from './types';
+import { shardNames } from '../../contract/shards';
+import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP } from '../../contract/realtime';
 
 type Args = [Env, ExecutionContext];
 
 /** The subprotocol a browser offers next to its token: `new WebSocket(url, ['pulse.live', token])`. */
 export const LIVE_PROTOCOL = 'pulse.live';
-
-/** Every SiteDO of a site, shard 0 first (the collector's naming, collect/pipeline.ts). */
-export function shardNames(site: SiteConfig): string[] {
-  return site.shards <= 1 ? [site.id] : Array.from({ length: site.shards }, (_, i) => `${site.id}#${i}`);
-}
 
 async function siteOr404(env: Env, id: string): Promise<SiteConfig> {
   const site = await getSiteConfig(env.DB, id);
@@ -43,7 +39,7 @@ export async function handleRealtime(request: IRequest, env: Env): Promise<Respo
   const limit = limitParam === null ? DEFAULT_TOP : Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP) throw new HttpError(400, 'invalid_request', `limit must be an integer from 1 to ${MAX_TOP}`);
   const goals = await loadGoals(env.DB, site.id);
-  const names = shardNames(site);
+  const names = shardNames(site.id, site.shards);
   const now = Date.now();
   // Shards return long lists so the merged top N is right when a page leads on no single shard.
   const perShard = names.length > 1 ? SHARD_TOP_LIMIT : limit;
@@ -86,7 +82,7 @@ export async function handleLive(request: IRequest, env: Env): Promise<Response>
   headers.set(LIVE_HEADERS.site, JSON.stringify(site));
   // Browsers fail a connection whose offered subprotocols get no answer; never echo the token.
   if (offered.includes(LIVE_PROTOCOL)) headers.set(LIVE_HEADERS.protocol, LIVE_PROTOCOL);
-  const holder = env.SITE_DO.get(env.SITE_DO.idFromName(shardNames(site)[0]!));
+  const holder = env.SITE_DO.get(env.SITE_DO.idFromName(shardNames(site.id, site.shards)[0]!));
   return holder.fetch(new Request(`https://site-do/live`, { headers }));
 }
 

@@ -1,7 +1,7 @@
 /** Helpers for the realtime tests: events through the real collector, sockets through SELF. */
 import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
-import type { LiveMessage } from './types';
+import type { LiveMessage } from '../../contract/realtime';
 
 export const ORIGIN = 'https://pulse.test';
 export const admin = { authorization: `Bearer ${env.PULSE_ADMIN_TOKEN}` };

@@ -1,5 +1,5 @@
 /** Number formatting shared by every card; `null` (no data) shows as a dash. */
-import type { Metric } from '../../../sdk/client/types';
+import type { Metric } from '../../../contract/api';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 

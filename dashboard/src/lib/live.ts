@@ -7,11 +7,11 @@
  * (entry.cloudflare-pages.tsx).
  */
 import { server$, type RequestEventBase } from '@builder.io/qwik-city';
-import type { LiveEvent, MinuteRow, RealtimeSnapshot } from '../../../workers/realtime/types';
+import type { LiveEvent, MinuteRow, RealtimeSnapshot } from '../../../contract/realtime';
 import { api, apiOrigin, messageOf } from './api';
 
 export type { LiveEvent, MinuteRow, RealtimeSnapshot };
-export type { LiveMessage } from '../../../workers/realtime/types';
+export type { LiveMessage } from '../../../contract/realtime';
 
 /** The subprotocol the Worker expects next to the token (workers/realtime/routes.ts). */
 export const LIVE_PROTOCOL = 'pulse.live';

@@ -4,7 +4,7 @@
  * Plausible client sends; failures come back as a message for the card to show.
  */
 import { server$ } from '@builder.io/qwik-city';
-import type { QueryRequest, QueryResponse, RealtimeSnapshot } from '../../../sdk/client/types';
+import type { QueryRequest, QueryResponse, RealtimeSnapshot } from '../../../contract/api';
 import { api, messageOf } from './api';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: string };

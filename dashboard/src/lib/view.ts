@@ -3,7 +3,7 @@
  * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google`. This module reads
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
-import type { DateRange, Dimension, Filter, Metric } from '../../../sdk/client/types';
+import type { DateRange, Dimension, Filter, Metric } from '../../../contract/api';
 
 export type Period = 'day' | '24h' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'year' | 'all' | 'custom';
 export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';

@@ -5,7 +5,7 @@
  */
 import { $, component$, Resource, useComputed$, useResource$, useSignal } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
-import type { QueryRequest } from '../../../../sdk/client/types';
+import type { QueryRequest } from '../../../../contract/api';
 import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';

@@ -1,5 +1,6 @@
 /** What each breakdown card shows: tabs, the dimension behind each tab, and its metrics. */
-import type { Dimension, Metric } from '../../../../sdk/client/types';
+import type { Dimension, Metric } from '../../../../contract/api';
+import { AUTOMATIC_EVENT_NAMES } from '../../../../contract/events';
 
 export interface Tab {
   id: string;
@@ -20,7 +21,7 @@ export interface CardDef {
 
 const V: Metric[] = ['visitors', 'percentage'];
 // Events the tracker sends on its own: the "custom events" tab hides them.
-const AUTOMATIC = ['pageview', 'engagement', 'web-vital', 'error'];
+const AUTOMATIC = [...AUTOMATIC_EVENT_NAMES];
 
 export const CARDS: CardDef[] = [
   {

@@ -4,7 +4,7 @@
  */
 import { component$ } from '@builder.io/qwik';
 import { Link, useLocation, type RequestEventLoader } from '@builder.io/qwik-city';
-import type { Dimension, QueryResponse } from '../../../../sdk/client/types';
+import type { Dimension, QueryResponse } from '../../../../contract/api';
 import { api, messageOf } from '../../lib/api';
 import { formatMetric, METRIC_LABELS } from '../../lib/format';
 import { hrefWith, hrefWithFilter, viewSearch } from '../../lib/view';

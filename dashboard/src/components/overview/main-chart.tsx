@@ -1,7 +1,7 @@
 /** The main graph: the selected metric over time, at the chosen interval, with the comparison. */
 import { component$, Resource, useResource$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
-import type { Dimension } from '../../../../sdk/client/types';
+import type { Dimension } from '../../../../contract/api';
 import { METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWith, intervalsFor, readView } from '../../lib/view';

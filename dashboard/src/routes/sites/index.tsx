@@ -1,7 +1,7 @@
 /** Sites the user can see, each with today's visitors and a 24-hour sparkline; add a site. */
 import { component$ } from '@builder.io/qwik';
 import { Form, Link, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
-import type { QueryResponse } from '../../../../sdk/client/types';
+import type { QueryResponse } from '../../../../contract/api';
 import { Sparkline } from '../../components/sparkline/sparkline';
 import { api, messageOf } from '../../lib/api';
 import { formatNumber } from '../../lib/format';

@@ -1,7 +1,8 @@
 /**
- * Time-zone arithmetic for the query engine. Stats are bucketed in the site's IANA zone, and SQLite
- * knows nothing about zones, so we compute the UTC offset piecewise in JS (workerd ships full ICU)
- * and hand SQL a `CASE` over the few DST segments a range spans.
+ * Calendar and time-zone arithmetic in a site's IANA zone, for every room: the SiteDO's salt days,
+ * the rollups' local days, the query engine's buckets. SQLite knows nothing about zones, so we
+ * compute the UTC offset piecewise in JS (workerd ships full ICU) and hand SQL a `CASE` over the
+ * few DST segments a range spans.
  */
 
 export const DAY_MS = 86_400_000;
@@ -65,6 +66,11 @@ export function dayStart(date: string, tz: string): number {
 /** `YYYY-MM-DD` local date of an instant. */
 export function localDay(ts: number, tz: string): string {
   return new Date(ts + tzOffset(ts, tz)).toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` of `ts` in UTC. */
+export function utcDate(ts: number): string {
+  return new Date(ts).toISOString().slice(0, 10);
 }
 
 /** Adds whole calendar days to a `YYYY-MM-DD` date. */

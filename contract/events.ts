@@ -4,6 +4,15 @@
  * -> StoredEvent (visitor + session assigned, written to the outbox, the Queue, D1 and R2).
  */
 
+/**
+ * Events the page sends about itself (engagement as it is hidden, web vitals, errors): they join
+ * an existing session but never open or extend one, never un-bounce it, and are not traffic.
+ */
+export const PASSIVE_EVENT_NAMES: readonly string[] = ['engagement', 'web-vital', 'error'];
+
+/** Events the tracker sends on its own: not custom events of the site, never an interaction. */
+export const AUTOMATIC_EVENT_NAMES: readonly string[] = ['pageview', ...PASSIVE_EVENT_NAMES];
+
 export interface Revenue {
   amount: number;
   currency: string;

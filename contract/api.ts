@@ -52,12 +52,8 @@ export interface QueryResponse {
   query: QueryRequest & Record<string, unknown>;
 }
 
-/** `GET /api/v1/sites/{site}/realtime`: a live snapshot (shape owned by the SiteDO). */
-export interface RealtimeSnapshot {
-  visitors: number;
-  pageviews?: number;
-  [key: string]: unknown;
-}
+/** `GET /api/v1/sites/{site}/realtime`: the live snapshot (contract/realtime.ts). */
+export type { RealtimeSnapshot } from './realtime';
 
 /** Common query-string parameters of the `/api/v1/sites/{site}/…` read routes. */
 export interface RangeParams {
