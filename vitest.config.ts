@@ -15,7 +15,14 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               // Secrets are generated per run (signing keys, admin token): tests never need .dev.vars.
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations'), ...(await createDevSecrets()) },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+                // first landed versions of migrations edited since, and a database of their own for
+                // workers/db/migrations.test.ts to migrate from every landed step
+                TEST_LANDED_MIGRATIONS: await readD1Migrations('./test/landed-migrations'),
+                ...(await createDevSecrets()),
+              },
+              d1Databases: ['MIGRATION_TEST_DB'],
             },
           })),
         ],

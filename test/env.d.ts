@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      TEST_LANDED_MIGRATIONS: D1Migration[];
+      MIGRATION_TEST_DB: D1Database;
     }
   }
 }

@@ -3,36 +3,43 @@
  * (scripts/cli/args.test.mjs), so the CLI's HTTP side is only the management API.
  */
 
+import { parseArgs as parseArgv } from 'node:util';
+
 export class UsageError extends Error {}
 
-/** Flags that take a value; everything else starting with `--` is a boolean switch. */
-const VALUE_FLAGS = new Set(['remote', 'token', 'timezone', 'retention-days', 'role', 'site', 'password', 'scope', 'expires', 'name', 'rate-limit']);
-const BOOLEAN_FLAGS = new Set(['help', 'public', 'json']);
+/** Every option of every command: those that take a value, and the switches. */
+const VALUE_FLAGS = ['remote', 'token', 'timezone', 'retention-days', 'role', 'site', 'password', 'scope', 'expires', 'name', 'rate-limit'];
+const OPTIONS = {
+  ...Object.fromEntries(VALUE_FLAGS.map((name) => [name, { type: 'string' }])),
+  help: { type: 'boolean', short: 'h' },
+  public: { type: 'boolean' },
+  json: { type: 'boolean' },
+};
 
-/** Splits argv into positionals and flags; accepts `--flag value` and `--flag=value`. */
-export function parseArgs(argv) {
-  const positionals = [];
-  const flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h') {
-      flags.help = true;
-    } else if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      if (VALUE_FLAGS.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-        flags[name] = value;
-      } else if (BOOLEAN_FLAGS.has(name)) {
-        flags[name] = true;
-      } else {
-        throw new UsageError(`unknown option --${name}`);
-      }
-    } else {
-      positionals.push(arg);
-    }
+/** Node's parse errors, each as one short line naming the option (its own message is three). */
+function usageError(error) {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}`);
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    // a value that starts with a dash is taken for a forgotten one: `--site=-x` passes it
+    return new UsageError(/does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} needs a value`);
   }
-  return { positionals, flags };
+  return new UsageError(error.message);
+}
+
+/**
+ * Splits argv into positionals and flags with `node:util` `parseArgs` (strict): `--flag value`
+ * and `--flag=value`, `-h` for `--help`, `--` ends the options; an unknown option, a missing value
+ * or a value given to a switch is a UsageError.
+ */
+export function parseArgs(argv) {
+  try {
+    const { values, positionals } = parseArgv({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { positionals, flags: { ...values } };
+  } catch (error) {
+    if (typeof error?.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_')) throw usageError(error);
+    throw error;
+  }
 }
 
 /** `90d`, `12w`, `6m` (30-day months), `1y` or a bare number of days → whole days (1–730). */

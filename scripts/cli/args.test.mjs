@@ -31,13 +31,29 @@ describe('pulse CLI arguments', () => {
     expect(() => parseExpiry('forever')).toThrow(UsageError);
     expect(() => parseExpiry('3y')).toThrow('2 years');
     expect(parseExpiry('1y')).toBe(365);
-    expect(() => parseArgs(['--bogus'])).toThrow('unknown option');
-    expect(() => parseArgs(['--site'])).toThrow('needs a value');
+    expect(() => parseArgs(['--bogus'])).toThrow(new UsageError('unknown option --bogus'));
+    expect(() => parseArgs(['key', 'list', '-x'])).toThrow(new UsageError('unknown option -x'));
+    expect(() => parseArgs(['--site'])).toThrow(new UsageError('--site needs a value'));
+    expect(() => parseArgs(['key', 'create', '--site', '--scope', 'stats:read'])).toThrow(new UsageError('--site needs a value'));
+    expect(() => parseArgs(['site', 'list', '--json=yes'])).toThrow(new UsageError('--json takes no value'));
+    expect(() => parseArgs(['--bogus'])).toThrow(UsageError);
     expect(() => plan(['site', 'rename'])).toThrow('unknown command');
     expect(() => plan(['key', 'revoke'])).toThrow('<key id>');
   });
 
   it('--remote and --token are global', () => {
     expect(parseArgs(['key', 'list', '--remote', 'https://p.example', '--token', 't']).flags).toEqual({ remote: 'https://p.example', token: 't' });
+  });
+
+  it('takes --flag=value, switches, -h, and -- before positionals that start with a dash', () => {
+    expect(parseArgs(['site', 'add', 'a.com', '--public', '--retention-days=30', '--name=a=b', '--json'])).toEqual({
+      positionals: ['site', 'add', 'a.com'], flags: { public: true, 'retention-days': '30', name: 'a=b', json: true },
+    });
+    expect(plan(['site', 'add', 'a.com', '--public', '--retention-days=30'])).toMatchObject({ body: { domain: 'a.com', public: true, retention_days: 30 } });
+    expect(parseArgs(['-h']).flags).toEqual({ help: true });
+    expect(parseArgs(['--help', 'key']).flags).toEqual({ help: true });
+    expect(parseArgs(['key', 'revoke', '--', '--odd-id'])).toEqual({ positionals: ['key', 'revoke', '--odd-id'], flags: {} });
+    expect(parseArgs(['key', 'create', '--name', 'a', '--name', 'b']).flags.name).toBe('b');
+    expect(parseArgs(['key', 'create', '--rate-limit=-1']).flags['rate-limit']).toBe('-1');
   });
 });

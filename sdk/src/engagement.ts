@@ -6,7 +6,6 @@ import type { Payload } from './types';
  * reported when the page is hidden and before an SPA navigation, only when something changed
  * (a deeper scroll, or at least 3 s more of engaged time).
  */
-const d = document;
 let page: Payload | undefined; // the pageview being measured
 let since: number | false; // when the page last became visible, false while hidden
 let maxBottom: number;
@@ -14,7 +13,7 @@ let engaged: number;
 let sentDepth: number;
 
 const bottom = () => scrollY + innerHeight;
-const resume = () => (since = !d.hidden && Date.now());
+const resume = () => (since = !document.hidden && Date.now());
 
 /** Starts measuring the page of this pageview. */
 export function startEngagement(pageview: Payload): void {
@@ -30,7 +29,7 @@ export function reportEngagement(): void {
   if (page) {
     engaged += +(since && Date.now() - since);
     resume();
-    const sd = Math.min(100, Math.round((maxBottom / d.documentElement.scrollHeight) * 100));
+    const sd = Math.min(100, Math.round((maxBottom / document.documentElement.scrollHeight) * 100));
     if (sd > sentDepth || engaged > 3e3) {
       send('engagement', page.u, page.p, { sd: (sentDepth = sd), e: engaged });
       engaged = 0;
@@ -43,5 +42,5 @@ export function watchEngagement(): void {
   // scroll events cannot be cancelled, so this listener never delays scrolling
   addEventListener('scroll', () => (maxBottom = Math.max(maxBottom, bottom())));
   // visibilitychange fired at the document also reaches window listeners
-  addEventListener('visibilitychange', () => (d.hidden ? reportEngagement() : resume()));
+  addEventListener('visibilitychange', () => (document.hidden ? reportEngagement() : resume()));
 }

@@ -5,7 +5,7 @@
  * the typed Stats API client is `@pulse/sdk/client`.
  */
 import { sendViaGlobal } from './sink';
-import { start } from './track';
+import { start } from './start';
 import type { Config, EventOptions } from './types';
 
 export type { Config, EventOptions, Payload, Props, Revenue, Track } from './types';

@@ -3,8 +3,8 @@
  * starts the tracker, and injects the optional modules named in `data-modules` (comma-separated,
  * e.g. `links,vitals,errors`) from the same folder as `pulse.<name>.js`.
  */
-import { o } from './track';
-import { start } from './track';
+import { config } from './config';
+import { start } from './start';
 import { noop } from './transport';
 
 const script = document.currentScript as HTMLScriptElement;
@@ -14,4 +14,4 @@ start({ domain: location.hostname, api: new URL('/api/event', src) as unknown as
 
 // import() is shorter than a <script> element and loads the IIFE module just the same (with CORS);
 // noop: a module that fails to load (blocked, offline) must not become an unhandled rejection
-o.modules?.split(/, */).map((name) => import(new URL(`pulse.${name}.js`, src) as unknown as string).catch(noop));
+config().modules?.split(/, */).map((name) => import(new URL(`pulse.${name}.js`, src) as unknown as string).catch(noop));

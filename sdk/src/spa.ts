@@ -1,12 +1,13 @@
-import { o, track } from './track';
+import { config } from './config';
 import { reportEngagement } from './engagement';
+import { track } from './track';
 
 let lastKey: string;
 
 // a pageview when the path (or, in hash mode, path + hash) changed; the previous page's
 // engagement goes first, in the same request
 const onNavigate = () => {
-  const key = (__PULSE_HASH__ ?? 'hash' in o) ? location.pathname + location.hash : location.pathname;
+  const key = (__PULSE_HASH__ ?? 'hash' in config()) ? location.pathname + location.hash : location.pathname;
   if (key != lastKey) {
     lastKey = key;
     reportEngagement();
@@ -20,15 +21,14 @@ const onNavigate = () => {
  * only edits the query string or a popstate + hashchange pair never counts twice.
  */
 export function watchNavigation(): void {
-  const h = history as History & Record<string, (...args: unknown[]) => void>;
-  for (const method of ['pushState', 'replaceState']) {
-    const original = h[method];
-    h[method] = function (this: History) {
-      original.apply(this, arguments as unknown as unknown[]);
+  for (const method of ['pushState', 'replaceState'] as const) {
+    const original = history[method];
+    history[method] = function (this: History) {
+      original.apply(this, arguments as unknown as Parameters<History[typeof method]>);
       onNavigate();
     };
   }
   addEventListener('popstate', onNavigate);
-  if ((__PULSE_HASH__ ?? 'hash' in o)) addEventListener('hashchange', onNavigate);
+  if ((__PULSE_HASH__ ?? 'hash' in config())) addEventListener('hashchange', onNavigate);
   onNavigate();
 }

@@ -1,5 +1,5 @@
-import { o } from './track';
-import { isIgnored, pid } from './ignore';
+import { config } from './config';
+import { admit } from './ignore';
 import type { Payload, Props } from './types';
 
 const queue: Payload[] = [];
@@ -14,9 +14,9 @@ const queue: Payload[] = [];
  * events, is one request. A microtask, unlike a timer, still runs while the page unloads.
  */
 export function send(n: string, u: string, p?: Props, extra?: Partial<Payload>): Payload | undefined {
-  if (!isIgnored()) {
-    const e: Payload = { n, u, d: o.domain, r: document.referrer || null, p, pid, ...extra };
-    if (__PULSE_HASH__ ?? 'hash' in o) e.h = 1;
+  const e: Payload = { n, u, d: config().domain, r: document.referrer || null, p, ...extra };
+  if (admit(e)) {
+    if (__PULSE_HASH__ ?? 'hash' in config()) e.h = 1;
     if (queue.push(e) < 2) queueMicrotask(flush);
     return e;
   }
@@ -30,7 +30,7 @@ function flush() {
     const body = JSON.stringify(batch[1] ? batch : batch[0]);
     try {
       // fetch when sendBeacon is missing (old browsers, some webviews) or refuses the body
-      navigator.sendBeacon?.(o.api, body) || fetch(o.api, { method: 'POST', body, keepalive: true }).catch(noop);
+      navigator.sendBeacon?.(config().api, body) || fetch(config().api, { method: 'POST', body, keepalive: true }).catch(noop);
     } catch {
       // why: an invalid endpoint URL throws; analytics must never raise an error on the page
     }

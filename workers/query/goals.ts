@@ -2,6 +2,8 @@
  * Goals (DESIGN §5): a custom event name, or "Visit <path pattern>" where `*` matches within one
  * path segment and `**` across segments, kept in the accounts' `goals` table (issue 3).
  */
+import { compilePattern, type Pattern } from './user-regex';
+
 export interface Goal {
   /** the name used in `event:goal` filters and returned as the dimension value */
   name: string;
@@ -44,8 +46,11 @@ export function hasWildcard(path: string): boolean {
   return path.includes('*');
 }
 
-/** Plausible's page-goal wildcards as an anchored regex: `**` any characters, `*` no slash. */
-export function wildcardRegex(pattern: string): RegExp {
+/**
+ * Plausible's page-goal wildcards as an anchored pattern: `**` any characters, `*` no slash.
+ * Compiled with RE2 like every user pattern: a goal with many `*` stays linear in the path.
+ */
+export function wildcardRegex(pattern: string): Pattern {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -55,7 +60,7 @@ export function wildcardRegex(pattern: string): RegExp {
     } else if (c === '*') re += '[^/]*';
     else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return compilePattern(`^${re}$`);
 }
 
 /** Does a goal's name pass a leaf filter's op and values (filters on event:goal name goals)? */
@@ -72,6 +77,6 @@ export function goalNameMatches(name: string, op: string, values: string[], case
     case 'contains_not':
       return vs.some((v) => n.includes(v));
     default:
-      return values.some((v) => new RegExp(v, caseSensitive ? '' : 'i').test(name));
+      return values.some((v) => compilePattern(v, caseSensitive).test(name));
   }
 }

@@ -6,6 +6,7 @@
 import type { QueryDb } from './db';
 import { countryCode } from './labels';
 import { hasWildcard, wildcardRegex, type Goal } from './goals';
+import { compilePattern } from './user-regex';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
 import { DAY_MS } from '../lib/timezone';
@@ -40,7 +41,7 @@ export async function resolveFilters(db: QueryDb, filters: Filter[], site: strin
       return { ...leaf, dimension: 'visit:country', values: leaf.values.map(countryCode) };
     }
     if ((leaf.op !== 'matches' && leaf.op !== 'matches_not') || leaf.dimension === 'event:goal') return leaf;
-    const res = leaf.values.map((v) => new RegExp(v, leaf.caseSensitive ? '' : 'i'));
+    const res = leaf.values.map((v) => compilePattern(v, leaf.caseSensitive));
     const matching = (await values(leaf.dimension)).filter((v) => res.some((re) => re.test(v)));
     return { op: leaf.op === 'matches' ? 'in_set' : 'not_in_set', dimension: leaf.dimension, values: matching, caseSensitive: true };
   };

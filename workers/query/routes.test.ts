@@ -48,6 +48,12 @@ describe('POST /api/v2/query', () => {
     expect(await res.json()).toEqual({ error: '#/metrics/1: Invalid metric "baa"' });
     const noSite = await call('/api/v2/query', { token: key, body: { metrics: ['visitors'] } });
     expect(noSite.status).toBe(400);
+    for (const [pattern, why] of [['(a)\\1', 'a backreference'], ['(?=a)', 'lookaround']]) {
+      const regex = await call('/api/v2/query', { token: key, body: { ...body(), filters: [['matches', 'event:page', ['^/', pattern]]] } });
+      expect(regex.status, pattern).toBe(400);
+      const error = `#/filters/0/2/1: Invalid regular expression ${JSON.stringify(pattern)}: uses ${why}, which RE2 (the syntax Plausible and Pulse accept) does not support`;
+      expect(await regex.json()).toEqual({ error });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /** Filter validation: `[op, dimension, [values], {case_sensitive}?]`, logic ops and has_done. */
-import { unsafeRegexReason } from './safe-regex';
+import { patternError } from './user-regex';
 import { HttpError } from '../lib/http-error';
 import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type LeafFilter } from './types';
 
@@ -59,13 +59,8 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
   }
   if (op === 'matches' || op === 'matches_not') {
     values.forEach((v: string, i: number) => {
-      try {
-        new RegExp(v);
-      } catch {
-        throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}`);
-      }
-      const unsafe = unsafeRegexReason(v);
-      if (unsafe) throw bad(`${pointer}/2/${i}: The regular expression ${JSON.stringify(v)} ${unsafe}`);
+      const error = patternError(v);
+      if (error) throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}: ${error}`);
     });
   }
   return { op, dimension, values: values as string[], caseSensitive };
