@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../contract/events';
-import type { Goal } from '../workers/query/goals';
+import type { Goal } from '../workers/lib/goals';
 import { collected, createSite, MINUTE, siteStub } from '../test/fixtures';
 import type { SiteDO } from './site-do';
 

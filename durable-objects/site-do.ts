@@ -27,7 +27,7 @@ import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEve
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch, type Viewer } from './site-do/live-feed';
 import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
-import { loadGoals, type Goal } from '../workers/query/goals';
+import { loadGoals, type Goal } from '../workers/lib/goals';
 import { mergeSnapshots } from '../workers/realtime/merge';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 

@@ -1,5 +1,5 @@
-import type { Goal } from '../../workers/query/goals';
-import { wildcardRegex } from '../../workers/query/goals';
+import type { Goal } from '../../workers/lib/goals';
+import { wildcardRegex } from '../../workers/lib/goals';
 import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../contract/realtime';
 import { RECENT_EVENTS } from '../../contract/realtime';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';

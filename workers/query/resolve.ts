@@ -5,7 +5,7 @@
  */
 import type { QueryDb } from './db';
 import { countryCode } from './labels';
-import { hasWildcard, wildcardRegex, type Goal } from './goals';
+import { hasWildcard, wildcardRegex, type Goal } from '../lib/goals';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
 import { DAY_MS } from '../lib/timezone';

@@ -11,7 +11,7 @@ import { requireAuth } from '../auth';
 import { looksLikeJwt } from '../auth/tokens';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
-import { loadGoals } from '../query/goals';
+import { loadGoals } from '../lib/goals';
 import { SHARD_TOP_LIMIT } from '../../durable-objects/site-do/live-socket';
 import { issueLiveToken, LIVE_TOKEN_TTL_SECONDS, verifyLiveToken, viewerOf, type LiveViewer } from './live-token';
 import { mergeSnapshots } from './merge';
