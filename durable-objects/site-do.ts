@@ -26,10 +26,10 @@ import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, t
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch, type Viewer } from './site-do/live-feed';
-import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
+import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
 import { loadGoals, type Goal } from '../workers/lib/goals';
-import { mergeSnapshots } from '../workers/realtime/merge';
-import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
+import { mergeSnapshots } from '../contract/realtime-merge';
+import { DEFAULT_TOP, SHARD_TOP_LIMIT, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;

@@ -1,5 +1,5 @@
 import type { LiveEvent, LiveMessage, ShardCounters } from '../../contract/realtime';
-import { sumCounters } from '../../workers/realtime/merge';
+import { sumCounters } from '../../contract/realtime-merge';
 import type { ShardPlace } from '../../contract/shards';
 
 /**

@@ -17,8 +17,6 @@ export interface SnapshotOptions {
   watch?: boolean;
 }
 
-/** Rows per breakdown a shard returns for merging: enough that the merged top 10 is exact in practice. */
-export const SHARD_TOP_LIMIT = 1000;
 /** Sockets per site; each one costs the holder a send per batch. */
 export const MAX_VIEWERS = 1000;
 

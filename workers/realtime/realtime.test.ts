@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
-import { mergeSnapshots } from './merge';
+import { mergeSnapshots } from '../../contract/realtime-merge';
 import type { RealtimeSnapshot } from '../../contract/realtime';
 import { admin, ORIGIN, postEvent } from './test-helpers';
 

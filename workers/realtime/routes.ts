@@ -12,11 +12,10 @@ import { looksLikeJwt } from '../auth/tokens';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
 import { loadGoals } from '../lib/goals';
-import { SHARD_TOP_LIMIT } from '../../durable-objects/site-do/live-socket';
 import { issueLiveToken, LIVE_TOKEN_TTL_SECONDS, verifyLiveToken, viewerOf, type LiveViewer } from './live-token';
-import { mergeSnapshots } from './merge';
+import { mergeSnapshots } from '../../contract/realtime-merge';
 import { shardNames } from '../../contract/shards';
-import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP } from '../../contract/realtime';
+import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP, SHARD_TOP_LIMIT } from '../../contract/realtime';
 
 type Args = [Env, ExecutionContext];
 
