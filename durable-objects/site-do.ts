@@ -22,11 +22,11 @@ import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-h
 import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
 import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
-import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime-counters';
-import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
+import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime/counters';
+import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
-import { LiveFeed, type RelayBatch, type Viewer } from './site-do/live-feed';
-import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
+import { LiveFeed, type RelayBatch, type Viewer } from './site-do/realtime/live-feed';
+import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/realtime/live-socket';
 import { loadGoals, type Goal } from '../workers/lib/goals';
 import { mergeSnapshots } from '../contract/realtime-merge';
 import { DEFAULT_TOP, SHARD_TOP_LIMIT, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';

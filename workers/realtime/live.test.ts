@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
 import { issueLiveToken } from './live-token';
-import { BURST, COALESCE_MS } from '../../durable-objects/site-do/live-feed';
+import { BURST, COALESCE_MS } from '../../durable-objects/site-do/realtime/live-feed';
 import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from './test-helpers';
 
 const upgrade = (site: string, query = '', headers: Record<string, string> = {}) =>

@@ -1,9 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { CollectedEvent } from '../contract/events';
-import type { Goal } from '../workers/lib/goals';
-import { collected, createSite, MINUTE, siteStub } from '../test/fixtures';
-import type { SiteDO } from './site-do';
+import type { CollectedEvent } from '../../../contract/events';
+import type { Goal } from '../../../workers/lib/goals';
+import { collected, createSite, MINUTE, siteStub } from '../../../test/fixtures';
+import type { SiteDO } from '../../site-do';
 
 /** Arrival times are relative to NOW (the realtime windows count arrival, not event time). */
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 30);

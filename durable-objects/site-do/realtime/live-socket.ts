@@ -1,6 +1,6 @@
-import type { Goal } from '../../workers/lib/goals';
-import type { SiteConfig } from '../../workers/lib/site-config';
-import { LIVE_HEADERS, type RealtimeSnapshot } from '../../contract/realtime';
+import type { Goal } from '../../../workers/lib/goals';
+import type { SiteConfig } from '../../../workers/lib/site-config';
+import { LIVE_HEADERS, type RealtimeSnapshot } from '../../../contract/realtime';
 import type { LiveFeed, Viewer } from './live-feed';
 
 /**
