@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
 import { issueLiveToken } from './live-token';
 import { BURST, COALESCE_MS } from '../../durable-objects/site-do/realtime/live-feed';
-import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from './test-helpers';
+import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from '../../test/helpers/realtime';
 
 const upgrade = (site: string, query = '', headers: Record<string, string> = {}) =>
   SELF.fetch(`${ORIGIN}/api/v1/sites/${site}/live${query}`, { headers: { upgrade: 'websocket', ...headers } });
