@@ -82,6 +82,7 @@ export async function handleLive(request: IRequest, env: Env): Promise<Response>
   // Browsers fail a connection whose offered subprotocols get no answer; never echo the token.
   if (offered.includes(LIVE_PROTOCOL)) headers.set(LIVE_HEADERS.protocol, LIVE_PROTOCOL);
   const holder = env.SITE_DO.get(env.SITE_DO.idFromName(shardNames(site.id, site.shards)[0]!));
+  // 101 with the socket, or a refusal (too many viewers, …) already in the one JSON error shape.
   return holder.fetch(new Request(`https://site-do/live`, { headers }));
 }
 
