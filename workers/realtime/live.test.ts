@@ -5,6 +5,7 @@ import { issueLiveToken } from './live-token';
 import { errorResponse, HttpError } from '../lib/http-error';
 import { BURST, COALESCE_MS } from '../../durable-objects/site-do/realtime/live-feed';
 import { MAX_VIEWERS } from '../../durable-objects/site-do/realtime/live-socket';
+import type { Viewer } from '../../durable-objects/site-do/realtime/live-feed';
 import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from '../../test/helpers/realtime';
 
 const upgrade = (site: string, query = '', headers: Record<string, string> = {}) =>
@@ -80,7 +81,8 @@ describe('GET /api/v1/sites/:site/live: who may upgrade', () => {
     expect(byProtocol.res.headers.get('sec-websocket-protocol')).toBe('pulse.live');
     const byKey = await connect('live-ok.test', '', { authorization: `Bearer ${await makeKey('live-ok.test')}` });
     for (const viewer of [byQuery, byProtocol, byKey]) await waitFor(() => viewer.messages[0]?.type === 'snapshot');
-    const viewers = await siteStub('live-ok.test').viewers();
+    // Who is connected, from the sockets' attachments (what survives hibernation).
+    const viewers = await runInDurableObject(siteStub('live-ok.test'), (_, state) => state.getWebSockets().map((ws) => ws.deserializeAttachment() as Viewer));
     expect(viewers.map((v) => v.kind).sort()).toEqual(['admin', 'admin', 'key']);
     for (const viewer of [byQuery, byProtocol, byKey]) viewer.ws.close(1000, 'done');
   });

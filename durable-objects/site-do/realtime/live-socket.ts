@@ -8,7 +8,7 @@ import type { LiveFeed, Viewer } from './live-feed';
  * Accepting a viewer's WebSocket inside the SiteDO (the Worker authenticated it already and says
  * who it is in LIVE_HEADERS, which it strips from client requests). The socket is accepted with
  * the Hibernation API, so the object can sleep between events without dropping viewers, and the
- * attachment records who is connected so `viewers()` works after a wake-up.
+ * attachment records who is connected (a `Viewer`), which survives a wake-up.
  */
 export interface SnapshotOptions {
   goals: Goal[];
