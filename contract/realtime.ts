@@ -77,6 +77,8 @@ export type LiveMessage =
 export const RECENT_EVENTS = 50;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
+/** Rows per breakdown a shard returns for merging: enough that the merged top 10 is exact in practice. */
+export const SHARD_TOP_LIMIT = 1000;
 
 /** Headers the Worker sets on the upgrade it forwards to the SiteDO (never from a client). */
 export const LIVE_HEADERS = { viewer: 'x-pulse-viewer', site: 'x-pulse-site', protocol: 'x-pulse-protocol' } as const;

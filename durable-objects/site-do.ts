@@ -22,14 +22,14 @@ import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-h
 import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
 import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
 import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
-import { pruneRealtime, readRealtime, recordRealtime, REALTIME_WINDOW_MINUTES, type RealtimeCounters } from './site-do/realtime-counters';
-import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime-events';
+import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
+import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
-import { LiveFeed, type RelayBatch, type Viewer } from './site-do/live-feed';
-import { acceptViewer, SHARD_TOP_LIMIT, wantsSnapshot, type SnapshotOptions } from './site-do/live-socket';
-import { loadGoals, type Goal } from '../workers/query/goals';
-import { mergeSnapshots } from '../workers/realtime/merge';
-import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
+import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
+import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/realtime/live-socket';
+import { loadGoals, type Goal } from '../workers/lib/goals';
+import { mergeSnapshots } from '../contract/realtime-merge';
+import { DEFAULT_TOP, SHARD_TOP_LIMIT, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -168,11 +168,6 @@ export class SiteDO extends DurableObject<Env> {
     return rotateSalts(this.sql, this.site.timezone, now).deleted;
   }
 
-  /** Realtime counters of this object (one shard's view; the realtime API merges shards). */
-  async realtime(now = Date.now()): Promise<RealtimeCounters> {
-    return readRealtime(this.sql, now);
-  }
-
   /**
    * This object's realtime snapshot (one shard's view; the realtime API merges shards). `watch`
    * comes from shard 0 when a viewer connects: start relaying live batches to it.
@@ -185,11 +180,6 @@ export class SiteDO extends DurableObject<Env> {
   /** Shard 0 only: another shard's coalesced live batch. Returns how many viewers are connected. */
   async relayLive(batch: RelayBatch): Promise<number> {
     return this.feed.receive(batch);
-  }
-
-  /** Who is watching (from the sockets' attachments, so it survives hibernation). */
-  async viewers(): Promise<Viewer[]> {
-    return this.ctx.getWebSockets().map((ws) => ws.deserializeAttachment() as Viewer);
   }
 
   /** `GET …/live` after the Worker authenticated the viewer: upgrade and send the snapshot. */
@@ -221,11 +211,6 @@ export class SiteDO extends DurableObject<Env> {
   async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
     this.feed.recount();
     console.warn('live socket error', error instanceof Error ? error.message : error);
-  }
-
-  /** How many outbox rows wait for the Queue (health and tests). */
-  async pending(): Promise<number> {
-    return pendingCount(this.sql);
   }
 
   private get feed(): LiveFeed {

@@ -1,7 +1,7 @@
 /**
  * Goals (a custom event name, or "Visit <path>" with `*` = within one path segment and `**` =
  * across segments) and funnels (2–8 ordered goal steps within a session). These are definitions
- * only; the query engine (workers/query/goals.ts) matches them against events.
+ * only; workers/lib/goals.ts reads them for the query engine and the realtime snapshot.
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';

@@ -5,8 +5,8 @@
  * rule for bounce rate and visit duration). Regexes and wildcards were resolved to exact value sets
  * beforehand (resolve.ts) because D1 has no REGEXP.
  */
-import type { Goal } from './goals';
-import { goalNameMatches } from './goals';
+import type { Goal } from '../lib/goals';
+import { goalNameMatches } from '../lib/goals';
 import { DAY_MS } from '../lib/timezone';
 import { dimensionSql, type DimContext, type Side } from './sql';
 import type { Filter, LeafFilter } from './types';

@@ -7,7 +7,7 @@
  */
 import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
-import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from './goals';
+import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from '../lib/goals';
 import { runRawPlan } from './raw-plan';
 import { bucketDays, touchedStatement } from './refresh-rollups';
 import { runGoalRollupPlan } from './rollup-goals';

@@ -6,7 +6,7 @@
 import type { QueryDb } from './db';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
-import type { Goal } from './goals';
+import type { Goal } from '../lib/goals';
 import { resolveFilters, resolveGoals } from './resolve';
 import { dimensionSql, localDaySql, Params, visitorsSql, type Side } from './sql';
 import { offsetSegments } from '../lib/timezone';

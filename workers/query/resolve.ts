@@ -5,8 +5,8 @@
  */
 import type { QueryDb } from './db';
 import { countryCode } from './labels';
-import { hasWildcard, wildcardRegex, type Goal } from './goals';
-import { compilePattern } from './user-regex';
+import { hasWildcard, wildcardRegex, type Goal } from '../lib/goals';
+import { compilePattern } from '../lib/user-regex';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
 import { DAY_MS } from '../lib/timezone';

@@ -5,8 +5,8 @@
  * whose visitors overlap, so they go raw.
  */
 import type { QueryDb } from './db';
-import type { Goal } from './goals';
-import { hasWildcard } from './goals';
+import type { Goal } from '../lib/goals';
+import { hasWildcard } from '../lib/goals';
 import { runRollupPlan } from './rollup-plan';
 import { PAGEVIEW_PAGE } from './rollup-dims';
 import type { BaseQuery, BaseRow, Filter } from './types';

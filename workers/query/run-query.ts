@@ -5,7 +5,7 @@
 import { comparisonRange, echoDateRange, timeLabels } from './date-range';
 import { QueryDb } from './db';
 import { localDay } from '../lib/timezone';
-import type { Goal } from './goals';
+import type { Goal } from '../lib/goals';
 import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';

@@ -1,5 +1,5 @@
 /** Filter validation: `[op, dimension, [values], {case_sensitive}?]`, logic ops and has_done. */
-import { patternError } from './user-regex';
+import { patternError } from '../lib/user-regex';
 import { HttpError } from '../lib/http-error';
 import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type LeafFilter } from './types';
 

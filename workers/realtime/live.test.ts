@@ -1,12 +1,18 @@
-import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
 import { issueLiveToken } from './live-token';
-import { BURST, COALESCE_MS } from '../../durable-objects/site-do/live-feed';
-import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from './test-helpers';
+import { errorResponse, HttpError } from '../lib/http-error';
+import { BURST, COALESCE_MS } from '../../durable-objects/site-do/realtime/live-feed';
+import { MAX_VIEWERS } from '../../durable-objects/site-do/realtime/live-socket';
+import type { Viewer } from '../../durable-objects/site-do/realtime/live-feed';
+import { admin, connect, liveToken, ORIGIN, postEvent, pushedPaths, waitFor } from '../../test/helpers/realtime';
 
 const upgrade = (site: string, query = '', headers: Record<string, string> = {}) =>
   SELF.fetch(`${ORIGIN}/api/v1/sites/${site}/live${query}`, { headers: { upgrade: 'websocket', ...headers } });
+
+/** The body the Worker's error handler sends for this HttpError: the one JSON error shape. */
+const errorBody = (status: number, code: string, message: string) => errorResponse(new HttpError(status, code, message)).json();
 
 async function makeKey(site: string): Promise<string> {
   const res = await SELF.fetch(`${ORIGIN}/api/v1/keys`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ sites: [site], scope: 'stats:read' }) });
@@ -39,6 +45,35 @@ describe('GET /api/v1/sites/:site/live: who may upgrade', () => {
     expect((await upgrade('nosuch-live.test', '', admin)).status).toBe(404);
   });
 
+  it('answers refusals in the one JSON error shape: no Upgrade (426), too many viewers (503, from the SiteDO)', async () => {
+    await createSite('live-full.test');
+    const token = await liveToken('live-full.test');
+    const plain = await SELF.fetch(`${ORIGIN}/api/v1/sites/live-full.test/live?token=${token}`);
+    expect(plain.status).toBe(426);
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(plain.headers.get('upgrade')).toBe('websocket');
+    const plainBody = await plain.json<{ error: string }>();
+    expect(plainBody.error).toBe('this route speaks WebSocket: send Upgrade: websocket');
+    expect(plainBody).toEqual(await errorBody(426, 'upgrade_required', 'this route speaks WebSocket: send Upgrade: websocket'));
+
+    // The holder is full: MAX_VIEWERS hibernatable sockets accepted as the SiteDO accepts viewers.
+    const holder = siteStub('live-full.test');
+    await runInDurableObject(holder, (_, state) => {
+      for (let i = 0; i < MAX_VIEWERS; i++) state.acceptWebSocket(new WebSocketPair()[1], ['test']);
+    });
+    const full = await upgrade('live-full.test', `?token=${token}`);
+    expect(full.status).toBe(503);
+    expect(full.webSocket).toBeNull();
+    expect(full.headers.get('retry-after')).toBe('30');
+    expect(full.headers.get('content-type')).toMatch(/^application\/json/);
+    const fullBody = await full.json<{ error: string }>();
+    expect(fullBody.error).toBe('too many viewers');
+    expect(fullBody).toEqual(await errorBody(503, 'too_many_viewers', 'too many viewers'));
+    // The refused viewer holds no socket.
+    expect(await runInDurableObject(holder, (_, state) => state.getWebSockets().length)).toBe(MAX_VIEWERS);
+    await runInDurableObject(holder, (_, state) => state.getWebSockets().forEach((ws) => ws.close(1000, 'done')));
+  });
+
   it('accepts a live token in the query or the subprotocol, a key in the header, and records who is connected', async () => {
     await createSite('live-ok.test');
     const byQuery = await connect('live-ok.test', `?token=${await liveToken('live-ok.test')}`);
@@ -46,7 +81,8 @@ describe('GET /api/v1/sites/:site/live: who may upgrade', () => {
     expect(byProtocol.res.headers.get('sec-websocket-protocol')).toBe('pulse.live');
     const byKey = await connect('live-ok.test', '', { authorization: `Bearer ${await makeKey('live-ok.test')}` });
     for (const viewer of [byQuery, byProtocol, byKey]) await waitFor(() => viewer.messages[0]?.type === 'snapshot');
-    const viewers = await siteStub('live-ok.test').viewers();
+    // Who is connected, from the sockets' attachments (what survives hibernation).
+    const viewers = await runInDurableObject(siteStub('live-ok.test'), (_, state) => state.getWebSockets().map((ws) => ws.deserializeAttachment() as Viewer));
     expect(viewers.map((v) => v.kind).sort()).toEqual(['admin', 'admin', 'key']);
     for (const viewer of [byQuery, byProtocol, byKey]) viewer.ws.close(1000, 'done');
   });

@@ -1,9 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/fixtures';
-import { mergeSnapshots } from './merge';
+import { mergeSnapshots } from '../../contract/realtime-merge';
 import type { RealtimeSnapshot } from '../../contract/realtime';
-import { admin, ORIGIN, postEvent } from './test-helpers';
+import { admin, ORIGIN, postEvent } from '../../test/helpers/realtime';
 
 const getRealtime = (site: string, headers: Record<string, string> = admin, query = '') => SELF.fetch(`${ORIGIN}/api/v1/sites/${site}/realtime${query}`, { headers });
 

@@ -11,12 +11,11 @@ import { requireAuth } from '../auth';
 import { looksLikeJwt } from '../auth/tokens';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
-import { loadGoals } from '../query/goals';
-import { SHARD_TOP_LIMIT } from '../../durable-objects/site-do/live-socket';
+import { loadGoals } from '../lib/goals';
 import { issueLiveToken, LIVE_TOKEN_TTL_SECONDS, verifyLiveToken, viewerOf, type LiveViewer } from './live-token';
-import { mergeSnapshots } from './merge';
+import { mergeSnapshots } from '../../contract/realtime-merge';
 import { shardNames } from '../../contract/shards';
-import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP } from '../../contract/realtime';
+import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP, SHARD_TOP_LIMIT } from '../../contract/realtime';
 
 type Args = [Env, ExecutionContext];
 
@@ -83,6 +82,7 @@ export async function handleLive(request: IRequest, env: Env): Promise<Response>
   // Browsers fail a connection whose offered subprotocols get no answer; never echo the token.
   if (offered.includes(LIVE_PROTOCOL)) headers.set(LIVE_HEADERS.protocol, LIVE_PROTOCOL);
   const holder = env.SITE_DO.get(env.SITE_DO.idFromName(shardNames(site.id, site.shards)[0]!));
+  // 101 with the socket, or a refusal (too many viewers, …) already in the one JSON error shape.
   return holder.fetch(new Request(`https://site-do/live`, { headers }));
 }
 

@@ -1,9 +1,10 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { CollectedEvent } from '../contract/events';
-import type { Goal } from '../workers/query/goals';
-import { collected, createSite, MINUTE, siteStub } from '../test/fixtures';
-import type { SiteDO } from './site-do';
+import type { CollectedEvent } from '../../../contract/events';
+import type { Goal } from '../../../workers/lib/goals';
+import { collected, createSite, MINUTE, siteStub } from '../../../test/fixtures';
+import type { SiteDO } from '../../site-do';
+import { readRealtime } from './counters';
 
 /** Arrival times are relative to NOW (the realtime windows count arrival, not event time). */
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 30);
@@ -92,7 +93,7 @@ describe('realtime snapshot from SiteDO state', () => {
 
     await evictDurableObject(stub);
     expect(await stub.snapshot({ goals: GOALS, now })).toEqual(before);
-    expect((await stub.realtime(now)).currentVisitors).toBe(2);
+    expect((await runInDurableObject(stub, (_: SiteDO, state) => readRealtime(state.storage.sql, now))).currentVisitors).toBe(2);
 
     await runDurableObjectAlarm(stub);
     const rows = await runInDurableObject(stub, (_: SiteDO, state) => ({

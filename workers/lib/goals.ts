@@ -1,6 +1,7 @@
 /**
  * Goals (DESIGN §5): a custom event name, or "Visit <path pattern>" where `*` matches within one
- * path segment and `**` across segments, kept in the accounts' `goals` table (issue 3).
+ * path segment and `**` across segments, kept in the accounts' `goals` table (issue 3). Read by the
+ * query engine and by the SiteDO's realtime snapshot, so it depends on neither.
  */
 import { compilePattern, type Pattern } from './user-regex';
 

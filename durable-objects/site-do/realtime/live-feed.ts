@@ -1,6 +1,6 @@
-import type { LiveEvent, LiveMessage, ShardCounters } from '../../contract/realtime';
-import { sumCounters } from '../../workers/realtime/merge';
-import type { ShardPlace } from '../../contract/shards';
+import type { LiveEvent, LiveMessage, ShardCounters } from '../../../contract/realtime';
+import { sumCounters } from '../../../contract/realtime-merge';
+import type { ShardPlace } from '../../../contract/shards';
 
 /**
  * The live stream's fan-out inside one SiteDO (issue 5).

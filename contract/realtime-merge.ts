@@ -1,10 +1,12 @@
-import type { BreakdownRow, GoalRow, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../contract/realtime';
-import { RECENT_EVENTS } from '../../contract/realtime';
+import type { BreakdownRow, GoalRow, MinuteRow, RealtimeSnapshot, ShardCounters } from './realtime';
+import { RECENT_EVENTS } from './realtime';
 
 /**
  * Merging the snapshots of a sharded site's SiteDOs (DESIGN §8). The collector sends a visitor's
  * events to one shard always (hash of uid, or of IP + UA), so every distinct count — current
  * visitors, visitors per minute, per page, per goal — is a plain sum across shards.
+ * Pure functions over the wire types, here because both sides merge: the Worker's realtime route
+ * (every shard's snapshot) and the SiteDO holding a sharded site's sockets (shard 0 merges the others).
  */
 export function mergeSnapshots(site: string, parts: RealtimeSnapshot[], limit: number): RealtimeSnapshot {
   if (parts.length === 1) return { ...parts[0]!, site, ...trim(parts[0]!, limit) };

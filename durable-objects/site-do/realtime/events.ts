@@ -1,9 +1,9 @@
-import type { Goal } from '../../workers/query/goals';
-import { wildcardRegex } from '../../workers/query/goals';
-import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../contract/realtime';
-import { RECENT_EVENTS } from '../../contract/realtime';
-import { PASSIVE_EVENT_NAMES } from '../../contract/events';
-import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUTES } from './realtime-counters';
+import type { Goal } from '../../../workers/lib/goals';
+import { wildcardRegex } from '../../../workers/lib/goals';
+import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../../contract/realtime';
+import { RECENT_EVENTS } from '../../../contract/realtime';
+import { PASSIVE_EVENT_NAMES } from '../../../contract/events';
+import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUTES } from './counters';
 
 /**
  * One compact row per accepted event of the last 30 minutes (`rt_events`, arrival time), so the
@@ -13,7 +13,7 @@ import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUT
  * Passive events (engagement, web vitals, errors) count as presence and in `events`, but are not
  * listed or pushed: a page sends several of them, and they would bury the pageviews and goals.
  */
-/** the passive names as SQL literals (constants from sessions.ts, never request data) */
+/** the passive names as SQL literals (constants from contract/events.ts, never request data) */
 const PASSIVE_LIST = PASSIVE_EVENT_NAMES.map((n) => `'${n}'`).join(', ');
 
 export const CURRENT_MS = CURRENT_VISITORS_MINUTES * 60_000;

@@ -1,13 +1,14 @@
-import type { Goal } from '../../workers/query/goals';
-import type { SiteConfig } from '../../workers/lib/site-config';
-import { LIVE_HEADERS, type RealtimeSnapshot } from '../../contract/realtime';
+import type { Goal } from '../../../workers/lib/goals';
+import type { SiteConfig } from '../../../workers/lib/site-config';
+import { errorResponse, HttpError } from '../../../workers/lib/http-error';
+import { LIVE_HEADERS, type RealtimeSnapshot } from '../../../contract/realtime';
 import type { LiveFeed, Viewer } from './live-feed';
 
 /**
  * Accepting a viewer's WebSocket inside the SiteDO (the Worker authenticated it already and says
  * who it is in LIVE_HEADERS, which it strips from client requests). The socket is accepted with
  * the Hibernation API, so the object can sleep between events without dropping viewers, and the
- * attachment records who is connected so `viewers()` works after a wake-up.
+ * attachment records who is connected (a `Viewer`), which survives a wake-up.
  */
 export interface SnapshotOptions {
   goals: Goal[];
@@ -17,8 +18,6 @@ export interface SnapshotOptions {
   watch?: boolean;
 }
 
-/** Rows per breakdown a shard returns for merging: enough that the merged top 10 is exact in practice. */
-export const SHARD_TOP_LIMIT = 1000;
 /** Sockets per site; each one costs the holder a send per batch. */
 export const MAX_VIEWERS = 1000;
 
@@ -27,10 +26,18 @@ interface Hooks {
   snapshot(now: number): Promise<RealtimeSnapshot>;
 }
 
+/**
+ * A refusal in the Worker's one error shape: the live route hands the SiteDO's answer to the
+ * client as it is, so it must already be what the Worker's error handler would have sent.
+ */
+function refuse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return errorResponse(new HttpError(status, code, message, headers));
+}
+
 export async function acceptViewer(ctx: DurableObjectState, feed: LiveFeed, request: Request, hooks: Hooks): Promise<Response> {
-  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
-  if (!feed.isHolder) return new Response('connect to shard 0', { status: 421 });
-  if (feed.viewers() >= MAX_VIEWERS) return new Response('too many viewers', { status: 503, headers: { 'retry-after': '30' } });
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return refuse(426, 'upgrade_required', 'expected a WebSocket upgrade', { upgrade: 'websocket' });
+  if (!feed.isHolder) return refuse(421, 'wrong_shard', 'connect to shard 0');
+  if (feed.viewers() >= MAX_VIEWERS) return refuse(503, 'too_many_viewers', 'too many viewers', { 'retry-after': '30' });
   const who = JSON.parse(request.headers.get(LIVE_HEADERS.viewer) ?? '{}') as Partial<Viewer>;
   const site = JSON.parse(request.headers.get(LIVE_HEADERS.site) ?? 'null') as SiteConfig | null;
   // The holder of a site that has no events yet learns its shard count here.
