@@ -7,10 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../test/helpers/browser.mjs';
-// @ts-expect-error plain ESM helper shared with the benchmark
 import { buildDashboard, ROOT, startDashboard, startWorker } from './servers.mjs';
 
-export const RESULTS = join(ROOT as string, 'test-results');
+export const RESULTS = join(ROOT, 'test-results');
 
 interface Server {
   url: string;

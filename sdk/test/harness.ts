@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+// `window.pulse` and `navigator.globalPrivacyControl` as the tracker declares them, for page.evaluate
+import type {} from '../src/types';
 import { launchChromium as launchBrowser, MAP_EXAMPLE_HOSTS } from '../../test/helpers/browser.mjs';
 
 export const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));

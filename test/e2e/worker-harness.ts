@@ -3,13 +3,12 @@
  * temporary state, migrations applied, secrets generated, and helpers to create sites and read
  * the local D1 the Worker writes to.
  */
+import type { D1Database } from '@cloudflare/workers-types';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
-// @ts-expect-error plain ESM script
 import { createDevSecrets } from '../../scripts/generate-dev-vars.mjs';
-// @ts-expect-error plain ESM helpers shared with the benchmarks
 import { run, startDevServer, WRANGLER } from '../helpers/dev-server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
