@@ -4,7 +4,7 @@ import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
 
 /**
  * Two projects: `workers` runs inside workerd (Worker, SiteDO, Queue, D1, R2, cron code);
- * `browser` runs in Node and drives Debian's headless Chromium for the SDK and the dashboard.
+ * `browser` runs in Node and drives headless Chromium (test/helpers/browser.mjs) for the SDK and the dashboard.
  */
 export default defineConfig({
   test: {

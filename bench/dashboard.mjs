@@ -12,8 +12,8 @@
  *
  *   npm run bench:dashboard -- [--runs 5] [--days 30]
  */
-import { chromium } from 'playwright-core';
 import { buildDashboard, startDashboard, startWorker } from '../dashboard/test/servers.mjs';
+import { launchChromium } from '../test/helpers/browser.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +21,6 @@ const arg = (name, fallback) => {
 };
 const RUNS = arg('runs', 5);
 const DAYS = arg('days', 30);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -96,7 +95,7 @@ async function main() {
   console.log(`starting: dashboard build, Worker seeded with ${DAYS} days of demo traffic…`);
   const [, worker] = await Promise.all([buildDashboard({ force: true }), startWorker({ days: DAYS })]);
   const dashboard = await startDashboard({ apiUrl: worker.url });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const login = await context.newPage();

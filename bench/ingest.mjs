@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { getPlatformProxy } from 'wrangler';
-import { run, startDevServer, WRANGLER } from './lib/dev-server.mjs';
+import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
 import { median, runLoad } from './lib/load.mjs';
 
 const arg = (name, fallback) => {

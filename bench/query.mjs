@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { bulkLoad, findD1File } from './bulk-load.mjs';
 import { measureIncremental, printIncremental } from './incremental.mjs';
-import { startDevServer } from './lib/dev-server.mjs';
+import { startDevServer } from '../test/helpers/dev-server.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevVars } from '../scripts/generate-dev-vars.mjs';
-import { run, startDevServer, WRANGLER } from './lib/dev-server.mjs';
+import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
 import { median, runLoad } from './lib/load.mjs';
 
 const arg = (name, fallback) => {

@@ -3,9 +3,8 @@
 // the same page without one. Pages run on a non-localhost host with navigator.webdriver hidden,
 // so every tracker does its full work (they all skip automated browsers and localhost).
 import { createServer } from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchChromium, MAP_EXAMPLE_HOSTS } from '../test/helpers/browser.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP *.example 127.0.0.1'];
 const CONTENT = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i}: privacy-first analytics, measured.</p>`).join('');
 
 const median = (xs) => {
@@ -37,7 +36,7 @@ export async function measureMainThread(variants, { runs = 15 } = {}) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://bench.example:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS });
+  const browser = await launchChromium({ args: [MAP_EXAMPLE_HOSTS] });
   const context = await browser.newContext();
   await context.addInitScript('Object.defineProperty(Navigator.prototype, "webdriver", { get: () => false })');
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, { script: [], task: [], events: 0 }]));

@@ -5,12 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-// @ts-expect-error plain ESM helper shared with the benchmark
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../test/helpers/browser.mjs';
 import { buildDashboard, ROOT, startDashboard, startWorker } from './servers.mjs';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-export const RESULTS = join(ROOT as string, 'test-results');
+export const RESULTS = join(ROOT, 'test-results');
 
 interface Server {
   url: string;
@@ -31,7 +30,7 @@ export async function startAll(): Promise<void> {
   const [, worker] = await Promise.all([buildDashboard(), startWorker({ days: 7 })]);
   ctx.worker = worker;
   ctx.dashboard = await startDashboard({ apiUrl: worker.url });
-  ctx.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ctx.browser = await launchChromium();
   ctx.signedIn = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.signedIn.newPage();
   await signIn(page);

@@ -4,29 +4,15 @@
  * built dashboard served by `wrangler pages dev` (workerd, as on Cloudflare Pages) talking to
  * that Worker over HTTP (PULSE_API_URL).
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, startDevServer, WRANGLER } from '../../bench/lib/dev-server.mjs';
 import { ensureDevVars } from '../../scripts/generate-dev-vars.mjs';
 import { seedDemo } from '../../scripts/seed-demo.mjs';
+import { freePort, run, startDevServer, startWrangler, WRANGLER } from '../../test/helpers/dev-server.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DASHBOARD = resolve(ROOT, 'dashboard');
-
-/** A TCP port nobody listens on right now. */
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** Builds the dashboard unless its last build is newer than every source file. */
 export async function buildDashboard({ force = false } = {}) {
@@ -84,8 +70,7 @@ export async function startWorker({ days = 7 } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-state-')); // outside `dir`: wrangler watches it
   const config = await snapshotWorker(dir);
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
-  const port = await freePort();
-  const worker = await startDevServer({ config, port, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
+  const worker = await startDevServer({ config, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
   let demo;
   let events;
   try {
@@ -126,32 +111,12 @@ export async function startDashboard({ apiUrl }) {
   ].join('\n'));
   const args = ['pages', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(state, 'state'),
     '--binding', `PULSE_API_URL=${apiUrl}`, '--log-level', 'warn', '--show-interactive-dev-session=false'];
-  const child = spawn(WRANGLER, args, { cwd: state, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler pages dev exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`wrangler pages dev did not answer:\n${output}`);
-    try {
-      if ((await fetch(`${url}/login/`)).status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const server = await startWrangler(args, { port, cwd: state, readyPath: '/login/', name: 'wrangler pages dev' });
   return {
-    url,
-    output: () => output,
+    url: server.url,
+    output: server.output,
     async stop() {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await server.stop();
       rmSync(state, { recursive: true, force: true });
     },
   };

@@ -8,7 +8,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+// `window.pulse` and `navigator.globalPrivacyControl` as the tracker declares them, for page.evaluate
+import type {} from '../src/types';
+import { launchChromium as launchBrowser, MAP_EXAMPLE_HOSTS } from '../../test/helpers/browser.mjs';
 
 export const SDK_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_DIR = join(SDK_DIR, 'dist');
@@ -125,21 +128,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Debian's Chromium, headless, with every `*.example` host resolving to 127.0.0.1. */
+/** The shared headless Chromium (test/helpers/browser.mjs), with every `*.example` host resolving to 127.0.0.1. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP *.example 127.0.0.1',
-    ],
-  });
+  return launchBrowser({ args: [MAP_EXAMPLE_HOSTS] });
 }
 
 export interface PageOptions {

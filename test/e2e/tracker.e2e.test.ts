@@ -6,10 +6,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { FixtureServer, launchChromium, sleep } from '../../sdk/test/harness';
+import { USER_AGENT } from '../helpers/browser.mjs';
 import { startTestWorker, type TestWorker } from './worker-harness';
 
-// Headless Chromium says "HeadlessChrome", which Pulse (rightly) drops as a bot.
-const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SITE = 'shop.example';
 
 let worker: TestWorker;

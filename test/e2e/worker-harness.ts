@@ -3,26 +3,15 @@
  * temporary state, migrations applied, secrets generated, and helpers to create sites and read
  * the local D1 the Worker writes to.
  */
+import type { D1Database } from '@cloudflare/workers-types';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
-// @ts-expect-error plain ESM helpers shared with the benchmarks
-import { run, startDevServer, WRANGLER } from '../../bench/lib/dev-server.mjs';
-// @ts-expect-error plain ESM script
 import { createDevSecrets } from '../../scripts/generate-dev-vars.mjs';
+import { run, startDevServer, WRANGLER } from '../helpers/dev-server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 export interface TestWorker {
   url: string;
@@ -39,8 +28,7 @@ export async function startTestWorker(): Promise<TestWorker> {
   // temp dir would lose relative paths, so pass them as --var instead.
   const vars = Object.entries(secrets).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state], { cwd: ROOT });
-  const port = await freePort();
-  const server = await startDevServer({ config: join(ROOT, 'wrangler.toml'), port, persistTo: state, readyPath: '/api/health', extraArgs: vars });
+  const server = await startDevServer({ config: join(ROOT, 'wrangler.toml'), persistTo: state, readyPath: '/api/health', extraArgs: vars });
   const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
   const adminToken = secrets.PULSE_ADMIN_TOKEN as string;
   return {
