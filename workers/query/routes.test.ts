@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, makeKey, makeSite } from '../api/test/helpers';
+import { call, makeKey, makeSite } from '../../test/helpers/api';
 import { csvField } from './csv';
 import { Fixture, insertRows } from './fixtures';
 

@@ -5,9 +5,9 @@
 import { env } from 'cloudflare:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REFRESH_MS } from '../../auth/revocation';
-import { AUDIENCE, DEFAULT_ISSUER } from '../../auth/tokens';
-import { adminToken, b64url, call, makeKey, makeSite, makeUser, makeUserSession, ok, serverKid, signIn, signWithServerKey } from './helpers';
+import { REFRESH_MS } from '../auth/revocation';
+import { AUDIENCE, DEFAULT_ISSUER } from '../auth/tokens';
+import { adminToken, b64url, call, makeKey, makeSite, makeUser, makeUserSession, ok, serverKid, signIn, signWithServerKey } from '../../test/helpers/api';
 
 let siteA: string;
 let siteB: string;
@@ -117,7 +117,7 @@ describe('tokens', () => {
   }, 15_000);
 
   it('verifies the previous kid after a rotation, until it expires', async () => {
-    const { verifyToken } = await import('../../auth/tokens');
+    const { verifyToken } = await import('../auth/tokens');
     const next = await generateKeyPair('ES256', { extractable: true });
     const nextJwk = { ...(await exportJWK(next.privateKey)), kid: 'k-next' };
     const old = JSON.parse(env.PULSE_SIGNING_KEYS!).keys[0];

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { refreshRollups } from '../../query/refresh-rollups';
-import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from './helpers';
+import { refreshRollups } from '../query/refresh-rollups';
+import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from '../../test/helpers/api';
 
 describe('sites', () => {
   it('a signed-in user creates a site and becomes its owner', async () => {

@@ -3,7 +3,7 @@
  * most privileged, so a destructive route (delete site) succeeds only for the last allowed caller.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, makeKey, makeSite, makeUser, makeUserSession, ok } from './helpers';
+import { adminToken, call, makeKey, makeSite, makeUser, makeUserSession, ok } from '../../test/helpers/api';
 
 type Need = 'viewer' | 'admin' | 'owner' | 'key-manager';
 type Actor = 'anonymous' | 'share' | 'otherOwner' | 'otherKey' | 'viewer' | 'readKey' | 'admin' | 'adminKey' | 'owner';
