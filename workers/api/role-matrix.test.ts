@@ -126,7 +126,7 @@ describe.each(ROUTES)('$method $path', (route) => {
       const res = await call(path, { method: route.method, token: tokens[actor], body });
       seen[actor] = res.status;
       want[actor] = expectedStatus(route, actor);
-      if (res.status >= 400) expect(await res.json()).toHaveProperty('error');
+      if (res.status >= 400) expect(await res.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
     expect(seen).toEqual(want);
   });

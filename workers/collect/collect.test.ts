@@ -109,19 +109,20 @@ describe('bad input', () => {
   it('answers 400 naming the field', async () => {
     const res = await post({ n: 'pageview', d: 'e2e.example' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errors: { url: ['is required'] } });
+    // Plausible clients read `errors`; every Pulse error also has `error` and `code`.
+    expect(await res.json()).toEqual({ error: 'invalid event', code: 'invalid_event', errors: { url: ['is required'] } });
   });
 
   it('answers 400 for a body that is not JSON', async () => {
     const res = await post('this is not json');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ errors: { request: [expect.any(String)] } });
+    expect(await res.json()).toMatchObject({ code: 'invalid_event', errors: { request: [expect.any(String)] } });
   });
 
   it('answers 413 for a body over 64 KB, before parsing', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example', p: { big: 'x'.repeat(70_000) } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes' });
+    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes', code: 'payload_too_large' });
   });
 
   it('answers 400 for a batch over 50 events', async () => {
@@ -147,7 +148,7 @@ describe('bad input', () => {
       if (res.status === 429) {
         first429 = i;
         expect(res.headers.get('retry-after')).toBe('60');
-        expect(await res.json()).toEqual({ error: 'too many events from this address' });
+        expect(await res.json()).toEqual({ error: 'too many events from this address', code: 'rate_limited' });
       } else {
         expect(res.status).toBe(400);
         await res.arrayBuffer();
@@ -161,5 +162,6 @@ describe('bad input', () => {
   it('answers 401 for a bad key on server-side ingestion, never 5xx', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example' }, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'malformed token', code: 'invalid_token' });
   });
 });

@@ -17,7 +17,7 @@ function errorsOf(body: unknown, opts = BROWSER): unknown {
     const e = err as HttpError;
     expect(e.status).toBe(400);
     expect(e.code).toBe('invalid_event');
-    return e.body;
+    return e.details;
   }
   throw new Error('expected a 400');
 }

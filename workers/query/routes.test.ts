@@ -45,7 +45,7 @@ describe('POST /api/v2/query', () => {
   it('answers bad requests with 400 and a message naming the bad part', async () => {
     const res = await call('/api/v2/query', { token: key, body: { ...body(), metrics: ['visitors', 'baa'] } });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: '#/metrics/1: Invalid metric "baa"' });
+    expect(await res.json()).toEqual({ error: '#/metrics/1: Invalid metric "baa"', code: 'invalid_query' });
     const noSite = await call('/api/v2/query', { token: key, body: { metrics: ['visitors'] } });
     expect(noSite.status).toBe(400);
   });
