@@ -214,3 +214,19 @@ describe('server-side events and the site\'s retention', () => {
   });
 });
 
+describe('drops of a sharded site', () => {
+  it('are counted by shard 0 when every event of the request was dropped', async () => {
+    await createSite('drops-sharded.example', { shards: 4 });
+    const bot = await post({ n: 'pageview', u: 'https://drops-sharded.example/', d: 'drops-sharded.example' }, { ua: 'curl/8.5.0' });
+    expect(bot.status).toBe(202);
+    expect(bot.headers.get('x-pulse-dropped')).toBe('1');
+    // Only `<site>#0` … `<site>#3` exist for this site (contract/shards.ts); no stray `<site>` object.
+    expect(await runDurableObjectAlarm(siteStub('drops-sharded.example#0'))).toBe(true);
+    let counted: unknown = null;
+    for (let i = 0; i < 150 && counted === null; i++) {
+      counted = await env.DB.prepare("SELECT reason, sum(count) AS n FROM drop_counts WHERE site_id = 'drops-sharded.example' GROUP BY reason").first();
+      if (counted === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(counted).toEqual({ reason: 'bot', n: 1 });
+  });
+});

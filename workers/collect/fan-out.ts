@@ -8,7 +8,7 @@
  */
 import type { Env } from '../env';
 import type { CollectedEvent, DropReason } from '../../contract/events';
-import { shardForVisitor } from '../../contract/shards';
+import { shardForVisitor, shardNames } from '../../contract/shards';
 import { HttpError } from '../lib/http-error';
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
 import { utcDate } from '../lib/timezone';
@@ -50,11 +50,11 @@ export async function fanOut(env: Env, ctx: ExecutionContext, outgoing: Outgoing
     });
   }
 
-  // Drops travel with the site's events to one of its objects; a site whose events were all
-  // dropped still gets its drops counted by its SiteDO.
+  // Drops travel with the site's events to one of its shards; a site whose events were all dropped
+  // still has its drops counted, by its shard 0.
   const dropsByObject = new Map<string, Drops>();
   for (const { site, drops: list } of drops.values()) {
-    const name = [...groups].find(([, group]) => group.site.id === site.id)?.[0] ?? site.id;
+    const name = [...groups].find(([, group]) => group.site.id === site.id)?.[0] ?? shardNames(site.id, site.shards)[0]!;
     if (!groups.has(name)) groups.set(name, { site, events: [] });
     dropsByObject.set(name, list);
   }
