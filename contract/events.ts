@@ -144,6 +144,5 @@ export type DropReason =
   | 'unknown_site'
   | 'hostname_not_allowed'
   | 'rate_limited'
-  | 'outside_retention'
   /** an engagement, web-vital or error event with no session to join (as Plausible: not recorded) */
   | 'no_session';

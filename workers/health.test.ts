@@ -12,5 +12,5 @@ it('reports every binding healthy', async () => {
 it('answers unknown routes with a JSON 404', async () => {
   const res = await SELF.fetch('https://pulse.test/nope');
   expect(res.status).toBe(404);
-  expect(await res.json()).toEqual({ error: 'no such route' });
+  expect(await res.json()).toEqual({ error: 'no such route', code: 'not_found' });
 });

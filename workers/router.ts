@@ -2,7 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/http-error';
 import { getHealth } from './health';
-import { handleCollect } from './collect/handler';
+import { handleCollect } from './collect/route';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';

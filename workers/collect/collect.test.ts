@@ -1,7 +1,8 @@
-import { env, SELF } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createSite } from '../../test/fixtures';
+import { createSite, siteStub } from '../../test/fixtures';
 import { drainToD1 } from '../../test/drain';
+import { makeKey } from '../../test/helpers/api';
 import { gunzipText } from '../consumer/archive-r2';
 import type { StoredEvent } from '../../contract/events';
 
@@ -109,19 +110,36 @@ describe('bad input', () => {
   it('answers 400 naming the field', async () => {
     const res = await post({ n: 'pageview', d: 'e2e.example' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errors: { url: ['is required'] } });
+    // Plausible clients read `errors`; every Pulse error also has `error` and `code`.
+    expect(await res.json()).toEqual({ error: 'invalid event', code: 'invalid_event', errors: { url: ['is required'] } });
   });
 
   it('answers 400 for a body that is not JSON', async () => {
     const res = await post('this is not json');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ errors: { request: [expect.any(String)] } });
+    expect(await res.json()).toMatchObject({ code: 'invalid_event', errors: { request: [expect.any(String)] } });
+  });
+
+  it('answers 400 for a url that is not an absolute http(s) url, for a known site too: invalid input, never a drop', async () => {
+    await createSite('bad-url.example');
+    for (const [u, message] of [
+      ['not a url', 'must be an absolute url'],
+      ['/relative/path', 'must be an absolute url'],
+      ['javascript:alert(1)', 'must be an http or https url'],
+    ]) {
+      const res = await post({ n: 'pageview', u, d: 'bad-url.example', r: 'https://news.ycombinator.com/' });
+      expect(res.status, u).toBe(400);
+      expect(res.headers.get('x-pulse-dropped')).toBeNull();
+      expect(await res.json()).toEqual({ error: 'invalid event', code: 'invalid_event', errors: { url: [message] } });
+    }
+    // Nothing reached the site's SiteDO, so nothing can have been counted as a drop.
+    expect(await runDurableObjectAlarm(siteStub('bad-url.example'))).toBe(false);
   });
 
   it('answers 413 for a body over 64 KB, before parsing', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example', p: { big: 'x'.repeat(70_000) } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes' });
+    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes', code: 'payload_too_large' });
   });
 
   it('answers 400 for a batch over 50 events', async () => {
@@ -147,7 +165,7 @@ describe('bad input', () => {
       if (res.status === 429) {
         first429 = i;
         expect(res.headers.get('retry-after')).toBe('60');
-        expect(await res.json()).toEqual({ error: 'too many events from this address' });
+        expect(await res.json()).toEqual({ error: 'too many events from this address', code: 'rate_limited' });
       } else {
         expect(res.status).toBe(400);
         await res.arrayBuffer();
@@ -161,5 +179,54 @@ describe('bad input', () => {
   it('answers 401 for a bad key on server-side ingestion, never 5xx', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example' }, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'malformed token', code: 'invalid_token' });
+  });
+});
+
+describe('server-side events and the site\'s retention', () => {
+  const DAY = 86_400_000;
+
+  it('takes a ts within the site\'s retention and answers 400 for an older one, judged per site', async () => {
+    await createSite('retention-short.example', { retentionDays: 30 });
+    await createSite('retention-long.example', { retentionDays: 400 });
+    const { token } = await makeKey(['retention-short.example', 'retention-long.example'], 'events:write');
+    const send = (ts: number, d = 'retention-short.example') =>
+      post({ n: 'pageview', u: `https://${d}/`, d, ts }, { headers: { authorization: `Bearer ${token}` } });
+    const tooOld = { error: 'invalid event', code: 'invalid_event', errors: { ts: ["is older than the site's retention of 30 days"] } };
+
+    const inside = Date.now() - 30 * DAY + 60_000;
+    expect((await send(inside)).status).toBe(202);
+    const outside = await send(Date.now() - 30 * DAY - 60_000);
+    expect(outside.status).toBe(400);
+    expect(await outside.json()).toEqual(tooOld);
+    // Epoch seconds sent by mistake land in 1970.
+    const seconds = await send(Math.floor(Date.now() / 1000));
+    expect(seconds.status).toBe(400);
+    expect(await seconds.json()).toEqual(tooOld);
+    // 100 days ago is fine for the long retention alone, and refused when the short one is named too.
+    expect((await send(Date.now() - 100 * DAY, 'retention-long.example')).status).toBe(202);
+    expect((await send(Date.now() - 100 * DAY, 'retention-long.example,retention-short.example')).status).toBe(400);
+
+    expect(await drainToD1('retention-short.example', 'retention-short.example', 1)).toBe(1);
+    expect(await drainToD1('retention-long.example', 'retention-long.example', 1)).toBe(1);
+    const stored = await env.DB.prepare("SELECT ts FROM events WHERE site_id = 'retention-short.example'").first<number>('ts');
+    expect(stored).toBe(inside);
+  });
+});
+
+describe('drops of a sharded site', () => {
+  it('are counted by shard 0 when every event of the request was dropped', async () => {
+    await createSite('drops-sharded.example', { shards: 4 });
+    const bot = await post({ n: 'pageview', u: 'https://drops-sharded.example/', d: 'drops-sharded.example' }, { ua: 'curl/8.5.0' });
+    expect(bot.status).toBe(202);
+    expect(bot.headers.get('x-pulse-dropped')).toBe('1');
+    // Only `<site>#0` … `<site>#3` exist for this site (contract/shards.ts); no stray `<site>` object.
+    expect(await runDurableObjectAlarm(siteStub('drops-sharded.example#0'))).toBe(true);
+    let counted: unknown = null;
+    for (let i = 0; i < 150 && counted === null; i++) {
+      counted = await env.DB.prepare("SELECT reason, sum(count) AS n FROM drop_counts WHERE site_id = 'drops-sharded.example' GROUP BY reason").first();
+      if (counted === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(counted).toEqual({ reason: 'bot', n: 1 });
   });
 });

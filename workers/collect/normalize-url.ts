@@ -47,14 +47,12 @@ function tagValue(raw: string): string | null {
   return value === '' ? null : scrubSegment(value);
 }
 
+/**
+ * The page as reports show it. `url` is an absolute http(s) URL: parse-body answers 400 for any
+ * other (DESIGN §3), so there is no fallback here that could hide a bad URL as a page.
+ */
 export function normalizeUrl(url: string, opts: NormalizeUrlOptions): NormalizedUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // parse-body only lets absolute http(s) URLs through; this is Plausible's placeholder for the rest.
-    return { hostname: '(none)', pathname: '/', utm: emptyUtm(), sourceParam: null, clickId: null };
-  }
+  const parsed = new URL(url);
 
   const hostname = stripWww(parsed.hostname.toLowerCase()) || '(none)';
 

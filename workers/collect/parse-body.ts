@@ -1,7 +1,9 @@
 // The body of `POST /api/event` (DESIGN §3), wire-compatible with Plausible's: long or short keys,
 // the same defaults, and Plausible's rule of dropping what it cannot use (bad props, bad revenue)
 // rather than losing the event. What Plausible rejects, and what Pulse adds (batches, uid, the
-// trusted ts/ip/ua), is a 400 with `{"errors": {"<field>": ["message"]}}`.
+// trusted ts/ip/ua), is a 400 `{"error": "invalid event", "code": "invalid_event", "errors":
+// {"<field>": ["message"]}}`. A `url` that is not an absolute http(s) URL is one of those: it is
+// decided here, once, so no later step has to guess what to do with it.
 import type { IncomingEvent, Revenue } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
 import { parseIp, parseTs, parseUa } from './parse-trusted';
@@ -10,8 +12,6 @@ export interface ParseBodyOptions {
   /** an authenticated server-side call (`events:write` key): may set ts, ip and ua */
   trusted: boolean;
   now: number;
-  /** the site's retention; a trusted `ts` older than this is rejected */
-  retentionDays?: number;
 }
 
 type Errors = Record<string, string[]>;
@@ -109,7 +109,7 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
   const pid = parsePid(body.pid, fail);
   // A browser must not be able to pick its event time, IP or user agent: these fields are
   // ignored, not rejected, on untrusted calls so a copied server payload still counts.
-  const ts = opts.trusted ? parseTs(body.ts, opts.now, opts.retentionDays, fail) : null;
+  const ts = opts.trusted ? parseTs(body.ts, opts.now, fail) : null;
   const ip = opts.trusted ? parseIp(body.ip, fail) : null;
   const ua = opts.trusted ? parseUa(body.ua, fail) : null;
 

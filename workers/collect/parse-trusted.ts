@@ -1,13 +1,14 @@
 // The fields only an authenticated server-side call may send (DESIGN §3): the event time for
 // imports and backfills, and the visitor's IP and user agent when a backend forwards them.
+// Whether a `ts` is within the site's retention is judged per site, once the site is known
+// (fan-out.ts): an event may name several sites with different retentions.
 import type { Fail } from './parse-body';
 
 const FUTURE_SKEW_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-export function parseTs(raw: unknown, now: number, retentionDays: number | undefined, fail: Fail): number | null {
+export function parseTs(raw: unknown, now: number, fail: Fail): number | null {
   if (raw === undefined || raw === null) return null;
   let ts: number = Number.NaN;
   if (typeof raw === 'number' && Number.isInteger(raw)) ts = raw;
@@ -24,9 +25,6 @@ export function parseTs(raw: unknown, now: number, retentionDays: number | undef
   }
   if (!Number.isFinite(ts)) return fail('ts', 'must be an ISO 8601 date-time or epoch milliseconds');
   if (ts > now + FUTURE_SKEW_MS) return fail('ts', 'must not be in the future');
-  if (retentionDays !== undefined && ts < now - retentionDays * DAY_MS) {
-    return fail('ts', `is older than the site's retention of ${retentionDays} days`);
-  }
   return ts;
 }
 

@@ -1,20 +1,25 @@
-import type { CollectedEvent, DropReason, IncomingEvent } from '../../contract/events';
-import { shardForVisitor } from '../../contract/shards';
-import type { SiteConfig } from '../lib/site-config';
+import type { Attribution, CollectedEvent, Device, DropReason, Geo, IncomingEvent } from '../../contract/events';
 import { rejectBot } from './reject-bots';
 import { isSpamReferrer } from './spam-referrers';
-import { normalizeReferrer, normalizeUrl, type NormalizedUrl } from './normalize-url';
+import { normalizeReferrer, normalizeUrl as normalizePage, type NormalizedReferrer, type NormalizedUrl } from './normalize-url';
 import { attributeSource } from './attribute-source';
 import { geoFromCf } from './geo-from-cf';
 import { parseDevice } from './parse-device';
 
 /**
- * Ingestion as a named pipeline (DESIGN §1):
- *   rejectBots -> normalizeUrl -> rejectSpam -> attachSource -> attachGeo -> attachDevice
- *   -> toSiteObjects (one copy per known site of `domain`, routed to its SiteDO shard)
- * Each step returns the event or a typed drop reason; the handler counts every drop.
+ * Ingestion as a named pipeline (DESIGN §1, STYLE.md):
+ *
+ *   parse -> rejectBots -> normalizeUrl -> rejectSpam -> attachSource -> attachGeo -> attachDevice
+ *   -> toCollected, then per site in fan-out.ts: getSiteConfig -> hostnameAllowed
+ *   -> assertWithinRetention -> shardForVisitor -> SiteDO.ingest
+ *
+ * `parse` (parse-body.ts) runs on the whole body in route.ts, because invalid input is a 400 for
+ * the request (a bad `url` included). The steps here run per event: each is a function of the
+ * event so far and the request, returning the event with what it adds, or `{ drop: reason }`.
+ * A drop ends the run; fan-out.ts counts it for each site the event named, so none is silent.
  */
 
+/** What the request tells about the visitor of one event (route.ts builds it). */
 export interface RequestContext {
   ip: string;
   ua: string;
@@ -23,31 +28,63 @@ export interface RequestContext {
 }
 
 export type Dropped = { drop: DropReason };
-type SiteLessEvent = Omit<CollectedEvent, 'site'>;
 
-export function enrichEvent(incoming: IncomingEvent, req: RequestContext): SiteLessEvent | Dropped {
-  if (rejectBot(req.ua)) return { drop: 'bot' };
-  let url: NormalizedUrl;
-  try {
-    url = normalizeUrl(incoming.url, { hashMode: incoming.hashMode });
-  } catch {
-    // parse-body already checked the URL; an unparsable one here is treated as spam, not a 500
-    return { drop: 'spam_referrer' };
-  }
-  const referrer = normalizeReferrer(incoming.referrer, url.hostname);
-  if (isSpamReferrer(referrer.host)) return { drop: 'spam_referrer' };
-  const attribution = attributeSource({
-    referrerHost: referrer.host,
-    referrerUrl: referrer.url,
-    utm: url.utm,
-    sourceParam: url.sourceParam,
-    clickId: url.clickId,
-  });
+/** An event ready for its sites: everything but the site id, which fan-out.ts adds per site. */
+export type EnrichedEvent = Omit<CollectedEvent, 'site'>;
+
+/** One step: the event so far and the request in, the event with what the step adds (or a drop) out. */
+export type Step<In, Out> = (event: In, req: RequestContext) => Out | Dropped;
+
+/** Runs every step of the pipeline on one parsed event, in the order listed. */
+export function runPipeline(incoming: IncomingEvent, req: RequestContext): EnrichedEvent | Dropped {
+  return start({ incoming }, req)
+    .then(rejectBots)
+    .then(normalizeUrl)
+    .then(rejectSpam)
+    .then(attachSource)
+    .then(attachGeo)
+    .then(attachDevice)
+    .then(toCollected).outcome;
+}
+
+interface Draft {
+  incoming: IncomingEvent;
+}
+
+export const rejectBots = <E extends Draft>(event: E, req: RequestContext): E | Dropped => (rejectBot(req.ua) ? { drop: 'bot' } : event);
+
+/** The page URL and the referrer as reports show them (query strings scrubbed, DESIGN §6). */
+export const normalizeUrl = <E extends Draft>(event: E): E & { page: NormalizedUrl; referrer: NormalizedReferrer } => {
+  const page = normalizePage(event.incoming.url, { hashMode: event.incoming.hashMode });
+  return { ...event, page, referrer: normalizeReferrer(event.incoming.referrer, page.hostname) };
+};
+
+export const rejectSpam = <E extends { referrer: NormalizedReferrer }>(event: E): E | Dropped =>
+  isSpamReferrer(event.referrer.host) ? { drop: 'spam_referrer' } : event;
+
+export const attachSource = <E extends { page: NormalizedUrl; referrer: NormalizedReferrer }>(event: E): E & { attribution: Attribution } => ({
+  ...event,
+  attribution: attributeSource({
+    referrerHost: event.referrer.host,
+    referrerUrl: event.referrer.url,
+    utm: event.page.utm,
+    sourceParam: event.page.sourceParam,
+    clickId: event.page.clickId,
+  }),
+});
+
+export const attachGeo = <E extends Draft>(event: E, req: RequestContext): E & { geo: Geo } => ({ ...event, geo: geoFromCf(req.cf) });
+
+export const attachDevice = <E extends Draft>(event: E, req: RequestContext): E & { device: Device } => ({ ...event, device: parseDevice(req.ua) });
+
+type Attached = Draft & { page: NormalizedUrl; attribution: Attribution; geo: Geo; device: Device };
+
+export function toCollected({ incoming, page, attribution, geo, device }: Attached, req: RequestContext): EnrichedEvent {
   return {
     ts: incoming.ts ?? req.now,
     name: incoming.name,
-    hostname: url.hostname,
-    pathname: url.pathname,
+    hostname: page.hostname,
+    pathname: page.pathname,
     props: incoming.props,
     revenue: incoming.revenue,
     interactive: incoming.interactive,
@@ -59,24 +96,27 @@ export function enrichEvent(incoming: IncomingEvent, req: RequestContext): SiteL
     ip: req.ip,
     ua: req.ua,
     ...attribution,
-    ...geoFromCf(req.cf),
-    ...parseDevice(req.ua),
+    ...geo,
+    ...device,
   };
 }
 
-/** Does the page's hostname belong to the site (the domain, its subdomains, or an allowed host)? */
-export function hostnameAllowed(site: SiteConfig, hostname: string): boolean {
-  if (site.allowedHostnames.length === 0) return true;
-  return site.allowedHostnames.some((allowed) =>
-    allowed.startsWith('*.') ? hostname === allowed.slice(2) || hostname.endsWith(allowed.slice(1)) : hostname === allowed,
-  );
+/** The pipeline's runner: applies steps in turn until one drops the event. */
+class Run<T> {
+  constructor(
+    readonly outcome: T | Dropped,
+    private readonly req: RequestContext,
+  ) {}
+
+  then<U>(step: Step<T, U>): Run<U> {
+    return isDropped(this.outcome) ? new Run<U>(this.outcome, this.req) : new Run(step(this.outcome, this.req), this.req);
+  }
 }
 
-/**
- * The SiteDO name for a visitor: one object per site unless the site is sharded, then the shard
- * is picked from a plain hash of what identifies the visitor, so a visitor always lands on the
- * same shard and realtime distinct counts can be summed across shards (DESIGN §8).
- */
-export function siteObjectName(site: SiteConfig, event: Pick<CollectedEvent, 'uid' | 'ip' | 'ua'>): string {
-  return shardForVisitor(site.id, site.shards, event.uid ?? `${event.ip}|${event.ua}`);
+function start<T>(value: T, req: RequestContext): Run<T> {
+  return new Run(value, req);
+}
+
+export function isDropped(value: unknown): value is Dropped {
+  return typeof value === 'object' && value !== null && 'drop' in value;
 }

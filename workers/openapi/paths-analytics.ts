@@ -1,12 +1,13 @@
 /**
  * OpenAPI paths of ingestion, stats and realtime (DESIGN §3–4), served by other modules of the
- * Worker; described here so the whole API is in one document.
+ * Worker; described here so the whole API is in one document. Only routes the router serves are
+ * listed (openapi.test.ts calls each one): the reports of DESIGN §4a (funnel results, retention,
+ * journeys, vitals, errors) come back here with their routes.
  */
-import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
+import { json, operation, queryParam, ref, SITE, type Json } from './helpers';
 
 const PUBLIC: Json[] = [];
 const READ = 'Needs stats:read: an API key for the site, a session with any role, a share token (`?auth=`), or nothing on a public site.';
-const RANGE = [queryParam('period', 'day, 7d, 30d, month, … or custom'), queryParam('date', 'YYYY-MM-DD or YYYY-MM-DD,YYYY-MM-DD for custom')];
 const REVENUE = {
   type: 'object',
   properties: { short: { type: 'string' }, long: { type: 'string' }, value: { type: 'number' }, currency: { type: 'string' } },
@@ -62,7 +63,7 @@ export const analyticsPaths: Record<string, Json> = {
       ...operation({
         summary: 'Record events (Plausible-compatible; batches up to 50)',
         description:
-          'Anonymous from browsers, or with `Authorization: Bearer <key>` (events:write, the site in the key) to send ts, uid, ip and ua. Dropped events still answer 202 with `x-pulse-dropped`; invalid input is 400 `{"errors": {field: [message]}}`.',
+          'Anonymous from browsers, or with `Authorization: Bearer <key>` (events:write, the site in the key) to send ts, uid, ip and ua. Dropped events still answer 202 with `x-pulse-dropped`; invalid input (a missing or non-http(s) `url` among it, or a `ts` past the site\'s retention) is 400 `{"error": "invalid event", "code": "invalid_event", "errors": {field: [message]}}`.',
         tags: ['events'],
         security: [{}, { apiKey: [] }],
         ok: {
@@ -163,27 +164,6 @@ export const analyticsPaths: Record<string, Json> = {
       ok: { 101: { description: 'Switching protocols' }, 426: { description: 'Not a WebSocket upgrade' } },
       errors: [401, 403, 404, 429, 503],
     }),
-  },
-  '/api/v1/sites/{site}/funnels/{id}': {
-    parameters: [SITE, pathParam('id', 'Funnel id')],
-    get: operation({ summary: 'Funnel results: visitors reaching each step in a session', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
-    delete: operation({ summary: 'Delete a funnel definition (admin)', tags: ['goals'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
-  },
-  '/api/v1/sites/{site}/retention': {
-    parameters: [SITE],
-    get: operation({ summary: 'Weekly retention cohorts of identified visitors', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
-  },
-  '/api/v1/sites/{site}/journeys': {
-    parameters: [SITE],
-    get: operation({ summary: 'Common page paths through sessions', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
-  },
-  '/api/v1/sites/{site}/vitals': {
-    parameters: [SITE],
-    get: operation({ summary: 'Web vitals p75 (LCP, INP, CLS, FCP, TTFB) by page', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
-  },
-  '/api/v1/sites/{site}/errors': {
-    parameters: [SITE],
-    get: operation({ summary: 'JavaScript errors grouped by message and source', description: READ, tags: ['stats'], parameters: RANGE, ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403, 404, 429] }),
   },
   '/api/v1/sites/{site}/export.csv': {
     parameters: [SITE],

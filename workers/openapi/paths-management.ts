@@ -86,6 +86,10 @@ export const managementPaths: Record<string, Json> = {
     get: operation({ summary: 'Funnel definitions (viewer)', tags: ['goals'], ok: { 200: json(list('funnels', 'Funnel')) }, errors: [400, 401, 403, 429] }),
     post: operation({ summary: 'Create a funnel of 2–8 goal steps (admin)', tags: ['goals'], body: ref('FunnelCreate'), ok: { 201: json(ref('Funnel'), 'Created') }, errors: [400, 401, 403, 413, 429] }),
   },
+  '/api/v1/sites/{site}/funnels/{id}': {
+    parameters: [SITE, ID('Funnel')],
+    delete: operation({ summary: 'Delete a funnel definition (admin)', tags: ['goals'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
   '/api/v1/sites/{site}/shares': {
     parameters: [SITE],
     get: operation({ summary: 'Public share links (admin)', tags: ['sites'], ok: { 200: json(list('shares', 'Share')) }, errors: [400, 401, 403, 429] }),

@@ -7,11 +7,24 @@ const role = { type: 'string', enum: ['owner', 'admin', 'viewer'] };
 const scope = { type: 'string', description: 'Space-separated: stats:read, events:write, sites:admin', examples: ['stats:read events:write'] };
 
 export const schemas: Record<string, Json> = {
-  Error: { type: 'object', required: ['error'], properties: { error: str } },
+  Error: {
+    type: 'object',
+    description: 'Every error answers this shape; `error` is for people, `code` for programs.',
+    required: ['error', 'code'],
+    properties: {
+      error: str,
+      code: { type: 'string', examples: ['invalid_event', 'invalid_query', 'unauthorized', 'invalid_token', 'forbidden', 'insufficient_scope', 'not_found', 'rate_limited'] },
+    },
+  },
   FieldErrors: {
     type: 'object',
-    description: 'Collector validation errors by field',
-    properties: { errors: { type: 'object', additionalProperties: { type: 'array', items: str } } },
+    description: "The Events API's invalid input: the error shape, plus the bad fields (Plausible's `errors` key)",
+    required: ['error', 'code', 'errors'],
+    properties: {
+      error: { type: 'string', const: 'invalid event' },
+      code: { type: 'string', const: 'invalid_event' },
+      errors: { type: 'object', additionalProperties: { type: 'array', items: str } },
+    },
   },
   Site: {
     type: 'object',

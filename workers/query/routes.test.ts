@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, makeKey, makeSite } from '../api/test/helpers';
+import { call, makeKey, makeSite } from '../../test/helpers/api';
 import { csvField } from './csv';
 import { Fixture, insertRows } from './fixtures';
 
@@ -45,7 +45,7 @@ describe('POST /api/v2/query', () => {
   it('answers bad requests with 400 and a message naming the bad part', async () => {
     const res = await call('/api/v2/query', { token: key, body: { ...body(), metrics: ['visitors', 'baa'] } });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: '#/metrics/1: Invalid metric "baa"' });
+    expect(await res.json()).toEqual({ error: '#/metrics/1: Invalid metric "baa"', code: 'invalid_query' });
     const noSite = await call('/api/v2/query', { token: key, body: { metrics: ['visitors'] } });
     expect(noSite.status).toBe(400);
     for (const [pattern, why] of [['(a)\\1', 'a backreference'], ['(?=a)', 'lookaround']]) {

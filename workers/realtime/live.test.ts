@@ -28,7 +28,7 @@ describe('GET /api/v1/sites/:site/live: who may upgrade', () => {
     const expired = await issueLiveToken(env, 'live-auth.test', { kind: 'admin', id: 'admin' }, { issuedAt: Math.floor(Date.now() / 1000) - 120 });
     const res = await upgrade('live-auth.test', `?token=${expired.token}`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'token expired' });
+    expect(await res.json()).toEqual({ error: 'token expired', code: 'invalid_token' });
 
     const other = await liveToken('live-other.test');
     expect((await upgrade('live-auth.test', `?token=${other}`)).status).toBe(403);

@@ -3,7 +3,7 @@
  * most privileged, so a destructive route (delete site) succeeds only for the last allowed caller.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, makeKey, makeSite, makeUser, makeUserSession, ok } from './helpers';
+import { adminToken, call, makeKey, makeSite, makeUser, makeUserSession, ok } from '../../test/helpers/api';
 
 type Need = 'viewer' | 'admin' | 'owner' | 'key-manager';
 type Actor = 'anonymous' | 'share' | 'otherOwner' | 'otherKey' | 'viewer' | 'readKey' | 'admin' | 'adminKey' | 'owner';
@@ -126,7 +126,7 @@ describe.each(ROUTES)('$method $path', (route) => {
       const res = await call(path, { method: route.method, token: tokens[actor], body });
       seen[actor] = res.status;
       want[actor] = expectedStatus(route, actor);
-      if (res.status >= 400) expect(await res.json()).toHaveProperty('error');
+      if (res.status >= 400) expect(await res.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
     expect(seen).toEqual(want);
   });

@@ -5,9 +5,9 @@
 import { env } from 'cloudflare:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REFRESH_MS } from '../../auth/revocation';
-import { AUDIENCE, DEFAULT_ISSUER } from '../../auth/tokens';
-import { adminToken, b64url, call, makeKey, makeSite, makeUser, makeUserSession, ok, serverKid, signIn, signWithServerKey } from './helpers';
+import { REFRESH_MS } from '../auth/revocation';
+import { AUDIENCE, DEFAULT_ISSUER } from '../auth/tokens';
+import { adminToken, b64url, call, makeKey, makeSite, makeUser, makeUserSession, ok, serverKid, signIn, signWithServerKey } from '../../test/helpers/api';
 
 let siteA: string;
 let siteB: string;
@@ -42,6 +42,7 @@ describe('tokens', () => {
     const res = await readSiteA(null);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    expect(await res.json()).toEqual({ error: 'authentication required', code: 'unauthorized' });
   });
 
   it('malformed → 401', async () => {
@@ -75,7 +76,7 @@ describe('tokens', () => {
   it('expired → 401', async () => {
     const res = await readSiteA(await signWithServerKey(validClaims({ iat: now() - 7200, exp: now() - 3600 })));
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'token expired' });
+    expect(await res.json()).toEqual({ error: 'token expired', code: 'invalid_token' });
   });
 
   it('not yet valid (nbf in the future) → 401', async () => {
@@ -117,7 +118,7 @@ describe('tokens', () => {
   }, 15_000);
 
   it('verifies the previous kid after a rotation, until it expires', async () => {
-    const { verifyToken } = await import('../../auth/tokens');
+    const { verifyToken } = await import('../auth/tokens');
     const next = await generateKeyPair('ES256', { extractable: true });
     const nextJwk = { ...(await exportJWK(next.privateKey)), kid: 'k-next' };
     const old = JSON.parse(env.PULSE_SIGNING_KEYS!).keys[0];
@@ -138,17 +139,23 @@ describe('tokens', () => {
 describe('sites and scopes', () => {
   it('a key of site A on site B: read → 403, write → 403', async () => {
     const adminKeyA = await makeKey([siteA], 'stats:read sites:admin events:write');
-    expect((await call(`/api/v1/sites/${siteB}`, { token: adminKeyA.token })).status).toBe(403);
+    const read = await call(`/api/v1/sites/${siteB}`, { token: adminKeyA.token });
+    expect(read.status).toBe(403);
+    expect(await read.json()).toEqual({ error: 'this key is not valid for this site', code: 'forbidden' });
     expect((await call(`/api/v1/sites/${siteB}/goals`, { token: adminKeyA.token })).status).toBe(403);
     expect((await call(`/api/v1/sites/${siteB}`, { method: 'PATCH', token: adminKeyA.token, body: { public: true } })).status).toBe(403);
     expect((await call(`/api/v1/sites/${siteB}/goals`, { token: adminKeyA.token, body: { event_name: 'x' } })).status).toBe(403);
-    expect((await call('/api/event', { token: adminKeyA.token, body: pageview(siteB) })).status).toBe(403);
+    const write = await call('/api/event', { token: adminKeyA.token, body: pageview(siteB) });
+    expect(write.status).toBe(403);
+    expect(await write.json()).toEqual({ error: `this key may not send events for ${siteB}`, code: 'forbidden' });
     expect((await call('/api/event', { token: adminKeyA.token, body: pageview(siteA) })).status).toBe(202); // control
   });
 
   it('missing scope → 403', async () => {
     expect((await call(`/api/v1/sites/${siteA}`, { method: 'PATCH', token: readKeyA.token, body: { public: true } })).status).toBe(403);
-    expect((await call('/api/event', { token: readKeyA.token, body: pageview(siteA) })).status).toBe(403);
+    const ingest = await call('/api/event', { token: readKeyA.token, body: pageview(siteA) });
+    expect(ingest.status).toBe(403);
+    expect(await ingest.json()).toEqual({ error: 'this key lacks the events:write scope', code: 'insufficient_scope' });
     const writeOnly = await makeKey([siteA], 'events:write');
     expect((await readSiteA(writeOnly.token)).status).toBe(403);
   });

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { requireAuth } from '../../auth/access';
-import { adminToken, call, makeSite, makeUser, makeUserSession, ok, ORIGIN, signIn } from './helpers';
+import { requireAuth } from '../auth/access';
+import { adminToken, call, makeSite, makeUser, makeUserSession, ok, ORIGIN, signIn } from '../../test/helpers/api';
 
 describe('members and invitations', () => {
   it('invites a new user by token; the link works once', async () => {

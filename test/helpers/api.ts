@@ -1,4 +1,4 @@
-/** Shared helpers for the management API tests: everything goes through SELF.fetch, real D1. */
+/** Helpers for tests of the management API (and others that need sites, users and keys): everything goes through SELF.fetch, real D1. */
 import { env, SELF } from 'cloudflare:test';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 

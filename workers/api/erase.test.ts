@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hashUid } from '../../lib/visitor-id';
-import { adminToken, call, makeKey, makeSite, ok } from './helpers';
+import { hashUid } from '../lib/visitor-id';
+import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 
 async function insertEvent(site: string, id: string, visitorId: number, identified: 0 | 1) {
   await env.DB.prepare(

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { refreshRollups } from '../../query/refresh-rollups';
-import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from './helpers';
+import { refreshRollups } from '../query/refresh-rollups';
+import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from '../../test/helpers/api';
 
 describe('sites', () => {
   it('a signed-in user creates a site and becomes its owner', async () => {
@@ -31,7 +31,7 @@ describe('sites', () => {
     for (const body of [{ domain: 'not a domain' }, { domain: uniqueDomain(), timezone: 'Mars/Olympus' }, { domain: uniqueDomain(), retention_days: 0 }]) {
       const res = await call('/api/v1/sites', { token: adminToken(), body });
       expect(res.status).toBe(400);
-      expect(await res.json()).toHaveProperty('error');
+      expect(await res.json()).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
   });
 

@@ -1,0 +1,59 @@
+/**
+ * `POST /api/event` (DESIGN §3): read the body (413 over 64 KB), authenticate a server-side key
+ * or apply the per-IP limit (429), parse (400 for invalid input), run each event through the
+ * pipeline (pipeline.ts), hand the results to the sites' SiteDOs (fan-out.ts), and answer 202
+ * once every accepted event is in a SiteDO's storage. Drops are still 202, with `x-pulse-dropped`.
+ */
+import type { IRequest } from 'itty-router';
+import type { Env } from '../env';
+import type { IncomingEvent } from '../../contract/events';
+import { HttpError } from '../lib/http-error';
+import { assertIngestSite, authenticateIngest } from '../auth/access';
+import { parseEventBody } from './parse-body';
+import { runPipeline, type RequestContext } from './pipeline';
+import { fanOut } from './fan-out';
+import { enforceIpLimit } from './ip-limit';
+
+/** DESIGN §3: a body over 64 KB is refused with 413 before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const now = Date.now();
+  const text = await readLimitedBody(request);
+  const headerIp = request.headers.get('cf-connecting-ip') ?? '0.0.0.0';
+  // Keyed server-side calls (imports, backfills) have the key's own rate limit instead of the IP's.
+  const key = await authenticateIngest(request as unknown as Request, env);
+  if (!key) await enforceIpLimit(env, headerIp, now);
+  const incoming = parseEventBody(text, { trusted: key !== null, now });
+  if (key) for (const event of incoming) event.domains.forEach((domain) => assertIngestSite(key, domain));
+
+  const outgoing = incoming.map((event) => ({
+    domains: event.domains,
+    outcome: runPipeline(event, requestContext(request, event, key !== null, headerIp, now)),
+  }));
+  const dropped = await fanOut(env, ctx, outgoing, now);
+  return new Response('ok', {
+    status: 202,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...(dropped ? { 'x-pulse-dropped': String(dropped) } : {}) },
+  });
+}
+
+async function readLimitedBody(request: IRequest): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
+  // content-length can be absent (chunked) or wrong: count what actually arrives too.
+  const buffer = await request.arrayBuffer();
+  if (buffer.byteLength > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
+  return new TextDecoder().decode(buffer);
+}
+
+/** Server-side calls with an `events:write` key may name the visitor's IP and UA (DESIGN §3). */
+function requestContext(request: IRequest, event: IncomingEvent, trusted: boolean, headerIp: string, now: number): RequestContext {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return {
+    ip: (trusted && (event.ip ?? forwarded)) || headerIp,
+    ua: (trusted && event.ua) || request.headers.get('user-agent') || '',
+    cf: request.cf as IncomingRequestCfProperties | undefined,
+    now,
+  };
+}
