@@ -3,12 +3,26 @@ import { defineConfig } from 'vitest/config';
 import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
 
 /**
- * Two projects: `workers` runs inside workerd (Worker, SiteDO, Queue, D1, R2, cron code);
- * `browser` runs in Node and drives headless Chromium (test/helpers/browser.mjs) for the SDK and the dashboard.
+ * Pure modules (parsing, normalising, attribution, dates, patterns) need no runtime: their tests
+ * run in plain Node, where a file costs milliseconds instead of a workerd start. A test listed
+ * here must not import `cloudflare:*` (the `unit` project fails to load it if it does).
+ */
+const UNIT_TESTS = [
+  'contract/**/*.test.ts',
+  'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots}.test.ts',
+  'workers/lib/user-regex.test.ts',
+  'workers/query/date-range.test.ts',
+];
+
+/**
+ * Three projects: `unit` runs pure modules in Node; `workers` runs inside workerd (Worker, SiteDO,
+ * Queue, D1, R2, cron code); `browser` runs in Node and drives headless Chromium
+ * (test/helpers/browser.mjs) for the SDK and the dashboard.
  */
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', include: UNIT_TESTS, environment: 'node' } },
       {
         plugins: [
           cloudflareTest(async () => ({
@@ -29,6 +43,10 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          exclude: UNIT_TESTS,
+          // One workerd for all files instead of one per file (~1 s each): files share D1 and the
+          // module caches, so every test names its own sites and rows and counts only those.
+          isolate: false,
           setupFiles: ['./test/apply-migrations.ts'],
         },
       },

@@ -52,7 +52,7 @@ describe('POST /api/v2/query', () => {
       const regex = await call('/api/v2/query', { token: key, body: { ...body(), filters: [['matches', 'event:page', ['^/', pattern]]] } });
       expect(regex.status, pattern).toBe(400);
       const error = `#/filters/0/2/1: Invalid regular expression ${JSON.stringify(pattern)}: uses ${why}, which RE2 (the syntax Plausible and Pulse accept) does not support`;
-      expect(await regex.json()).toEqual({ error });
+      expect(await regex.json()).toEqual({ error, code: 'invalid_query' });
     }
   });
 });
