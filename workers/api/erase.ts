@@ -9,7 +9,7 @@ import { requireSiteAccess } from '../auth/access';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { hashUid } from '../lib/visitor-id';
-import { forgetVisitorInRollups } from '../query/erase-rollups';
+import { forgetVisitorInRollups } from '../rollups/erase';
 import { deleteInSlices } from './site-data';
 import { archivePrefix } from '../../contract/archive';
 import { siteParam } from './sites';

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { refreshRollups } from '../query/refresh-rollups';
+import { refreshRollups } from '../rollups/refresh';
 
 /**
  * The rollup hook (DESIGN §8a): every 5 minutes the query engine refreshes the rollups of the

@@ -2,12 +2,12 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
 import { Fixture, insertRows, prng, type Step } from './fixtures';
-import { forgetVisitorInRollups } from './erase-rollups';
-import { claimSite, refreshRollups } from './refresh-rollups';
-import { rebuildDay } from './rollup-rebuild';
+import { forgetVisitorInRollups } from '../rollups/erase';
+import { claimSite, refreshRollups } from '../rollups/refresh';
+import { rebuildDay } from '../rollups/rebuild';
 import { QueryDb } from './db';
 import { buildScenario, SITE as SCENARIO } from './scenario';
-import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from './rollup-dims';
+import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from '../rollups/shape';
 import { runQuery } from './run-query';
 import type { PlanOptions } from './planner';
 

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { Fixture, insertRows } from './fixtures';
-import { refreshRollups } from './refresh-rollups';
-import { runQuery } from './run-query';
+import { Fixture, insertRows } from '../query/fixtures';
+import { refreshRollups } from './refresh';
+import { runQuery } from '../query/run-query';
 
 const NOW = Date.parse('2024-04-03T20:00:00Z');
 

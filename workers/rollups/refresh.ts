@@ -1,9 +1,9 @@
 /**
  * Keeps the rollups current (called by the `*∕5 * * * *` cron), from what arrived since the site's
  * watermark. Days still receiving traffic — today and yesterday, local — are kept incrementally
- * (rollup-delta.ts): a run adds what changed, reading only the visitors it touched. Any other day
+ * (delta.ts): a run adds what changed, reading only the visitors it touched. Any other day
  * that received rows (a backfill, an import, the first run) is rebuilt from scratch
- * (rollup-rebuild.ts), and a recent day rebuilt so joins the incremental ones.
+ * (rebuild.ts), and a recent day rebuilt so joins the incremental ones.
  *
  * Exactly once: each run first claims the site (rollup_runs); every batch it writes is void if a
  * newer run has claimed it since, and the deltas, the new watermark and the list of incremental
@@ -11,10 +11,10 @@
  * by WATERMARK_LAG_MS so rows still committing are left to the next run.
  */
 import type { Env } from '../env';
-import { QueryDb } from './db';
-import { closeDayStatements, deltaStatements } from './rollup-delta';
-import { rebuildDay } from './rollup-rebuild';
-import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './rollup-tuples';
+import { QueryDb } from '../query/db';
+import { closeDayStatements, deltaStatements } from './delta';
+import { rebuildDay } from './rebuild';
+import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './tuples';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */

@@ -1,13 +1,13 @@
 /**
- * What the two ways of writing rollups share: the full rebuild of a day (rollup-rebuild.ts) and the
- * incremental delta (rollup-delta.ts) group the same rows by the same dimension tuples, with the
- * same SQL expressions as the raw plan (sql.ts) — which is what makes all three agree.
+ * What the two ways of writing rollups share: the full rebuild of a day (rebuild.ts) and the
+ * incremental delta (delta.ts) group the same rows by the same dimension tuples, with the
+ * same SQL expressions as the raw plan (workers/query/sql.ts) — which is what makes all three agree.
  */
-import { rollupPairs, ROLLUP_DIMS } from './rollup-dims';
+import { rollupPairs, ROLLUP_DIMS } from './shape';
 import { ATTRIBUTION_COLUMNS } from '../../contract/attribution';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';
-import type { QueryDb } from './db';
-import { dimensionSql, Params, type DimContext, type Side } from './sql';
+import type { QueryDb } from '../query/db';
+import { dimensionSql, Params, type DimContext, type Side } from '../query/sql';
 
 /** Local days within this many days of today also get hourly rollups. */
 export const HOURLY_DAYS = 7;
@@ -15,7 +15,7 @@ export const HOURLY_DAYS = 7;
 /**
  * A day with more identified visitors than this keeps no id lists (the site total's list would
  * near D1's 2 MB row limit at ~17 bytes an id): its rows hold OVERFLOW_IDS, and range queries
- * count its identified visitors per day (rollup-plan.ts).
+ * count its identified visitors per day (workers/query/rollup-plan.ts).
  */
 export const MAX_IDS_PER_DAY = 30_000;
 export const OVERFLOW_IDS = '"overflow"';
