@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { QueryDb } from '../query/db';
 import { forgetVisitorInRollups } from './erase';
 import { DAY1, DAY2, Sim, T0, TZ, type Row } from '../query/delta-sim';
-import { claimSite, refreshSite, WATERMARK_LAG_MS } from './refresh';
+import { refreshSite, WATERMARK_LAG_MS } from './refresh';
 import { rebuildDay } from './rebuild';
-import { RefreshSuperseded } from './tuples';
+import { claimSite, RefreshSuperseded } from './run-lock';
 import { runQuery } from '../query/run-query';
 
 /**

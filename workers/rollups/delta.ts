@@ -14,10 +14,9 @@
  */
 import { localDay, offsetSegments } from '../lib/timezone';
 import { Params, timeSql, type DimContext, type Side } from '../query/sql';
-import {
-  E_SUMS, LEDGER_COLUMNS, MAX_IDS_PER_DAY, NON_TRAFFIC, OVERFLOW_IDS, S_SUMS, tupleArraySql, tupleKeysSql, tupleName,
-  tuplesFor, type Statement,
-} from './tuples';
+import type { Statement } from '../query/db';
+import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
+import { E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
 export interface DeltaSpan {
   site: string;

@@ -4,9 +4,10 @@
  * rebuilding exactly those days drops the id and their share of every count.
  */
 import { QueryDb } from '../query/db';
-import { claimSite, incrementalWindow } from './refresh';
+import { incrementalWindow } from './refresh';
 import { rebuildDay } from './rebuild';
-import { HOURLY_DAYS, runGuarded } from './tuples';
+import { claimSite, runGuarded } from './run-lock';
+import { HOURLY_DAYS } from './shape';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /**
