@@ -1,13 +1,14 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
-import { Fixture, insertRows, prng, type Step } from './fixtures';
+import { Fixture, insertRows, type Step } from '../../test/helpers/query-fixtures';
+import { prng } from '../../test/helpers/prng';
 import { forgetVisitorInRollups } from '../rollups/erase';
 import { refreshRollups } from '../rollups/refresh';
 import { claimSite } from '../rollups/run-lock';
 import { rebuildDay } from '../rollups/rebuild';
 import { QueryDb } from './db';
-import { buildScenario, SITE as SCENARIO } from './scenario';
+import { buildScenario, SITE as SCENARIO } from '../../test/helpers/query-scenario';
 import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from '../rollups/shape';
 import { runQuery } from './run-query';
 import type { PlanOptions } from './planner';

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeKey, makeSite } from '../api/test/helpers';
 import { csvField } from './csv';
-import { Fixture, insertRows } from './fixtures';
+import { Fixture, insertRows } from '../../test/helpers/query-fixtures';
 
 let site: string;
 let other: string;

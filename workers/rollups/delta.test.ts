@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { QueryDb } from '../query/db';
 import { forgetVisitorInRollups } from './erase';
-import { DAY1, DAY2, Sim, T0, TZ, type Row } from '../query/delta-sim';
+import { DAY1, DAY2, Sim, T0, TZ, type Row } from '../../test/helpers/traffic-sim';
 import { refreshSite, WATERMARK_LAG_MS } from './refresh';
 import { rebuildDay } from './rebuild';
 import { claimSite, RefreshSuperseded } from './run-lock';

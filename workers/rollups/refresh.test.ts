@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { Fixture, insertRows } from '../query/fixtures';
+import { Fixture, insertRows } from '../../test/helpers/query-fixtures';
 import { refreshRollups } from './refresh';
 import { runQuery } from '../query/run-query';
 

@@ -4,7 +4,8 @@
  * each touched session as its newest version. A few events arrive very late (a new first touch,
  * a visit moved across local midnight).
  */
-import { insertRows, prng } from './fixtures';
+import { insertRows } from './query-fixtures';
+import { prng } from './prng';
 
 export const TZ = 'Europe/Berlin'; // DST starts 2024-03-31 02:00 local: the 31st has 23 hours
 export const DAY1 = '2024-03-30';
