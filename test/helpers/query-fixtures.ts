@@ -1,8 +1,12 @@
 /**
- * Test fixtures: visits described as a visitor, a start time, attribution and a list of steps,
- * written straight into `events` and `sessions` the way the consumer writes them (contract in the
- * query issue). Session fields are derived from the steps exactly as DESIGN §5 defines them.
+ * Test fixtures: visits described as a visitor, a start time, attribution and a list of steps.
+ * They are written through Pulse's own write path (write-path.ts): the SiteDO's session functions
+ * derive every session field from the steps (DESIGN §5), and the consumer's statements write the
+ * events and sessions, stamped with the visit's `insertedAt`.
  */
+import type { CollectedEvent, StoredEvent, StoredSession } from '../../contract/events';
+import type { VisitAttribution } from '../../contract/attribution';
+import { queueMessage, sessionWith, storedEvent, writeMessages } from './write-path';
 
 export interface Step {
   name?: string; // default pageview
@@ -37,80 +41,98 @@ export interface VisitSpec {
   city?: string | null;
 }
 
-type Row = Record<string, string | number | null>;
+interface Visit {
+  events: StoredEvent[];
+  session: StoredSession;
+  insertedAt: number;
+}
+
+/** Events per Queue message: about the size the SiteDO's outbox sends (≤ 96 KB). */
+const EVENTS_PER_MESSAGE = 100;
 
 let counter = 0;
 
 export class Fixture {
-  readonly events: Row[] = [];
-  readonly sessions: Row[] = [];
+  private readonly visits: Visit[] = [];
 
   /** goals as `Signup` (custom event) or `Visit /path*` (page goal) */
   constructor(readonly site: string, readonly timezone = 'UTC', readonly goals: string[] = []) {}
 
+  /** Every event as the SiteDO stored it, in the order visited. */
+  get events(): StoredEvent[] {
+    return this.visits.flatMap((v) => v.events);
+  }
+
+  /** Every visit's session as the SiteDO last sent it. */
+  get sessions(): StoredSession[] {
+    return this.visits.map((v) => v.session);
+  }
+
+  /**
+   * A visit of one session. Like the SiteDO, a passive event (engagement, web vital, error) before
+   * the visit's first other event has no session to join and is not stored.
+   */
   visit(spec: VisitSpec, steps: Step[], insertedAt = 1): this {
-    const sessionId = `s${++counter}`;
+    const ref = { sessionId: `s${++counter}`, site: this.site, visitorId: spec.visitor, identified: spec.identified ?? false };
     let ts = Date.parse(spec.at);
-    const attribution = {
+    const attribution: VisitAttribution = {
       referrer: spec.referrer ?? null, source: spec.source ?? 'Direct / None', channel: spec.channel ?? 'Direct',
-      utm_source: spec.utm_source ?? null, utm_medium: spec.utm_medium ?? null, utm_campaign: spec.utm_campaign ?? null,
-      utm_content: null, utm_term: null, device: spec.device ?? 'Desktop', browser: spec.browser ?? 'Chrome',
-      browser_version: '120', os: spec.os ?? 'Mac', os_version: '14', country: spec.country ?? null,
-      region: spec.region ?? null, region_name: spec.region_name ?? null, city: spec.city ?? null,
+      utmSource: spec.utm_source ?? null, utmMedium: spec.utm_medium ?? null, utmCampaign: spec.utm_campaign ?? null,
+      utmContent: null, utmTerm: null, device: spec.device ?? 'Desktop', browser: spec.browser ?? 'Chrome',
+      browserVersion: '120', os: spec.os ?? 'Mac', osVersion: '14', country: spec.country ?? null,
+      region: spec.region ?? null, regionName: spec.region_name ?? null, city: spec.city ?? null,
     };
     const hostname = spec.hostname ?? this.site;
-    const rows: Row[] = [];
+    const events: StoredEvent[] = [];
+    let session: StoredSession | null = null;
     for (const step of steps) {
       ts += (step.after ?? 0) * 1000;
-      rows.push({
-        id: `e${++counter}`, site_id: this.site, ts, visitor_id: spec.visitor, session_id: sessionId,
-        identified: spec.identified ? 1 : 0, name: step.name ?? 'pageview', hostname, pathname: step.path ?? '/',
-        props: JSON.stringify(step.props ?? {}), revenue_amount: step.revenue?.[0] ?? null,
-        revenue_currency: step.revenue?.[1] ?? null, interactive: step.interactive === false ? 0 : 1,
-        scroll_depth: step.scrollDepth ?? null, engaged_ms: step.engagedMs ?? null, ...attribution, inserted_at: insertedAt,
-      });
+      const id = `e${++counter}`;
+      const event: CollectedEvent = {
+        site: this.site, ts, name: step.name ?? 'pageview', hostname, pathname: step.path ?? '/', props: step.props ?? {},
+        revenue: step.revenue ? { amount: step.revenue[0], currency: step.revenue[1] } : null, interactive: step.interactive !== false,
+        scrollDepth: step.scrollDepth ?? null, engagedMs: step.engagedMs ?? null, uid: null, ip: '', ua: '', ...attribution,
+      };
+      session = sessionWith(session, event, ref);
+      if (session) events.push(storedEvent(event, session, id));
     }
-    this.events.push(...rows);
-    const counted = rows.filter((r) => r.name !== 'engagement');
-    const pageviews = counted.filter((r) => r.name === 'pageview');
-    const interactiveCustom = counted.filter((r) => r.name !== 'pageview' && r.interactive === 1 && r.name !== 'web-vital' && r.name !== 'error');
-    const start = counted[0]!.ts as number;
-    const end = counted.at(-1)!.ts as number;
-    this.sessions.push({
-      id: sessionId, site_id: this.site, visitor_id: spec.visitor, identified: spec.identified ? 1 : 0, version: 1,
-      start, end, duration: Math.round((end - start) / 1000), pageviews: pageviews.length, events: counted.length,
-      interactive_events: interactiveCustom.length, is_bounce: pageviews.length < 2 && interactiveCustom.length === 0 ? 1 : 0,
-      entry_page: (pageviews[0]?.pathname as string) ?? null, exit_page: (pageviews.at(-1)?.pathname as string) ?? null,
-      hostname, ...attribution, inserted_at: insertedAt,
-    });
+    if (!session) throw new Error('a visit needs an event that opens a session (not only passive ones)');
+    this.visits.push({ events, session, insertedAt });
     return this;
   }
 
+  /** The site, its goals, then the visits (write). */
   async insert(db: D1Database): Promise<void> {
-    await db.prepare('INSERT OR REPLACE INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
-      .bind(this.site, this.timezone, '{}', 'secret', Date.parse('2020-01-01T00:00:00Z')).run();
-    await insertRows(db, 'goals', this.goals.map((name, i) => {
-      const page = name.startsWith('Visit ') ? name.slice('Visit '.length) : null;
-      return { id: `${this.site}-g${i}`, site_id: this.site, kind: page ? 'page' : 'event', event_name: page ? null : name, page_path: page, display_name: name, created_at: 0 };
-    }));
-    await insertRows(db, 'events', this.events);
-    await insertRows(db, 'sessions', this.sessions);
+    await db.batch([
+      db.prepare('INSERT OR REPLACE INTO sites (id, timezone, settings, uid_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
+        .bind(this.site, this.timezone, '{}', 'secret', Date.parse('2020-01-01T00:00:00Z')),
+      ...this.goals.map((name, i) => {
+        const page = name.startsWith('Visit ') ? name.slice('Visit '.length) : null;
+        return db.prepare('INSERT OR REPLACE INTO goals (id, site_id, kind, event_name, page_path, display_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)')
+          .bind(`${this.site}-g${i}`, this.site, page ? 'page' : 'event', page ? null : name, page, name);
+      }),
+    ]);
+    await this.write(db);
   }
-}
 
-/**
- * Inserts rows through one JSON parameter per chunk (D1 allows 100 bound parameters). `keep`
- * leaves rows whose id exists untouched, as the consumer writes events (a redelivery).
- */
-export async function insertRows(db: D1Database, table: string, rows: Row[], onConflict: 'replace' | 'keep' = 'replace'): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]!);
-  const select = cols.map((c) => `json_extract(value, '$.${c}')`).join(', ');
-  const stmts = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    const verb = onConflict === 'replace' ? 'INSERT OR REPLACE' : 'INSERT OR IGNORE';
-    stmts.push(db.prepare(`${verb} INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?1)`)
-      .bind(JSON.stringify(rows.slice(i, i + 500))));
+  /**
+   * The visits' events and sessions as the consumer writes them: one Queue message per
+   * `EVENTS_PER_MESSAGE` events of visits inserted at the same time, stamped with that time.
+   */
+  async write(db: D1Database): Promise<void> {
+    type Message = { events: StoredEvent[]; sessions: StoredSession[]; insertedAt: number };
+    const messages: Message[] = [];
+    const open = new Map<number, Message>();
+    for (const visit of this.visits) {
+      let message = open.get(visit.insertedAt);
+      if (!message || message.events.length >= EVENTS_PER_MESSAGE) {
+        message = { events: [], sessions: [], insertedAt: visit.insertedAt };
+        messages.push(message);
+        open.set(visit.insertedAt, message);
+      }
+      message.events.push(...visit.events);
+      message.sessions.push(visit.session);
+    }
+    await writeMessages(db, messages.map((m, i) => ({ body: queueMessage(this.site, `fixture-${i}`, m.events, m.sessions), insertedAt: m.insertedAt })));
   }
-  await db.batch(stmts);
 }

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
-import { Fixture, insertRows, type Step } from '../../test/helpers/query-fixtures';
+import { queueMessage, writeMessages } from '../../test/helpers/write-path';
+import { Fixture, type Step } from '../../test/helpers/query-fixtures';
 import { prng } from '../../test/helpers/prng';
 import { forgetVisitorInRollups } from '../rollups/erase';
 import { refreshRollups } from '../rollups/refresh';
@@ -76,9 +77,12 @@ async function both(body: Record<string, unknown>) {
   return { rollup: await run('rollup'), raw: await run('raw') };
 }
 
+let random: Fixture;
+
 describe('rollup plan == raw plan', () => {
   beforeAll(async () => {
-    await buildRandom(42, 1_000).insert(env.DB);
+    random = buildRandom(42, 1_000);
+    await random.insert(env.DB);
     await refreshRollups(env, NOW);
   });
 
@@ -157,16 +161,18 @@ describe('refreshRollups', () => {
     await refreshRollups(env, NOW + 300_000); // nothing new: same numbers
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
-    // the consumer redelivers rows (same ids): the stored rows stay as they were, same numbers
-    const { results: some } = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 ORDER BY ts DESC LIMIT 50').bind(SITE).all<Record<string, number | string | null>>();
-    await insertRows(env.DB, 'events', some.map((e: Record<string, number | string | null>) => ({ ...e, inserted_at: NOW + 400_000 })), 'keep');
+    // the consumer gets a message again (same ids): the stored rows stay as they were, same numbers
+    const { results: some } = await env.DB.prepare('SELECT id FROM events WHERE site_id = ?1 ORDER BY ts DESC LIMIT 50').bind(SITE).all<{ id: string }>();
+    const ids = new Set(some.map((e) => e.id));
+    const events = random.events.filter((e) => ids.has(e.id));
+    const sessions = random.sessions.filter((s) => events.some((e) => e.sessionId === s.id));
+    await writeMessages(env.DB, [{ body: queueMessage(SITE, 'again', events, sessions), insertedAt: NOW + 400_000 }]);
     await refreshRollups(env, NOW + 450_000);
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
     // a late event for an existing day, written after the watermark
     const late = new Fixture(SITE, TZ).visit({ visitor: 777, at: '2024-03-26T10:00:00Z', source: 'Google' }, [{ path: '/late' }], NOW + 400_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
+    await late.write(env.DB);
     await refreshRollups(env, NOW + 600_000);
     await refreshRollups(env, NOW + 600_000);
     const after = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
@@ -185,8 +191,7 @@ describe('planner', () => {
     expect(trace).toEqual(['rollup']);
 
     const late = new Fixture(SITE, TZ).visit({ visitor: 778, at: '2024-03-27T10:00:00Z', source: 'Bing' }, [{ path: '/' }], NOW + 800_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
+    await late.write(env.DB);
     trace.length = 0;
     const fresh = await runQuery(env.DB, SITE, body, NOW, { trace });
     expect(trace).toEqual(['raw']); // 2024-03-27 is stale and the range is small: exact raw answer

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { Fixture, insertRows } from '../../test/helpers/query-fixtures';
+import { Fixture } from '../../test/helpers/query-fixtures';
 import { refreshRollups } from './refresh';
 import { runQuery } from '../query/run-query';
 
@@ -40,8 +40,7 @@ describe('refresh at the retention edge', () => {
     // retention deletes the morning; a late event arrives for the evening
     await env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND ts < ?2').bind(site, NOW - 3 * 86_400_000).run();
     const late = new Fixture(site, 'UTC').visit({ visitor: 3, at: '2024-03-31T22:00:00Z' }, [{ path: '/late' }], NOW - 120_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
+    await late.write(env.DB);
     await refreshRollups(env, NOW);
     // a rebuild would have left [2, 2] (the evening only); the day keeps what it had
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
