@@ -3,7 +3,7 @@
  * 10 % identified visitors. Deterministic: session k is always the same. Used by the bench Worker
  * (site, clock) and by the bulk loader in Node (rows).
  */
-import { prng } from '../workers/query/fixtures';
+import { prng } from '../test/helpers/prng';
 
 export const SITE = 'bench.example';
 export const TZ = 'Europe/Berlin';

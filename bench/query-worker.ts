@@ -5,7 +5,7 @@
  * (ten million rows through the Worker's binding would take most of an hour).
  */
 import { QueryDb } from '../workers/query/db';
-import { refreshRollups } from '../workers/query/refresh-rollups';
+import { refreshRollups } from '../workers/rollups/refresh';
 import { runQuery } from '../workers/query/run-query';
 import type { Env } from '../workers/env';
 import { FIRST_DAY, NOW, SITE, TZ } from './query-data';

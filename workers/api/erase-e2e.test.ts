@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test';
 import { expect, it } from 'vitest';
 import { drainToD1 } from '../../test/drain';
 import { hashUid } from '../lib/visitor-id';
-import { refreshRollups } from '../query/refresh-rollups';
+import { refreshRollups } from '../rollups/refresh';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';

@@ -9,8 +9,8 @@ import { requireSiteAccess } from '../auth/access';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { hashUid } from '../lib/visitor-id';
-import { forgetVisitorInRollups } from '../query/erase-rollups';
-import { deleteInSlices } from './site-data';
+import { forgetVisitorInRollups } from '../rollups/erase';
+import { deleteInChunks } from '../lib/d1-delete';
 import { archivePrefix } from '../../contract/archive';
 import { siteParam } from './sites';
 
@@ -75,8 +75,8 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
   if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);
   const visitorId = await hashUid(row.uid_secret, uid);
   const where = 'site_id = ? AND identified = 1 AND visitor_id = ?';
-  const events = await deleteInSlices(env.DB, 'events', where, [site, visitorId]);
-  const sessions = await deleteInSlices(env.DB, 'sessions', where, [site, visitorId]);
+  const events = await deleteInChunks(env.DB, { table: 'events', where, params: [site, visitorId] });
+  const sessions = await deleteInChunks(env.DB, { table: 'sessions', where, params: [site, visitorId] });
   // Rollup rows list identified visitor ids per day: rebuild those days now that the rows are gone.
   const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, Date.now());
   const archive = await eraseFromArchive(env.ARCHIVE, site, visitorId);

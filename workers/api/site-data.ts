@@ -6,11 +6,8 @@
 import { markRevoked, revocationStatement } from '../auth/revocation';
 import type { Env } from '../env';
 import { archivePrefix } from '../../contract/archive';
-
-/** Rows per DELETE: large sites are deleted in slices so no statement nears D1's 30 s limit. */
-const DELETE_SLICE = 5_000;
-/** R2's delete() accepts at most 1,000 keys per call. */
-const R2_DELETE_BATCH = 1_000;
+import { deleteInChunks } from '../lib/d1-delete';
+import { deleteObjects } from '../lib/r2-delete';
 
 interface SiteTable {
   name: string;
@@ -57,21 +54,6 @@ async function deleteByDay(db: D1Database, table: string, site: string): Promise
   }
 }
 
-/** Deletes one site's rows from a table in slices; returns how many went. */
-export async function deleteInSlices(db: D1Database, table: string, where: string, params: unknown[]): Promise<number> {
-  // Table names come from sqlite_master, never from the request; values are bound.
-  const quoted = `"${table.replaceAll('"', '""')}"`;
-  let total = 0;
-  for (;;) {
-    const result = await db
-      .prepare(`DELETE FROM ${quoted} WHERE rowid IN (SELECT rowid FROM ${quoted} WHERE ${where} LIMIT ${DELETE_SLICE})`)
-      .bind(...params)
-      .run();
-    total += result.meta.changes;
-    if (result.meta.changes < DELETE_SLICE) return total;
-  }
-}
-
 /** Revokes every API key naming the site and every share link of it, in D1 and in this isolate. */
 async function revokeSiteTokens(env: Env, site: string): Promise<number> {
   const now = Date.now();
@@ -96,18 +78,6 @@ async function revokeSiteTokens(env: Env, site: string): Promise<number> {
   return keys.results.length + shares.results.length;
 }
 
-export async function deleteArchive(bucket: R2Bucket, prefix: string): Promise<number> {
-  let deleted = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await bucket.list({ prefix, cursor, limit: R2_DELETE_BATCH });
-    if (page.objects.length > 0) await bucket.delete(page.objects.map((o) => o.key));
-    deleted += page.objects.length;
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return deleted;
-}
-
 export async function deleteSiteData(env: Env, site: string) {
   const tokensRevoked = await revokeSiteTokens(env, site);
   // The sites row goes first, so the collector stops accepting events for the site while the
@@ -116,8 +86,9 @@ export async function deleteSiteData(env: Env, site: string) {
   const rows: Record<string, number> = {};
   for (const table of await tablesWithSiteId(env.DB)) {
     if (table.name === 'sites') continue;
-    rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInSlices(env.DB, table.name, 'site_id = ?', [site]);
+    // table names come from sqlite_master (or the known list), never from the request
+    rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInChunks(env.DB, { table: table.name, where: 'site_id = ?', params: [site] });
   }
-  const archiveObjects = await deleteArchive(env.ARCHIVE, archivePrefix(site));
+  const archiveObjects = await deleteObjects(env.ARCHIVE, archivePrefix(site));
   return { rows_deleted: rows, archive_objects_deleted: archiveObjects, tokens_revoked: tokensRevoked };
 }

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { refreshRollups } from '../query/refresh-rollups';
+import { refreshRollups } from '../rollups/refresh';
 import { adminToken, call, makeKey, makeSite, makeUserSession, ok, uniqueDomain } from '../../test/helpers/api';
 
 describe('sites', () => {

@@ -1,4 +1,6 @@
 import { archiveDayOf, archivePrefix } from '../../contract/archive';
+import { deleteInChunks } from '../lib/d1-delete';
+import { deleteObjects } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
 
 /**
@@ -19,36 +21,18 @@ export interface RetentionResult {
 
 export async function applyRetention(db: D1Database, bucket: R2Bucket, site: string, retentionDays: number, now: number): Promise<RetentionResult> {
   const cutoff = now - retentionDays * 86_400_000;
-  const events = await deleteInChunks(db, 'DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE site_id = ? AND ts < ? LIMIT ?)', site, cutoff);
-  const sessions = await deleteInChunks(db, 'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE site_id = ? AND "end" < ? LIMIT ?)', site, cutoff);
+  const limits = { chunk: CHUNK, maxChunks: MAX_CHUNKS_PER_RUN };
+  const events = await deleteInChunks(db, { table: 'events', where: 'site_id = ? AND ts < ?', params: [site, cutoff], ...limits });
+  const sessions = await deleteInChunks(db, { table: 'sessions', where: 'site_id = ? AND "end" < ?', params: [site, cutoff], ...limits });
   const archiveObjects = await deleteArchiveBefore(bucket, site, utcDate(cutoff));
   return { site, events, sessions, archiveObjects };
-}
-
-async function deleteInChunks(db: D1Database, sql: string, site: string, cutoff: number): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < MAX_CHUNKS_PER_RUN; i++) {
-    const { meta } = await db.prepare(sql).bind(site, cutoff, CHUNK).run();
-    total += meta.changes;
-    if (meta.changes < CHUNK) break;
-  }
-  return total;
 }
 
 /**
  * Archive objects are partitioned by UTC day (`dt=`); a whole day is deleted once it lies entirely
  * before the cutoff's day, so the archive never keeps a day D1 has already forgotten for long.
  */
-async function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: string): Promise<number> {
-  const prefix = archivePrefix(site);
-  let deleted = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await bucket.list({ prefix, cursor, limit: 1000 });
-    const old = page.objects.map((o) => o.key).filter((key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
-    if (old.length) await bucket.delete(old);
-    deleted += old.length;
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return deleted;
+function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: string): Promise<number> {
+  // a key not of the archive's form is never old (kept)
+  return deleteObjects(bucket, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
 }

@@ -1,8 +1,8 @@
 import type { Env } from '../env';
-import { refreshRollups } from '../query/refresh-rollups';
+import { refreshRollups } from '../rollups/refresh';
 
 /**
- * The rollup hook (DESIGN §8a): every 5 minutes the query engine refreshes the rollups of the
+ * The rollup hook (DESIGN §8a): every 5 minutes workers/rollups refreshes the rollups of the
  * site-days that received rows since its last watermark, within a time budget; what is left
  * waits for the next run.
  */

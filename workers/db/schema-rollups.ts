@@ -2,7 +2,7 @@
  * Rollups for the query engine (DESIGN §8a): daily aggregates per site, local day (site time zone)
  * and dimension value, daily pairs of dimensions (a filter plus a breakdown), and hourly aggregates
  * for recent days. Rebuilt per site-day by
- * workers/query/refresh-rollups.ts; a row never mixes data of two local days.
+ * workers/rollups/refresh.ts; a row never mixes data of two local days.
  * Both tables are WITHOUT ROWID (migration 0008; drizzle has no option for it, so the schema here
  * cannot say so): a range of days is one contiguous read of the primary key.
  */
@@ -87,7 +87,7 @@ export const rollupState = sqliteTable('rollup_state', {
   pending: text('pending').notNull().default('[]'),
   refreshedAt: integer('refreshed_at').notNull(),
   /**
-   * JSON list of the recent local days kept incrementally (rollup-delta.ts): their rollups hold
+   * JSON list of the recent local days kept incrementally (workers/rollups/delta.ts): their rollups hold
    * exactly the events inserted up to `watermark` and the sessions in `rollup_ledger`.
    */
   ledgerDays: text('ledger_days').notNull().default('[]'),

@@ -2,6 +2,9 @@
  * A thin D1 wrapper for the query engine that adds up `meta.rows_read`: D1 bills and slows by rows
  * read, so the benchmark and the raw-plan bound both need the number.
  */
+/** One statement and its bound parameters, as `QueryDb.batch` runs them. */
+export type Statement = { sql: string; params: unknown[] };
+
 export class QueryDb {
   rowsRead = 0;
   rowsWritten = 0;
@@ -20,7 +23,7 @@ export class QueryDb {
   }
 
   /** Several reads in one round trip (D1 runs a batch as one implicit transaction). */
-  async batch<T>(statements: { sql: string; params: unknown[] }[]): Promise<T[][]> {
+  async batch<T>(statements: Statement[]): Promise<T[][]> {
     if (statements.length === 0) return [];
     const res = await this.d1.batch<T>(statements.map((s) => this.d1.prepare(s.sql).bind(...s.params)));
     res.forEach((r, i) => this.count(r.meta, statements[i]!.sql, statements[i]!.params));

@@ -9,7 +9,7 @@ import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from '../lib/goals';
 import { runRawPlan } from './raw-plan';
-import { bucketDays, touchedStatement } from './refresh-rollups';
+import { bucketDays, touchedStatement } from '../rollups/stale-days';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
 import type { BaseQuery, BaseRow, Filter, SiteInfo } from './types';

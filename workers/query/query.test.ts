@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from './run-query';
-import { buildDstScenario, buildRevenueScenario, buildScenario, buildVitalsScenario, NY, SHOP, SITE, VITALS } from './scenario';
+import { buildDstScenario, buildRevenueScenario, buildScenario, buildVitalsScenario, NY, SHOP, SITE, VITALS } from '../../test/helpers/query-scenario';
 
 const NOW = Date.parse('2024-01-20T12:00:00Z');
 const RANGE = ['2024-01-15', '2024-01-16'];

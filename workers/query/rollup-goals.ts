@@ -8,7 +8,7 @@ import type { QueryDb } from './db';
 import type { Goal } from '../lib/goals';
 import { hasWildcard } from '../lib/goals';
 import { runRollupPlan } from './rollup-plan';
-import { PAGEVIEW_PAGE } from './rollup-dims';
+import { PAGEVIEW_PAGE } from '../rollups/shape';
 import type { BaseQuery, BaseRow, Filter } from './types';
 
 export async function runGoalRollupPlan(db: QueryDb, query: BaseQuery, goals: Goal[]): Promise<BaseRow[] | null> {

@@ -6,8 +6,7 @@
  * Rollups trail raw data by one cron run (≤ 5 min).
  */
 import type { QueryDb } from './db';
-import { hasPair, PAGEVIEW_PAGE, storedDim } from './rollup-dims';
-import { HOURLY_DAYS, OVERFLOW_IDS } from './rollup-tuples';
+import { hasPair, HOURLY_DAYS, OVERFLOW_IDS, PAGEVIEW_PAGE, storedDim } from '../rollups/shape';
 import { Params } from './sql';
 import { addDays, localDay } from '../lib/timezone';
 import { isTimeDimension, SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Need } from './types';
@@ -87,8 +86,8 @@ interface Agg {
  * limit: the site's daily identified totals over the range (an upper bound for every bucket) gate
  * the concatenation inside the same statement (`FILTER`), so an oversized one is never built.
  * Past MAX_UNION_IDS, and on days built with too many identified visitors to list
- * (refresh-rollups.ts), identified visitors are summed per day, as anonymous ones (and Plausible)
- * count, with a warning.
+ * (MAX_IDS_PER_DAY, workers/rollups/shape.ts), identified visitors are summed per day, as
+ * anonymous ones (and Plausible) count, with a warning.
  */
 export const MAX_UNION_IDS = 100_000;
 const APPROXIMATE = 'identified visitors are counted once per day: too many to deduplicate across days';

@@ -1,53 +1,17 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../lib/http-error';
-import { Fixture, insertRows, prng, type Step } from './fixtures';
-import { forgetVisitorInRollups } from './erase-rollups';
-import { claimSite, refreshRollups } from './refresh-rollups';
-import { rebuildDay } from './rollup-rebuild';
+import { Fixture } from '../../test/helpers/query-fixtures';
+import { prng } from '../../test/helpers/prng';
+import { buildRandom, DEVICES, NOW, PAGES, SITE, SOURCES, TZ } from '../../test/helpers/random-site';
+import { refreshRollups } from '../rollups/refresh';
+import { claimSite } from '../rollups/run-lock';
+import { rebuildDay } from '../rollups/rebuild';
 import { QueryDb } from './db';
-import { buildScenario, SITE as SCENARIO } from './scenario';
-import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from './rollup-dims';
+import { buildScenario, SITE as SCENARIO } from '../../test/helpers/query-scenario';
+import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from '../rollups/shape';
 import { runQuery } from './run-query';
 import type { PlanOptions } from './planner';
-
-const SITE = 'prop.test';
-const TZ = 'Europe/Berlin'; // DST starts 2024-03-31
-const NOW = Date.parse('2024-04-03T20:00:00Z');
-
-const PAGES = ['/', '/pricing', '/blog/a', '/blog/b', '/docs'];
-const SOURCES = [['Google', 'Organic Search'], ['Direct / None', 'Direct'], ['Twitter', 'Organic Social'], ['Newsletter', 'Email']];
-const COUNTRIES = [['US', 'US-CA', 'California', 'San Francisco'], ['DE', 'DE-BE', 'Berlin', 'Berlin'], [null, null, null, null], ['GB', null, null, null]];
-const DEVICES = ['Desktop', 'Mobile', 'Tablet'];
-
-function buildRandom(seed: number, insertedAt: number): Fixture {
-  const rnd = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const f = new Fixture(SITE, TZ, ['Signup', 'Visit /pricing']);
-  for (let i = 0; i < 260; i++) {
-    const start = Date.parse('2024-03-25T00:00:00Z') + Math.floor(rnd() * 9.5 * 86_400_000);
-    const identified = rnd() < 0.2;
-    // anonymous ids are daily: reuse a small pool per UTC day; identified ids persist
-    const visitor = identified ? 1 + Math.floor(rnd() * 6) : 1000 * Math.floor(start / 86_400_000) + Math.floor(rnd() * 40);
-    const [source, channel] = pick(SOURCES);
-    const [country, region, region_name, city] = pick(COUNTRIES);
-    const steps: Step[] = [];
-    const n = 1 + Math.floor(rnd() * 4);
-    for (let k = 0; k < n; k++) {
-      const r = rnd();
-      if (r < 0.7) steps.push({ path: pick(PAGES), after: k ? Math.floor(rnd() * 900) : 0 });
-      else if (r < 0.85) steps.push({ name: 'Signup', path: pick(PAGES), after: Math.floor(rnd() * 600), interactive: rnd() < 0.7 });
-      else steps.push({ name: 'engagement', path: pick(PAGES), after: 5, scrollDepth: 50, engagedMs: 3000 });
-    }
-    if (steps.every((s) => s.name === 'engagement')) steps.unshift({ path: pick(PAGES) });
-    f.visit({
-      visitor, identified, at: new Date(start).toISOString(), source: source!, channel: channel!,
-      referrer: source === 'Google' ? 'https://google.com/' : null, utm_source: rnd() < 0.3 ? 'spring' : null,
-      country, region, region_name, city, device: pick(DEVICES), browser: pick(['Chrome', 'Safari']), os: pick(['Mac', 'iOS', 'Windows']),
-    }, steps, insertedAt);
-  }
-  return f;
-}
 
 function randomQuery(rnd: () => number, values: Record<string, string[]>) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -148,32 +112,6 @@ describe('rollup plan == raw plan', () => {
   });
 });
 
-describe('refreshRollups', () => {
-  it('is incremental and idempotent: repeated runs and redelivered rows never double-count', async () => {
-    const body = { site_id: SITE, metrics: ['visitors', 'pageviews', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
-    const before = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
-    await refreshRollups(env, NOW + 300_000); // nothing new: same numbers
-    expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
-
-    // the consumer redelivers rows (same ids): the stored rows stay as they were, same numbers
-    const { results: some } = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 ORDER BY ts DESC LIMIT 50').bind(SITE).all<Record<string, number | string | null>>();
-    await insertRows(env.DB, 'events', some.map((e: Record<string, number | string | null>) => ({ ...e, inserted_at: NOW + 400_000 })), 'keep');
-    await refreshRollups(env, NOW + 450_000);
-    expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
-
-    // a late event for an existing day, written after the watermark
-    const late = new Fixture(SITE, TZ).visit({ visitor: 777, at: '2024-03-26T10:00:00Z', source: 'Google' }, [{ path: '/late' }], NOW + 400_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
-    await refreshRollups(env, NOW + 600_000);
-    await refreshRollups(env, NOW + 600_000);
-    const after = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
-    const raw = await runQuery(env.DB, SITE, body, NOW, { mode: 'raw' });
-    expect(after.results).toEqual(raw.results);
-    expect(after.results[0]!.metrics).toEqual((before.results[0]!.metrics as number[]).map((v) => v + 1));
-  });
-});
-
 describe('planner', () => {
   it('uses rollups for refreshed days and raw events for days written since the last refresh', async () => {
     const trace: ('rollup' | 'raw')[] = [];
@@ -183,8 +121,7 @@ describe('planner', () => {
     expect(trace).toEqual(['rollup']);
 
     const late = new Fixture(SITE, TZ).visit({ visitor: 778, at: '2024-03-27T10:00:00Z', source: 'Bing' }, [{ path: '/' }], NOW + 800_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
+    await late.write(env.DB);
     trace.length = 0;
     const fresh = await runQuery(env.DB, SITE, body, NOW, { trace });
     expect(trace).toEqual(['raw']); // 2024-03-27 is stale and the range is small: exact raw answer
@@ -200,66 +137,6 @@ describe('planner', () => {
   it('refuses a raw plan estimated above the bound', async () => {
     const body = { site_id: SITE, metrics: ['visitors'], filters: [['contains', 'event:page', ['blog']]], date_range: ['2024-03-25', '2024-04-03'] };
     await expect(runQuery(env.DB, SITE, body, NOW, { maxRawRows: 10 })).rejects.toThrow(/would scan about \d+ events/);
-  });
-});
-
-/** Rollup rows (daily and pairs) whose id lists still name `id`. */
-async function rollupRowsListing(site: string, id: number): Promise<number> {
-  const row = await env.DB.prepare(
-    "SELECT count(*) AS n FROM (SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_daily UNION ALL SELECT e_ident_ids, s_ident_ids, site_id FROM rollup_pairs) WHERE site_id = ?1 AND (e_ident_ids LIKE '%' || ?2 || '%' OR s_ident_ids LIKE '%' || ?2 || '%')",
-  ).bind(site, String(id)).first<{ n: number }>();
-  return row!.n;
-}
-
-describe('forgetVisitorInRollups', () => {
-  it('removes an erased identified visitor from the rollups of the days they were seen', async () => {
-    const site = 'erase.test';
-    const f = new Fixture(site, 'UTC')
-      .visit({ visitor: 4242, identified: true, at: '2024-03-26T10:00:00Z' }, [{ path: '/' }])
-      .visit({ visitor: 4242, identified: true, at: '2024-03-28T10:00:00Z' }, [{ path: '/' }])
-      .visit({ visitor: 7, at: '2024-03-28T11:00:00Z' }, [{ path: '/' }]);
-    await f.insert(env.DB);
-    await refreshRollups(env, NOW);
-    const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-03-31'] };
-    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
-
-    await env.DB.batch([
-      env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND visitor_id = 4242 AND identified = 1').bind(site),
-      env.DB.prepare('DELETE FROM sessions WHERE site_id = ?1 AND visitor_id = 4242 AND identified = 1').bind(site),
-    ]);
-    expect(await forgetVisitorInRollups(env.DB, site, 4242, NOW)).toEqual(['2024-03-26', '2024-03-28']);
-    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 1]);
-    expect(await rollupRowsListing(site, 4242)).toBe(0);
-  });
-});
-
-describe('forgetVisitorInRollups past retention', () => {
-  it('takes the id out of days whose raw rows retention deleted, keeping their aggregates', async () => {
-    const site = 'frozen.test';
-    await new Fixture(site, 'UTC')
-      .visit({ visitor: 4242, identified: true, at: '2024-03-26T10:00:00Z' }, [{ path: '/' }])
-      .visit({ visitor: 7, at: '2024-03-26T11:00:00Z' }, [{ path: '/' }])
-      .visit({ visitor: 4242, identified: true, at: '2024-04-02T10:00:00Z' }, [{ path: '/' }])
-      .insert(env.DB);
-    await refreshRollups(env, NOW);
-    const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
-    // anonymous 7 on the 26th + identified 4242 (both days, once): 2 visitors, 3 visits
-    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
-
-    // retention of 3 days has deleted the 26th's raw rows; then 4242 is erased
-    const cutoff = NOW - 3 * 86_400_000;
-    await env.DB.batch([
-      env.DB.prepare('UPDATE sites SET retention_days = 3 WHERE id = ?1').bind(site),
-      env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND (ts < ?2 OR visitor_id = 4242)').bind(site, cutoff),
-      env.DB.prepare('DELETE FROM sessions WHERE site_id = ?1 AND ("end" < ?2 OR visitor_id = 4242)').bind(site, cutoff),
-    ]);
-    expect(await forgetVisitorInRollups(env.DB, site, 4242, NOW)).toEqual(['2024-03-26', '2024-04-02']);
-    // the 26th keeps its counts (7's visit and the now anonymous visit of 4242) without the id;
-    // the 2nd, rebuilt from raw rows, is empty
-    expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([1, 2]);
-    expect(await rollupRowsListing(site, 4242)).toBe(0);
-    const kept = await env.DB.prepare("SELECT pageviews, visits FROM rollup_daily WHERE site_id = ?1 AND day = '2024-03-26' AND dim = '' AND dim2 = ''").bind(site).first();
-    expect(kept).toEqual({ pageviews: 2, visits: 2 });
   });
 });
 

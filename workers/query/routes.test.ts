@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeKey, makeSite } from '../../test/helpers/api';
 import { csvField } from './csv';
-import { Fixture, insertRows } from './fixtures';
+import { Fixture } from '../../test/helpers/query-fixtures';
 
 let site: string;
 let other: string;
@@ -14,8 +14,7 @@ beforeAll(async () => {
   const f = new Fixture(site)
     .visit({ visitor: 1, at: '2024-01-15T10:00:00Z', source: 'Google' }, [{ path: '/' }, { path: '/=cmd', after: 5 }])
     .visit({ visitor: 2, at: '2024-01-15T11:00:00Z' }, [{ path: '/' }]);
-  await insertRows(env.DB, 'events', f.events);
-  await insertRows(env.DB, 'sessions', f.sessions);
+  await f.write(env.DB);
   key = (await makeKey([site], 'stats:read')).token;
 });
 

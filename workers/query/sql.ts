@@ -3,7 +3,7 @@
  * (user input is only ever bound, never pasted), and each dimension's expression on the `events`
  * (alias e) and `sessions` (alias s) tables.
  */
-import { PAGEVIEW_PAGE } from './rollup-dims';
+import { PAGEVIEW_PAGE } from '../rollups/shape';
 import { HttpError } from '../lib/http-error';
 import { localMsSql, type OffsetSegment } from '../lib/timezone';
 import type { Granularity } from './types';

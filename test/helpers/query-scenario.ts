@@ -12,7 +12,7 @@
  *   v10 15:00 identified, Direct  /
  * Only v1 has a region (US-CA, California) and a city (San Francisco).
  */
-import { Fixture } from './fixtures';
+import { Fixture } from './query-fixtures';
 
 export const SITE = 'a.test';
 

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { QueryDb } from './db';
-import { forgetVisitorInRollups } from './erase-rollups';
-import { DAY1, DAY2, Sim, T0, TZ, type Row } from './delta-sim';
-import { claimSite, refreshSite, WATERMARK_LAG_MS } from './refresh-rollups';
-import { rebuildDay } from './rollup-rebuild';
-import { RefreshSuperseded } from './rollup-tuples';
-import { runQuery } from './run-query';
+import { QueryDb } from '../query/db';
+import { forgetVisitorInRollups } from './erase';
+import { DAY1, DAY2, Sim, T0, TZ, type Row } from '../../test/helpers/traffic-sim';
+import { refreshSite, WATERMARK_LAG_MS } from './refresh';
+import { rebuildDay } from './rebuild';
+import { claimSite, RefreshSuperseded } from './run-lock';
+import { runQuery } from '../query/run-query';
 
 /**
  * The incremental refresh against the rebuild it replaces: traffic arrives the way the consumer

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
-import { Fixture, insertRows } from './fixtures';
-import { refreshRollups } from './refresh-rollups';
-import { runQuery } from './run-query';
-
-const NOW = Date.parse('2024-04-03T20:00:00Z');
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Fixture } from '../../test/helpers/query-fixtures';
+import { buildRandom, NOW, SITE, TZ } from '../../test/helpers/random-site';
+import { queueMessage, writeMessages } from '../../test/helpers/write-path';
+import { refreshRollups } from './refresh';
+import { runQuery } from '../query/run-query';
 
 describe('refresh backlog', () => {
   it('leaves what does not fit the time budget pending, newest day first, and drains it on later runs', async () => {
@@ -40,10 +40,44 @@ describe('refresh at the retention edge', () => {
     // retention deletes the morning; a late event arrives for the evening
     await env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND ts < ?2').bind(site, NOW - 3 * 86_400_000).run();
     const late = new Fixture(site, 'UTC').visit({ visitor: 3, at: '2024-03-31T22:00:00Z' }, [{ path: '/late' }], NOW - 120_000);
-    await insertRows(env.DB, 'events', late.events);
-    await insertRows(env.DB, 'sessions', late.sessions);
+    await late.write(env.DB);
     await refreshRollups(env, NOW);
     // a rebuild would have left [2, 2] (the evening only); the day keeps what it had
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
+  });
+});
+
+describe('refreshRollups', () => {
+  let random: Fixture;
+  beforeAll(async () => {
+    random = buildRandom(42, 1_000);
+    await random.insert(env.DB);
+    await refreshRollups(env, NOW);
+  });
+
+  it('is incremental and idempotent: repeated runs and redelivered rows never double-count', async () => {
+    const body = { site_id: SITE, metrics: ['visitors', 'pageviews', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
+    const before = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
+    await refreshRollups(env, NOW + 300_000); // nothing new: same numbers
+    expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
+
+    // the consumer gets a message again (same ids): the stored rows stay as they were, same numbers
+    const { results: some } = await env.DB.prepare('SELECT id FROM events WHERE site_id = ?1 ORDER BY ts DESC LIMIT 50').bind(SITE).all<{ id: string }>();
+    const ids = new Set(some.map((e) => e.id));
+    const events = random.events.filter((e) => ids.has(e.id));
+    const sessions = random.sessions.filter((s) => events.some((e) => e.sessionId === s.id));
+    await writeMessages(env.DB, [{ body: queueMessage(SITE, 'again', events, sessions), insertedAt: NOW + 400_000 }]);
+    await refreshRollups(env, NOW + 450_000);
+    expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
+
+    // a late event for an existing day, written after the watermark
+    const late = new Fixture(SITE, TZ).visit({ visitor: 777, at: '2024-03-26T10:00:00Z', source: 'Google' }, [{ path: '/late' }], NOW + 400_000);
+    await late.write(env.DB);
+    await refreshRollups(env, NOW + 600_000);
+    await refreshRollups(env, NOW + 600_000);
+    const after = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
+    const raw = await runQuery(env.DB, SITE, body, NOW, { mode: 'raw' });
+    expect(after.results).toEqual(raw.results);
+    expect(after.results[0]!.metrics).toEqual((before.results[0]!.metrics as number[]).map((v) => v + 1));
   });
 });

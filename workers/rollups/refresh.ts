@@ -1,26 +1,27 @@
 /**
  * Keeps the rollups current (called by the `*∕5 * * * *` cron), from what arrived since the site's
  * watermark. Days still receiving traffic — today and yesterday, local — are kept incrementally
- * (rollup-delta.ts): a run adds what changed, reading only the visitors it touched. Any other day
+ * (delta.ts): a run adds what changed, reading only the visitors it touched. Any other day
  * that received rows (a backfill, an import, the first run) is rebuilt from scratch
- * (rollup-rebuild.ts), and a recent day rebuilt so joins the incremental ones.
+ * (rebuild.ts), and a recent day rebuilt so joins the incremental ones.
  *
- * Exactly once: each run first claims the site (rollup_runs); every batch it writes is void if a
+ * Exactly once: each run first claims the site (run-lock.ts); every batch it writes is void if a
  * newer run has claimed it since, and the deltas, the new watermark and the list of incremental
  * days commit together in its last batch. Events count up to the watermark, which trails the run
  * by WATERMARK_LAG_MS so rows still committing are left to the next run.
  */
 import type { Env } from '../env';
-import { QueryDb } from './db';
-import { closeDayStatements, deltaStatements } from './rollup-delta';
-import { rebuildDay } from './rollup-rebuild';
-import { claimStatement, HOURLY_DAYS, RefreshSuperseded, runGuarded, type Statement } from './rollup-tuples';
+import { QueryDb, type Statement } from '../query/db';
+import { closeDayStatements, deltaStatements } from './delta';
+import { rebuildDay } from './rebuild';
+import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
+import { HOURLY_DAYS } from './shape';
+import { bucketDays, touchedDays, touchedStatement } from './stale-days';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;
 const HOURLY_KEEP_DAYS = 14;
-const QUARTER_HOUR = 900_000; // every zone offset is a multiple of 15 minutes
 
 /** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
 export const REFRESH_BUDGET_MS = 60_000;
@@ -51,27 +52,6 @@ export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_B
     }
   }
   return total;
-}
-
-interface RollupState {
-  watermark: number;
-  pending: string[];
-  ledgerDays: string[];
-}
-
-/** Claims the site for a new run and reads its state (after the claim: an older run's commit is seen). */
-export async function claimSite(db: QueryDb, site: string, now: number): Promise<{ token: string; state: RollupState }> {
-  const token = crypto.randomUUID();
-  const claim = claimStatement(site, token, now);
-  const [, rows] = await db.batch<{ watermark: number; pending: string; ledger_days: string }>([
-    claim,
-    { sql: 'SELECT watermark, pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
-  ]);
-  const row = rows![0];
-  const state = row
-    ? { watermark: row.watermark, pending: JSON.parse(row.pending) as string[], ledgerDays: JSON.parse(row.ledger_days) as string[] }
-    : { watermark: -1, pending: [], ledgerDays: [] };
-  return { token, state };
 }
 
 /** The days kept incrementally: yesterday and today, local. */
@@ -160,29 +140,4 @@ async function withoutFrozenDays(db: QueryDb, site: string, tz: string, now: num
   );
   const frozen = new Set(built.map((r) => r.day));
   return days.filter((d) => !frozen.has(d));
-}
-
-/**
- * The statement finding what was inserted after a watermark, as quarter-hour buckets of event time;
- * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first),
- * and finds nothing for a site never refreshed (its rollups are not used at all).
- */
-export function touchedStatement(site: string, watermark: number | null): Statement {
-  const wm = watermark === null ? '(SELECT watermark FROM rollup_state WHERE site_id = ?1)' : '?3';
-  const params = watermark === null ? [site, QUARTER_HOUR] : [site, QUARTER_HOUR, watermark];
-  return {
-    sql: `SELECT ts / ?2 AS b FROM events WHERE site_id = ?1 AND inserted_at > ${wm} UNION SELECT start / ?2 FROM sessions WHERE site_id = ?1 AND inserted_at > ${wm}`,
-    params,
-  };
-}
-
-/** The local days of touched quarter-hour buckets. */
-export function bucketDays(buckets: { b: number }[], tz: string): string[] {
-  return [...new Set(buckets.map((r) => localDay(r.b * QUARTER_HOUR, tz)))].sort();
-}
-
-/** Local days with rows inserted after the watermark. */
-export async function touchedDays(db: QueryDb, site: string, tz: string, watermark: number): Promise<string[]> {
-  const touched = touchedStatement(site, watermark);
-  return bucketDays(await db.all<{ b: number }>(touched.sql, touched.params), tz);
 }

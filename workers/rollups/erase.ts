@@ -3,10 +3,11 @@
  * rollup rows of every day they were seen. After the visitor's events and sessions are deleted,
  * rebuilding exactly those days drops the id and their share of every count.
  */
-import { QueryDb } from './db';
-import { claimSite, incrementalWindow } from './refresh-rollups';
-import { rebuildDay } from './rollup-rebuild';
-import { HOURLY_DAYS, runGuarded } from './rollup-tuples';
+import { QueryDb } from '../query/db';
+import { incrementalWindow } from './refresh';
+import { rebuildDay } from './rebuild';
+import { claimSite, runGuarded } from './run-lock';
+import { HOURLY_DAYS } from './shape';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 
 /**

@@ -3,13 +3,12 @@
  * day enters the rollups, and how days outside the incremental window (backfills, imports, an
  * erased visitor's days) are brought up to date. A repeated rebuild rewrites the same rows.
  */
-import type { QueryDb } from './db';
-import { timeSql, Params, type DimContext, type Side } from './sql';
+import type { QueryDb, Statement } from '../query/db';
+import { timeSql, Params, type DimContext, type Side } from '../query/sql';
 import { addDays, dayStart, offsetSegments } from '../lib/timezone';
-import {
-  ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, MAX_IDS_PER_DAY, NON_TRAFFIC, OVERFLOW_IDS, runGuarded, S_SUMS,
-  tupleArraySql, tupleKeysSql, tupleName, tuplesFor, type Statement,
-} from './rollup-tuples';
+import { runGuarded } from './run-lock';
+import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
+import { ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
 /**
  * Each statement scans the day once and explodes every row into one row per dimension tuple, so

@@ -1,4 +1,8 @@
 /**
+ * The shape of the rollup tables: what their writers (this folder) and their reader (the rollup
+ * plan, workers/query/rollup-plan.ts) must agree on. The read path imports only this file and
+ * stale-days.ts from workers/rollups.
+ *
  * Which dimensions the rollups keep. Single dimensions cover every dashboard breakdown; pairs cover
  * "filter by one of PAIR_FILTER_DIMS, break down by another dimension" (DESIGN §8a). Pairs cost a
  * row per value combination per day, so only the filters a dashboard user clicks most get them;
@@ -55,3 +59,14 @@ export function rollupPairs(): [string, string][] {
 export function hasPair(filterDim: string, breakdownDim: string): boolean {
   return rollupPairs().some(([f, b]) => f === filterDim && b === breakdownDim);
 }
+
+/** Local days within this many days of today also get hourly rollups. */
+export const HOURLY_DAYS = 7;
+
+/**
+ * A day with more identified visitors than this keeps no id lists (the site total's list would
+ * near D1's 2 MB row limit at ~17 bytes an id): its rows hold OVERFLOW_IDS, and range queries
+ * count its identified visitors per day (workers/query/rollup-plan.ts).
+ */
+export const MAX_IDS_PER_DAY = 30_000;
+export const OVERFLOW_IDS = '"overflow"';

@@ -13,11 +13,10 @@
  * run's final batch, behind its guard, with the new watermark: applied exactly once or not at all.
  */
 import { localDay, offsetSegments } from '../lib/timezone';
-import { Params, timeSql, type DimContext, type Side } from './sql';
-import {
-  E_SUMS, LEDGER_COLUMNS, MAX_IDS_PER_DAY, NON_TRAFFIC, OVERFLOW_IDS, S_SUMS, tupleArraySql, tupleKeysSql, tupleName,
-  tuplesFor, type Statement,
-} from './rollup-tuples';
+import { Params, timeSql, type DimContext, type Side } from '../query/sql';
+import type { Statement } from '../query/db';
+import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
+import { E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
 export interface DeltaSpan {
   site: string;

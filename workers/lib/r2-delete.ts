@@ -1,0 +1,27 @@
+/**
+ * Deleting many R2 objects: list a prefix a page at a time and delete what matches, page by page,
+ * so memory stays flat however large the prefix is.
+ */
+
+/** R2's list() returns at most 1,000 keys a page, and delete() accepts at most 1,000 keys a call. */
+const R2_BATCH = 1_000;
+
+/**
+ * Deletes the objects under `prefix` whose key `matches` (all of them by default); returns how
+ * many went.
+ *
+ * @example
+ *   await deleteObjects(env.ARCHIVE, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
+ */
+export async function deleteObjects(bucket: R2Bucket, prefix: string, matches: (key: string) => boolean = () => true): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor, limit: R2_BATCH });
+    const keys = page.objects.map((o) => o.key).filter(matches);
+    for (let i = 0; i < keys.length; i += R2_BATCH) await bucket.delete(keys.slice(i, i + R2_BATCH));
+    deleted += keys.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
