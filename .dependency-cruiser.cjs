@@ -35,7 +35,7 @@ module.exports = {
       severity: 'error',
       comment: 'The query engine reads rollups; it never imports what writes them (only their shape).',
       from: { path: '^workers/query/', pathNot: TEST_FILE },
-      to: { path: '^workers/rollups/', pathNot: '^workers/rollups/(shape|dims|goal-keys)\\.ts$' },
+      to: { path: '^workers/rollups/', pathNot: '^workers/rollups/(shape|stale-days)\\.ts$' },
     },
     {
       name: 'dashboard-only-contract',
