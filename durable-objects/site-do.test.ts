@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent, StoredSession } from '../contract/events';
-import { collected, createSite, MINUTE, siteStub } from '../test/fixtures';
+import { collected, createSite, MINUTE, siteStub } from '../test/helpers/fixtures';
 import type { SiteDO } from './site-do';
 import { pendingCount } from './site-do/outbox';
 import { readRealtime } from './site-do/realtime/counters';

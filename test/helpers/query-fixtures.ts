@@ -50,6 +50,7 @@ interface Visit {
 /** Events per Queue message: about the size the SiteDO's outbox sends (≤ 96 KB). */
 const EVENTS_PER_MESSAGE = 100;
 
+// Ids are unique across every test file (they share one D1): the site's name plus a counter.
 let counter = 0;
 
 export class Fixture {
@@ -73,7 +74,7 @@ export class Fixture {
    * the visit's first other event has no session to join and is not stored.
    */
   visit(spec: VisitSpec, steps: Step[], insertedAt = 1): this {
-    const ref = { sessionId: `s${++counter}`, site: this.site, visitorId: spec.visitor, identified: spec.identified ?? false };
+    const ref = { sessionId: `${this.site}/s${++counter}`, site: this.site, visitorId: spec.visitor, identified: spec.identified ?? false };
     let ts = Date.parse(spec.at);
     const attribution: VisitAttribution = {
       referrer: spec.referrer ?? null, source: spec.source ?? 'Direct / None', channel: spec.channel ?? 'Direct',
@@ -87,7 +88,7 @@ export class Fixture {
     let session: StoredSession | null = null;
     for (const step of steps) {
       ts += (step.after ?? 0) * 1000;
-      const id = `e${++counter}`;
+      const id = `${this.site}/e${++counter}`;
       const event: CollectedEvent = {
         site: this.site, ts, name: step.name ?? 'pageview', hostname, pathname: step.path ?? '/', props: step.props ?? {},
         revenue: step.revenue ? { amount: step.revenue[0], currency: step.revenue[1] } : null, interactive: step.interactive !== false,

@@ -16,8 +16,9 @@ import { Fixture } from './query-fixtures';
 
 export const SITE = 'a.test';
 
-export function buildScenario(): Fixture {
-  const f = new Fixture(SITE, 'UTC', ['Signup', 'Visit /blog/**', 'Visit /pricing']);
+/** `site`: test files share one D1 (vitest isolate: false), so each file builds under its own name. */
+export function buildScenario(site = SITE): Fixture {
+  const f = new Fixture(site, 'UTC', ['Signup', 'Visit /blog/**', 'Visit /pricing']);
   f.visit({ visitor: 1, at: '2024-01-15T10:00:00Z', source: 'Google', channel: 'Organic Search', referrer: 'https://google.com/', country: 'US', region: 'US-CA', region_name: 'California', city: 'San Francisco', device: 'Desktop' }, [
     { path: '/' },
     { path: '/pricing', after: 60 },

@@ -14,10 +14,11 @@ export const SOURCES = [['Google', 'Organic Search'], ['Direct / None', 'Direct'
 const COUNTRIES = [['US', 'US-CA', 'California', 'San Francisco'], ['DE', 'DE-BE', 'Berlin', 'Berlin'], [null, null, null, null], ['GB', null, null, null]];
 export const DEVICES = ['Desktop', 'Mobile', 'Tablet'];
 
-export function buildRandom(seed: number, insertedAt: number): Fixture {
+/** `site`: test files share one D1 (vitest isolate: false), so each file builds under its own name. */
+export function buildRandom(seed: number, insertedAt: number, site = SITE): Fixture {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const f = new Fixture(SITE, TZ, ['Signup', 'Visit /pricing']);
+  const f = new Fixture(site, TZ, ['Signup', 'Visit /pricing']);
   for (let i = 0; i < 260; i++) {
     const start = Date.parse('2024-03-25T00:00:00Z') + Math.floor(rnd() * 9.5 * 86_400_000);
     const identified = rnd() < 0.2;

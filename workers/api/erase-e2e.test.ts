@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:test';
 import { expect, it } from 'vitest';
-import { drainToD1 } from '../../test/drain';
+import { drainToD1 } from '../../test/helpers/drain';
 import { hashUid } from '../lib/visitor-id';
 import { refreshRollups } from '../rollups/refresh';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createSite, siteStub } from '../../test/fixtures';
-import { drainToD1 } from '../../test/drain';
+import { createSite, siteStub } from '../../test/helpers/fixtures';
+import { drainToD1 } from '../../test/helpers/drain';
 import { makeKey } from '../../test/helpers/api';
 import { gunzipText } from '../consumer/archive-r2';
 import type { StoredEvent } from '../../contract/events';

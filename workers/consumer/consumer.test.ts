@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from 'vitest';
 import worker from '../index';
 import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
-import { collected } from '../../test/fixtures';
+import { collected } from '../../test/helpers/fixtures';
 import { gunzipText } from './archive-r2';
 import { EVENTS_DLQ, EVENTS_QUEUE } from './handle-queue';
 
@@ -34,9 +34,9 @@ describe('events consumer', () => {
     site: 'consumer.test',
     batchId: 'consumer.test-1-3',
     events: [
-      storedEvent('e1', { pathname: '/' }),
-      storedEvent('e2', { pathname: '/pricing', ts: T0 + 90_000, revenue: { amount: 9.5, currency: 'EUR' }, props: { plan: 'pro' } }),
-      storedEvent('e3', { ts: T0 + 31 * 60_000 }), // 13:01 UTC: the next hour's archive object
+      storedEvent('consumer-e1', { pathname: '/' }),
+      storedEvent('consumer-e2', { pathname: '/pricing', ts: T0 + 90_000, revenue: { amount: 9.5, currency: 'EUR' }, props: { plan: 'pro' } }),
+      storedEvent('consumer-e3', { ts: T0 + 31 * 60_000 }), // 13:01 UTC: the next hour's archive object
     ],
     sessions: [storedSession(2)],
     drops: [{ day: '2026-11-20', reason: 'bot', count: 3 }],
@@ -50,9 +50,9 @@ describe('events consumer', () => {
     }
     const events = await env.DB.prepare("SELECT id, pathname, props, revenue_amount, revenue_currency, visitor_id, session_id FROM events WHERE site_id = 'consumer.test' ORDER BY id").all();
     expect(events.results).toEqual([
-      { id: 'e1', pathname: '/', props: '{}', revenue_amount: null, revenue_currency: null, visitor_id: 42, session_id: 'session-1' },
-      { id: 'e2', pathname: '/pricing', props: '{"plan":"pro"}', revenue_amount: 9.5, revenue_currency: 'EUR', visitor_id: 42, session_id: 'session-1' },
-      { id: 'e3', pathname: '/', props: '{}', revenue_amount: null, revenue_currency: null, visitor_id: 42, session_id: 'session-1' },
+      { id: 'consumer-e1', pathname: '/', props: '{}', revenue_amount: null, revenue_currency: null, visitor_id: 42, session_id: 'session-1' },
+      { id: 'consumer-e2', pathname: '/pricing', props: '{"plan":"pro"}', revenue_amount: 9.5, revenue_currency: 'EUR', visitor_id: 42, session_id: 'session-1' },
+      { id: 'consumer-e3', pathname: '/', props: '{}', revenue_amount: null, revenue_currency: null, visitor_id: 42, session_id: 'session-1' },
     ]);
     const session = await env.DB.prepare("SELECT version, duration, pageviews, is_bounce, entry_page, exit_page, source FROM sessions WHERE id = 'session-1'").first();
     expect(session).toEqual({ version: 2, duration: 90, pageviews: 2, is_bounce: 0, entry_page: '/', exit_page: '/pricing', source: 'Direct / None' });
@@ -66,7 +66,7 @@ describe('events consumer', () => {
     ]);
     const noon = await env.ARCHIVE.get(listed.objects.find((o) => o.key.includes('hr=12'))!.key);
     const lines = (await gunzipText(await noon!.arrayBuffer())).trim().split('\n').map((l) => JSON.parse(l) as StoredEvent);
-    expect(lines.map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(lines.map((e) => e.id)).toEqual(['consumer-e1', 'consumer-e2']);
     expect(JSON.stringify(lines)).not.toMatch(/203\.0\.113|"ip"|"ua"/);
   });
 

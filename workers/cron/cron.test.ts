@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../index';
-import { collected, createSite, siteStub } from '../../test/fixtures';
+import { collected, createSite, siteStub } from '../../test/helpers/fixtures';
 import { writeMessage } from '../consumer/handle-queue';
 import type { StoredEvent } from '../../contract/events';
 import { HOUSEKEEPING_CRON } from './run-scheduled';

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createSite } from '../../test/fixtures';
+import { createSite } from '../../test/helpers/fixtures';
 import { router } from '../router';
 import { buildOpenApiDocument } from './document';
 

@@ -8,7 +8,9 @@ import { refreshRollups } from '../rollups/refresh';
 import { claimSite } from '../rollups/run-lock';
 import { rebuildDay } from '../rollups/rebuild';
 import { QueryDb } from './db';
-import { buildScenario, SITE as SCENARIO } from '../../test/helpers/query-scenario';
+import { buildScenario } from '../../test/helpers/query-scenario';
+
+const SCENARIO = 'a-rollups.test';
 import { PAIR_FILTER_DIMS, ROLLUP_DIMS } from '../rollups/shape';
 import { runQuery } from './run-query';
 import type { PlanOptions } from './planner';
@@ -142,7 +144,7 @@ describe('planner', () => {
 
 describe('identified visitors beyond what id lists hold', () => {
   it('counts them once per day, with a warning, where a day kept no id list', async () => {
-    await buildScenario().insert(env.DB);
+    await buildScenario(SCENARIO).insert(env.DB);
     const db = new QueryDb(env.DB);
     const { token } = await claimSite(db, SCENARIO, NOW);
     // 15th: {1,2,3} anonymous + {10}; 16th: {4} + {10}. Exact: 5 visitors; per day: 4 + 2 = 6

@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createSite, siteStub } from '../../test/fixtures';
+import { createSite, siteStub } from '../../test/helpers/fixtures';
 import { issueLiveToken } from './live-token';
 import { errorResponse, HttpError } from '../lib/http-error';
 import { BURST, COALESCE_MS } from '../../durable-objects/site-do/realtime/live-feed';

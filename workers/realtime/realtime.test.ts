@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createSite, siteStub } from '../../test/fixtures';
+import { createSite, siteStub } from '../../test/helpers/fixtures';
 import type { RealtimeSnapshot } from '../../contract/realtime';
 import { admin, ORIGIN, postEvent } from '../../test/helpers/realtime';
 

@@ -1,9 +1,12 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Fixture } from '../../test/helpers/query-fixtures';
-import { buildRandom, NOW, SITE, TZ } from '../../test/helpers/random-site';
+import { buildRandom, NOW, TZ } from '../../test/helpers/random-site';
 import { queueMessage, writeMessages } from '../../test/helpers/write-path';
 import { refreshRollups } from './refresh';
+
+// rollups.test.ts builds the same random site; each file keeps its own (they share one D1).
+const SITE = 'prop-refresh.test';
 import { runQuery } from '../query/run-query';
 
 describe('refresh backlog', () => {
@@ -50,7 +53,7 @@ describe('refresh at the retention edge', () => {
 describe('refreshRollups', () => {
   let random: Fixture;
   beforeAll(async () => {
-    random = buildRandom(42, 1_000);
+    random = buildRandom(42, 1_000, SITE);
     await random.insert(env.DB);
     await refreshRollups(env, NOW);
   });

@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../../contract/events';
 import type { Goal } from '../../../workers/lib/goals';
-import { collected, createSite, MINUTE, siteStub } from '../../../test/fixtures';
+import { collected, createSite, MINUTE, siteStub } from '../../../test/helpers/fixtures';
 import type { SiteDO } from '../../site-do';
 import { readRealtime } from './counters';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSite, siteStub } from '../../../test/fixtures';
+import { createSite, siteStub } from '../../../test/helpers/fixtures';
 import { errorResponse, HttpError } from '../../../workers/lib/http-error';
 
 /** The body the Worker's error handler sends for this HttpError: the one JSON error shape. */

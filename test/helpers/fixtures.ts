@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
-import type { CollectedEvent } from '../contract/events';
-import { forgetSiteConfig, type SiteConfig } from '../workers/lib/site-config';
+import type { CollectedEvent } from '../../contract/events';
+import { forgetSiteConfig, type SiteConfig } from '../../workers/lib/site-config';
 
 /** Creates a site row in D1 (the real table) and returns its config. */
 export async function createSite(id: string, overrides: Partial<SiteConfig> = {}): Promise<SiteConfig> {
