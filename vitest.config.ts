@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
+import { LongestFirstSequencer } from './test/sequencer';
 
 /**
  * Pure modules (parsing, normalising, attribution, dates, patterns) need no runtime: their tests
@@ -21,6 +22,10 @@ const UNIT_TESTS = [
  */
 export default defineConfig({
   test: {
+    // Browser tests mostly wait (pages, timers, servers), so three files at a time keep two cores
+    // busy; a workerd test may then wait for CPU, hence its longer timeouts.
+    maxWorkers: 3,
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       { test: { name: 'unit', include: UNIT_TESTS, environment: 'node' } },
       {
@@ -47,6 +52,8 @@ export default defineConfig({
           // One workerd for all files instead of one per file (~1 s each): files share D1 and the
           // module caches, so every test names its own sites and rows and counts only those.
           isolate: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           setupFiles: ['./test/apply-migrations.ts'],
         },
       },

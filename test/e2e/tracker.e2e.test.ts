@@ -72,8 +72,10 @@ it('a page with the script tag shows up in realtime and lands its pageview, SPA 
     'pageview /landing',
   ]);
 
+  // The SDK may send the SPA pageview and the click in one batch: same server time, so the tie is
+  // broken by the order the SiteDO accepted them (the consumer inserts in outbox order).
   const rows = await waitForRows<Record<string, unknown>>(
-    "SELECT name, hostname, pathname, source, channel, utm_medium, browser, os, device, props, revenue_amount FROM events WHERE site_id = ? AND name != 'engagement' ORDER BY ts, name",
+    "SELECT name, hostname, pathname, source, channel, utm_medium, browser, os, device, props, revenue_amount FROM events WHERE site_id = ? AND name != 'engagement' ORDER BY ts, rowid",
     3,
   );
   expect(errors).toEqual([]);
