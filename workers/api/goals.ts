@@ -10,6 +10,7 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { siteParam } from './sites';
 import { newId, readBody } from './validate';
+import type { FunnelRow, GoalRow } from '../db/rows';
 
 const EVENT_NAME = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120));
 const PAGE_PATH = v.pipe(v.string(), v.trim(), v.maxLength(2000), v.regex(/^\/[^\s?#]*$/, 'must be a path starting with / (wildcards * and ** allowed)'));
@@ -21,15 +22,6 @@ const CREATE_FUNNEL = v.object({
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
   steps: v.pipe(v.array(v.string()), v.minLength(2, 'a funnel has 2 to 8 steps'), v.maxLength(8, 'a funnel has 2 to 8 steps')),
 });
-
-interface GoalRow {
-  id: string;
-  kind: 'event' | 'page';
-  event_name: string | null;
-  page_path: string | null;
-  display_name: string;
-  created_at: number;
-}
 
 const toGoalJson = (g: GoalRow) => ({
   id: g.id,
@@ -53,8 +45,8 @@ export async function createGoal(request: IRequest, env: Env): Promise<Response>
   const body = await readBody(request, CREATE_GOAL);
   const goal: GoalRow =
     'event_name' in body
-      ? { id: newId('goal'), kind: 'event', event_name: body.event_name, page_path: null, display_name: body.display_name ?? body.event_name, created_at: Date.now() }
-      : { id: newId('goal'), kind: 'page', event_name: null, page_path: body.page_path, display_name: body.display_name ?? `Visit ${body.page_path}`, created_at: Date.now() };
+      ? { id: newId('goal'), site_id: site, kind: 'event', event_name: body.event_name, page_path: null, display_name: body.display_name ?? body.event_name, created_at: Date.now() }
+      : { id: newId('goal'), site_id: site, kind: 'page', event_name: null, page_path: body.page_path, display_name: body.display_name ?? `Visit ${body.page_path}`, created_at: Date.now() };
   const result = await env.DB.prepare(
     'INSERT INTO goals (id, site_id, kind, event_name, page_path, display_name, created_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?) ON CONFLICT (site_id, display_name) DO NOTHING',
   )
@@ -80,13 +72,6 @@ export async function deleteGoal(request: IRequest, env: Env): Promise<Response>
   return new Response(null, { status: 204 });
 }
 
-interface FunnelRow {
-  id: string;
-  name: string;
-  steps: string;
-  created_at: number;
-}
-
 const toFunnelJson = (f: FunnelRow) => ({ id: f.id, name: f.name, steps: JSON.parse(f.steps) as string[], created_at: new Date(f.created_at).toISOString() });
 
 export async function listFunnels(request: IRequest, env: Env): Promise<Response> {
@@ -105,7 +90,7 @@ export async function createFunnel(request: IRequest, env: Env): Promise<Respons
     .bind(site, JSON.stringify(body.steps))
     .first<{ n: number }>();
   if (found?.n !== new Set(body.steps).size) throw new HttpError(400, 'invalid_request', 'steps: every step must be a goal id of this site');
-  const funnel: FunnelRow = { id: newId('fnl'), name: body.name, steps: JSON.stringify(body.steps), created_at: Date.now() };
+  const funnel: FunnelRow = { id: newId('fnl'), site_id: site, name: body.name, steps: JSON.stringify(body.steps), created_at: Date.now() };
   await env.DB.prepare('INSERT INTO funnels (id, site_id, name, steps, created_at) VALUES (?, ?, ?, ?, ?)')
     .bind(funnel.id, site, funnel.name, funnel.steps, funnel.created_at)
     .run();

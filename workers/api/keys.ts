@@ -13,6 +13,7 @@ import { issueToken, parseScopes, SCOPES } from '../auth/tokens';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { DOMAIN, newId, parse, readBody } from './validate';
+import type { ApiKeyRow as KeyRow } from '../db/rows';
 
 const SCOPE_LIST = v.union([v.string(), v.array(v.picklist(SCOPES))]);
 const CREATE_KEY = v.object({
@@ -22,19 +23,6 @@ const CREATE_KEY = v.object({
   expires_in_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(730)), 90),
   rate_limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)), DEFAULT_KEY_RATE_LIMIT),
 });
-
-interface KeyRow {
-  id: string;
-  name: string;
-  sites: string;
-  scope: string;
-  rate_limit: number;
-  jti: string;
-  created_by: string | null;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
 
 const toKeyJson = (row: KeyRow) => ({
   id: row.id,

@@ -10,6 +10,7 @@ import { issueToken } from '../auth/tokens';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { EMAIL, PASSWORD, readBody } from './validate';
+import type { UserRow } from '../db/rows';
 
 /** Short-lived on purpose: a stolen cookie is useful for hours, not weeks. */
 export const SESSION_TTL_SECONDS = 8 * 3600;
@@ -17,14 +18,7 @@ export const SESSION_TTL_SECONDS = 8 * 3600;
 const SIGN_IN = v.object({ email: EMAIL, password: v.pipe(v.string(), v.maxLength(256)) });
 const CHANGE_PASSWORD = v.object({ current_password: v.pipe(v.string(), v.maxLength(256)), new_password: PASSWORD });
 
-export interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-  password_salt: string;
-  password_iterations: number;
-  token_version: number;
-}
+export type { UserRow };
 
 export const findUserByEmail = (env: Env, email: string) =>
   env.DB.prepare('SELECT * FROM users WHERE email = ?').bind(email).first<UserRow>();

@@ -12,20 +12,12 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { siteParam } from './sites';
 import { newId, readBody } from './validate';
+import type { ShareLinkRow as ShareRow } from '../db/rows';
 
 // Share links live until revoked; a long exp keeps them standard JWTs with an expiry.
 const SHARE_TTL_SECONDS = 10 * 365 * 86_400;
 const NEVER = Number.MAX_SAFE_INTEGER;
 const CREATE_SHARE = v.object({ name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))) });
-
-interface ShareRow {
-  id: string;
-  site_id: string;
-  name: string;
-  jti: string;
-  created_at: number;
-  revoked_at: number | null;
-}
 
 async function toShareJson(env: Env, request: Request, row: ShareRow) {
   const token = row.revoked_at === null
@@ -46,9 +38,9 @@ export async function createShare(request: IRequest, env: Env): Promise<Response
   const site = siteParam(request);
   const principal = await requireSiteAccess(request, env, site, 'admin');
   const body = await readBody(request, CREATE_SHARE);
-  const row: ShareRow = { id: newId('shr'), site_id: site, name: body.name ?? 'Shared link', jti: crypto.randomUUID(), created_at: Date.now(), revoked_at: null };
+  const row: ShareRow = { id: newId('shr'), site_id: site, name: body.name ?? 'Shared link', jti: crypto.randomUUID(), created_by: principal.kind === 'user' ? principal.userId : null, created_at: Date.now(), revoked_at: null };
   await env.DB.prepare('INSERT INTO share_links (id, site_id, name, jti, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .bind(row.id, site, row.name, row.jti, principal.kind === 'user' ? principal.userId : null, row.created_at)
+    .bind(row.id, site, row.name, row.jti, row.created_by, row.created_at)
     .run();
   return jsonResponse(await toShareJson(env, request, row), 201);
 }

@@ -7,16 +7,10 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
 import { deleteSiteData } from './site-data';
+import type { SiteRow } from '../db/rows';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
 
-interface SiteRow {
-  id: string;
-  timezone: string;
-  retention_days: number;
-  settings: string;
-  created_at: number;
-  role?: string | null;
-}
+type SiteListRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'settings' | 'created_at'> & { role?: string | null };
 
 const HOSTNAME = v.pipe(v.string(), v.toLowerCase(), v.regex(/^(\*\.)?[a-z0-9.-]{1,253}$/, 'must be a hostname, optionally *.example.com'));
 const SITE_FIELDS = {
@@ -28,7 +22,7 @@ const SITE_FIELDS = {
 const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS });
 const UPDATE_SITE = v.strictObject(SITE_FIELDS);
 
-export function toSiteJson(row: SiteRow) {
+export function toSiteJson(row: SiteListRow) {
   const settings = parseSiteSettings(row.settings);
   return {
     id: row.id,
@@ -44,10 +38,10 @@ export function toSiteJson(row: SiteRow) {
 
 export const siteParam = (request: IRequest): string => parse(DOMAIN, decodeURIComponent(request.params.site ?? ''));
 
-async function loadSite(env: Env, site: string): Promise<SiteRow> {
+async function loadSite(env: Env, site: string): Promise<SiteListRow> {
   const row = await env.DB.prepare('SELECT id, timezone, retention_days, settings, created_at FROM sites WHERE id = ?')
     .bind(site)
-    .first<SiteRow>();
+    .first<SiteListRow>();
   if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);
   return row;
 }
@@ -56,21 +50,21 @@ async function loadSite(env: Env, site: string): Promise<SiteRow> {
 export async function listSites(request: IRequest, env: Env): Promise<Response> {
   const principal = await requirePrincipal(request, env);
   const columns = 's.id, s.timezone, s.retention_days, s.settings, s.created_at';
-  let rows: SiteRow[];
+  let rows: SiteListRow[];
   if (principal.kind === 'admin') {
-    rows = (await env.DB.prepare(`SELECT ${columns}, 'owner' AS role FROM sites s ORDER BY s.id`).all<SiteRow>()).results;
+    rows = (await env.DB.prepare(`SELECT ${columns}, 'owner' AS role FROM sites s ORDER BY s.id`).all<SiteListRow>()).results;
   } else if (principal.kind === 'user') {
     rows = (
       await env.DB.prepare(`SELECT ${columns}, m.role FROM sites s JOIN memberships m ON m.site_id = s.id WHERE m.user_id = ? ORDER BY s.id`)
         .bind(principal.userId)
-        .all<SiteRow>()
+        .all<SiteListRow>()
     ).results;
   } else if (principal.kind === 'key') {
     const role = principal.scopes.has('sites:admin') ? 'admin' : 'viewer';
     rows = (
       await env.DB.prepare(`SELECT ${columns}, ? AS role FROM sites s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`)
         .bind(role, JSON.stringify(principal.sites))
-        .all<SiteRow>()
+        .all<SiteListRow>()
     ).results;
   } else {
     throw forbidden('a share link cannot list sites');

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { siteFromRow } from '../lib/site-config';
+import { siteFromRow, type SiteConfigRow } from '../lib/site-config';
 import { applyRetention } from './retention';
 import { rotateSiteSalts } from './salts';
 import { runRollups } from './rollups';
@@ -17,9 +17,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, _c
 
 export async function runHousekeeping(env: Env, now: number): Promise<void> {
   await pruneAuthState(env.DB, now);
-  const { results } = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites').all<{
-    id: string; timezone: string; retention_days: number; uid_secret: string; settings: string;
-  }>();
+  const { results } = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites').all<SiteConfigRow>();
   for (const row of results) {
     const site = siteFromRow(row);
     await rotateSiteSalts(env, site, now);

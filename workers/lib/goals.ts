@@ -3,6 +3,7 @@
  * path segment and `**` across segments, kept in the accounts' `goals` table (issue 3). Read by the
  * query engine and by the SiteDO's realtime snapshot, so it depends on neither.
  */
+import type { GoalRow } from '../db/rows';
 import { compilePattern, type Pattern } from './user-regex';
 
 export interface Goal {
@@ -12,13 +13,10 @@ export interface Goal {
   pagePath: string | null;
 }
 
-interface GoalInput {
-  event_name?: unknown;
-  page_path?: unknown;
-  display_name?: unknown;
-}
+/** The goal columns `GOALS_SQL` reads; null throughout where a site's LEFT JOIN found no goal. */
+export type GoalColumns = { [K in 'kind' | 'event_name' | 'page_path' | 'display_name']: GoalRow[K] | null };
 
-function toGoal(raw: GoalInput): Goal | null {
+function toGoal(raw: Omit<GoalColumns, 'kind'>): Goal | null {
   const eventName = typeof raw.event_name === 'string' && raw.event_name ? raw.event_name : null;
   const pagePath = typeof raw.page_path === 'string' && raw.page_path ? raw.page_path : null;
   if (!eventName && !pagePath) return null;
@@ -27,12 +25,10 @@ function toGoal(raw: GoalInput): Goal | null {
   return { name, eventName, pagePath: eventName ? null : pagePath };
 }
 
-export type GoalRow = GoalInput & { kind: string };
-
 /** The site's goals (issue 3's `goals` table), by name so goal breakdowns are deterministic. */
 export const GOALS_SQL = 'SELECT kind, event_name, page_path, display_name FROM goals WHERE site_id = ?1 ORDER BY display_name';
 
-export function goalsFromRows(rows: GoalRow[]): Goal[] {
+export function goalsFromRows(rows: GoalColumns[]): Goal[] {
   return rows
     .map((row) => toGoal(row.kind === 'event' ? { ...row, page_path: null } : { ...row, event_name: null }))
     .filter((g): g is Goal => g !== null);

@@ -2,6 +2,10 @@
  * What the collector and the SiteDO need to know about a site, loaded from D1 and cached per
  * isolate for a short time so a busy site costs no D1 read per event.
  */
+import type { SiteRow } from '../db/rows';
+
+/** The columns a site's config is made of (`SITE_CONFIG_COLUMNS`). */
+export type SiteConfigRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'uid_secret' | 'settings'>;
 export interface SiteConfig {
   id: string;
   timezone: string;
@@ -11,14 +15,6 @@ export interface SiteConfig {
   allowedHostnames: string[];
   /** number of SiteDO shards (DESIGN §8); 1 unless the site outgrew one object */
   shards: number;
-}
-
-interface SiteRow {
-  id: string;
-  timezone: string;
-  retention_days: number;
-  uid_secret: string;
-  settings: string;
 }
 
 const CACHE_MS = 30_000;
@@ -36,7 +32,7 @@ export function parseSiteSettings(raw: string | null | undefined): SiteSettings 
   return JSON.parse(raw || '{}') as SiteSettings;
 }
 
-export function siteFromRow(row: SiteRow): SiteConfig {
+export function siteFromRow(row: SiteConfigRow): SiteConfig {
   const settings = parseSiteSettings(row.settings);
   return {
     id: row.id,
@@ -55,7 +51,7 @@ export async function getSiteConfig(db: D1Database, id: string, now = Date.now()
   const row = await db
     .prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites WHERE id = ?')
     .bind(id)
-    .first<SiteRow>();
+    .first<SiteConfigRow>();
   const site = row ? siteFromRow(row) : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(id, { at: now, site });

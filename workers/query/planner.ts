@@ -7,7 +7,7 @@
  */
 import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
-import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalRow } from '../lib/goals';
+import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalColumns } from '../lib/goals';
 import { runRawPlan } from './raw-plan';
 import { bucketDays, touchedStatement } from '../rollups/stale-days';
 import { runGoalRollupPlan } from './rollup-goals';
@@ -34,7 +34,7 @@ export interface PlanOptions {
  * are current.
  */
 export async function loadSiteAndStaleDays(db: QueryDb, siteId: string, withGoals = false): Promise<{ site: SiteInfo; stale: Set<string> | null; goals: Goal[] }> {
-  type Row = { id: string; timezone: string; created_at: number; pending: string | null } & { b: number } & GoalRow;
+  type Row = { id: string; timezone: string; created_at: number; pending: string | null } & { b: number } & GoalColumns;
   const [sites, touched, goals] = await db.batch<Row>([
     { sql: 'SELECT s.id, s.timezone, s.created_at, r.pending FROM sites s LEFT JOIN rollup_state r ON r.site_id = s.id WHERE s.id = ?1', params: [siteId] },
     touchedStatement(siteId, null),

@@ -1,0 +1,17 @@
+/**
+ * Row types of D1 tables as raw SQL returns them (snake_case column names), derived from the
+ * drizzle schema so a column is declared once. Code queries D1 with bound SQL (drizzle is schema
+ * and migrations only, README "Choices"); a query that selects a few columns uses `Pick<…>`.
+ */
+import type { InferSelectModel, Table } from 'drizzle-orm';
+import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
+import type { sites } from './schema';
+
+type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
+
+export type SiteRow = Row<typeof sites>;
+export type UserRow = Row<typeof users>;
+export type ApiKeyRow = Row<typeof apiKeys>;
+export type ShareLinkRow = Row<typeof shareLinks>;
+export type GoalRow = Row<typeof goals>;
+export type FunnelRow = Row<typeof funnels>;
