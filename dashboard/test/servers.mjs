@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDevVars } from '../../scripts/generate-dev-vars.mjs';
 import { seedDemo } from '../../scripts/seed-demo.mjs';
-import { freePort, run, startDevServer, startWrangler, WRANGLER } from '../../test/helpers/dev-server.mjs';
+import { run, startDevServer, startWrangler, WRANGLER } from '../../test/helpers/dev-server.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DASHBOARD = resolve(ROOT, 'dashboard');
@@ -99,7 +99,6 @@ export async function startWorker({ days = 7 } = {}) {
 
 /** Serves the built dashboard (`dist/`) on workerd like Cloudflare Pages does. */
 export async function startDashboard({ apiUrl }) {
-  const port = await freePort();
   // A config of its own in a temp dir: run from dashboard/, wrangler also picked up the Worker's
   // root config and .dev.vars, and its `API` service binding is not wanted here (HTTP instead).
   const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-pages-'));
@@ -109,9 +108,9 @@ export async function startDashboard({ apiUrl }) {
     'compatibility_date = "2026-11-01"',
     'compatibility_flags = ["nodejs_als"]',
   ].join('\n'));
-  const args = ['pages', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(state, 'state'),
+  const argsFor = (port) => ['pages', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(state, 'state'),
     '--binding', `PULSE_API_URL=${apiUrl}`, '--log-level', 'warn', '--show-interactive-dev-session=false'];
-  const server = await startWrangler(args, { port, cwd: state, readyPath: '/login/', name: 'wrangler pages dev' });
+  const server = await startWrangler(argsFor, { cwd: state, readyPath: '/login/', name: 'wrangler pages dev' });
   return {
     url: server.url,
     output: server.output,

@@ -33,13 +33,33 @@ export function freePort() {
 }
 
 /**
- * Spawns wrangler with `args` (which must listen on `port`), and waits until `readyPath` answers
- * below 500. Throws with wrangler's output if it exits or does not answer within 120 s.
- * @param {string[]} args
- * @param {{ port: number, readyPath?: string, cwd?: string, name?: string }} options
+ * Spawns wrangler with `argsFor(port)` (which must listen on `port`, a free one if omitted), and
+ * waits until `readyPath` answers below 500. Throws with wrangler's output if it exits or does not
+ * answer within 120 s.
+ * @param {(port: number) => string[]} argsFor
+ * @param {{ port?: number, readyPath?: string, cwd?: string, name: string }} options
  * @returns {Promise<DevServer>}
  */
-export async function startWrangler(args, { port, readyPath = '/', cwd, name = `wrangler ${args[0]}` }) {
+export async function startWrangler(argsFor, { port, readyPath = '/', cwd, name }) {
+  // Two servers starting at once (the test files run in parallel) can be handed the same "free"
+  // port, ours or one wrangler picks for workerd's internal sockets: the loser exits with
+  // "Address already in use", and a fresh attempt gets other ports.
+  for (let attempt = 1; ; attempt++) {
+    const listen = port ?? (await freePort());
+    try {
+      return await spawnAndWait(argsFor(listen), { port: listen, readyPath, cwd, name });
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+/**
+ * @param {string[]} args
+ * @param {{ port: number, readyPath: string, cwd?: string, name: string }} options
+ * @returns {Promise<DevServer>}
+ */
+async function spawnAndWait(args, { port, readyPath, cwd, name }) {
   const child = spawn(WRANGLER, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   const pid = /** @type {number} */ (child.pid);
   let output = '';
@@ -91,10 +111,11 @@ export async function startWrangler(args, { port, readyPath = '/', cwd, name = `
  * @returns {Promise<DevServer>}
  */
 export async function startDevServer({ config, port, persistTo, readyPath = '/', extraArgs = [] }) {
-  port ??= await freePort();
-  const args = ['dev', '-c', config, '--port', String(port), '--ip', '127.0.0.1', '--log-level', 'warn', ...extraArgs];
-  if (persistTo) args.push('--persist-to', persistTo);
-  return startWrangler(args, { port, readyPath, name: `wrangler dev (${config})` });
+  const argsFor = (/** @type {number} */ listen) => [
+    'dev', '-c', config, '--port', String(listen), '--ip', '127.0.0.1', '--log-level', 'warn', ...extraArgs,
+    ...(persistTo ? ['--persist-to', persistTo] : []),
+  ];
+  return startWrangler(argsFor, { port, readyPath, name: `wrangler dev (${config})` });
 }
 
 /**
