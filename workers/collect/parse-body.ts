@@ -110,10 +110,11 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
     }
   }
 
-  const uid = parseUid(body.uid, fail);
   const pid = parsePid(body.pid, fail);
-  // A browser must not be able to pick its event time, IP or user agent: these fields are
-  // ignored, not rejected, on untrusted calls so a copied server payload still counts.
+  // A browser must not be able to pick its event time, IP or user agent, nor whose history an
+  // event joins (`uid` is "an authenticated user id from the site's backend", DESIGN §3): these
+  // fields are ignored, not rejected, on untrusted calls so a copied server payload still counts.
+  const uid = opts.trusted ? parseUid(body.uid, fail) : null;
   const ts = opts.trusted ? parseTs(body.ts, opts.now, fail) : null;
   const ip = opts.trusted ? parseIp(body.ip, fail) : null;
   const ua = opts.trusted ? parseUa(body.ua, fail) : null;
