@@ -9,6 +9,7 @@ import { forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/s
 import { deleteSiteData } from './site-data';
 import type { SiteRow } from '../db/rows';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
+import { pathParam } from '../lib/path-param';
 
 type SiteListRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'settings' | 'created_at'> & { role?: string | null };
 
@@ -36,7 +37,7 @@ export function toSiteJson(row: SiteListRow) {
   };
 }
 
-export const siteParam = (request: IRequest): string => parse(DOMAIN, decodeURIComponent(request.params.site ?? ''));
+export const siteParam = (request: IRequest): string => parse(DOMAIN, pathParam(request, 'site'));
 
 async function loadSite(env: Env, site: string): Promise<SiteListRow> {
   const row = await env.DB.prepare('SELECT id, timezone, retention_days, settings, created_at FROM sites WHERE id = ?')
