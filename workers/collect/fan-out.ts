@@ -71,6 +71,13 @@ export async function fanOut(env: Env, ctx: ExecutionContext, outgoing: Outgoing
   const results = await Promise.all(
     [...groups].map(([name, group]) => env.SITE_DO.get(env.SITE_DO.idFromName(name)).ingest(group.site, group.events, dropsByObject.get(name) ?? [], now)),
   );
+  // The site's flood limit (its SiteDO's bucket): 429 only when no SiteDO stored anything, since
+  // the client's retry must not count again what another site of the request already took.
+  const refused = results.filter((r) => r.retryAfter !== undefined);
+  if (refused.length > 0 && refused.length === results.length) {
+    const retryAfter = String(Math.max(...refused.map((r) => r.retryAfter!)));
+    throw new HttpError(429, 'rate_limited', 'too many events for this site', { 'retry-after': retryAfter });
+  }
   if (unknownSites) countUnknownSiteDrops(env.DB, ctx, unknownSites, now);
   return unknownSites + results.reduce((sum, r) => sum + Object.values(r.dropped).reduce((a, b) => a + (b ?? 0), 0), 0);
 }
