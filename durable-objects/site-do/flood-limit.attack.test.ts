@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { describe, expect, it } from 'vitest';
 import { createSite, siteStub } from '../../test/helpers/fixtures';
 import { DEFAULT_FLOOD_LIMIT, siteFromRow } from '../../workers/lib/site-config';
+import { adminToken, call, makeSite, ok, uniqueDomain } from '../../test/helpers/api';
 
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 let address = 1;
@@ -71,6 +72,20 @@ describe('the per-site flood limit (issue 13)', () => {
       if (delivered === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(delivered).toBe(1);
+  });
+
+  it('is a per-site setting of the management API (flood_limit), shown with its default', async () => {
+    const site = await makeSite(uniqueDomain('flood-api'));
+    const shown = await ok<{ flood_limit: unknown }>(call(`/api/v1/sites/${site}`, { token: adminToken() }));
+    expect(shown.flood_limit).toEqual({ per_second: 1_000, burst: 5_000 });
+    const patched = await ok<{ flood_limit: unknown }>(call(`/api/v1/sites/${site}`, { method: 'PATCH', token: adminToken(), body: { flood_limit: { per_second: 1, burst: 3 } } }));
+    expect(patched.flood_limit).toEqual({ per_second: 1, burst: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(site)).status);
+    expect(statuses.slice(0, 3)).toEqual([202, 202, 202]);
+    expect(statuses.at(-1)).toBe(429);
+    const bad = await call(`/api/v1/sites/${site}`, { method: 'PATCH', token: adminToken(), body: { flood_limit: { per_second: 0, burst: 3 } } });
+    expect(bad.status).toBe(400);
   });
 
   it('defaults to 1,000 events a second with a burst of 5,000, and reads a per-site setting', () => {

@@ -94,10 +94,15 @@ export function siteFromRow(row: SiteConfigRow): SiteConfig {
     uidSecret: row.uid_secret,
     allowedHostnames: settings.allowedHostnames ?? [],
     shards: Math.max(1, Math.min(64, Math.floor(settings.shards ?? 1))),
-    floodLimit: {
-      perSecond: positive(settings.floodLimit?.perSecond) ?? DEFAULT_FLOOD_LIMIT.perSecond,
-      burst: positive(settings.floodLimit?.burst) ?? DEFAULT_FLOOD_LIMIT.burst,
-    },
+    floodLimit: floodLimitOf(settings),
+  };
+}
+
+/** The site's flood limit, the default for whatever the settings leave out. */
+export function floodLimitOf(settings: SiteSettings): FloodLimit {
+  return {
+    perSecond: positive(settings.floodLimit?.perSecond) ?? DEFAULT_FLOOD_LIMIT.perSecond,
+    burst: positive(settings.floodLimit?.burst) ?? DEFAULT_FLOOD_LIMIT.burst,
   };
 }
 
