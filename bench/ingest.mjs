@@ -74,8 +74,9 @@ async function countArchived(env) {
 async function main() {
   const state = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state]);
+  // The bench measures throughput, so the site's flood limit (1,000 events/s by default) is lifted.
   await run(WRANGLER, ['d1', 'execute', 'pulse', '--local', '--persist-to', state, '--command',
-    `INSERT INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES ('${SITE}', 'UTC', 395, '{}', 'bench-secret')`]);
+    `INSERT INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES ('${SITE}', 'UTC', 395, '{"floodLimit":{"perSecond":1000000,"burst":1000000}}', 'bench-secret')`]);
 
   // Serve a prebuilt bundle: `wrangler dev` on the sources reloads when any file changes, and a
   // reload drops the local Queue's in-flight messages (memory only in local mode).

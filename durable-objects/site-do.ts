@@ -4,7 +4,8 @@
  * Owns: the site's daily salts (never leave this object; deleted after 48 h), the open sessions of
  * its visitors, realtime counters and the last 30 minutes of events (SQLite, so an evicted object
  * resumes with the right numbers), the outbox of accepted events, and the live viewers' WebSockets
- * (Hibernation API; held by the only object of a site, or by shard 0, which the others relay to).
+ * (Hibernation API; held by the only object of a site, or by shard 0, which the others relay to),
+ * and the site's flood-limit bucket (site-do/flood-limit.ts; in memory, checkpointed each second).
  * Promises: `ingest` returns only after every accepted event and session change is in this object's
  * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
  * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
@@ -18,6 +19,7 @@ import type { SiteConfig } from '../workers/lib/site-config';
 import { localDay, utcDate } from '../workers/lib/timezone';
 import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
+import { FloodBucket } from './site-do/flood-limit';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
 import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
 import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
@@ -51,6 +53,7 @@ export interface IngestResult {
   dropped: Partial<Record<DropReason, number>>;
   /** per input event, in the order given: null when accepted, else why it was dropped */
   outcomes: (DropReason | null)[];
+  retryAfter?: number; // set when the site's flood limit refused the call: seconds to wait
 }
 
 export class SiteDO extends DurableObject<Env> {
@@ -60,6 +63,7 @@ export class SiteDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private liveFeed: LiveFeed | null = null;
   private goalCache: { at: number; goals: Goal[] } | null = null;
+  private readonly flood = new FloodBucket(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +83,11 @@ export class SiteDO extends DurableObject<Env> {
    * snapshots, counters and drop counts to storage in one synchronous step.
    */
   async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
+    const verdict = this.flood.take(events.length + drops.reduce((n, d) => n + d.count, 0), site, utcDate(now));
+    if (!verdict.allowed) {
+      await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS); // its checkpoint counts the refused (≤ 1 s)
+      return { accepted: 0, dropped: { rate_limited: verdict.cost }, outcomes: events.map(() => 'rate_limited'), retryAfter: verdict.retryAfter };
+    }
     this.rememberSite(site);
     // Event time decides sessions, so a batch that arrives out of order is applied in order.
     const order = events.map((_, i) => i).sort((a, b) => events[a]!.ts - events[b]!.ts);
@@ -102,6 +111,7 @@ export class SiteDO extends DurableObject<Env> {
     };
     const live: LiveEvent[] | null = this.feed.wanted ? [] : null;
     this.ctx.storage.transactionSync(() => {
+      this.flood.checkpoint(utcDate(now));
       for (const { reason, count } of drops) drop(reason, count);
       ordered.forEach((event, i) => {
         const visitor = visitors[i]!;
@@ -145,6 +155,7 @@ export class SiteDO extends DurableObject<Env> {
   async alarm(): Promise<void> {
     const now = Date.now();
     this.alarmAt = null;
+    this.flood.checkpoint(utcDate(now));
     pruneRealtime(this.sql, now);
     pruneRealtimeEvents(this.sql, now);
     // A session still due for sending keeps its row: the outbox reads the body from it.

@@ -2,7 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './lib/http-error';
 import { getHealth } from './health';
-import { handleCollect } from './collect/route';
+import { handleCollect, handleCollectPreflight } from './collect/route';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
@@ -27,6 +27,7 @@ mountRealtimeRoutes(router);
 router
   .get('/api/health', (_req, env) => getHealth(env))
   .post('/api/event', (req, env, ctx) => handleCollect(req, env, ctx))
+  .options('/api/event', () => handleCollectPreflight())
   // Normally answered by static assets before the Worker runs; routed here too so that a request
   // that reaches the Worker anyway (tests, a custom route order) gets the same file and headers.
   .get('/js/*', (req, env) => env.ASSETS.fetch(req))

@@ -14,7 +14,7 @@ export async function createSite(id: string, overrides: Partial<SiteConfig> = {}
     ...overrides,
   };
   await env.DB.prepare('INSERT OR REPLACE INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES (?, ?, ?, ?, ?)')
-    .bind(site.id, site.timezone, site.retentionDays, JSON.stringify({ allowedHostnames: site.allowedHostnames, shards: site.shards }), site.uidSecret)
+    .bind(site.id, site.timezone, site.retentionDays, JSON.stringify({ allowedHostnames: site.allowedHostnames, shards: site.shards, ...(site.floodLimit ? { floodLimit: site.floodLimit } : {}) }), site.uidSecret)
     .run();
   forgetSiteConfig(id);
   return site;

@@ -13,6 +13,7 @@ import { forgetVisitorInRollups } from '../rollups/erase';
 import { deleteInChunks } from '../lib/d1-delete';
 import { archivePrefix } from '../../contract/archive';
 import { siteParam } from './sites';
+import { pathParam } from '../lib/path-param';
 
 /** Removes the visitor's lines from one archive object; returns how many lines went. */
 export async function eraseFromArchiveObject(bucket: R2Bucket, key: string, visitorId: number): Promise<number> {
@@ -69,7 +70,7 @@ export async function eraseFromArchive(bucket: R2Bucket, site: string, visitorId
 export async function eraseVisitor(request: IRequest, env: Env): Promise<Response> {
   const site = siteParam(request);
   await requireSiteAccess(request, env, site, 'admin');
-  const uid = decodeURIComponent(request.params.uid ?? '');
+  const uid = pathParam(request, 'uid');
   if (!uid || uid.length > 256) throw new HttpError(400, 'invalid_request', 'uid: must be 1–256 characters');
   const row = await env.DB.prepare('SELECT uid_secret FROM sites WHERE id = ?').bind(site).first<{ uid_secret: string }>();
   if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);

@@ -5,10 +5,11 @@ import { forbidden, requireSiteAccess } from '../auth/access';
 import { requirePrincipal } from '../auth/principal';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
-import { forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
+import { floodLimitOf, forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
 import { deleteSiteData } from './site-data';
 import type { SiteRow } from '../db/rows';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
+import { pathParam } from '../lib/path-param';
 
 type SiteListRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'settings' | 'created_at'> & { role?: string | null };
 
@@ -18,6 +19,13 @@ const SITE_FIELDS = {
   retention_days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
   allowed_hostnames: v.optional(v.pipe(v.array(HOSTNAME), v.maxLength(50))),
   public: v.optional(v.boolean()),
+  // events per second the site's SiteDO(s) take before answering 429 (README "Limits")
+  flood_limit: v.optional(
+    v.strictObject({
+      per_second: v.pipe(v.number(), v.minValue(1), v.maxValue(1_000_000)),
+      burst: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000_000)),
+    }),
+  ),
 };
 const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS });
 const UPDATE_SITE = v.strictObject(SITE_FIELDS);
@@ -31,12 +39,13 @@ export function toSiteJson(row: SiteListRow) {
     retention_days: row.retention_days,
     allowed_hostnames: settings.allowedHostnames ?? [],
     public: settings.public === true,
+    flood_limit: (({ perSecond, burst }) => ({ per_second: perSecond, burst }))(floodLimitOf(settings)),
     created_at: new Date(row.created_at).toISOString(),
     ...(row.role !== undefined ? { role: row.role } : {}),
   };
 }
 
-export const siteParam = (request: IRequest): string => parse(DOMAIN, decodeURIComponent(request.params.site ?? ''));
+export const siteParam = (request: IRequest): string => parse(DOMAIN, pathParam(request, 'site'));
 
 async function loadSite(env: Env, site: string): Promise<SiteListRow> {
   const row = await env.DB.prepare('SELECT id, timezone, retention_days, settings, created_at FROM sites WHERE id = ?')
@@ -78,6 +87,7 @@ export async function createSite(request: IRequest, env: Env): Promise<Response>
   if (principal.kind !== 'admin' && principal.kind !== 'user') throw forbidden('only a signed-in user can create a site');
   const body = await readBody(request, CREATE_SITE);
   const settings: SiteSettings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
+  if (body.flood_limit) settings.floodLimit = { perSecond: body.flood_limit.per_second, burst: body.flood_limit.burst };
   const now = Date.now();
   const statements = [
     env.DB.prepare(
@@ -113,6 +123,7 @@ export async function updateSite(request: IRequest, env: Env): Promise<Response>
   const settings = parseSiteSettings(row.settings);
   if (body.allowed_hostnames) settings.allowedHostnames = body.allowed_hostnames;
   if (body.public !== undefined) settings.public = body.public;
+  if (body.flood_limit) settings.floodLimit = { perSecond: body.flood_limit.per_second, burst: body.flood_limit.burst };
   await env.DB.prepare('UPDATE sites SET timezone = ?, retention_days = ?, settings = ? WHERE id = ?')
     .bind(body.timezone ?? row.timezone, body.retention_days ?? row.retention_days, JSON.stringify(settings), site)
     .run();

@@ -215,12 +215,12 @@ describe('field errors', () => {
     expect(errorsOf({ n: 'x', u: 'https://a.com/', d: ['a.com'] })).toEqual({ errors: { domain: ['must be a string'] } });
   });
 
-  it('accepts a uid up to 256 characters, numeric ids as strings', () => {
-    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'user_1' })[0]!.uid).toBe('user_1');
-    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 12345 })[0]!.uid).toBe('12345');
-    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(256) })[0]!.uid).toHaveLength(256);
-    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(257) })).toEqual({ errors: { uid: ['should be at most 256 characters'] } });
-    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: { id: 1 } })).toEqual({ errors: { uid: ['must be a string'] } });
+  it('accepts a uid up to 256 characters from a keyed call, numeric ids as strings', () => {
+    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'user_1' }, SERVER)[0]!.uid).toBe('user_1');
+    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 12345 }, SERVER)[0]!.uid).toBe('12345');
+    expect(parse({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(256) }, SERVER)[0]!.uid).toHaveLength(256);
+    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: 'u'.repeat(257) }, SERVER)).toEqual({ errors: { uid: ['should be at most 256 characters'] } });
+    expect(errorsOf({ n: 'x', u: 'https://a.com/', d: 'a.com', uid: { id: 1 } }, SERVER)).toEqual({ errors: { uid: ['must be a string'] } });
   });
 
   it("accepts the SDK's persistent anonymous id (pid) and rejects anything else in it", () => {

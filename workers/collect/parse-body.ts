@@ -25,6 +25,11 @@ const MAX_PROPS = 30;
 const MAX_PROP_KEY_BYTES = 300;
 const MAX_PROP_VALUE_BYTES = 2000;
 const MAX_UID_CHARS = 256;
+// "comma-separated = several sites" (DESIGN §3) is for roll-up sites, a handful at most; each
+// domain costs a site lookup and a SiteDO call, so an anonymous event may not name thousands.
+const MAX_DOMAINS = 10;
+// The longest DNS name: a longer one cannot be a site, and the site cache keys on it.
+const MAX_DOMAIN_CHARS = 253;
 const DAY_MS = 86_400_000;
 // Plausible ignores engagement times of 30 days or more: an old tracker sent garbage there.
 const MAX_ENGAGED_MS = 30 * DAY_MS;
@@ -105,10 +110,11 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
     }
   }
 
-  const uid = parseUid(body.uid, fail);
   const pid = parsePid(body.pid, fail);
-  // A browser must not be able to pick its event time, IP or user agent: these fields are
-  // ignored, not rejected, on untrusted calls so a copied server payload still counts.
+  // A browser must not be able to pick its event time, IP or user agent, nor whose history an
+  // event joins (`uid` is "an authenticated user id from the site's backend", DESIGN §3): these
+  // fields are ignored, not rejected, on untrusted calls so a copied server payload still counts.
+  const uid = opts.trusted ? parseUid(body.uid, fail) : null;
   const ts = opts.trusted ? parseTs(body.ts, opts.now, fail) : null;
   const ip = opts.trusted ? parseIp(body.ip, fail) : null;
   const ua = opts.trusted ? parseUa(body.ua, fail) : null;
@@ -182,6 +188,8 @@ function parseDomains(raw: unknown, fail: Fail): string[] | null {
     let domain = part.trim().toLowerCase();
     if (domain.startsWith('www.')) domain = domain.slice(4);
     if (domain !== '') domains.add(domain);
+    if (domain.length > MAX_DOMAIN_CHARS) return fail('domain', `each domain should be at most ${MAX_DOMAIN_CHARS} characters`);
+    if (domains.size > MAX_DOMAINS) return fail('domain', `should name at most ${MAX_DOMAINS} sites`);
   }
   if (domains.size === 0) return fail('domain', "can't be blank");
   return [...domains];

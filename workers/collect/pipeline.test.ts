@@ -12,7 +12,7 @@ const REQ: RequestContext = {
 };
 
 // Events enter the pipeline the way the route hands them over: parsed by parse-body.
-const run = (body: object, req: Partial<RequestContext> = {}) => runPipeline(parseEventBody(JSON.stringify(body), { trusted: false, now: NOW })[0]!, { ...REQ, ...req });
+const run = (body: object, req: Partial<RequestContext> = {}, trusted = false) => runPipeline(parseEventBody(JSON.stringify(body), { trusted, now: NOW })[0]!, { ...REQ, ...req });
 
 describe('runPipeline', () => {
   it('turns a parsed event into the event a site receives: page, source, geo and device attached', () => {
@@ -58,6 +58,6 @@ describe('runPipeline', () => {
 
   it('keeps a consented persistent id apart from uids', () => {
     expect(run({ n: 'pageview', u: 'https://a.com/', d: 'a.com', pid: 'abcdefgh12' })).toMatchObject({ uid: 'pid:abcdefgh12' });
-    expect(run({ n: 'pageview', u: 'https://a.com/', d: 'a.com', uid: 'user-7', pid: 'abcdefgh12' })).toMatchObject({ uid: 'user-7' });
+    expect(run({ n: 'pageview', u: 'https://a.com/', d: 'a.com', uid: 'user-7', pid: 'abcdefgh12' }, {}, true)).toMatchObject({ uid: 'user-7' });
   });
 });

@@ -10,8 +10,9 @@ import { parseDevice } from './parse-device';
  * Ingestion as a named pipeline (DESIGN §1, STYLE.md):
  *
  *   parse -> rejectBots -> normalizeUrl -> rejectSpam -> attachSource -> attachGeo -> attachDevice
- *   -> toCollected, then per site in fan-out.ts: getSiteConfig -> hostnameAllowed
- *   -> assertWithinRetention -> shardForVisitor -> SiteDO.ingest
+ *   -> toCollected, then in fan-out.ts: getSiteConfigs (one lookup for all sites of the request),
+ *   and per site hostnameAllowed -> assertWithinRetention -> shardForVisitor -> SiteDO.ingest
+ *   (which applies the site's flood limit)
  *
  * `parse` (parse-body.ts) runs on the whole body in route.ts, because invalid input is a 400 for
  * the request (a bad `url` included). The steps here run per event: each is a function of the

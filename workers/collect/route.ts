@@ -7,7 +7,7 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../env';
 import type { IncomingEvent } from '../../contract/events';
-import { HttpError } from '../lib/http-error';
+import { errorResponse, HttpError } from '../lib/http-error';
 import { assertIngestSite, authenticateIngest } from '../auth/access';
 import { parseEventBody } from './parse-body';
 import { runPipeline, type RequestContext } from './pipeline';
@@ -17,7 +17,37 @@ import { enforceIpLimit } from './ip-limit';
 /** DESIGN §3: a body over 64 KB is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Any page may send events (the tracker runs on the site's own origin), and an `application/json`
+ * POST from another origin needs a CORS preflight first; without an answer to it the browser never
+ * sends the event. Credentials are never involved (no cookies), so `*` is safe.
+ */
+const CORS_HEADERS = { 'access-control-allow-origin': '*' };
+const PREFLIGHT_HEADERS = {
+  ...CORS_HEADERS,
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '86400',
+};
+
+/** `OPTIONS /api/event`: the CORS preflight of a cross-origin JSON event. */
+export function handleCollectPreflight(): Response {
+  return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
+}
+
+/** Every answer carries ACAO, errors too, so a page's script can read why an event was refused. */
 export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  let response: Response;
+  try {
+    response = await collect(request, env, ctx);
+  } catch (err) {
+    response = errorResponse(err);
+  }
+  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
+async function collect(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const now = Date.now();
   const text = await readLimitedBody(request);
   const headerIp = request.headers.get('cf-connecting-ip') ?? '0.0.0.0';

@@ -70,7 +70,7 @@ export const analyticsPaths: Record<string, Json> = {
           202: { description: 'Accepted', headers: { 'x-pulse-dropped': { schema: { type: 'integer' } } }, content: { 'text/plain': { schema: { type: 'string', const: 'ok' } } } },
           400: json(ref('FieldErrors'), 'Invalid input, by field'),
         },
-        errors: [401, 403, 413, 429],
+        errors: [401, 403, 413, 429, 503],
       }),
       // Bodies come as JSON or as text/plain (no CORS preflight), so both media types are listed.
       requestBody: {
@@ -81,6 +81,20 @@ export const analyticsPaths: Record<string, Json> = {
         },
       },
     },
+    options: operation({
+      summary: 'CORS preflight of a cross-origin application/json event',
+      tags: ['events'],
+      security: [{}],
+      ok: {
+        204: {
+          description: 'Allowed from any origin',
+          headers: Object.fromEntries(
+            ['access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-max-age'].map((h) => [h, { schema: { type: 'string' } }]),
+          ),
+        },
+      },
+      errors: [],
+    }),
   },
   '/api/health': {
     get: operation({ summary: 'Worker and bindings status', tags: ['meta'], security: PUBLIC, ok: { 200: json({ type: 'object' }) }, errors: [] }),

@@ -35,6 +35,7 @@ export const schemas: Record<string, Json> = {
       retention_days: { type: 'integer' },
       allowed_hostnames: { type: 'array', items: str },
       public: { type: 'boolean' },
+      flood_limit: { type: 'object', properties: { per_second: { type: 'number' }, burst: { type: 'integer' } } },
       created_at: dateTime,
       role: { ...role, description: "The caller's role" },
     },
@@ -48,6 +49,13 @@ export const schemas: Record<string, Json> = {
       retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 395 },
       allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
       public: { type: 'boolean', default: false },
+      flood_limit: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_second', 'burst'],
+        description: 'Events per second (sustained) and burst the site takes before answering 429; default 1000 and 5000',
+        properties: { per_second: { type: 'number', minimum: 1, maximum: 1000000 }, burst: { type: 'integer', minimum: 1, maximum: 10000000 } },
+      },
     },
   },
   SiteUpdate: {
@@ -58,6 +66,13 @@ export const schemas: Record<string, Json> = {
       retention_days: { type: 'integer', minimum: 1, maximum: 3650 },
       allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
       public: { type: 'boolean' },
+      flood_limit: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_second', 'burst'],
+        description: 'Events per second (sustained) and burst the site takes before answering 429; default 1000 and 5000',
+        properties: { per_second: { type: 'number', minimum: 1, maximum: 1000000 }, burst: { type: 'integer', minimum: 1, maximum: 10000000 } },
+      },
     },
   },
   SiteDeleted: {

@@ -10,6 +10,7 @@ import { HttpError, jsonResponse } from '../lib/http-error';
 import { toCsvStream } from './csv';
 import { metricNumber } from './revenue';
 import { runQuery } from './run-query';
+import { pathParam } from '../lib/path-param';
 
 type Args = [Env, ExecutionContext];
 
@@ -57,7 +58,7 @@ export function exportQuery(url: URL, site: string): Record<string, unknown> {
 }
 
 export async function handleExport(request: IRequest, env: Env): Promise<Response> {
-  const site = decodeURIComponent(request.params.site ?? '');
+  const site = pathParam(request, 'site');
   await requireAuth(request, env, { site, scope: 'stats:read' });
   const body = exportQuery(new URL(request.url), site);
   const result = await runQuery(env.DB, site, body, Date.now(), { paginate: false });

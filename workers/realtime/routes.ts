@@ -16,6 +16,7 @@ import { issueLiveToken, LIVE_TOKEN_TTL_SECONDS, verifyLiveToken, viewerOf, type
 import { mergeSnapshots } from '../../contract/realtime-merge';
 import { shardNames } from '../../contract/shards';
 import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP, SHARD_TOP_LIMIT } from '../../contract/realtime';
+import { pathParam } from '../lib/path-param';
 
 type Args = [Env, ExecutionContext];
 
@@ -28,7 +29,7 @@ async function siteOr404(env: Env, id: string): Promise<SiteConfig> {
   return site;
 }
 
-const siteParam = (request: IRequest) => decodeURIComponent(request.params.site ?? '');
+const siteParam = (request: IRequest) => pathParam(request, 'site');
 
 export async function handleRealtime(request: IRequest, env: Env): Promise<Response> {
   const id = siteParam(request);
