@@ -7,8 +7,9 @@
  * (Hibernation API; held by the only object of a site, or by shard 0, which the others relay to).
  * Promises: `ingest` returns only after every accepted event and session change is in this object's
  * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
- * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
- * idempotent on event and session ids). Live updates are best effort and never delay `ingest`:
+ * the Queue in order, in messages measured in bytes, and deletes only what the Queue accepted
+ * (at-least-once; the consumer is idempotent on event and session ids). A row the Queue can never
+ * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it. Live updates are best effort and never delay `ingest`:
  * they are buffered and sent from a timer, coalesced to a few messages per second per socket.
  */
 import { DurableObject } from 'cloudflare:workers';
@@ -21,7 +22,8 @@ import { migrateStorage } from './site-do/storage-schema';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
 import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
 import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
-import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
+import { appendEvent, countDrop, pendingCount, markSessionDue } from './site-do/outbox';
+import { deadLetterCount, sendOutbox } from './site-do/outbox-send';
 import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
@@ -133,13 +135,13 @@ export class SiteDO extends DurableObject<Env> {
   async flush(): Promise<number> {
     const site = this.site?.id ?? 'unknown';
     const objectName = this.ctx.id.name ?? this.ctx.id.toString();
-    const { messages } = readPending(this.sql, site, objectName);
-    for (const batch of toSendBatches(messages)) {
-      await this.env.EVENTS_QUEUE.sendBatch(batch.map((m) => ({ body: m.body, contentType: 'json' as const })));
-      // Forget each accepted batch at once: a failure in a later batch must not resend this one.
-      markSent(this.sql, batch);
-    }
+    await sendOutbox(this.sql, this.env.EVENTS_QUEUE, site, objectName);
     return pendingCount(this.sql);
+  }
+
+  /** What waits for the Queue, and how many rows it could never take (moved to `outbox_dead`). */
+  async outboxStatus(): Promise<{ pending: number; deadLettered: number }> {
+    return { pending: pendingCount(this.sql), deadLettered: deadLetterCount(this.sql) };
   }
 
   async alarm(): Promise<void> {
