@@ -11,7 +11,8 @@
  * (at-least-once; the consumer is idempotent on event and session ids). A row the Queue can never
  * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it. Live updates are best effort and never delay `ingest`:
  * they are buffered and sent from a timer, coalesced to a few messages per second per socket, and
- * the whole snapshot is re-sent to viewers once per RESYNC_MS (30 s), not on every alarm.
+ * the whole snapshot is re-sent to viewers once per RESYNC_MS (30 s), not on every alarm. What a
+ * viewer may send is rationed per socket (live-socket.ts); a socket that floods is closed (1008).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
@@ -29,7 +30,7 @@ import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-d
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
-import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/realtime/live-socket';
+import { acceptViewer, screenMessage, type SnapshotOptions } from './site-do/realtime/live-socket';
 import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
@@ -199,9 +200,14 @@ export class SiteDO extends DurableObject<Env> {
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists).
-    if (wantsSnapshot(message)) {
-      ws.send(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists),
+    // rationed per socket; a socket that floods is closed.
+    const verdict = screenMessage(ws, message, Date.now());
+    if (verdict.kind === 'snapshot') ws.send(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    else if (verdict.kind === 'notice') ws.send(verdict.text);
+    else if (verdict.kind === 'close') {
+      ws.close(1008, verdict.reason);
+      this.feed.recount();
     }
   }
 
