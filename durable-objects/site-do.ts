@@ -190,7 +190,7 @@ export class SiteDO extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
     const response = await acceptViewer(this.ctx, this.feed, request, {
       remember: (site) => this.rememberSite(site),
-      snapshot: (now) => this.mergedSnapshot(now),
+      snapshot: (now) => this.merged.read(now),
     });
     if (response.status !== 101) return response;
     // The new viewer just got a snapshot; one already due for the others stays due.
@@ -203,7 +203,7 @@ export class SiteDO extends DurableObject<Env> {
     // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists),
     // rationed per socket; a socket that floods is closed.
     const verdict = screenMessage(ws, message, Date.now());
-    if (verdict.kind === 'snapshot') ws.send(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    if (verdict.kind === 'snapshot') ws.send(await this.merged.requested(Date.now()));
     else if (verdict.kind === 'notice') ws.send(verdict.text);
     else if (verdict.kind === 'close') {
       ws.close(1008, verdict.reason);
@@ -234,9 +234,9 @@ export class SiteDO extends DurableObject<Env> {
   }
 
   /** The whole site's snapshot as the holder sends it to viewers: own state plus other shards'. */
-  private mergedSnapshot(now: number): Promise<RealtimeSnapshot> {
+  private get merged(): MergedSnapshots {
     this.snapshots ??= new MergedSnapshots(this.env, this.sql, () => this.feed, () => this.site?.shards ?? 1);
-    return this.snapshots.read(now);
+    return this.snapshots;
   }
 
   /**
@@ -250,7 +250,7 @@ export class SiteDO extends DurableObject<Env> {
     if (Math.max(now, scheduledFor) >= this.resyncAt) {
       this.resyncAt = now + RESYNC_MS;
       try {
-        this.feed.sendAll(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(now)) }));
+        this.feed.sendAll(JSON.stringify({ type: 'snapshot', ...(await this.merged.read(now)) }));
       } catch (err) {
         console.error('live resync failed', err instanceof Error ? err.message : err);
       }

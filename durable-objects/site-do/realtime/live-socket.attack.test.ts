@@ -58,4 +58,22 @@ describe('live sockets: what a viewer costs the SiteDO (issue 13)', () => {
     const close = await waitFor(() => closed);
     expect(close).toEqual({ code: 1008, reason: `more than ${FLOOD_MESSAGES} messages in 10 s` });
   });
+
+  it('builds requested snapshots at most once a second per site, however many sockets ask', async () => {
+    const site = 'live-snapshot-shared.attack';
+    await createSite(site);
+    const token = await liveToken(site);
+    const [a, b] = [await connect(site, `?token=${token}`), await connect(site, `?token=${token}`)];
+    await waitFor(() => snapshots(a) === 1 && snapshots(b) === 1);
+    a.ws.send('{"type":"snapshot"}');
+    await waitFor(() => snapshots(a) === 2);
+    expect((await postEvent(site, '192.0.2.77', '/between')).status).toBe(202);
+    await waitFor(() => pushedPaths(b).length === 1);
+    b.ws.send('{"type":"snapshot"}');
+    await waitFor(() => snapshots(b) === 2);
+    // b's request came within the second: it got the snapshot already built for a, not a new read
+    expect(b.messages.filter((m) => m.type === 'snapshot')[1]).toEqual(a.messages.filter((m) => m.type === 'snapshot')[1]);
+    expect(b.messages.filter((m) => m.type === 'snapshot')[1]).toMatchObject({ pageviews: 0 });
+    for (const viewer of [a, b]) viewer.ws.close(1000, 'done');
+  });
 });

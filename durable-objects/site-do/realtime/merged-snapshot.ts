@@ -8,10 +8,16 @@ import type { LiveFeed } from './live-feed';
 
 /** Goals change rarely; the live stream rereads them from D1 at most this often. */
 const GOALS_CACHE_MS = 30_000;
+/**
+ * Snapshots viewers ask for are rationed per socket, but a site may have MAX_VIEWERS sockets:
+ * within this long they all get the same one, so building them costs at most one read a second.
+ */
+export const SHARED_SNAPSHOT_MS = 1_000;
 
 /** The whole site's snapshot as the holder sends it to viewers: own state plus other shards'. */
 export class MergedSnapshots {
   private goalCache: { at: number; goals: Goal[] } | null = null;
+  private shared: { at: number; message: Promise<string> } | null = null;
 
   constructor(
     private readonly env: Env,
@@ -20,6 +26,16 @@ export class MergedSnapshots {
     /** the site's shard count as this object last heard it */
     private readonly shardCount: () => number,
   ) {}
+
+  /** A requested snapshot as the message sent, shared by the requests of one second. */
+  requested(now: number): Promise<string> {
+    if (this.shared && now - this.shared.at < SHARED_SNAPSHOT_MS) return this.shared.message;
+    const message = this.read(now).then((snapshot) => JSON.stringify({ type: 'snapshot', ...snapshot }));
+    this.shared = { at: now, message };
+    // A failed read is not kept for the others: the next request tries again.
+    message.catch(() => this.shared?.message === message && (this.shared = null));
+    return message;
+  }
 
   async read(now: number): Promise<RealtimeSnapshot> {
     const feed = this.feed();
