@@ -9,10 +9,12 @@
  * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
  * the Queue in order, in messages measured in bytes, and deletes only what the Queue accepted
  * (at-least-once; the consumer is idempotent on event and session ids). A row the Queue can never
- * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it. Live updates are best effort and never delay `ingest`:
- * they are buffered and sent from a timer, coalesced to a few messages per second per socket, and
- * the whole snapshot is re-sent to viewers once per RESYNC_MS (30 s), not on every alarm. What a
- * viewer may send is rationed per socket (live-socket.ts); a socket that floods is closed (1008).
+ * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it.
+ * Live updates are best effort and never delay `ingest`: they are buffered and sent from a timer,
+ * coalesced to a few messages per second per socket, and the whole snapshot is re-sent to viewers
+ * once per RESYNC_MS (30 s), not on every alarm. What a viewer may send is rationed per socket
+ * (live-socket.ts: one requested snapshot per 5 s, shared per site for a second); a socket that
+ * floods is closed (1008).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
