@@ -74,6 +74,17 @@ export type LiveMessage =
   | ({ type: 'snapshot' } & RealtimeSnapshot)
   | { type: 'events'; events: LiveEvent[]; visitors: number; minute: MinuteRow; at: string };
 
+/**
+ * Server → client when a request on the live socket is refused (a snapshot asked for too often);
+ * the socket stays open. A socket that floods is closed with 1008 instead.
+ */
+export interface LiveNotice {
+  type: 'error';
+  code: string;
+  error: string;
+  retryAfterMs?: number;
+}
+
 export const RECENT_EVENTS = 50;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;

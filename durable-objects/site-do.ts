@@ -8,9 +8,14 @@
  * and the site's flood-limit bucket (site-do/flood-limit.ts; in memory, checkpointed each second).
  * Promises: `ingest` returns only after every accepted event and session change is in this object's
  * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
- * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
- * idempotent on event and session ids). Live updates are best effort and never delay `ingest`:
- * they are buffered and sent from a timer, coalesced to a few messages per second per socket.
+ * the Queue in order, in messages measured in bytes, and deletes only what the Queue accepted
+ * (at-least-once; the consumer is idempotent on event and session ids). A row the Queue can never
+ * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it.
+ * Live updates are best effort and never delay `ingest`: they are buffered and sent from a timer,
+ * coalesced to a few messages per second per socket, and the whole snapshot is re-sent to viewers
+ * once per RESYNC_MS (30 s), not on every alarm. What a viewer may send is rationed per socket
+ * (live-socket.ts: one requested snapshot per 5 s, shared per site for a second); a socket that
+ * floods is closed (1008).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
@@ -23,15 +28,15 @@ import { FloodBucket } from './site-do/flood-limit';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
 import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
 import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
-import { appendEvent, countDrop, markSent, pendingCount, readPending, toSendBatches, markSessionDue } from './site-do/outbox';
+import { appendEvent, countDrop, pendingCount, markSessionDue } from './site-do/outbox';
+import { deadLetterCount, sendOutbox } from './site-do/outbox-send';
 import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
-import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/realtime/live-socket';
-import { loadGoals, type Goal } from '../workers/lib/goals';
-import { mergeSnapshots } from '../contract/realtime-merge';
-import { DEFAULT_TOP, SHARD_TOP_LIMIT, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
+import { acceptViewer, screenMessage, type SnapshotOptions } from './site-do/realtime/live-socket';
+import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
+import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -45,8 +50,6 @@ const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
  * An alarm, not a timer, so the object can still hibernate between resyncs.
  */
 const RESYNC_MS = 30_000;
-/** Goals change rarely; the live stream rereads them from D1 at most this often. */
-const GOALS_CACHE_MS = 30_000;
 
 export interface IngestResult {
   accepted: number;
@@ -61,8 +64,10 @@ export class SiteDO extends DurableObject<Env> {
   private site: SiteConfig | null = null;
   /** when the next alarm is due, as far as this instance knows; saves a storage call per ingest */
   private alarmAt: number | null = null;
+  /** when viewers are next due a full snapshot; in memory, so a wake-up may resync once early */
+  private resyncAt = 0;
   private liveFeed: LiveFeed | null = null;
-  private goalCache: { at: number; goals: Goal[] } | null = null;
+  private snapshots: MergedSnapshots | null = null;
   private readonly flood = new FloodBucket(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -143,17 +148,18 @@ export class SiteDO extends DurableObject<Env> {
   async flush(): Promise<number> {
     const site = this.site?.id ?? 'unknown';
     const objectName = this.ctx.id.name ?? this.ctx.id.toString();
-    const { messages } = readPending(this.sql, site, objectName);
-    for (const batch of toSendBatches(messages)) {
-      await this.env.EVENTS_QUEUE.sendBatch(batch.map((m) => ({ body: m.body, contentType: 'json' as const })));
-      // Forget each accepted batch at once: a failure in a later batch must not resend this one.
-      markSent(this.sql, batch);
-    }
+    await sendOutbox(this.sql, this.env.EVENTS_QUEUE, site, objectName);
     return pendingCount(this.sql);
+  }
+
+  /** What waits for the Queue, and how many rows it could never take (moved to `outbox_dead`). */
+  async outboxStatus(): Promise<{ pending: number; deadLettered: number }> {
+    return { pending: pendingCount(this.sql), deadLettered: deadLetterCount(this.sql) };
   }
 
   async alarm(): Promise<void> {
     const now = Date.now();
+    const scheduledFor = this.alarmAt ?? now;
     this.alarmAt = null;
     this.flood.checkpoint(utcDate(now));
     pruneRealtime(this.sql, now);
@@ -170,7 +176,7 @@ export class SiteDO extends DurableObject<Env> {
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
       await this.scheduleFlush(Date.now() + RETRY_DELAY_MS);
     }
-    await this.resyncViewers();
+    await this.resyncViewers(scheduledFor);
   }
 
   /** Cron: destroys salts older than 48 h and makes today's; returns how many were destroyed. */
@@ -197,16 +203,24 @@ export class SiteDO extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
     const response = await acceptViewer(this.ctx, this.feed, request, {
       remember: (site) => this.rememberSite(site),
-      snapshot: (now) => this.mergedSnapshot(now),
+      snapshot: (now) => this.merged.read(now),
     });
-    if (response.status === 101) await this.scheduleFlush(Date.now() + RESYNC_MS);
+    if (response.status !== 101) return response;
+    // The new viewer just got a snapshot; one already due for the others stays due.
+    if (this.resyncAt <= Date.now()) this.resyncAt = Date.now() + RESYNC_MS;
+    await this.scheduleFlush(this.resyncAt);
     return response;
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists).
-    if (wantsSnapshot(message)) {
-      ws.send(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
+    // The one request a viewer may make: a fresh snapshot (after a reconnect, or to re-sync lists),
+    // rationed per socket; a socket that floods is closed.
+    const verdict = screenMessage(ws, message, Date.now());
+    if (verdict.kind === 'snapshot') ws.send(await this.merged.requested(Date.now()));
+    else if (verdict.kind === 'notice') ws.send(verdict.text);
+    else if (verdict.kind === 'close') {
+      ws.close(1008, verdict.reason);
+      this.feed.recount();
     }
   }
 
@@ -233,32 +247,28 @@ export class SiteDO extends DurableObject<Env> {
   }
 
   /** The whole site's snapshot as the holder sends it to viewers: own state plus other shards'. */
-  private async mergedSnapshot(now: number): Promise<RealtimeSnapshot> {
-    const { site } = this.feed.place;
-    if (!this.goalCache || now - this.goalCache.at > GOALS_CACHE_MS) this.goalCache = { at: now, goals: await loadGoals(this.env.DB, site) };
-    const { goals } = this.goalCache;
-    const shards = this.feed.place.index === null ? 1 : (this.site?.shards ?? 1);
-    if (shards <= 1) return readSnapshot(this.sql, site, now, goals, DEFAULT_TOP);
-    const own = readSnapshot(this.sql, site, now, goals, SHARD_TOP_LIMIT);
-    const others = await Promise.all(
-      Array.from({ length: shards - 1 }, (_, i) =>
-        this.env.SITE_DO.get(this.env.SITE_DO.idFromName(shardName(site, i + 1))).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
-      ),
-    );
-    const parts = [own, ...others];
-    parts.forEach((part, shard) => this.feed.report(shard, { visitors: part.visitors, minute: part.minutes.at(-1)! }));
-    return mergeSnapshots(site, parts, DEFAULT_TOP);
+  private get merged(): MergedSnapshots {
+    this.snapshots ??= new MergedSnapshots(this.env, this.sql, () => this.feed, () => this.site?.shards ?? 1);
+    return this.snapshots;
   }
 
-  /** Alarm: a fresh merged snapshot to every viewer, and the next resync while anyone watches. */
-  private async resyncViewers(): Promise<void> {
+  /**
+   * Alarm: while anyone watches, a fresh merged snapshot to every viewer each RESYNC_MS. Only then:
+   * the outbox's alarms come a second after events, and each used to send every viewer 12 KB
+   * (issue 13). The alarm set for the resync is the resync, even when it runs early.
+   */
+  private async resyncViewers(scheduledFor: number): Promise<void> {
     if (!this.feed.isHolder || this.feed.viewers() === 0) return;
-    try {
-      this.feed.sendAll(JSON.stringify({ type: 'snapshot', ...(await this.mergedSnapshot(Date.now())) }));
-    } catch (err) {
-      console.error('live resync failed', err instanceof Error ? err.message : err);
+    const now = Date.now();
+    if (Math.max(now, scheduledFor) >= this.resyncAt) {
+      this.resyncAt = now + RESYNC_MS;
+      try {
+        this.feed.sendAll(JSON.stringify({ type: 'snapshot', ...(await this.merged.read(now)) }));
+      } catch (err) {
+        console.error('live resync failed', err instanceof Error ? err.message : err);
+      }
     }
-    await this.scheduleFlush(Date.now() + RESYNC_MS);
+    await this.scheduleFlush(this.resyncAt);
   }
 
   private rememberSite(site: SiteConfig): void {

@@ -27,6 +27,10 @@ const STEPS: string[] = [
   // 3: a pending session snapshot is the row in `sessions`; the outbox keeps only which version
   // is due, so each event writes the session's JSON once instead of twice.
   `ALTER TABLE outbox_sessions DROP COLUMN body;`,
+  // 4: outbox rows the Queue can never take (larger than any message may be) leave the outbox
+  // for here, so they are kept and counted instead of blocking every later row (issue 13).
+  `CREATE TABLE outbox_dead (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, bytes INTEGER NOT NULL,
+     reason TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL);`,
 ];
 
 export function migrateStorage(sql: SqlStorage): void {

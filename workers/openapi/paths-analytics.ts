@@ -172,7 +172,7 @@ export const analyticsPaths: Record<string, Json> = {
     parameters: [SITE],
     get: operation({
       summary: 'Live event stream (WebSocket upgrade)',
-      description: `${READ} Authenticate with a live token (\`?token=\` or the \`Sec-WebSocket-Protocol\` entry next to \`pulse.live\`), the session cookie, or a share link's \`?auth=\`; an API key is never accepted in the URL. The first message is \`{"type":"snapshot", …RealtimeSnapshot}\`; then \`{"type":"events", events, visitors, minute, at}\` at most 4 times a second, batching what arrived meanwhile (events carry ids: drop ones the snapshot had). Send \`{"type":"snapshot"}\` for a fresh snapshot; \`ping\` is answered \`pong\`.`,
+      description: `${READ} Authenticate with a live token (\`?token=\` or the \`Sec-WebSocket-Protocol\` entry next to \`pulse.live\`), the session cookie, or a share link's \`?auth=\`; an API key is never accepted in the URL. The first message is \`{"type":"snapshot", …RealtimeSnapshot}\`; then \`{"type":"events", events, visitors, minute, at}\` at most 4 times a second, batching what arrived meanwhile (events carry ids: drop ones the snapshot had). Send \`{"type":"snapshot"}\` for a fresh snapshot, at most once per 5 s (sooner gets one \`{"type":"error","code":"snapshot_rate_limited","retryAfterMs"}\` notice, and the rest nothing); more than 20 messages in 10 s close the socket with 1008; \`ping\` is answered \`pong\`.`,
       tags: ['realtime'],
       parameters: [queryParam('token', 'Live token from POST …/live-token (60 s)'), queryParam('auth', 'Share link token (read only)')],
       ok: { 101: { description: 'Switching protocols' }, 426: { description: 'Not a WebSocket upgrade' } },

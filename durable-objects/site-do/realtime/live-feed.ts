@@ -34,6 +34,15 @@ export interface Viewer {
   kind: string;
   id: string;
   connectedAt: number;
+  /** what this socket asked lately (live-socket.ts screenMessage); absent on sockets from before */
+  rate?: SocketRate;
+}
+
+export interface SocketRate {
+  windowAt: number;
+  messages: number;
+  snapshotAt: number;
+  noticeAt: number;
 }
 
 interface Hooks {

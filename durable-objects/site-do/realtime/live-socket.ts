@@ -1,8 +1,8 @@
 import type { Goal } from '../../../workers/lib/goals';
 import type { SiteConfig } from '../../../workers/lib/site-config';
 import { errorResponse, HttpError } from '../../../workers/lib/http-error';
-import { LIVE_HEADERS, type RealtimeSnapshot } from '../../../contract/realtime';
-import type { LiveFeed, Viewer } from './live-feed';
+import { LIVE_HEADERS, type LiveNotice, type RealtimeSnapshot } from '../../../contract/realtime';
+import type { LiveFeed, SocketRate, Viewer } from './live-feed';
 
 /**
  * Accepting a viewer's WebSocket inside the SiteDO (the Worker authenticated it already and says
@@ -20,6 +20,14 @@ export interface SnapshotOptions {
 
 /** Sockets per site; each one costs the holder a send per batch. */
 export const MAX_VIEWERS = 1000;
+/**
+ * A socket may have a requested snapshot this often: each is ~12 KB built from SQLite (and other
+ * shards) for a 19-byte request. The one sent on connect does not count.
+ */
+export const SNAPSHOT_INTERVAL_MS = 5_000;
+/** More messages than this per window close the socket (1008): each one wakes the object. */
+export const FLOOD_MESSAGES = 20;
+export const FLOOD_WINDOW_MS = 10_000;
 
 interface Hooks {
   remember(site: SiteConfig): void;
@@ -45,7 +53,7 @@ export async function acceptViewer(ctx: DurableObjectState, feed: LiveFeed, requ
   const protocol = request.headers.get(LIVE_HEADERS.protocol);
 
   const { 0: client, 1: server } = new WebSocketPair();
-  const viewer: Viewer = { kind: who.kind ?? 'unknown', id: who.id ?? '', connectedAt: Date.now() };
+  const viewer: Viewer = { kind: who.kind ?? 'unknown', id: who.id ?? '', connectedAt: Date.now(), rate: { windowAt: 0, messages: 0, snapshotAt: 0, noticeAt: 0 } };
   ctx.acceptWebSocket(server, [viewer.kind]);
   server.serializeAttachment(viewer);
   // Accepted before the snapshot is read, so nothing falls between the two; batches sent while the
@@ -60,6 +68,38 @@ export async function acceptViewer(ctx: DurableObjectState, feed: LiveFeed, requ
   }
   feed.ready(server, JSON.stringify({ type: 'snapshot', ...snapshot }));
   return new Response(null, { status: 101, webSocket: client, headers: protocol ? { 'sec-websocket-protocol': protocol } : {} });
+}
+
+export type Verdict = { kind: 'snapshot' } | { kind: 'notice'; text: string } | { kind: 'ignore' } | { kind: 'close'; reason: string };
+
+/**
+ * What to do with a viewer's message, rationed per socket (issue 13). The counts live in the
+ * socket's attachment, so they survive hibernation and cost no storage row.
+ */
+export function screenMessage(ws: WebSocket, message: string | ArrayBuffer, now: number): Verdict {
+  const viewer = (ws.deserializeAttachment() ?? {}) as Partial<Viewer>;
+  const rate: SocketRate = viewer.rate ?? { windowAt: 0, messages: 0, snapshotAt: 0, noticeAt: 0 };
+  if (now - rate.windowAt >= FLOOD_WINDOW_MS) Object.assign(rate, { windowAt: now, messages: 0 });
+  rate.messages += 1;
+  let verdict: Verdict = { kind: 'ignore' };
+  if (rate.messages > FLOOD_MESSAGES) verdict = { kind: 'close', reason: `more than ${FLOOD_MESSAGES} messages in ${FLOOD_WINDOW_MS / 1000} s` };
+  else if (!wantsSnapshot(message)) verdict = { kind: 'ignore' }; // counted above all the same
+  else if (now - rate.snapshotAt >= SNAPSHOT_INTERVAL_MS) {
+    rate.snapshotAt = now;
+    verdict = { kind: 'snapshot' };
+  } else if (now - rate.noticeAt >= SNAPSHOT_INTERVAL_MS) {
+    // One notice per interval says why; the requests past it are ignored, so refusing costs little.
+    rate.noticeAt = now;
+    const notice: LiveNotice = {
+      type: 'error',
+      code: 'snapshot_rate_limited',
+      error: `at most one snapshot per ${SNAPSHOT_INTERVAL_MS / 1000} seconds`,
+      retryAfterMs: SNAPSHOT_INTERVAL_MS - (now - rate.snapshotAt),
+    };
+    verdict = { kind: 'notice', text: JSON.stringify(notice) };
+  }
+  ws.serializeAttachment({ ...viewer, rate });
+  return verdict;
 }
 
 /** A viewer's message: only `{"type":"snapshot"}` means something; anything else is ignored. */
