@@ -39,11 +39,11 @@ describe('revocation reaches live sockets', () => {
     const other = await watch(site, `?token=${await liveToken(site, bearer(owner.token))}`);
 
     expect((await call(`/api/v1/sites/${site}/members/${member.id}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
-    await waitFor(() => removed.closed.code !== null, 2000);
+    await waitFor(() => removed.closed.code !== null, 5000);
     await eventThenWait(site, '/after-removal');
     expect(seen(removed.viewer, '/after-removal')).toBe(false);
     expect(removed.closed.code).toBe(REVOKED_CLOSE_CODE);
-    await waitFor(() => seen(other.viewer, '/after-removal'));
+    await waitFor(() => seen(other.viewer, '/after-removal'), 5000);
     other.viewer.ws.close(1000, 'done');
   });
 
@@ -64,6 +64,7 @@ describe('revocation reaches live sockets', () => {
     const live = await watch(site, '', bearer(key.token));
     const token = await liveToken(site, bearer(key.token));
     await ok(call(`/api/v1/keys/${key.id}`, { method: 'DELETE', token: adminToken() }));
+    await waitFor(() => live.closed.code !== null, 5000);
     await eventThenWait(site, '/after-key-revoked');
     expect(seen(live.viewer, '/after-key-revoked')).toBe(false);
     expect(live.closed.code).toBe(REVOKED_CLOSE_CODE);
@@ -76,6 +77,7 @@ describe('revocation reaches live sockets', () => {
     const share = await ok<{ id: string; token: string }>(call(`/api/v1/sites/${site}/shares`, { token: adminToken(), body: {} }), 201);
     const live = await watch(site, `?auth=${share.token}`);
     await ok(call(`/api/v1/sites/${site}/shares/${share.id}`, { method: 'DELETE', token: adminToken() }), 204);
+    await waitFor(() => live.closed.code !== null, 5000);
     await eventThenWait(site, '/after-share-revoked');
     expect(seen(live.viewer, '/after-share-revoked')).toBe(false);
     expect(live.closed.code).toBe(REVOKED_CLOSE_CODE);

@@ -45,10 +45,17 @@ describe('sign-in limits', () => {
     await limitSignIn(env, email, home);
     await clearSignIn(env, email, home);
     // One attempt each from many addresses: none trips a per-address limit, the account cap holds
-    // (the owner's attempt above counted towards it too).
-    const spread = Array.from({ length: PER_EMAIL - 1 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.9`);
-    for (const ip of spread) expect(await refused(limitSignIn(env, email, ip))).toBeNull();
-    expect(await refused(limitSignIn(env, email, '192.0.2.250'))).toBe(429);
+    // (the owner's attempt above counted towards it too). The bucket refills one attempt every
+    // 9 s, which a loaded machine may see during the loop.
+    const started = Date.now();
+    let allowed = 0;
+    for (let i = 0; i < 2 * PER_EMAIL; i++) {
+      if ((await refused(limitSignIn(env, email, `10.${(i >> 8) & 255}.${i & 255}.9`))) !== null) break;
+      allowed += 1;
+    }
+    const refilled = Math.ceil((Date.now() - started) / ((15 * 60_000) / PER_EMAIL));
+    expect(allowed).toBeGreaterThanOrEqual(PER_EMAIL - 1);
+    expect(allowed).toBeLessThanOrEqual(PER_EMAIL - 1 + refilled);
     // The owner's known address still gets its own ten attempts.
     expect(await refused(limitSignIn(env, email, home))).toBeNull();
   });
