@@ -10,6 +10,7 @@ import { LongestFirstSequencer } from './test/sequencer';
  */
 const UNIT_TESTS = [
   'contract/**/*.test.ts',
+  'dashboard/src/lib/**/*.test.ts',
   'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots}.test.ts',
   'workers/lib/user-regex.test.ts',
   'workers/query/date-range.test.ts',
@@ -61,6 +62,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['sdk/**/*.test.ts', 'dashboard/**/*.test.ts', 'bench/**/*.test.ts', 'test/e2e/**/*.test.ts', 'scripts/**/*.test.mjs'],
+          // the dashboard's pure modules are unit tests, not browser ones
+          exclude: UNIT_TESTS,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -34,7 +34,7 @@ import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-d
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
-import { acceptViewer, screenMessage, type SnapshotOptions } from './site-do/realtime/live-socket';
+import { acceptViewer, closeViewers, screenMessage, type SnapshotOptions, type ViewerMatch } from './site-do/realtime/live-socket';
 import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
@@ -197,6 +197,11 @@ export class SiteDO extends DurableObject<Env> {
   /** Shard 0 only: another shard's coalesced live batch. Returns how many viewers are connected. */
   async relayLive(batch: RelayBatch): Promise<number> {
     return this.feed.receive(batch);
+  }
+
+  /** Holder only: disconnects the viewers a revoked membership, key or share link let in. */
+  async dropViewers(match: ViewerMatch[]): Promise<number> {
+    return closeViewers(this.ctx, this.feed, match);
   }
 
   /** `GET …/live` after the Worker authenticated the viewer: upgrade and send the snapshot. */

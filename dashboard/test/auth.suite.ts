@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctx, query, shot, signIn } from './harness';
+import { cardsFilled, ctx, query, shot, signIn } from './harness';
 
 export function authSuite() {
   describe('sign-in', () => {
@@ -30,6 +30,42 @@ export function authSuite() {
       await page.click('button[type=submit]');
       await expect.poll(() => page.textContent('main'), { timeout: 10_000 }).toContain('Enter an email address');
       await page.close();
+    });
+
+    it('sends security headers on every page, and the pages still work under them', async () => {
+      const context = await ctx.browser.newContext();
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
+      });
+      const login = await page.goto(`${ctx.dashboard.url}/login/?next=${encodeURIComponent('/\t/evil.example')}`);
+      const headers = login!.headers();
+      expect(headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
+      const csp = headers['content-security-policy']!;
+      expect(csp).toMatch(/script-src 'self' 'nonce-[\w+/=]+'(;|$)/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain(`connect-src 'self' ${ctx.worker.url.replace(/^http/, 'ws')}`);
+      // the nonce on Qwik's inline scripts is the header's (browsers hide it from attribute
+      // selectors, so read the `nonce` property)
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+      const stamped = await page.evaluate((n) => [...document.scripts].filter((s) => !s.src && s.nonce === n).length, nonce);
+      expect(stamped).toBeGreaterThan(0);
+      // signing in (a Qwik action), the overview (cards, charts) and the live socket all still run;
+      // the tab in next= does not lead off-site
+      await page.fill('input[name=email]', ctx.worker.demo.email);
+      await page.fill('input[name=password]', ctx.worker.demo.password);
+      await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/sites/')), page.click('button[type=submit]')]);
+      expect(new URL(page.url()).origin).toBe(new URL(ctx.dashboard.url).origin);
+      await page.goto(`${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/?period=7d`);
+      await cardsFilled(page);
+      await page.goto(`${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/realtime/`);
+      await expect.poll(() => page.textContent('[data-testid=live-status]'), { timeout: 15_000 }).toMatch(/^Live/);
+      expect(violations).toEqual([]);
+      const share = await fetch(`${ctx.dashboard.url}/share/${ctx.worker.demo.site}/`, { redirect: 'manual' });
+      expect(share.headers.get('content-security-policy')).toContain('frame-ancestors *');
+      expect(share.headers.get('x-frame-options')).toBeNull();
+      await context.close();
     });
 
     it('signs out and revokes the session', async () => {

@@ -12,6 +12,7 @@ import { markRevoked, revocationStatement } from '../auth/revocation';
 import { issueToken, parseScopes, SCOPES } from '../auth/tokens';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
+import { disconnectViewers } from '../realtime/disconnect';
 import { DOMAIN, newId, parse, readBody } from './validate';
 import type { ApiKeyRow as KeyRow } from '../db/rows';
 
@@ -120,5 +121,32 @@ export async function revokeKey(request: IRequest, env: Env): Promise<Response> 
     revocationStatement(env, row.jti, row.expires_at),
   ]);
   markRevoked(env, row.jti);
+  await disconnectViewers(env, JSON.parse(row.sites) as string[], [{ kind: 'key', id: row.id }]);
   return jsonResponse(toKeyJson({ ...row, revoked_at: row.revoked_at ?? now }));
+}
+
+/**
+ * A key stands for the admin who made it (keys.ts creates keys only for admins of every site they
+ * name): when that user stops being an admin of `site` (removed, or made a viewer), the keys they
+ * made that name the site are revoked, and their live sockets closed. Whole keys, not just the
+ * one site: a key's sites travel in its signed claims and cannot be narrowed after the fact.
+ */
+export async function revokeKeysCreatedBy(env: Env, userId: string, site: string): Promise<number> {
+  const { results } = await env.DB.prepare(
+    'SELECT id, sites, jti, expires_at FROM api_keys WHERE created_by = ? AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM json_each(api_keys.sites) WHERE value = ?)',
+  )
+    .bind(userId, site)
+    .all<Pick<KeyRow, 'id' | 'sites' | 'jti' | 'expires_at'>>();
+  if (!results.length) return 0;
+  const now = Date.now();
+  await env.DB.batch(
+    results.flatMap((row) => [
+      env.DB.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').bind(now, row.id),
+      revocationStatement(env, row.jti, row.expires_at),
+    ]),
+  );
+  for (const row of results) markRevoked(env, row.jti);
+  const sites = [...new Set(results.flatMap((row) => JSON.parse(row.sites) as string[]))];
+  await disconnectViewers(env, sites, results.map((row) => ({ kind: 'key', id: row.id })));
+  return results.length;
 }

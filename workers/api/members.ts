@@ -5,12 +5,14 @@
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
-import { atLeast, forbidden, requireSiteAccess, roleOf, type Role } from '../auth/access';
+import { atLeast, forbidden, getRole, requireSiteAccess, roleOf, type Role } from '../auth/access';
 import { generatePassword, hashPassword } from '../auth/password';
 import { authenticate, type Principal } from '../auth/principal';
 import { limitSignIn } from '../auth/rate-limit';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
+import { disconnectViewers } from '../realtime/disconnect';
+import { revokeKeysCreatedBy } from './keys';
 import { checkPassword, findUserByEmail, startSession } from './sessions';
 import { siteParam } from './sites';
 import { EMAIL, newId, PASSWORD, randomSecret, readBody, ROLE } from './validate';
@@ -107,6 +109,7 @@ export async function changeRole(request: IRequest, env: Env): Promise<Response>
   if (current === 'owner' || role === 'owner') await assertMayGrant(env, principal, site, 'owner');
   if (current === 'owner' && role !== 'owner' && (await ownerCount(env, site)) <= 1) throw new HttpError(409, 'conflict', 'a site needs at least one owner');
   await upsertMembership(env, site, userId, role).run();
+  if (!atLeast(role, 'admin')) await revokeKeysCreatedBy(env, userId, site);
   return jsonResponse({ user_id: userId, role });
 }
 
@@ -123,7 +126,33 @@ export async function removeMember(request: IRequest, env: Env): Promise<Respons
     if ((await ownerCount(env, site)) <= 1) throw new HttpError(409, 'conflict', 'a site needs at least one owner');
   }
   await env.DB.prepare('DELETE FROM memberships WHERE site_id = ? AND user_id = ?').bind(site, userId).run();
+  // What the membership let in ends with it: the keys they made for this site, their live sockets.
+  await revokeKeysCreatedBy(env, userId, site);
+  await disconnectViewers(env, [site], [{ kind: 'user', id: userId }]);
   return new Response(null, { status: 204 });
+}
+
+/** `invited_by`: a user id, an API key id (`key_…`), or null for the bootstrap admin token. */
+const inviterOf = (principal: Principal): string | null =>
+  principal.kind === 'user' ? principal.userId : principal.kind === 'key' ? principal.keyId : null;
+
+/**
+ * An invitation grants what its creator could grant, so it is only as good as the creator still
+ * is: a key not revoked, unexpired and still `sites:admin` on the site, or a user still admin
+ * (owner, for an owner invitation). Otherwise a revoked key or removed admin could keep minting
+ * members through links made before.
+ */
+async function assertInviterValid(env: Env, invitation: { site_id: string; role: Role; invited_by: string | null }): Promise<void> {
+  const by = invitation.invited_by;
+  if (by === null) return;
+  let valid: boolean;
+  if (by.startsWith('key_')) {
+    const key = await env.DB.prepare('SELECT sites, scope, expires_at, revoked_at FROM api_keys WHERE id = ?').bind(by).first<{ sites: string; scope: string; expires_at: number; revoked_at: number | null }>();
+    valid = !!key && key.revoked_at === null && key.expires_at > Date.now() && (JSON.parse(key.sites) as string[]).includes(invitation.site_id) && key.scope.split(' ').includes('sites:admin');
+  } else {
+    valid = atLeast(await getRole(env, by, invitation.site_id), invitation.role === 'owner' ? 'owner' : 'admin');
+  }
+  if (!valid) throw new HttpError(403, 'invitation_revoked', 'whoever created this invitation may no longer invite to this site');
 }
 
 export async function createInvitation(request: IRequest, env: Env): Promise<Response> {
@@ -137,7 +166,7 @@ export async function createInvitation(request: IRequest, env: Env): Promise<Res
   await env.DB.prepare(
     'INSERT INTO invitations (id, site_id, email, role, token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
-    .bind(id, site, body.email, body.role, await sha256Hex(token), principal.kind === 'user' ? principal.userId : null, now, now + INVITATION_TTL_MS)
+    .bind(id, site, body.email, body.role, await sha256Hex(token), inviterOf(principal), now, now + INVITATION_TTL_MS)
     .run();
   const url = new URL(`/invitations/accept?token=${token}`, request.url).toString();
   return jsonResponse({ id, site, email: body.email, role: body.role, token, url, expires_at: new Date(now + INVITATION_TTL_MS).toISOString() }, 201);
@@ -170,10 +199,11 @@ export async function acceptInvitation(request: IRequest, env: Env): Promise<Res
   const body = await readBody(request, ACCEPT);
   const invitation = await env.DB.prepare('SELECT * FROM invitations WHERE token_hash = ?')
     .bind(await sha256Hex(body.token))
-    .first<{ id: string; site_id: string; email: string; role: Role; expires_at: number; accepted_at: number | null }>();
+    .first<{ id: string; site_id: string; email: string; role: Role; invited_by: string | null; expires_at: number; accepted_at: number | null }>();
   if (!invitation || invitation.accepted_at !== null || invitation.expires_at < Date.now()) {
     throw new HttpError(404, 'not_found', 'invitation not found, used or expired');
   }
+  await assertInviterValid(env, invitation);
   let user = await findUserByEmail(env, invitation.email);
   if (user) {
     // Same limiter as sign-in: otherwise this route would be a way around it for password guessing.

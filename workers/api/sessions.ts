@@ -51,14 +51,15 @@ export async function startSession(env: Env, request: Request, user: Pick<UserRo
 
 export async function signIn(request: IRequest, env: Env): Promise<Response> {
   const body = await readBody(request, SIGN_IN);
-  await limitSignIn(env, body.email, request.headers.get('cf-connecting-ip'));
+  const ip = request.headers.get('cf-connecting-ip');
+  await limitSignIn(env, body.email, ip);
   const user = await findUserByEmail(env, body.email);
   if (!user) {
     await burnPasswordCheck(body.password);
     throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
   }
   if (!(await checkPassword(user, body.password))) throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
-  await clearSignIn(env, body.email);
+  await clearSignIn(env, body.email, ip);
   return startSession(env, request, user);
 }
 
@@ -107,6 +108,6 @@ export async function changePassword(request: IRequest, env: Env): Promise<Respo
     revocationStatement(env, principal.jti, principal.exp * 1000),
   ]);
   markRevoked(env, principal.jti);
-  await clearSignIn(env, principal.email);
+  await clearSignIn(env, principal.email, request.headers.get('cf-connecting-ip'));
   return startSession(env, request, { ...user, token_version: version });
 }

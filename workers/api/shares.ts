@@ -10,6 +10,7 @@ import { markRevoked, revocationStatement } from '../auth/revocation';
 import { issueToken } from '../auth/tokens';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
+import { disconnectViewers } from '../realtime/disconnect';
 import { siteParam } from './sites';
 import { newId, readBody } from './validate';
 import type { ShareLinkRow as ShareRow } from '../db/rows';
@@ -63,5 +64,6 @@ export async function revokeShare(request: IRequest, env: Env): Promise<Response
     revocationStatement(env, row.jti, NEVER),
   ]);
   markRevoked(env, row.jti);
+  await disconnectViewers(env, [site], [{ kind: 'share', id: row.id }]);
   return new Response(null, { status: 204 });
 }

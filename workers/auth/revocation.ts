@@ -4,42 +4,119 @@
  * at once by the isolate that made it and within REFRESH_MS by every other isolate. D1 (not KV)
  * holds the list: KV's eventual consistency can take 60 s, and a Durable Object would put one
  * round trip on every request; one small D1 read per isolate every few seconds costs neither.
+ *
+ * When D1 errors or is slow, a reload waits at most LOAD_TIMEOUT_MS; the last list keeps serving
+ * for up to MAX_STALE_MS (revocations made elsewhere meanwhile are missed for that long, the
+ * price of keeping sign-ins and API calls up), and D1 is asked again every RETRY_MS. Past
+ * MAX_STALE_MS, or with no list at all, tokens are refused with a 503: auth fails closed.
  */
 import type { Env } from '../env';
+import { HttpError } from '../lib/http-error';
 
 export const REFRESH_MS = 5_000;
+export const LOAD_TIMEOUT_MS = 1_000;
+export const MAX_STALE_MS = 5 * 60_000;
+export const RETRY_MS = 1_000;
 
-interface DenyList {
-  loadedAt: number;
-  jtis: Set<string>;
+/** Reads the revoked, unexpired jtis; injectable so the degraded paths can be tested. */
+export type DenyListLoader = () => Promise<string[]>;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`revocation list not loaded within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class DenyListCache {
+  private list: { loadedAt: number; jtis: Set<string> } | null = null;
+  private pending: { since: number; done: Promise<void> } | null = null;
+  /** marked in this isolate while a load was in flight: that load may have read D1 before them */
+  private markedDuringLoad = new Set<string>();
+  private failedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly load: DenyListLoader,
+    private readonly clock: () => number = Date.now,
+    private readonly timeoutMs = LOAD_TIMEOUT_MS,
+  ) {}
+
+  async has(jti: string): Promise<boolean> {
+    return (await this.current()).has(jti);
+  }
+
+  add(jti: string): void {
+    this.list?.jtis.add(jti);
+    if (this.pending) this.markedDuringLoad.add(jti);
+  }
+
+  forget(): void {
+    this.list = null;
+  }
+
+  private async current(): Promise<Set<string>> {
+    const now = this.clock();
+    const list = this.list;
+    if (list && now - list.loadedAt < REFRESH_MS) return list.jtis;
+    const usable = list !== null && now - list.loadedAt < MAX_STALE_MS;
+    // D1 just failed: serve the last list without making every request wait on it again.
+    if (usable && now - this.failedAt < RETRY_MS) return list.jtis;
+    try {
+      await withTimeout(this.reload(now), this.timeoutMs);
+      return this.list!.jtis;
+    } catch (err) {
+      this.failedAt = this.clock();
+      if (usable) {
+        console.warn('revocation list reload failed; serving the last one', err instanceof Error ? err.message : err);
+        return list.jtis;
+      }
+      console.error('revocation list unavailable', err instanceof Error ? err.message : err);
+      throw new HttpError(503, 'auth_unavailable', 'token revocations cannot be checked right now; try again shortly', { 'retry-after': '5' });
+    }
+  }
+
+  /**
+   * Concurrent requests share one load instead of stampeding D1. A load older than the timeout
+   * is abandoned, not awaited again: it may belong to a request that has ended, whose I/O the
+   * runtime never completes.
+   */
+  private reload(startedAt: number): Promise<void> {
+    if (this.pending && startedAt - this.pending.since < this.timeoutMs) return this.pending.done;
+    const pending = {
+      since: startedAt,
+      done: this.load().then((jtis) => {
+        // A slower, older load must not replace a newer list.
+        if (this.list && this.list.loadedAt > startedAt) return;
+        this.list = { loadedAt: startedAt, jtis: new Set([...jtis, ...this.markedDuringLoad]) };
+        this.markedDuringLoad = new Set();
+      }),
+    };
+    this.pending = pending;
+    void pending.done.catch(() => undefined).finally(() => {
+      if (this.pending === pending) this.pending = null;
+    });
+    return pending.done;
+  }
 }
 
 // Per isolate, per database (tests and local dev may run several D1 bindings in one isolate).
-const lists = new WeakMap<D1Database, DenyList>();
-const loading = new WeakMap<D1Database, Promise<DenyList>>();
+const caches = new WeakMap<D1Database, DenyListCache>();
 
-async function loadDenyList(db: D1Database): Promise<DenyList> {
-  const now = Date.now();
-  const { results } = await db.prepare('SELECT jti FROM revocations WHERE expires_at > ?').bind(now).all<{ jti: string }>();
-  const list = { loadedAt: now, jtis: new Set(results.map((r) => r.jti)) };
-  lists.set(db, list);
-  return list;
-}
-
-async function getDenyList(db: D1Database): Promise<DenyList> {
-  const list = lists.get(db);
-  if (list && Date.now() - list.loadedAt < REFRESH_MS) return list;
-  // Concurrent requests share one reload instead of stampeding D1.
-  let pending = loading.get(db);
-  if (!pending) {
-    pending = loadDenyList(db).finally(() => loading.delete(db));
-    loading.set(db, pending);
+function cacheFor(db: D1Database): DenyListCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new DenyListCache(async () => {
+      const { results } = await db.prepare('SELECT jti FROM revocations WHERE expires_at > ?').bind(Date.now()).all<{ jti: string }>();
+      return results.map((r) => r.jti);
+    });
+    caches.set(db, cache);
   }
-  return pending;
+  return cache;
 }
 
 export async function isRevoked(env: Env, jti: string): Promise<boolean> {
-  return (await getDenyList(env.DB)).jtis.has(jti);
+  return cacheFor(env.DB).has(jti);
 }
 
 /**
@@ -56,10 +133,10 @@ export function revocationStatement(env: Env, jti: string, expiresAtMs: number):
 
 /** Makes a revocation effective in this isolate at once, without waiting for the refresh. */
 export function markRevoked(env: Env, jti: string): void {
-  lists.get(env.DB)?.jtis.add(jti);
+  cacheFor(env.DB).add(jti);
 }
 
 /** Forces the next check to reload, e.g. after a batch of revocations written elsewhere. */
 export function forgetDenyList(env: Env): void {
-  lists.delete(env.DB);
+  cacheFor(env.DB).forget();
 }

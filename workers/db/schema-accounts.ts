@@ -41,7 +41,7 @@ export const invitations = sqliteTable(
     email: text('email').notNull(),
     role: text('role', { enum: ['owner', 'admin', 'viewer'] }).notNull(),
     tokenHash: text('token_hash').notNull(), // hex SHA-256 of the emailed token
-    invitedBy: text('invited_by'),
+    invitedBy: text('invited_by'), // user id, API key id (`key_…`), or null: the bootstrap admin token
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     acceptedAt: integer('accepted_at'),

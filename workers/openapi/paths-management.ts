@@ -33,7 +33,7 @@ export const managementPaths: Record<string, Json> = {
     }),
   },
   '/api/v1/invitations/accept': {
-    post: operation({ summary: 'Accept an invitation token; returns a session', tags: ['members'], security: PUBLIC, body: ref('InvitationAccept'), ok: { 200: json(ref('Session')) }, errors: [400, 401, 404, 413] }),
+    post: operation({ summary: 'Accept an invitation token; returns a session', tags: ['members'], security: PUBLIC, body: ref('InvitationAccept'), ok: { 200: json(ref('Session')) }, errors: [400, 401, 403, 404, 413, 429] }),
   },
   '/api/v1/sites': {
     get: operation({ summary: 'Sites the caller can see', tags: ['sites'], ok: { 200: json(list('sites', 'Site')) }, errors: [401, 403, 429] }),

@@ -8,7 +8,9 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Env } from '../env';
 import type { Access } from '../auth';
+import { getRole } from '../auth/access';
 import { HttpError } from '../lib/http-error';
+import { isRevoked } from '../auth/revocation';
 import { getSigningKeys } from '../auth/signing-keys';
 import { issuerOf } from '../auth/tokens';
 
@@ -18,6 +20,8 @@ export const LIVE_TOKEN_TTL_SECONDS = 60;
 export interface LiveViewer {
   kind: string;
   id: string;
+  /** the jti of the credential the token was traded for (claim `cj`); never sent to the SiteDO */
+  jti?: string;
 }
 
 /** Who is behind an authorized request, as the socket's attachment records it (no secrets). */
@@ -26,11 +30,11 @@ export function viewerOf(access: Access): LiveViewer {
     case 'admin':
       return { kind: 'admin', id: 'admin' };
     case 'user':
-      return { kind: 'user', id: access.userId };
+      return { kind: 'user', id: access.userId, jti: access.jti };
     case 'key':
-      return { kind: 'key', id: access.keyId };
+      return { kind: 'key', id: access.keyId, jti: access.jti };
     case 'share':
-      return { kind: 'share', id: access.shareId };
+      return { kind: 'share', id: access.shareId, jti: access.jti };
     case 'public':
       return { kind: 'public', id: '' };
   }
@@ -50,7 +54,7 @@ export async function issueLiveToken(
   const { current } = await getSigningKeys(env);
   const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
   const exp = iat + Math.min(options.ttl ?? LIVE_TOKEN_TTL_SECONDS, LIVE_TOKEN_TTL_SECONDS);
-  const token = await new SignJWT({ sites: [site], vk: viewer.kind })
+  const token = await new SignJWT({ sites: [site], vk: viewer.kind, ...(viewer.jti ? { cj: viewer.jti } : {}) })
     .setProtectedHeader({ alg: 'ES256', kid: current.kid, typ: 'JWT' })
     .setIssuer(issuerOf(env))
     .setAudience(LIVE_AUDIENCE)
@@ -65,7 +69,7 @@ export async function issueLiveToken(
 /** The viewer a live token names, or 401 (bad or expired) / 403 (another site's token). */
 export async function verifyLiveToken(env: Env, token: string, site: string): Promise<LiveViewer> {
   const { getKey } = await getSigningKeys(env);
-  let claims: { sub?: string; sites?: unknown; vk?: unknown };
+  let claims: { sub?: string; sites?: unknown; vk?: unknown; cj?: unknown };
   try {
     ({ payload: claims } = await jwtVerify(token, getKey, {
       algorithms: ['ES256'],
@@ -83,5 +87,18 @@ export async function verifyLiveToken(env: Env, token: string, site: string): Pr
     throw err;
   }
   if (!Array.isArray(claims.sites) || !claims.sites.includes(site)) throw new HttpError(403, 'forbidden', 'this token is for another site');
-  return { kind: typeof claims.vk === 'string' ? claims.vk : 'token', id: claims.sub ?? '' };
+  const viewer: LiveViewer = { kind: typeof claims.vk === 'string' ? claims.vk : 'token', id: claims.sub ?? '' };
+  if (typeof claims.cj === 'string') viewer.jti = claims.cj;
+  await assertStillAllowed(env, site, viewer);
+  return viewer;
+}
+
+/**
+ * A live token outlives its minting by up to a minute: the credential behind it may have been
+ * revoked (sign-out, key or share revoked) or the member removed since. Checked when the socket
+ * opens; sockets already open are closed by the revocation itself (./disconnect.ts).
+ */
+async function assertStillAllowed(env: Env, site: string, viewer: LiveViewer): Promise<void> {
+  if (viewer.jti && (await isRevoked(env, viewer.jti))) throw new HttpError(401, 'invalid_token', 'token revoked');
+  if (viewer.kind === 'user' && !(await getRole(env, viewer.id, site))) throw new HttpError(403, 'forbidden', 'not a member of this site');
 }

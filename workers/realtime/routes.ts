@@ -78,7 +78,7 @@ export async function handleLive(request: IRequest, env: Env): Promise<Response>
 
   // Only what the SiteDO needs travels on: no cookie, no Authorization, no token.
   const headers = new Headers({ upgrade: 'websocket' });
-  headers.set(LIVE_HEADERS.viewer, JSON.stringify(viewer));
+  headers.set(LIVE_HEADERS.viewer, JSON.stringify({ kind: viewer.kind, id: viewer.id }));
   headers.set(LIVE_HEADERS.site, JSON.stringify(site));
   // Browsers fail a connection whose offered subprotocols get no answer; never echo the token.
   if (offered.includes(LIVE_PROTOCOL)) headers.set(LIVE_HEADERS.protocol, LIVE_PROTOCOL);

@@ -16,7 +16,5 @@ export function isPublicPath(pathname: string): boolean {
   return pathname === '/login' || pathname === '/login/' || pathname.startsWith('/share/') || pathname.startsWith('/invitations/');
 }
 
-/** Only same-site paths survive as a post-sign-in destination (no open redirect). */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/sites/';
-}
+/** The post-sign-in redirect check lives in its own pure module (unit-tested in Node). */
+export { safeNext } from './safe-next';

@@ -111,3 +111,35 @@ export function wantsSnapshot(message: string | ArrayBuffer): boolean {
     return false; // not JSON: ignored, as the doc above says
   }
 }
+
+/** Who to disconnect: the viewers a revoked credential let in (as `Viewer.kind` and `.id`). */
+export interface ViewerMatch {
+  kind: string;
+  id: string;
+}
+
+/** Close code for a viewer whose access was taken away (4000–4999 are the application's own). */
+export const REVOKED_CLOSE_CODE = 4403;
+
+/**
+ * Closes every socket whose attachment names one of `match`: a removed member, a revoked key or
+ * share link must stop receiving events now, not when the viewer happens to reconnect. Once
+ * closed, `send` throws for the socket, so nothing more reaches it. Returns how many were closed.
+ */
+export function closeViewers(ctx: DurableObjectState, feed: LiveFeed, match: ViewerMatch[]): number {
+  const wanted = new Set(match.map((m) => `${m.kind}\u0000${m.id}`));
+  let closed = 0;
+  for (const ws of ctx.getWebSockets()) {
+    const viewer = ws.deserializeAttachment() as Partial<Viewer> | null;
+    if (!viewer || !wanted.has(`${viewer.kind}\u0000${viewer.id}`)) continue;
+    try {
+      ws.close(REVOKED_CLOSE_CODE, 'access revoked');
+    } catch (err) {
+      // already closing: the runtime sends it nothing more either way
+      console.warn('live close failed', err instanceof Error ? err.message : err);
+    }
+    closed += 1;
+  }
+  if (closed) feed.recount();
+  return closed;
+}

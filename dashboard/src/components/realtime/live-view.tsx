@@ -53,7 +53,8 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
           // a message we do not understand (a newer server): keep the stream going
         }
       };
-      socket.onclose = () => later('connection lost');
+      // 4403: the Worker closed it because the session, key or share link was revoked
+      socket.onclose = (e) => later(e.code === 4403 ? 'access revoked' : 'connection lost');
     };
     const later = (why: string) => {
       if (stopped) return;
