@@ -5,7 +5,7 @@
 import type { SiteRow } from '../db/rows';
 
 /** The columns a site's config is made of (`SITE_CONFIG_COLUMNS`). */
-export type SiteConfigRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'uid_secret' | 'settings'>;
+export type SiteConfigRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'uid_secret' | 'settings' | 'created_at'>;
 export interface SiteConfig {
   id: string;
   timezone: string;
@@ -15,6 +15,11 @@ export interface SiteConfig {
   allowedHostnames: string[];
   /** number of SiteDO shards (DESIGN §8); 1 unless the site outgrew one object */
   shards: number;
+  /**
+   * When this incarnation of the site was created (`sites.created_at`): a domain deleted and added
+   * again is a new site, and whatever still carries the old incarnation is dropped.
+   */
+  createdAt: number;
 }
 
 const CACHE_MS = 30_000;
@@ -41,6 +46,7 @@ export function siteFromRow(row: SiteConfigRow): SiteConfig {
     uidSecret: row.uid_secret,
     allowedHostnames: settings.allowedHostnames ?? [],
     shards: Math.max(1, Math.min(64, Math.floor(settings.shards ?? 1))),
+    createdAt: row.created_at,
   };
 }
 
@@ -49,7 +55,7 @@ export async function getSiteConfig(db: D1Database, id: string, now = Date.now()
   const hit = cache.get(id);
   if (hit && now - hit.at < CACHE_MS) return hit.site;
   const row = await db
-    .prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites WHERE id = ?')
+    .prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id = ?')
     .bind(id)
     .first<SiteConfigRow>();
   const site = row ? siteFromRow(row) : null;
