@@ -10,6 +10,7 @@
  * the Queue in order and deletes only what the Queue accepted (at-least-once; the consumer is
  * idempotent on event and session ids). Live updates are best effort and never delay `ingest`:
  * they are buffered and sent from a timer, coalesced to a few messages per second per socket.
+ * On request it forgets one identified visitor (`eraseVisitor`) or the whole site (`purge`).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
@@ -29,6 +30,7 @@ import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
 import { acceptViewer, wantsSnapshot, type SnapshotOptions } from './site-do/realtime/live-socket';
 import { loadGoals, type Goal } from '../workers/lib/goals';
 import { mergeSnapshots } from '../contract/realtime-merge';
+import { forgetSite, forgetVisitor, readRetired, refuseRetired, type ForgottenVisitor } from './site-do/forget';
 import { DEFAULT_TOP, SHARD_TOP_LIMIT, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
@@ -60,6 +62,8 @@ export class SiteDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private liveFeed: LiveFeed | null = null;
   private goalCache: { at: number; goals: Goal[] } | null = null;
+  /** the newest deleted incarnation (`purge`): refused, since a collector's cache outlives a delete */
+  private retired: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,6 +72,7 @@ export class SiteDO extends DurableObject<Env> {
       migrateStorage(this.sql);
       const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
       this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
+      this.retired = readRetired(this.sql);
       this.alarmAt = await ctx.storage.getAlarm();
     });
     // Answered by the runtime without waking a hibernated object.
@@ -79,6 +84,8 @@ export class SiteDO extends DurableObject<Env> {
    * snapshots, counters and drop counts to storage in one synchronous step.
    */
   async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
+    const refused = refuseRetired(this.retired, site.createdAt, events.length);
+    if (refused) return refused;
     this.rememberSite(site);
     // Event time decides sessions, so a batch that arrives out of order is applied in order.
     const order = events.map((_, i) => i).sort((a, b) => events[a]!.ts - events[b]!.ts);
@@ -166,6 +173,17 @@ export class SiteDO extends DurableObject<Env> {
   async rotateSalts(now = Date.now()): Promise<number> {
     if (!this.site) return 0;
     return rotateSalts(this.sql, this.site.timezone, now).deleted;
+  }
+
+  /** GDPR erasure, before D1 is cleaned: the visitor's waiting events, sessions, realtime rows go. */
+  async eraseVisitor(visitorId: number): Promise<ForgottenVisitor> {
+    return this.ctx.storage.transactionSync(() => forgetVisitor(this.sql, visitorId));
+  }
+
+  /** Site delete: forgets all this object holds, and refuses the incarnation `createdAt` from now on. */
+  async purge(createdAt: number): Promise<void> {
+    this.retired = await forgetSite(this.ctx, createdAt);
+    [this.site, this.alarmAt, this.goalCache] = [null, null, null];
   }
 
   /**
