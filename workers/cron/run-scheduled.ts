@@ -4,16 +4,20 @@ import { applyRetention } from './retention';
 import { rotateSiteSalts } from './salts';
 import { runRollups } from './rollups';
 import { pruneOperationalRows } from './prune';
+import { runErasureJobs } from './erasures';
 import { pruneAuthState } from '../auth/maintenance';
 
 export const ROLLUP_CRON = '*/5 * * * *';
 export const HOUSEKEEPING_CRON = '17 * * * *';
 
-/** Cron entry: every 5 minutes rollups; hourly salt rotation, retention deletes, pruning. */
+/** Cron entry: every 5 minutes erasure jobs and rollups; hourly salt rotation, retention, pruning. */
 export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const now = controller.scheduledTime;
   if (controller.cron === HOUSEKEEPING_CRON) return void (await runHousekeeping(env, now));
-  return runRollups(env, now);
+  // An erasure job's failure must not stop the rollups, nor the rollups' an erasure.
+  const [erasures, rollups] = await Promise.allSettled([runErasureJobs(env, now), runRollups(env, now)]);
+  if (erasures.status === 'rejected') console.error('erasure jobs failed', erasures.reason);
+  if (rollups.status === 'rejected') throw rollups.reason;
 }
 
 export interface HousekeepingReport {
