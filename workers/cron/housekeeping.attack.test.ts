@@ -43,7 +43,7 @@ describe('housekeeping cron under failure', () => {
     expect(await saltDays(after.id)).toEqual([utcDate(NOW)]);
   });
 
-  it('prunes dead letters after 30 days and drop counts after 400 days, keeping newer rows', async () => {
+  it('prunes dead letters after 30 days, drop counts after 400 and finished erasures after 30, keeping newer rows', async () => {
     const site = 'housekeeping-prune.attack.example';
     const letter = env.DB.prepare("INSERT INTO dead_letters (id, queue, site_id, attempts, body, received_at) VALUES (?, 'pulse-events', ?, 5, '{}', ?)");
     const drop = env.DB.prepare("INSERT INTO drop_counts (day, site_id, reason, batch_id, count) VALUES (?, ?, 'bot', 'b', 1)");
@@ -52,6 +52,10 @@ describe('housekeeping cron under failure', () => {
       letter.bind('dl-prune-new', site, NOW - 29 * DAY),
       drop.bind(utcDate(NOW - 401 * DAY), site),
       drop.bind(utcDate(NOW - 399 * DAY), site),
+      env.DB.prepare(
+        `INSERT INTO erasures (id, site_id, visitor_id, drop_before, status, created_at, updated_at, finished_at)
+         VALUES ('er-prune-old', ?1, 1, ?2, 'done', ?2, ?2, ?2), ('er-prune-open', ?1, 2, ?2, 'running', ?2, ?2, NULL)`,
+      ).bind(site, NOW - 31 * DAY),
     ]);
 
     await runHousekeeping(NOW);
@@ -60,5 +64,8 @@ describe('housekeeping cron under failure', () => {
     expect(letters.results.map((r) => r.id)).toEqual(['dl-prune-new']);
     const days = await env.DB.prepare('SELECT day FROM drop_counts WHERE site_id = ?').bind(site).all<{ day: string }>();
     expect(days.results.map((r) => r.day)).toEqual([utcDate(NOW - 399 * DAY)]);
+    // a finished erasure's tombstone goes after 30 days; an unfinished job stays
+    const jobs = await env.DB.prepare('SELECT id FROM erasures WHERE site_id = ?').bind(site).all<{ id: string }>();
+    expect(jobs.results.map((r) => r.id)).toEqual(['er-prune-open']);
   });
 });
