@@ -92,6 +92,24 @@ describe('GDPR erase under attack', () => {
     expect((await archiveLines(site)).map((l) => l.id)).toEqual(['late-bob']);
   });
 
+  it("cuts the visitor's events and sessions out of dead letters, keeping the rest of each", async () => {
+    const site = await makeSite();
+    const secret = await secretOf(site);
+    const [alice, bob] = [await hashUid(secret, 'alice'), await hashUid(secret, 'bob')];
+    const now = Date.now();
+    const session = (visitorId: number) => ({ id: `s-${visitorId}`, visitorId, identified: true });
+    const body = { site, batchId: 'dl', events: [stored(site, 'dl-alice', alice, true, now), stored(site, 'dl-bob', bob, true, now)], sessions: [session(alice), session(bob)], drops: [] };
+    await env.DB.prepare("INSERT INTO dead_letters (id, queue, site_id, attempts, body, received_at) VALUES (?, 'pulse-events-dlq', ?, 5, ?, ?)")
+      .bind(`dl-${site}`, site, JSON.stringify(body), now)
+      .run();
+
+    expect(await (await erase(site, 'alice')).json()).toMatchObject({ dead_letters_scrubbed: 1 });
+    const kept = JSON.parse((await env.DB.prepare('SELECT body FROM dead_letters WHERE id = ?').bind(`dl-${site}`).first<string>('body'))!) as typeof body;
+    expect(kept.events.map((e) => e.id)).toEqual(['dl-bob']);
+    expect(kept.sessions.map((s) => s.visitorId)).toEqual([bob]);
+    expect(kept.site).toBe(site);
+  });
+
   it('rewrites the archive in a background job, a bounded step at a time, and reports its progress', async () => {
     const site = await makeSite();
     const alice = await hashUid(await secretOf(site), 'alice');

@@ -7,7 +7,8 @@
  * 2. an `erasures` row is the tombstone: the consumer drops the visitor's events from any Queue
  *    message sent before its `drop_before` (messages already on their way when the outbox was
  *    cleaned), and it is the archive job's progress;
- * 3. D1 rows go, and the rollup days that list the id are rebuilt;
+ * 3. D1 rows go (dead letters keep everything but the visitor's events and sessions), and the
+ *    rollup days that list the id are rebuilt;
  * 4. the R2 archive is rewritten by the job (workers/cron/erasures.ts), a bounded step per cron run.
  */
 import type { IRequest } from 'itty-router';
@@ -28,6 +29,15 @@ import { siteParam } from './sites';
  * sends for the erased user within this minute is dropped too, which an erasure may afford.
  */
 export const ERASURE_GRACE_MS = 60_000;
+
+// a JSON array element of a dead letter's body that belongs to the visitor (`?2`)
+const THEIRS = "json_extract(value, '$.identified') = 1 AND json_extract(value, '$.visitorId') = ?2";
+const without = (path: string) => `(SELECT json_group_array(json(value)) FROM json_each(dead_letters.body, '${path}') WHERE NOT (${THEIRS}))`;
+const holds = (path: string) => `EXISTS (SELECT 1 FROM json_each(dead_letters.body, '${path}') WHERE ${THEIRS})`;
+
+/** Dead letters hold whole messages: the visitor's events and sessions are cut out of them. */
+const SCRUB_DEAD_LETTERS = `UPDATE dead_letters SET body = json_set(body, '$.events', ${without('$.events')}, '$.sessions', ${without('$.sessions')})
+  WHERE site_id = ?1 AND json_valid(body) AND (${holds('$.events')} OR ${holds('$.sessions')})`;
 
 export function toErasureJson(row: ErasureRow) {
   return {
@@ -67,6 +77,7 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
   const where = 'site_id = ? AND identified = 1 AND visitor_id = ?';
   const events = await deleteInChunks(env.DB, { table: 'events', where, params: [site, visitorId] });
   const sessions = await deleteInChunks(env.DB, { table: 'sessions', where, params: [site, visitorId] });
+  const deadLetters = (await env.DB.prepare(SCRUB_DEAD_LETTERS).bind(site, visitorId).run()).meta.changes;
   // Rollup rows list identified visitor ids per day: rebuild those days now that the rows are gone.
   const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, now);
   return jsonResponse(
@@ -75,6 +86,7 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
       events_deleted: events,
       sessions_deleted: sessions,
       outbox_events_deleted: forgotten.reduce((sum, f) => sum + f.events, 0),
+      dead_letters_scrubbed: deadLetters,
       rollup_days_rebuilt: rollupDays.length,
     },
     202,

@@ -146,7 +146,7 @@ export const schemas: Record<string, Json> = {
   Erased: {
     allOf: [
       { $ref: '#/components/schemas/Erasure' },
-      { type: 'object', properties: { events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, outbox_events_deleted: { type: 'integer' }, rollup_days_rebuilt: { type: 'integer' } } },
+      { type: 'object', properties: { events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, outbox_events_deleted: { type: 'integer' }, dead_letters_scrubbed: { type: 'integer' }, rollup_days_rebuilt: { type: 'integer' } } },
     ],
   },
   Jwks: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: str, crv: str, x: str, y: str, kid: str, alg: str, use: str } } } } },
