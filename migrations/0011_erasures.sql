@@ -1,4 +1,12 @@
--- GDPR erasures: the tombstone the Queue consumer checks per message, and the archive rewrite job with its progress.
+-- GDPR erasures (the tombstone the Queue consumer checks per message, and the archive rewrite job with
+-- its progress) and deleted sites whose archive the hourly cron is still deleting.
+CREATE TABLE `deleted_sites` (
+	`id` text PRIMARY KEY NOT NULL,
+	`deleted_at` integer NOT NULL,
+	`cursor` text,
+	`objects_deleted` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `erasures` (
 	`id` text PRIMARY KEY NOT NULL,
 	`site_id` text NOT NULL,

@@ -6,14 +6,17 @@
  * consumer drops messages of a site that is gone or was created after they were sent
  * (workers/consumer/tombstones.ts), and the SiteDOs refuse the deleted incarnation, which
  * collectors may still hold in their site cache for its 30 s. A domain added again starts empty.
+ * The archive is deleted a bounded number of listings in the request, the rest by the hourly cron.
  */
 import { markRevoked, revocationStatement } from '../auth/revocation';
 import type { Env } from '../env';
-import { archivePrefix } from '../../contract/archive';
 import { deleteInChunks } from '../lib/d1-delete';
-import { deleteObjects } from '../lib/r2-delete';
+import { startArchiveCleanup } from '../lib/archive-cleanup';
 import { siteFromRow, type SiteConfigRow } from '../lib/site-config';
 import { shardNames } from '../../contract/shards';
+
+/** Archive listings (1,000 keys each) the delete request runs itself; the cron does the rest. */
+const ARCHIVE_PAGES_IN_REQUEST = 5;
 
 interface SiteTable {
   name: string;
@@ -99,6 +102,13 @@ export async function deleteSiteData(env: Env, site: string) {
     // table names come from sqlite_master (or the known list), never from the request
     rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInChunks(env.DB, { table: table.name, where: 'site_id = ?', params: [site] });
   }
-  const archiveObjects = await deleteObjects(env.ARCHIVE, archivePrefix(site));
-  return { rows_deleted: rows, archive_objects_deleted: archiveObjects, tokens_revoked: tokensRevoked, site_objects_purged: objects.length };
+  // Bounded: a huge archive is finished by the hourly cron (`deleted_sites` keeps its progress).
+  const archive = await startArchiveCleanup(env.DB, env.ARCHIVE, site, Date.now(), ARCHIVE_PAGES_IN_REQUEST);
+  return {
+    rows_deleted: rows,
+    archive_objects_deleted: archive.deleted,
+    archive_done: archive.done,
+    tokens_revoked: tokensRevoked,
+    site_objects_purged: objects.length,
+  };
 }

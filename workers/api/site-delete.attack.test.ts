@@ -13,6 +13,8 @@ import { adminToken, call, makeSite, ok, uniqueDomain } from '../../test/helpers
 import { getSiteConfig, type SiteConfig } from '../lib/site-config';
 import { EVENTS_QUEUE } from '../consumer/handle-queue';
 import type { QueueMessageBody } from '../../contract/events';
+import { stepArchiveCleanup } from '../lib/archive-cleanup';
+import { runHousekeeping } from '../cron/run-scheduled';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -85,5 +87,28 @@ describe('site delete under attack', () => {
     expect((await sendPageview(site, '/new')).status).toBe(202);
     expect(await drainToD1(site, site, 1)).toBe(1);
     expect(await d1Events(site)).toEqual(['/new']);
+  });
+
+  it("finishes a large archive after the request, keeping a re-created domain's new objects", async () => {
+    const site = await makeSite();
+    const put = (hour: number) => env.ARCHIVE.put(`raw/v1/site=${site}/dt=2026-11-20/hr=${String(hour).padStart(2, '0')}/b.ndjson.gz`, 'x');
+    for (let hour = 0; hour < 3; hour++) await put(hour);
+    // A small archive goes within the request.
+    expect(await deleteSite(site)).toMatchObject({ archive_objects_deleted: 3, archive_done: true });
+    // What a request leaves when its bounded listings ran out: old objects and the cleanup row.
+    for (let hour = 0; hour < 3; hour++) await put(hour);
+    const deletedAt = Date.now();
+    await env.DB.prepare('INSERT INTO deleted_sites (id, deleted_at) VALUES (?, ?)').bind(site, deletedAt).run();
+    await new Promise((r) => setTimeout(r, 20));
+    await makeSite(site);
+    await put(9); // the new site's own object, uploaded after the delete
+
+    // One listing of one key per step: the job keeps its place between steps.
+    const row = () => env.DB.prepare('SELECT id, deleted_at, cursor FROM deleted_sites WHERE id = ?').bind(site).first<{ id: string; deleted_at: number; cursor: string | null }>();
+    expect(await stepArchiveCleanup(env.DB, env.ARCHIVE, (await row())!, 1, 1)).toEqual({ deleted: 1, done: false });
+    expect((await row())!.cursor).toBe(`raw/v1/site=${site}/dt=2026-11-20/hr=00/b.ndjson.gz`);
+    await runHousekeeping(env, Date.now());
+    expect(await row()).toBeNull();
+    expect((await env.ARCHIVE.list({ prefix: `raw/v1/site=${site}/` })).objects.map((o) => o.key)).toEqual([`raw/v1/site=${site}/dt=2026-11-20/hr=09/b.ndjson.gz`]);
   });
 });

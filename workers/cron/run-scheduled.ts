@@ -5,6 +5,7 @@ import { rotateSiteSalts } from './salts';
 import { runRollups } from './rollups';
 import { pruneOperationalRows } from './prune';
 import { runErasureJobs } from './erasures';
+import { runArchiveCleanups } from './deleted-sites';
 import { pruneAuthState } from '../auth/maintenance';
 
 export const ROLLUP_CRON = '*/5 * * * *';
@@ -49,6 +50,7 @@ export async function runHousekeeping(env: Env, now: number): Promise<Housekeepi
   await attempt('auth state', () => pruneAuthState(env.DB, now));
   await attempt('operational rows', () => pruneOperationalRows(env.DB, now));
   for (const site of sites) await attempt(`retention ${site.id}`, () => applyRetention(env.DB, env.ARCHIVE, site.id, site.retentionDays, now));
+  await attempt('deleted sites', () => runArchiveCleanups(env, attempt));
   if (failures.length) console.error(`housekeeping: ${failures.length} of its tasks failed; the others ran`);
   return { sites: results.length, failures };
 }

@@ -6,7 +6,7 @@
 import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
-import type { erasures } from './schema-privacy';
+import type { deletedSites, erasures } from './schema-privacy';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -17,3 +17,4 @@ export type ShareLinkRow = Row<typeof shareLinks>;
 export type GoalRow = Row<typeof goals>;
 export type FunnelRow = Row<typeof funnels>;
 export type ErasureRow = Row<typeof erasures>;
+export type DeletedSiteRow = Row<typeof deletedSites>;

@@ -27,3 +27,17 @@ export const erasures = sqliteTable(
   },
   (t) => [index('erasures_site_visitor').on(t.siteId, t.visitorId, t.dropBefore), index('erasures_status').on(t.status, t.createdAt)],
 );
+
+/**
+ * A deleted site whose archive is still being deleted: the delete request removes what it can in
+ * a bounded number of listings, the hourly cron the rest. Objects uploaded after `deleted_at`
+ * belong to a new site of the same domain and are kept. The key is `id`, not `site_id`, so the
+ * delete's sweep of every `site_id` table leaves this row alone.
+ */
+export const deletedSites = sqliteTable('deleted_sites', {
+  id: text('id').primaryKey(),
+  deletedAt: integer('deleted_at').notNull(),
+  /** the last archive key handled; the next step lists the keys after it */
+  cursor: text('cursor'),
+  objectsDeleted: integer('objects_deleted').notNull().default(0),
+});

@@ -66,6 +66,7 @@ export const schemas: Record<string, Json> = {
       deleted: str,
       rows_deleted: { type: 'object', additionalProperties: { type: 'integer' } },
       archive_objects_deleted: { type: 'integer' },
+      archive_done: { type: 'boolean', description: 'false: the rest of a large archive is deleted by the hourly cron' },
       tokens_revoked: { type: 'integer' },
       site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
     },
