@@ -29,9 +29,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
 }
 
 /**
- * Writes one message, as sent at `sentAt` (the Queue's timestamp; now, for a direct call): nothing of a deleted site or an
- * erased visitor (tombstones.ts), in D1 or in the archive. A redelivery after an erasure rewrites
- * its archive object without the visitor's lines, since the object is named by the batch.
+ * Writes one message, as sent at `sentAt` (the Queue's timestamp; now, for a direct call):
+ * nothing of a deleted site or an erased visitor (tombstones.ts), in D1 or in the archive. A
+ * redelivery after an erasure rewrites its archive object without the visitor's lines, since the
+ * object is named by the batch.
  */
 export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
   const statements = writeStatements(env.DB, body, now, { sentAt });
