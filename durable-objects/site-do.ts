@@ -16,6 +16,7 @@
  * once per RESYNC_MS (30 s), not on every alarm. What a viewer may send is rationed per socket
  * (live-socket.ts: one requested snapshot per 5 s, shared per site for a second); a socket that
  * floods is closed (1008).
+ * On request it forgets one identified visitor (`eraseVisitor`) or the whole site (`purge`).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
@@ -37,6 +38,7 @@ import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
 import { acceptViewer, closeViewers, screenMessage, type SnapshotOptions, type ViewerMatch } from './site-do/realtime/live-socket';
 import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
+import { forgetSite, forgetVisitor, readRetired, refuseRetired, type ForgottenVisitor } from './site-do/forget';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -69,6 +71,8 @@ export class SiteDO extends DurableObject<Env> {
   private liveFeed: LiveFeed | null = null;
   private snapshots: MergedSnapshots | null = null;
   private readonly flood = new FloodBucket(this.ctx.storage.sql);
+  /** the newest deleted incarnation (`purge`): refused, since a collector's cache outlives a delete */
+  private retired: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +81,7 @@ export class SiteDO extends DurableObject<Env> {
       migrateStorage(this.sql);
       const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
       this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
+      this.retired = readRetired(this.sql);
       this.alarmAt = await ctx.storage.getAlarm();
     });
     // Answered by the runtime without waking a hibernated object.
@@ -88,6 +93,8 @@ export class SiteDO extends DurableObject<Env> {
    * snapshots, counters and drop counts to storage in one synchronous step.
    */
   async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
+    const refused = refuseRetired(this.retired, site.createdAt, events.length);
+    if (refused) return refused;
     const verdict = this.flood.take(events.length + drops.reduce((n, d) => n + d.count, 0), site, utcDate(now));
     if (!verdict.allowed) {
       await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS); // its checkpoint counts the refused (≤ 1 s)
@@ -183,6 +190,17 @@ export class SiteDO extends DurableObject<Env> {
   async rotateSalts(now = Date.now()): Promise<number> {
     if (!this.site) return 0;
     return rotateSalts(this.sql, this.site.timezone, now).deleted;
+  }
+
+  /** GDPR erasure, before D1 is cleaned: the visitor's waiting events, sessions, realtime rows go. */
+  async eraseVisitor(visitorId: number): Promise<ForgottenVisitor> {
+    return this.ctx.storage.transactionSync(() => forgetVisitor(this.sql, visitorId));
+  }
+
+  /** Site delete: forgets all this object holds, and refuses the incarnation `createdAt` from now on. */
+  async purge(createdAt: number): Promise<void> {
+    this.retired = await forgetSite(this.ctx, createdAt);
+    [this.site, this.alarmAt, this.snapshots] = [null, null, null];
   }
 
   /**

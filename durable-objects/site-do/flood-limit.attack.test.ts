@@ -89,7 +89,7 @@ describe('the per-site flood limit (issue 13)', () => {
   });
 
   it('defaults to 1,000 events a second with a burst of 5,000, and reads a per-site setting', () => {
-    const row = { id: 'x.example', timezone: 'UTC', retention_days: 30, uid_secret: 's', settings: '{}' };
+    const row = { id: 'x.example', timezone: 'UTC', retention_days: 30, uid_secret: 's', settings: '{}', created_at: 0 };
     expect(siteFromRow(row).floodLimit).toEqual(DEFAULT_FLOOD_LIMIT);
     expect(DEFAULT_FLOOD_LIMIT).toEqual({ perSecond: 1_000, burst: 5_000 });
     expect(siteFromRow({ ...row, settings: '{"floodLimit":{"perSecond":50,"burst":200}}' }).floodLimit).toEqual({ perSecond: 50, burst: 200 });

@@ -11,10 +11,11 @@ export async function createSite(id: string, overrides: Partial<SiteConfig> = {}
     uidSecret: `secret-of-${id}`,
     allowedHostnames: [],
     shards: 1,
+    createdAt: Date.now(),
     ...overrides,
   };
-  await env.DB.prepare('INSERT OR REPLACE INTO sites (id, timezone, retention_days, settings, uid_secret) VALUES (?, ?, ?, ?, ?)')
-    .bind(site.id, site.timezone, site.retentionDays, JSON.stringify({ allowedHostnames: site.allowedHostnames, shards: site.shards, ...(site.floodLimit ? { floodLimit: site.floodLimit } : {}) }), site.uidSecret)
+  await env.DB.prepare('INSERT OR REPLACE INTO sites (id, timezone, retention_days, settings, uid_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .bind(site.id, site.timezone, site.retentionDays, JSON.stringify({ allowedHostnames: site.allowedHostnames, shards: site.shards, ...(site.floodLimit ? { floodLimit: site.floodLimit } : {}) }), site.uidSecret, site.createdAt)
     .run();
   forgetSiteConfig(id);
   return site;

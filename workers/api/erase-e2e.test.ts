@@ -7,6 +7,8 @@ import { expect, it } from 'vitest';
 import { drainToD1 } from '../../test/helpers/drain';
 import { hashUid } from '../lib/visitor-id';
 import { refreshRollups } from '../rollups/refresh';
+import { runErasureJobs } from '../cron/erasures';
+import { ERASURE_GRACE_MS } from './erase';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -43,8 +45,11 @@ it("erases an identified visitor's ingested events from D1 and the R2 archive", 
       .first<number>('n');
   expect(await inRollups(alice)).toBeGreaterThan(0);
 
-  const result = await ok<{ events_deleted: number; archive_lines_removed: number }>(call(`/api/v1/sites/${site}/visitors/alice`, { method: 'DELETE', token: adminToken() }));
-  expect(result).toMatchObject({ events_deleted: 2, archive_lines_removed: 2, rollup_days_rebuilt: 1 });
+  const result = await ok<{ id: string }>(call(`/api/v1/sites/${site}/visitors/alice`, { method: 'DELETE', token: adminToken() }), 202);
+  expect(result).toMatchObject({ events_deleted: 2, rollup_days_rebuilt: 1 });
+  const job = () => ok<{ status: string }>(call(`/api/v1/sites/${site}/erasures/${result.id}`, { token: adminToken() }));
+  for (let i = 0; i < 50 && (await job()).status !== 'done'; i++) await runErasureJobs(env, Date.now() + ERASURE_GRACE_MS + 1_000);
+  expect(await job()).toMatchObject({ status: 'done', archive: { lines_removed: 2 } });
   expect(await inRollups(alice)).toBe(0);
   expect(await inRollups(await hashUid(secret, 'bob'))).toBeGreaterThan(0);
   const { results } = await env.DB.prepare('SELECT pathname FROM events WHERE site_id = ? ORDER BY pathname').bind(site).all<{ pathname: string }>();

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { hashUid } from '../lib/visitor-id';
+import { runErasureJobs } from '../cron/erasures';
+import { ERASURE_GRACE_MS } from './erase';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 
 async function insertEvent(site: string, id: string, visitorId: number, identified: 0 | 1) {
@@ -66,8 +68,12 @@ describe('DELETE /api/v1/sites/{site}/visitors/{uid}', () => {
     await env.ARCHIVE.put(onlyTargetKey, await gzipLines([{ id: 'a2', visitorId: target, identified: true }]));
     await env.ARCHIVE.put(otherSiteKey, await gzipLines([{ id: 'x1', visitorId: target, identified: true }]));
 
-    const result = await ok(call(`/api/v1/sites/${site}/visitors/${encodeURIComponent('alice@example.com')}`, { method: 'DELETE', token: adminToken() }));
-    expect(result).toEqual({ site, events_deleted: 2, sessions_deleted: 1, rollup_days_rebuilt: 0, archive_objects_rewritten: 2, archive_lines_removed: 2 });
+    const result = await ok<{ id: string }>(call(`/api/v1/sites/${site}/visitors/${encodeURIComponent('alice@example.com')}`, { method: 'DELETE', token: adminToken() }), 202);
+    expect(result).toMatchObject({ site, status: 'pending', events_deleted: 2, sessions_deleted: 1, outbox_events_deleted: 0, rollup_days_rebuilt: 0 });
+    // The archive is rewritten by the erasure job, after the grace for messages still on their way.
+    const job = () => ok<{ status: string }>(call(`/api/v1/sites/${site}/erasures/${result.id}`, { token: adminToken() }));
+    for (let i = 0; i < 50 && (await job()).status !== 'done'; i++) await runErasureJobs(env, Date.now() + ERASURE_GRACE_MS + 1_000);
+    expect(await job()).toMatchObject({ status: 'done', archive: { objects_scanned: 2, objects_rewritten: 2, lines_removed: 2 } });
 
     const { results } = await env.DB.prepare('SELECT id FROM events ORDER BY id').all<{ id: string }>();
     const ids = results.map((r) => r.id);

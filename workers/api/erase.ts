@@ -1,70 +1,60 @@
 /**
- * `DELETE /api/v1/sites/{site}/visitors/{uid}` (GDPR erasure, DESIGN §6). Pulse never stores a uid,
- * only `visitor_id = hashUid(site.uid_secret, uid)` on rows with `identified = 1`, so the same hash
- * finds the rows in D1, the days of the rollups that list the id, and the lines in the gzipped
- * NDJSON archive in R2.
+ * GDPR erasure (DESIGN §6): `DELETE /api/v1/sites/{site}/visitors/{uid}` and the job it starts,
+ * `GET /api/v1/sites/{site}/erasures/{id}`. Pulse never stores a uid, only `visitor_id =
+ * hashUid(site.uid_secret, uid)` on rows with `identified = 1`. In order:
+ * 1. every SiteDO shard forgets the visitor's waiting events, sessions and realtime rows, so no
+ *    later flush brings them back;
+ * 2. an `erasures` row is the tombstone: the consumer drops the visitor's events from any Queue
+ *    message sent before its `drop_before` (messages already on their way when the outbox was
+ *    cleaned), and it is the archive job's progress;
+ * 3. D1 rows go (dead letters keep everything but the visitor's events and sessions), and the
+ *    rollup days that list the id are rebuilt;
+ * 4. the R2 archive is rewritten by the job (workers/cron/erasures.ts), a bounded step per cron run.
  */
 import type { IRequest } from 'itty-router';
 import { requireSiteAccess } from '../auth/access';
 import type { Env } from '../env';
+import type { ErasureRow } from '../db/rows';
 import { HttpError, jsonResponse } from '../lib/http-error';
+import { siteFromRow, type SiteConfigRow } from '../lib/site-config';
 import { hashUid } from '../lib/visitor-id';
 import { forgetVisitorInRollups } from '../rollups/erase';
 import { deleteInChunks } from '../lib/d1-delete';
-import { archivePrefix } from '../../contract/archive';
+import { shardNames } from '../../contract/shards';
 import { siteParam } from './sites';
 import { pathParam } from '../lib/path-param';
 
-/** Removes the visitor's lines from one archive object; returns how many lines went. */
-export async function eraseFromArchiveObject(bucket: R2Bucket, key: string, visitorId: number): Promise<number> {
-  const object = await bucket.get(key);
-  if (!object) return 0;
-  const text = await new Response(object.body.pipeThrough(new DecompressionStream('gzip'))).text();
-  const lines = text.split('\n').filter((line) => line.length > 0);
-  const kept = lines.filter((line) => {
-    // A line that does not parse is kept: erasure must never destroy data it cannot read.
-    try {
-      const event = JSON.parse(line) as { visitorId?: number; identified?: boolean };
-      return !(event.identified === true && event.visitorId === visitorId);
-    } catch {
-      return true;
-    }
-  });
-  const removed = lines.length - kept.length;
-  if (removed === 0) return 0;
-  if (kept.length === 0) {
-    await bucket.delete(key);
-  } else {
-    const gzipped = new Response(
-      new Blob([kept.join('\n') + '\n']).stream().pipeThrough(new CompressionStream('gzip')),
-    );
-    await bucket.put(key, await gzipped.arrayBuffer(), {
-      httpMetadata: object.httpMetadata,
-      customMetadata: { ...object.customMetadata, erasedAt: new Date().toISOString() },
-    });
-  }
-  return removed;
+/**
+ * How long after the outbox was cleaned a Queue message may still carry the visitor's events: a
+ * flush that was sending while the SiteDO forgot them. Its events are dropped; an event the site
+ * sends for the erased user within this minute is dropped too, which an erasure may afford.
+ */
+export const ERASURE_GRACE_MS = 60_000;
+
+// a JSON array element of a dead letter's body that belongs to the visitor (`?2`)
+const THEIRS = "json_extract(value, '$.identified') = 1 AND json_extract(value, '$.visitorId') = ?2";
+const without = (path: string) => `(SELECT json_group_array(json(value)) FROM json_each(dead_letters.body, '${path}') WHERE NOT (${THEIRS}))`;
+const holds = (path: string) => `EXISTS (SELECT 1 FROM json_each(dead_letters.body, '${path}') WHERE ${THEIRS})`;
+
+/** Dead letters hold whole messages: the visitor's events and sessions are cut out of them. */
+const SCRUB_DEAD_LETTERS = `UPDATE dead_letters SET body = json_set(body, '$.events', ${without('$.events')}, '$.sessions', ${without('$.sessions')})
+  WHERE site_id = ?1 AND json_valid(body) AND (${holds('$.events')} OR ${holds('$.sessions')})`;
+
+export function toErasureJson(row: ErasureRow) {
+  return {
+    id: row.id,
+    site: row.site_id,
+    status: row.status,
+    archive: { objects_scanned: row.objects_scanned, objects_rewritten: row.objects_rewritten, lines_removed: row.lines_removed },
+    created_at: new Date(row.created_at).toISOString(),
+    finished_at: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+  };
 }
 
-/**
- * Rewrites every archive object of the site. Archive lines do not say which visitor they hold
- * without reading them, so every object is read; for archives too large for one request this
- * belongs in a Queue or Workflow job (noted in the report), the logic stays the same.
- */
-export async function eraseFromArchive(bucket: R2Bucket, site: string, visitorId: number) {
-  let cursor: string | undefined;
-  let objectsRewritten = 0;
-  let linesRemoved = 0;
-  do {
-    const page = await bucket.list({ prefix: archivePrefix(site), cursor });
-    for (const { key } of page.objects) {
-      const removed = await eraseFromArchiveObject(bucket, key, visitorId);
-      if (removed > 0) objectsRewritten += 1;
-      linesRemoved += removed;
-    }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return { objectsRewritten, linesRemoved };
+async function loadErasure(env: Env, site: string, id: string): Promise<ErasureRow> {
+  const row = await env.DB.prepare('SELECT * FROM erasures WHERE id = ? AND site_id = ?').bind(id, site).first<ErasureRow>();
+  if (!row) throw new HttpError(404, 'not_found', `no erasure ${id}`);
+  return row;
 }
 
 export async function eraseVisitor(request: IRequest, env: Env): Promise<Response> {
@@ -72,21 +62,42 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
   await requireSiteAccess(request, env, site, 'admin');
   const uid = pathParam(request, 'uid');
   if (!uid || uid.length > 256) throw new HttpError(400, 'invalid_request', 'uid: must be 1–256 characters');
-  const row = await env.DB.prepare('SELECT uid_secret FROM sites WHERE id = ?').bind(site).first<{ uid_secret: string }>();
+  const row = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id = ?').bind(site).first<SiteConfigRow>();
   if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);
-  const visitorId = await hashUid(row.uid_secret, uid);
+  const config = siteFromRow(row);
+  const visitorId = await hashUid(config.uidSecret, uid);
+  const forgotten = await Promise.all(shardNames(site, config.shards).map((name) => env.SITE_DO.get(env.SITE_DO.idFromName(name)).eraseVisitor(visitorId)));
+
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  await env.DB.prepare(
+    "INSERT INTO erasures (id, site_id, visitor_id, drop_before, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+  )
+    .bind(id, site, visitorId, now + ERASURE_GRACE_MS, now)
+    .run();
   const where = 'site_id = ? AND identified = 1 AND visitor_id = ?';
   const events = await deleteInChunks(env.DB, { table: 'events', where, params: [site, visitorId] });
   const sessions = await deleteInChunks(env.DB, { table: 'sessions', where, params: [site, visitorId] });
+  const deadLetters = (await env.DB.prepare(SCRUB_DEAD_LETTERS).bind(site, visitorId).run()).meta.changes;
   // Rollup rows list identified visitor ids per day: rebuild those days now that the rows are gone.
-  const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, Date.now());
-  const archive = await eraseFromArchive(env.ARCHIVE, site, visitorId);
-  return jsonResponse({
-    site,
-    events_deleted: events,
-    sessions_deleted: sessions,
-    rollup_days_rebuilt: rollupDays.length,
-    archive_objects_rewritten: archive.objectsRewritten,
-    archive_lines_removed: archive.linesRemoved,
-  });
+  const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, now);
+  return jsonResponse(
+    {
+      ...toErasureJson(await loadErasure(env, site, id)),
+      events_deleted: events,
+      sessions_deleted: sessions,
+      outbox_events_deleted: forgotten.reduce((sum, f) => sum + f.events, 0),
+      dead_letters_scrubbed: deadLetters,
+      rollup_days_rebuilt: rollupDays.length,
+    },
+    202,
+    { location: `/api/v1/sites/${encodeURIComponent(site)}/erasures/${id}` },
+  );
+}
+
+/** `GET …/erasures/{id}`: how far the archive rewrite has come (`pending`, `running`, `done`). */
+export async function getErasure(request: IRequest, env: Env): Promise<Response> {
+  const site = siteParam(request);
+  await requireSiteAccess(request, env, site, 'admin');
+  return jsonResponse(toErasureJson(await loadErasure(env, site, request.params.id ?? '')));
 }

@@ -70,7 +70,11 @@ const ROUTES: Route[] = [
     method: 'DELETE', path: '/api/v1/sites/{site}/shares/{id}', need: 'admin', status: 204,
     prepare: async (site) => ({ vars: { id: (await ok<{ id: string }>(call(`/api/v1/sites/${site}/shares`, { token: adminToken(), body: {} }))).id } }),
   },
-  { method: 'DELETE', path: '/api/v1/sites/{site}/visitors/{uid}', need: 'admin', status: 200, prepare: async () => ({ vars: { uid: 'user-1' } }) },
+  { method: 'DELETE', path: '/api/v1/sites/{site}/visitors/{uid}', need: 'admin', status: 202, prepare: async () => ({ vars: { uid: 'user-1' } }) },
+  {
+    method: 'GET', path: '/api/v1/sites/{site}/erasures/{id}', need: 'admin', status: 200,
+    prepare: async (site) => ({ vars: { id: (await ok<{ id: string }>(call(`/api/v1/sites/${site}/visitors/user-2`, { method: 'DELETE', token: adminToken() }), 202)).id } }),
+  },
   { method: 'POST', path: '/api/v1/keys', need: 'key-manager', status: 201, body: (site) => ({ sites: [site], scope: 'stats:read' }) },
   {
     method: 'DELETE', path: '/api/v1/keys/{id}', need: 'key-manager', status: 200,

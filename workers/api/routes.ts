@@ -6,7 +6,7 @@ import type { IRequest, RouterType } from 'itty-router';
 import { getJwks } from '../auth/signing-keys';
 import type { Env } from '../env';
 import { getOpenApiDocument } from '../openapi/document';
-import { eraseVisitor } from './erase';
+import { eraseVisitor, getErasure } from './erase';
 import { createFunnel, createGoal, deleteFunnel, deleteGoal, listFunnels, listGoals } from './goals';
 import { createKey, listKeys, revokeKey } from './keys';
 import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvitation, listInvitations, listMembers, removeMember } from './members';
@@ -48,6 +48,7 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .post(`${site}/shares`, createShare)
     .delete(`${site}/shares/:id`, revokeShare)
     .delete(`${site}/visitors/:uid`, eraseVisitor)
+    .get(`${site}/erasures/:id`, getErasure)
     .get('/api/v1/keys', listKeys)
     .post('/api/v1/keys', createKey)
     .delete('/api/v1/keys/:id', revokeKey);

@@ -1,13 +1,22 @@
 /**
  * Deleting a site with all its data: D1 rows in every table that has a `site_id` column (events,
  * sessions, rollups, goals, memberships, …, found from the schema so later tables are covered
- * too), the R2 archive under `raw/v1/site=<id>/`, and every token that could reach the site.
+ * too), the R2 archive under `raw/v1/site=<id>/`, every token that could reach the site, and what
+ * its SiteDOs hold (outbox, sessions, realtime, salts). Nothing comes back afterwards: the Queue
+ * consumer drops messages of a site that is gone or was created after they were sent
+ * (workers/consumer/tombstones.ts), and the SiteDOs refuse the deleted incarnation, which
+ * collectors may still hold in their site cache for its 30 s. A domain added again starts empty.
+ * The archive is deleted a bounded number of listings in the request, the rest by the hourly cron.
  */
 import { markRevoked, revocationStatement } from '../auth/revocation';
 import type { Env } from '../env';
-import { archivePrefix } from '../../contract/archive';
 import { deleteInChunks } from '../lib/d1-delete';
-import { deleteObjects } from '../lib/r2-delete';
+import { startArchiveCleanup } from '../lib/archive-cleanup';
+import { siteFromRow, type SiteConfigRow } from '../lib/site-config';
+import { shardNames } from '../../contract/shards';
+
+/** Archive listings (1,000 keys each) the delete request runs itself; the cron does the rest. */
+const ARCHIVE_PAGES_IN_REQUEST = 5;
 
 interface SiteTable {
   name: string;
@@ -17,7 +26,7 @@ interface SiteTable {
 
 /** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
 const KNOWN_SITE_TABLES: SiteTable[] = [
-  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state', 'rollup_runs'].map((name) => ({ name, clustered: false })),
+  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'erasures', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state', 'rollup_runs'].map((name) => ({ name, clustered: false })),
   ...['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger'].map((name) => ({ name, clustered: true })),
 ];
 
@@ -80,15 +89,26 @@ async function revokeSiteTokens(env: Env, site: string): Promise<number> {
 
 export async function deleteSiteData(env: Env, site: string) {
   const tokensRevoked = await revokeSiteTokens(env, site);
+  const row = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id = ?').bind(site).first<SiteConfigRow>();
   // The sites row goes first, so the collector stops accepting events for the site while the
-  // (possibly long) data deletion runs.
+  // (possibly long) data deletion runs, and the consumer drops what is still in the Queue.
   await env.DB.prepare('DELETE FROM sites WHERE id = ?').bind(site).run();
+  // Then the SiteDOs, before D1: their outbox would otherwise flush into the tables cleaned below.
+  const objects = row ? shardNames(site, siteFromRow(row).shards) : [];
+  await Promise.all(objects.map((name) => env.SITE_DO.get(env.SITE_DO.idFromName(name)).purge(row!.created_at)));
   const rows: Record<string, number> = {};
   for (const table of await tablesWithSiteId(env.DB)) {
     if (table.name === 'sites') continue;
     // table names come from sqlite_master (or the known list), never from the request
     rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInChunks(env.DB, { table: table.name, where: 'site_id = ?', params: [site] });
   }
-  const archiveObjects = await deleteObjects(env.ARCHIVE, archivePrefix(site));
-  return { rows_deleted: rows, archive_objects_deleted: archiveObjects, tokens_revoked: tokensRevoked };
+  // Bounded: a huge archive is finished by the hourly cron (`deleted_sites` keeps its progress).
+  const archive = await startArchiveCleanup(env.DB, env.ARCHIVE, site, Date.now(), ARCHIVE_PAGES_IN_REQUEST);
+  return {
+    rows_deleted: rows,
+    archive_objects_deleted: archive.deleted,
+    archive_done: archive.done,
+    tokens_revoked: tokensRevoked,
+    site_objects_purged: objects.length,
+  };
 }

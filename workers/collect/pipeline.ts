@@ -5,14 +5,15 @@ import { normalizeReferrer, normalizeUrl as normalizePage, type NormalizedReferr
 import { attributeSource } from './attribute-source';
 import { geoFromCf } from './geo-from-cf';
 import { parseDevice } from './parse-device';
+import { scrubText } from './scrub';
 
 /**
  * Ingestion as a named pipeline (DESIGN §1, STYLE.md):
  *
  *   parse -> rejectBots -> normalizeUrl -> rejectSpam -> attachSource -> attachGeo -> attachDevice
- *   -> toCollected, then in fan-out.ts: getSiteConfigs (one lookup for all sites of the request),
- *   and per site hostnameAllowed -> assertWithinRetention -> shardForVisitor -> SiteDO.ingest
- *   (which applies the site's flood limit)
+ *   -> scrubErrorProps -> toCollected, then in fan-out.ts: getSiteConfigs (one lookup for all sites
+ *   of the request), and per site hostnameAllowed -> assertWithinRetention -> shardForVisitor
+ *   -> SiteDO.ingest (which applies the site's flood limit)
  *
  * `parse` (parse-body.ts) runs on the whole body in route.ts, because invalid input is a 400 for
  * the request (a bad `url` included). The steps here run per event: each is a function of the
@@ -45,6 +46,7 @@ export function runPipeline(incoming: IncomingEvent, req: RequestContext): Enric
     .then(attachSource)
     .then(attachGeo)
     .then(attachDevice)
+    .then(scrubErrorProps)
     .then(toCollected).outcome;
 }
 
@@ -77,6 +79,20 @@ export const attachSource = <E extends { page: NormalizedUrl; referrer: Normaliz
 export const attachGeo = <E extends Draft>(event: E, req: RequestContext): E & { geo: Geo } => ({ ...event, geo: geoFromCf(req.cf) });
 
 export const attachDevice = <E extends Draft>(event: E, req: RequestContext): E & { device: Device } => ({ ...event, device: parseDevice(req.ua) });
+
+/** The props of an `error` event that carry page text and URLs (DESIGN §3's `error` kind). */
+const ERROR_TEXT_PROPS = ['message', 'stack', 'source'] as const;
+
+/**
+ * An error's message and stack quote whatever the app had at hand (an e-mail, a reset token, the
+ * script URL with its query string), so they are scrubbed before storage (DESIGN §4a).
+ */
+export const scrubErrorProps = <E extends Draft>(event: E): E => {
+  if (event.incoming.name !== 'error') return event;
+  const props = { ...event.incoming.props };
+  for (const key of ERROR_TEXT_PROPS) if (typeof props[key] === 'string') props[key] = scrubText(props[key]);
+  return { ...event, incoming: { ...event.incoming, props } };
+};
 
 type Attached = Draft & { page: NormalizedUrl; attribution: Attribution; geo: Geo; device: Device };
 

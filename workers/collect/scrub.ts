@@ -75,3 +75,24 @@ function decodeBytewise(run: string): string {
   }
   return out;
 }
+
+// A query string inside free text (an error message or a stack frame): from `?` up to whitespace,
+// a bracket or a quote, keeping a stack frame's `:line:col` after it.
+const TEXT_QUERY = /\?[^\s()[\]{}'"`<>#]*/g;
+const LINE_COL = /(?::\d+){1,2}$/;
+// Runs of URL-safe characters long enough to be a token (shorter runs are words and identifiers).
+const LONG_WORD = /[A-Za-z0-9_-]{32,}/g;
+
+/**
+ * Scrubs free text such as an error message or stack (DESIGN §4a): e-mails, JWTs, hex ids and
+ * random-looking words become placeholders and query strings are cut, so an app that throws
+ * `Error("reset failed for a@b.c")` or a stack with `app.js?token=…:10:5` stores neither.
+ */
+export function scrubText(text: string): string {
+  return text
+    .replace(TEXT_QUERY, (query) => LINE_COL.exec(query)?.[0] ?? '')
+    .replace(EMAIL, '[email]')
+    .replace(JWT, '[token]')
+    .replace(LONG_HEX, '[token]')
+    .replace(LONG_WORD, (word) => (looksRandom(word) ? '[token]' : word));
+}

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../index';
 import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
-import { collected } from '../../test/helpers/fixtures';
+import { collected, createSite } from '../../test/helpers/fixtures';
 import { gunzipText } from './archive-r2';
 import { EVENTS_DLQ, EVENTS_QUEUE } from './handle-queue';
 
@@ -30,6 +30,8 @@ async function deliver(queue: string, bodies: unknown[], attempts = 1) {
 }
 
 describe('events consumer', () => {
+  // The consumer writes only for a site that existed when the message was sent (tombstones.ts).
+  beforeAll(() => createSite('consumer.test', { createdAt: T0 - 86_400_000 }));
   const message: QueueMessageBody = {
     site: 'consumer.test',
     batchId: 'consumer.test-1-3',

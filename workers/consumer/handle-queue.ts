@@ -3,6 +3,7 @@ import type { QueueMessageBody } from '../../contract/events';
 import { archiveEvents } from './archive-r2';
 import { writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
+import { guardStatement, readGuard } from './tombstones';
 
 export const EVENTS_QUEUE = 'pulse-events';
 export const EVENTS_DLQ = 'pulse-events-dlq';
@@ -17,7 +18,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await writeMessage(env, message.body as QueueMessageBody, Date.now());
+        await writeMessage(env, message.body as QueueMessageBody, Date.now(), message.timestamp.getTime());
         message.ack();
       } catch (err) {
         console.error('queue message failed; will retry', message.id, err instanceof Error ? err.message : err);
@@ -27,8 +28,18 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
   );
 }
 
-export async function writeMessage(env: Env, body: QueueMessageBody, now: number): Promise<void> {
-  const statements = writeStatements(env.DB, body, now);
-  if (statements.length) await env.DB.batch(statements);
-  if (body.events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, body.events);
+/**
+ * Writes one message, as sent at `sentAt` (the Queue's timestamp; now, for a direct call):
+ * nothing of a deleted site or an erased visitor (tombstones.ts), in D1 or in the archive. A
+ * redelivery after an erasure rewrites its archive object without the visitor's lines, since the
+ * object is named by the batch.
+ */
+export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
+  const statements = writeStatements(env.DB, body, now, { sentAt });
+  if (!statements.length) return;
+  const [guardResult] = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements]);
+  const guard = readGuard(guardResult as D1Result<{ alive: number; erased: string }>);
+  if (!guard.alive) return void console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
+  const events = body.events.filter((e) => !(e.identified && guard.erased.has(e.visitorId)));
+  if (events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, events);
 }

@@ -1,6 +1,7 @@
 import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
 import { durationSeconds, isBounce } from '../../contract/sessions';
 import { ATTRIBUTION_FIELDS } from '../../contract/attribution';
+import { SITE_ALIVE, VISITOR_NOT_ERASED } from './tombstones';
 
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
@@ -35,18 +36,27 @@ function selectFromJson(columns: [string, string][]): string {
 
 // ON CONFLICT DO NOTHING, not OR IGNORE: OR IGNORE would also skip rows that break NOT NULL,
 // silently losing a malformed event instead of failing the message into a retry and the DLQ.
-const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
-  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`;
+// `?1` is the rows' JSON; with a guard (workers/consumer/tombstones.ts), `?2` the site, `?3` when
+// the message was sent.
+const insertEvents = (where: string) => `INSERT INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?1) WHERE ${where} ON CONFLICT (id) DO NOTHING`;
 
-const UPSERT_SESSIONS = `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
-  SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?) WHERE true
+const upsertSessions = (where: string) => `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?1) WHERE ${where}
   ON CONFLICT (id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => c !== 'id')
     .map(([c]) => `"${c}" = excluded."${c}"`)
     .join(', ')}
   WHERE excluded.version > sessions.version`;
 
-const INSERT_DROPS = `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
-  SELECT json_extract(value, '$.day'), ?, json_extract(value, '$.reason'), ?, json_extract(value, '$.count') FROM json_each(?)`;
+const insertDrops = (where: string) => `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
+  SELECT json_extract(value, '$.day'), ?2, json_extract(value, '$.reason'), ?4, json_extract(value, '$.count') FROM json_each(?1) WHERE ${where}`;
+
+const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), drops: insertDrops('true') };
+const GUARDED = {
+  events: insertEvents(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
+  sessions: upsertSessions(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
+  drops: insertDrops(SITE_ALIVE),
+};
 
 function eventRow(event: StoredEvent, insertedAt: number) {
   return {
@@ -70,12 +80,22 @@ function sessionRow(session: StoredSession, insertedAt: number) {
   };
 }
 
-/** The statements for one Queue message; run them in one `db.batch` (one transaction). */
-export function writeStatements(db: D1Database, message: QueueMessageBody, now: number): D1PreparedStatement[] {
+/**
+ * The statements for one Queue message; run them in one `db.batch` (one transaction). With
+ * `guard` (the consumer always passes it; test fixtures writing history need not), rows of a
+ * deleted site or of a site re-created after the message was sent, and rows of a visitor erased
+ * after it was sent, are not written: the check is part of the same statements, so an erasure or
+ * a delete cannot slip in between a check and a write.
+ */
+export function writeStatements(db: D1Database, message: QueueMessageBody, now: number, guard?: { sentAt: number }): D1PreparedStatement[] {
   const { site, batchId, events, sessions, drops } = message;
+  const sql = guard ? GUARDED : PLAIN;
+  // D1 wants exactly as many values as the statement's highest `?n`
+  const rows = (statement: string, list: unknown[]) =>
+    guard ? db.prepare(statement).bind(JSON.stringify(list), site, guard.sentAt) : db.prepare(statement).bind(JSON.stringify(list));
   const statements: D1PreparedStatement[] = [];
-  if (events.length) statements.push(db.prepare(INSERT_EVENTS).bind(JSON.stringify(events.map((e) => eventRow(e, now)))));
-  if (sessions.length) statements.push(db.prepare(UPSERT_SESSIONS).bind(JSON.stringify(sessions.map((s) => sessionRow(s, now)))));
-  if (drops.length) statements.push(db.prepare(INSERT_DROPS).bind(site, batchId, JSON.stringify(drops)));
+  if (events.length) statements.push(rows(sql.events, events.map((e) => eventRow(e, now))));
+  if (sessions.length) statements.push(rows(sql.sessions, sessions.map((s) => sessionRow(s, now))));
+  if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, batchId));
   return statements;
 }

@@ -11,6 +11,12 @@ import { utcDate } from '../lib/timezone';
  */
 const CHUNK = 5_000;
 const MAX_CHUNKS_PER_RUN = 40;
+/**
+ * Archive listing pages (1,000 keys each) per site per run: listing a big site's whole archive
+ * could use up the invocation's subrequests and stop housekeeping for every later site. Old days
+ * sort first (`dt=` keys), so the pages read are the ones that hold what retention removes.
+ */
+const MAX_ARCHIVE_PAGES_PER_RUN = 5;
 
 export interface RetentionResult {
   site: string;
@@ -34,5 +40,5 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
  */
 function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: string): Promise<number> {
   // a key not of the archive's form is never old (kept)
-  return deleteObjects(bucket, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
+  return deleteObjects(bucket, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay, MAX_ARCHIVE_PAGES_PER_RUN);
 }

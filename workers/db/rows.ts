@@ -6,6 +6,7 @@
 import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
+import type { deletedSites, erasures } from './schema-privacy';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -15,3 +16,5 @@ export type ApiKeyRow = Row<typeof apiKeys>;
 export type ShareLinkRow = Row<typeof shareLinks>;
 export type GoalRow = Row<typeof goals>;
 export type FunnelRow = Row<typeof funnels>;
+export type ErasureRow = Row<typeof erasures>;
+export type DeletedSiteRow = Row<typeof deletedSites>;

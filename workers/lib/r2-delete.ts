@@ -8,15 +8,18 @@ const R2_BATCH = 1_000;
 
 /**
  * Deletes the objects under `prefix` whose key `matches` (all of them by default); returns how
- * many went.
+ * many went. `maxPages` caps the listing (each page is a subrequest, and one invocation has a
+ * limited number of them): a call stopped by it leaves the rest for the next call.
  *
  * @example
  *   await deleteObjects(env.ARCHIVE, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay);
  */
-export async function deleteObjects(bucket: R2Bucket, prefix: string, matches: (key: string) => boolean = () => true): Promise<number> {
+export async function deleteObjects(bucket: R2Bucket, prefix: string, matches: (key: string) => boolean = () => true, maxPages = Infinity): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
+  let pages = 0;
   do {
+    if (pages++ >= maxPages) break;
     const page = await bucket.list({ prefix, cursor, limit: R2_BATCH });
     const keys = page.objects.map((o) => o.key).filter(matches);
     for (let i = 0; i < keys.length; i += R2_BATCH) await bucket.delete(keys.slice(i, i + R2_BATCH));

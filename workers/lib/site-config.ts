@@ -12,7 +12,7 @@ import type { SiteRow } from '../db/rows';
 import { HttpError } from './http-error';
 
 /** The columns a site's config is made of (`SITE_CONFIG_COLUMNS`). */
-export type SiteConfigRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'uid_secret' | 'settings'>;
+export type SiteConfigRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'uid_secret' | 'settings' | 'created_at'>;
 export interface SiteConfig {
   id: string;
   timezone: string;
@@ -24,6 +24,11 @@ export interface SiteConfig {
   shards: number;
   /** the site's flood limit (DESIGN §3), enforced by its SiteDO(s); DEFAULT_FLOOD_LIMIT if absent */
   floodLimit?: FloodLimit;
+  /**
+   * When this incarnation of the site was created (`sites.created_at`): a domain deleted and added
+   * again is a new site, and whatever still carries the old incarnation is dropped.
+   */
+  createdAt: number;
 }
 
 /** Events per second a site takes before its SiteDO answers 429, and the burst above that. */
@@ -65,7 +70,7 @@ export type SiteLoader = (ids: string[]) => Promise<SiteConfig[]>;
 export function loadSitesFromD1(db: D1Database): SiteLoader {
   return async (ids) => {
     const { results } = await db
-      .prepare('SELECT id, timezone, retention_days, uid_secret, settings FROM sites WHERE id IN (SELECT value FROM json_each(?))')
+      .prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id IN (SELECT value FROM json_each(?))')
       .bind(JSON.stringify(ids))
       .all<SiteConfigRow>();
     return results.map(siteFromRow);
@@ -95,6 +100,7 @@ export function siteFromRow(row: SiteConfigRow): SiteConfig {
     allowedHostnames: settings.allowedHostnames ?? [],
     shards: Math.max(1, Math.min(64, Math.floor(settings.shards ?? 1))),
     floodLimit: floodLimitOf(settings),
+    createdAt: row.created_at,
   };
 }
 

@@ -102,9 +102,13 @@ export const managementPaths: Record<string, Json> = {
   '/api/v1/sites/{site}/visitors/{uid}': {
     parameters: [SITE, pathParam('uid', 'The user id the site sent as `uid`')],
     delete: operation({
-      summary: "Erase an identified visitor's events in D1 and the R2 archive (GDPR; admin)",
-      tags: ['privacy'], ok: { 200: json(ref('Erased')) }, errors: [400, 401, 403, 404, 429],
+      summary: "Erase an identified visitor: SiteDO outbox, sessions and realtime, D1 and rollups now; the R2 archive by a background job (GDPR; admin)",
+      tags: ['privacy'], ok: { 202: json(ref('Erased'), 'Accepted: the archive job is under way (`Location` is its progress)') }, errors: [400, 401, 403, 404, 429],
     }),
+  },
+  '/api/v1/sites/{site}/erasures/{id}': {
+    parameters: [SITE, ID('Erasure')],
+    get: operation({ summary: "An erasure's archive job: pending, running or done, with its progress (admin)", tags: ['privacy'], ok: { 200: json(ref('Erasure')) }, errors: [401, 403, 404, 429] }),
   },
   '/api/v1/keys': {
     get: operation({ summary: 'API keys the caller manages', tags: ['keys'], parameters: [queryParam('site', 'Only keys naming this site')], ok: { 200: json(list('keys', 'ApiKey')) }, errors: [400, 401, 403] }),

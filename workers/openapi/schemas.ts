@@ -81,7 +81,9 @@ export const schemas: Record<string, Json> = {
       deleted: str,
       rows_deleted: { type: 'object', additionalProperties: { type: 'integer' } },
       archive_objects_deleted: { type: 'integer' },
+      archive_done: { type: 'boolean', description: 'false: the rest of a large archive is deleted by the hourly cron' },
       tokens_revoked: { type: 'integer' },
+      site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
     },
   },
   SignIn: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str } },
@@ -149,9 +151,19 @@ export const schemas: Record<string, Json> = {
   },
   Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
   ShareCreate: { type: 'object', properties: { name: str } },
-  Erased: {
+  Erasure: {
     type: 'object',
-    properties: { site: str, events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, rollup_days_rebuilt: { type: 'integer' }, archive_objects_rewritten: { type: 'integer' }, archive_lines_removed: { type: 'integer' } },
+    properties: {
+      id: str, site: str, status: { type: 'string', enum: ['pending', 'running', 'done'] },
+      archive: { type: 'object', properties: { objects_scanned: { type: 'integer' }, objects_rewritten: { type: 'integer' }, lines_removed: { type: 'integer' } } },
+      created_at: { type: 'string', format: 'date-time' }, finished_at: { type: ['string', 'null'], format: 'date-time' },
+    },
+  },
+  Erased: {
+    allOf: [
+      { $ref: '#/components/schemas/Erasure' },
+      { type: 'object', properties: { events_deleted: { type: 'integer' }, sessions_deleted: { type: 'integer' }, outbox_events_deleted: { type: 'integer' }, dead_letters_scrubbed: { type: 'integer' }, rollup_days_rebuilt: { type: 'integer' } } },
+    ],
   },
   Jwks: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: str, crv: str, x: str, y: str, kid: str, alg: str, use: str } } } } },
 };
