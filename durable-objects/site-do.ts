@@ -20,16 +20,17 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
-import type { CollectedEvent, DropReason, StoredEvent, StoredSession } from '../contract/events';
+import type { CollectedEvent, DropReason, StoredEvent } from '../contract/events';
 import type { SiteConfig } from '../workers/lib/site-config';
 import { localDay, utcDate } from '../workers/lib/timezone';
 import { hashUid } from '../workers/lib/visitor-id';
 import { migrateStorage } from './site-do/storage-schema';
 import { FloodBucket } from './site-do/flood-limit';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
-import { extendSession, isPassive, openSession, visitAttribution } from './site-do/sessions';
-import { sessionCovers, SESSION_IDLE_MS } from '../contract/sessions';
-import { appendEvent, countDrop, pendingCount, markSessionDue } from './site-do/outbox';
+import { isPassive, visitAttribution } from './site-do/sessions';
+import { assignSession } from './site-do/session-store';
+import { SESSION_IDLE_MS } from '../contract/sessions';
+import { appendEvent, countDrop, pendingCount } from './site-do/outbox';
 import { deadLetterCount, sendOutbox } from './site-do/outbox-send';
 import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
@@ -127,7 +128,7 @@ export class SiteDO extends DurableObject<Env> {
       for (const { reason, count } of drops) drop(reason, count);
       ordered.forEach((event, i) => {
         const visitor = visitors[i]!;
-        const session = this.assignSession(event, visitor.id, visitor.identified, now);
+        const session = assignSession(this.sql, site.id, event, visitor.id, visitor.identified, now);
         if (!session) {
           result.outcomes[order[i]!] = 'no_session';
           return drop('no_session');
@@ -298,30 +299,6 @@ export class SiteDO extends DurableObject<Env> {
     if (this.site && JSON.stringify(this.site) === JSON.stringify(site)) return;
     this.site = site;
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", JSON.stringify(site));
-  }
-
-  /** Finds or opens the visitor's session covering the event; null for an orphan passive event. */
-  private assignSession(event: CollectedEvent, visitorId: number, identified: boolean, now: number): StoredSession | null {
-    const candidates = this.sql
-      .exec<{ body: string }>('SELECT body FROM sessions WHERE visitor_id = ? AND end >= ? ORDER BY end DESC', visitorId, event.ts - SESSION_IDLE_MS)
-      .toArray()
-      .map((row) => JSON.parse(row.body) as StoredSession);
-    const current = candidates.find((s) => sessionCovers(s, event.ts));
-    let session: StoredSession;
-    if (current) session = extendSession(current, event);
-    else if (isPassive(event)) return null;
-    else session = openSession(crypto.randomUUID(), this.site!.id, visitorId, identified, event);
-    this.sql.exec(
-      'INSERT OR REPLACE INTO sessions (id, visitor_id, start, end, touched_at, body) VALUES (?, ?, ?, ?, ?, ?)',
-      session.id,
-      visitorId,
-      session.start,
-      session.end,
-      now,
-      JSON.stringify(session),
-    );
-    markSessionDue(this.sql, session);
-    return session;
   }
 
   private async scheduleFlush(at: number): Promise<void> {
