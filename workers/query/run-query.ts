@@ -11,6 +11,7 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
+import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 
 export interface QueryResult {
@@ -51,6 +52,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const goals = usesGoals ? siteGoals : [];
 
   const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
+  if (crange && q.granularity) checkTimeBuckets(crange, q.granularity, '#/include/comparisons');
   const [rows, prev] = await Promise.all([
     computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined),
     crange ? computeRows(db, q, crange, goals, opts, now) : null,
