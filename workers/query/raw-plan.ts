@@ -7,7 +7,7 @@ import type { QueryDb } from './db';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
 import type { Goal } from '../lib/goals';
-import { resolveFilters, resolveGoals } from './resolve';
+import { DEFAULT_REGEX_BUDGET, RegexBudget, resolveFilters, resolveGoals } from './resolve';
 import { dimensionSql, localDaySql, Params, visitorsSql, type Side } from './sql';
 import { offsetSegments } from '../lib/timezone';
 import { SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Filter } from './types';
@@ -21,13 +21,13 @@ interface Stmt {
 /** Event names that are signals about a page, not traffic: never counted as events or visitors. */
 const NON_TRAFFIC = PASSIVE_EVENT_NAMES;
 
-export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[]): Promise<BaseRow[]> {
+export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budget = new RegexBudget(DEFAULT_REGEX_BUDGET)): Promise<BaseRow[]> {
   const segments = offsetSegments(q.range.from - 86_400_000, q.range.to + 86_400_000, q.site.timezone);
   const base = { segments, firstDay: q.range.firstDay };
   const resolveCtx = { ...base, params: new Params() };
-  const filters = await resolveFilters(db, q.filters, q.site.id, resolveCtx, q.range.from, q.range.to);
+  const filters = await resolveFilters(db, q.filters, q.site.id, resolveCtx, q.range.from, q.range.to, budget);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
-  const resolved = usesGoals ? await resolveGoals(db, goals, q.site.id, resolveCtx, q.range.from, q.range.to) : [];
+  const resolved = usesGoals ? await resolveGoals(db, goals, q.site.id, resolveCtx, q.range.from, q.range.to, budget) : [];
   const newCtx = (): FilterContext => ({ ...base, params: new Params(), site: q.site.id, from: q.range.from, to: q.range.to, goals: resolved });
 
   const sessionMode = q.dimensions.some((d) => SESSION_ONLY_DIMENSIONS.includes(d));

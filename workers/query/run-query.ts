@@ -11,6 +11,7 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
+import { DEFAULT_REGEX_BUDGET, RegexBudget } from './resolve';
 import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 
@@ -47,7 +48,8 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   }
   const q = parseQuery(body, site, now, firstDataTs);
   const { paginate = true, ...planOptions } = options;
-  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions, stale };
+  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, maxRegexTests: DEFAULT_REGEX_BUDGET, ...planOptions, stale };
+  opts.regexBudget ??= new RegexBudget(opts.maxRegexTests!);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? siteGoals : [];
 
