@@ -9,7 +9,7 @@ import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalColumns } from '../lib/goals';
 import { runRawPlan } from './raw-plan';
-import { DEFAULT_REGEX_BUDGET, RegexBudget } from './resolve';
+import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { bucketDays, touchedStatement } from '../rollups/stale-days';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';

@@ -4,44 +4,14 @@
  * parameter). A superset of values is harmless: only values that matched the pattern are kept.
  */
 import type { QueryDb } from './db';
-import { HttpError } from '../lib/http-error';
 import { countryCode } from './labels';
 import { hasWildcard, wildcardRegex, type Goal } from '../lib/goals';
-import { compilePattern } from '../lib/user-regex';
+import { distinctWeight, patternUnits, type DistinctValues, type RegexBudget } from './regex-budget';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
 import { DAY_MS } from '../lib/timezone';
 import { dimensionSql, Params, type DimContext } from './sql';
 import { SESSION_ONLY_DIMENSIONS, type Filter } from './types';
-
-/**
- * A query's budget for pattern tests. Values are attacker-supplied (anonymous events carry any
- * path or prop), so the work is bounded: each test of a value costs one unit per started 100
- * characters (re2js is linear in the input, about 15 ns a character), and a query that would spend
- * more than `max` units (the default, 200k, is about 0.3 s of CPU) is refused before testing.
- */
-export const DEFAULT_REGEX_BUDGET = 200_000;
-
-export class RegexBudget {
-  used = 0;
-  constructor(readonly max: number) {}
-
-  /** Charges testing `values` against `patterns` patterns, or throws 400 past the budget. */
-  charge(values: DistinctValues, patterns: number, what: string): void {
-    this.used += values.overLimit ? Infinity : values.weight * patterns;
-    if (this.used > this.max) {
-      throw new HttpError(400, 'query_too_large', `${what} would test too many distinct values in this date range (the limit is ${this.max} tests of 100 characters per query); narrow the date range, or use is or contains`);
-    }
-  }
-}
-
-interface DistinctValues {
-  values: string[];
-  /** test units of one pattern over every value */
-  weight: number;
-  /** more distinct values than any budget up to `limit` can test */
-  overLimit: boolean;
-}
 
 /** Distinct values a dimension takes around [from, to) (a day of slack each side), at most `limit`. */
 async function distinctValues(db: QueryDb, site: string, dim: string, ctx: DimContext, from: number, to: number, limit: number): Promise<DistinctValues> {
@@ -58,8 +28,7 @@ async function distinctValues(db: QueryDb, site: string, dim: string, ctx: DimCo
     + ` LIMIT ${params.bind(Number.isFinite(limit) ? Math.floor(limit) + 1 : -1)}`;
   const rows = await db.all<{ v: string | null }>(sql, params.values);
   const values = rows.map((r) => r.v).filter((v): v is string => typeof v === 'string');
-  const weight = values.reduce((sum, v) => sum + Math.max(1, Math.ceil(v.length / 100)), 0);
-  return { values, weight, overLimit: rows.length > limit };
+  return { values, weight: distinctWeight(values), overLimit: rows.length > limit };
 }
 
 export async function resolveFilters(db: QueryDb, filters: Filter[], site: string, ctx: DimContext, from: number, to: number, budget: RegexBudget): Promise<Filter[]> {
@@ -75,10 +44,10 @@ export async function resolveFilters(db: QueryDb, filters: Filter[], site: strin
       return { ...leaf, dimension: 'visit:country', values: leaf.values.map(countryCode) };
     }
     if ((leaf.op !== 'matches' && leaf.op !== 'matches_not') || leaf.dimension === 'event:goal') return leaf;
-    const res = leaf.values.map((v) => compilePattern(v, leaf.caseSensitive));
+    const compiled = leaf.values.map((v) => budget.compile(v, leaf.caseSensitive));
     const distinct = await values(leaf.dimension);
-    budget.charge(distinct, res.length, `${leaf.op} on ${leaf.dimension}`);
-    const matching = distinct.values.filter((v) => res.some((re) => re.test(v)));
+    budget.charge(distinct, compiled.reduce((sum, c) => sum + c.units, 0), `${leaf.op} on ${leaf.dimension}`);
+    const matching = distinct.values.filter((v) => compiled.some(({ re }) => re.test(v)));
     return { op: leaf.op === 'matches' ? 'in_set' : 'not_in_set', dimension: leaf.dimension, values: matching, caseSensitive: true };
   };
   return mapLeavesAsync(filters, resolveLeaf);
@@ -94,8 +63,8 @@ export async function resolveGoals(db: QueryDb, goals: Goal[], site: string, ctx
       continue;
     }
     pages ??= await distinctValues(db, site, 'event:page', ctx, from, to, budget.max);
-    budget.charge(pages, 1, `the page goal "${g.name}"`);
     const re = wildcardRegex(g.pagePath);
+    budget.charge(pages, patternUnits(re, g.pagePath), `the page goal "${g.name}"`);
     out.push({ ...g, paths: pages.values.filter((p) => re.test(p)) });
   }
   return out;

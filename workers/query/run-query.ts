@@ -11,7 +11,7 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
-import { DEFAULT_REGEX_BUDGET, RegexBudget } from './resolve';
+import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 

@@ -25,16 +25,19 @@ export const MAX_CHILDREN = 50;
 export const MAX_LEAVES = 50;
 /** levels of and/or/not/has_done */
 export const MAX_DEPTH = 8;
+/** characters of `matches` patterns over the tree: re2js compiles about 10–40 µs a character */
+export const MAX_PATTERN_CHARS = 2000;
 
 interface TreeCount {
   leaves: number;
   values: number;
+  patternChars: number;
 }
 
 export function parseFilters(raw: unknown): Filter[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw bad('#/filters: Expected a list of filters');
-  const count: TreeCount = { leaves: 0, values: 0 };
+  const count: TreeCount = { leaves: 0, values: 0, patternChars: 0 };
   return raw.map((f, i) => parseFilter(f, `#/filters/${i}`, 0, false, count));
 }
 
@@ -90,6 +93,10 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
   }
   if (op === 'matches' || op === 'matches_not') {
     values.forEach((v: string, i: number) => {
+      count.patternChars += v.length;
+      if (count.patternChars > MAX_PATTERN_CHARS) {
+        throw bad(`${pointer}/2/${i}: Invalid filter: the regular expressions have more than ${MAX_PATTERN_CHARS} characters in all`);
+      }
       const error = patternError(v);
       if (error) throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}: ${error}`);
     });
