@@ -158,8 +158,9 @@ function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], pre
   let shift = (d: (string | number)[]) => d;
   if (ti >= 0 && q.granularity) {
     const labels = timeLabels(q.range, q.granularity, q.site.timezone);
-    const clabels = timeLabels(crange, q.granularity, q.site.timezone);
-    shift = (d) => d.map((v, i) => (i === ti ? (labels[clabels.indexOf(String(v))] ?? `~${v}`) : v));
+    // a map, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
+    const position = new Map(timeLabels(crange, q.granularity, q.site.timezone).map((l, i) => [l, i]));
+    shift = (d) => d.map((v, i) => (i === ti ? (labels[position.get(String(v)) ?? -1] ?? `~${v}`) : v));
   }
   const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
   page.forEach((r, i) => {
