@@ -23,7 +23,7 @@ export interface PlanOptions {
   maxRawRows: number;
   /** a stale range scanning at most this many events is answered raw (exact and fresh) */
   freshRawRows: number;
-  /** pattern tests (per 100 characters) a query's `matches` filters and page goals may run */
+  /** units of pattern work a query's `matches` filters and page goals may spend (regex-budget.ts) */
   maxRegexTests?: number;
   /** shared by every plan of one request (runQuery makes it from maxRegexTests) */
   regexBudget?: RegexBudget;
@@ -113,7 +113,7 @@ const counted = new WeakMap<QueryDb, Map<string, Promise<number>>>();
  * stopping one past the limit: the guard never reads more than the budget it enforces.
  */
 function rawRows(db: QueryDb, q: BaseQuery, opts: PlanOptions): Promise<number> {
-  const key = `${q.range.from}/${q.range.to}`;
+  const key = `${q.site.id}/${q.range.from}/${q.range.to}/${opts.maxRawRows}`;
   let perDb = counted.get(db);
   if (!perDb) counted.set(db, (perDb = new Map()));
   let n = perDb.get(key);
