@@ -2,12 +2,10 @@
 import * as v from 'valibot';
 import { isValidTimeZone } from '../lib/timezone';
 import { HttpError } from '../lib/http-error';
-
-const MAX_BODY_BYTES = 64 * 1024;
+import { readLimitedText } from '../lib/body';
 
 export async function readBody<S extends v.GenericSchema>(request: Request, schema: S): Promise<v.InferOutput<S>> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new HttpError(413, 'too_large', 'request body over 64 KB');
+  const text = await readLimitedText(request);
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : {};

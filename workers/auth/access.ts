@@ -43,13 +43,15 @@ const ROLE_FOR_SCOPE: Record<Scope, Role | null> = { 'stats:read': 'viewer', 'si
 /**
  * Authorizes a read or write on one site's stats or data. Accepts an API key (with `scope` and
  * the site in its `sites`), a user session with a role on the site, a share token (read only, its
- * own site), or nobody at all for `stats:read` on a site whose public flag is on.
+ * own site), or nobody at all for `stats:read` on a site whose public flag is on. Pass `known`
+ * (what `authenticate` returned) when the identity had to be established before the site was known.
  *
  * @example
  *   const who = await requireAuth(request, env, { site: body.site_id, scope: 'stats:read' });
  */
-export async function requireAuth(request: Request, env: Env, need: { site: string; scope: Scope }): Promise<Access> {
-  const principal = await authenticate(request, env);
+export async function requireAuth(request: Request, env: Env, need: { site: string; scope: Scope }, known?: Principal | null): Promise<Access> {
+  // `known`: the caller authenticated first (before reading a body that names the site)
+  const principal = known !== undefined ? known : await authenticate(request, env);
   if (!principal) {
     if (need.scope === 'stats:read' && (await isPublicSite(env, need.site))) return { kind: 'public', site: need.site };
     throw unauthorized();

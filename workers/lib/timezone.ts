@@ -32,13 +32,24 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * `Date.UTC` for any year: `Date.UTC` reads years 0–99 as 1900–1999, which would put a query for
+ * 0050-01-01 in 1950. Out-of-range months, days and hours roll over as in `Date.UTC`.
+ */
+export function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s);
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  return t.setUTCHours(h, mi, s, 0);
+}
+
 /** Offset of `tz` from UTC at instant `ts`, in ms (local = ts + offset). */
 export function tzOffset(ts: number, tz: string): number {
   const p: Record<string, number> = {};
   for (const part of partsFormatter(tz).formatToParts(new Date(ts))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const asUtc = utcMs(p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!);
   return asUtc - Math.floor(ts / 1000) * 1000;
 }
 
@@ -47,7 +58,7 @@ export function tzOffset(ts: number, tz: string): number {
  * after the gap; in a fall-back overlap the earlier of the two instants (as Plausible's Timex does).
  */
 export function localToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, tz: string): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const wall = utcMs(y, mo, d, h, mi, s);
   const first = wall - tzOffset(wall, tz);
   const second = wall - tzOffset(first, tz);
   if (second === first) return first;

@@ -6,6 +6,7 @@ import { HttpError } from '../lib/http-error';
 import {
   addDays, addMonths, DAY_MS, dayStart, daysBetween, formatLocalIso, localDay, localToUtc, tzOffset,
 } from '../lib/timezone';
+import { checkDays, checkRange, earliestDay, MIN_DAY } from './range-limits';
 import type { DateRange, Granularity, SiteInfo } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -15,11 +16,15 @@ const bad = (message: string) => new HttpError(400, 'invalid_query', message);
 
 /** Whole local days [first, last], inclusive. */
 export function dayRange(first: string, last: string, tz: string): DateRange {
-  return { from: dayStart(first, tz), to: dayStart(addDays(last, 1), tz), firstDay: first, lastDay: last, wholeDays: true };
+  // the next day's midnight from the parts: `addDays('9999-12-31', 1)` has no four-digit year
+  const [y, m, d] = last.split('-').map(Number) as [number, number, number];
+  return { from: dayStart(first, tz), to: localToUtc(y, m, d + 1, 0, 0, 0, tz), firstDay: first, lastDay: last, wholeDays: true };
 }
 
-function validDate(d: string): boolean {
-  return DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+export function validDate(d: string): boolean {
+  if (!DATE.test(d)) return false;
+  const t = Date.parse(`${d}T00:00:00Z`); // NaN for a month 13: toISOString would throw
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
 }
 
 /** A datetime without an offset is wall-clock time in the site's zone (as Plausible reads it). */
@@ -42,6 +47,10 @@ function parseDatetime(s: string, tz: string): number | null {
  * period, as Plausible's do; `all` starts at the site's first data.
  */
 export function resolveDateRange(input: unknown, site: SiteInfo, now: number, firstDataTs: number | null): DateRange {
+  return checkRange(parseDateRange(input, site, now, firstDataTs), '#/date_range');
+}
+
+function parseDateRange(input: unknown, site: SiteInfo, now: number, firstDataTs: number | null): DateRange {
   const tz = site.timezone;
   const today = localDay(now, tz);
   if (typeof input === 'string') {
@@ -69,8 +78,10 @@ export function resolveDateRange(input: unknown, site: SiteInfo, now: number, fi
       case 'year':
         return dayRange(`${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`, tz);
       case 'all': {
-        const start = Math.min(site.createdAt, firstDataTs ?? site.createdAt, now);
-        return dayRange(localDay(start, tz), today, tz);
+        // from the first data, but no further back than the longest range a query may span
+        const start = localDay(Math.min(site.createdAt, firstDataTs ?? site.createdAt, now), tz);
+        const first = earliestDay(today);
+        return dayRange(start > first ? start : first, today, tz);
       }
     }
     throw bad(`#/date_range: Invalid date range "${input}"`);
@@ -87,8 +98,11 @@ export function resolveDateRange(input: unknown, site: SiteInfo, now: number, fi
       // the end is inclusive to the second, as Plausible's `timestamp <= last`
       const to = Math.floor(toIncl / 1000) * 1000 + 1000;
       if (from >= to) throw bad('#/date_range: Invalid date range: the start is not before the end');
-      const wholeDays = from === dayStart(localDay(from, tz), tz) && to === dayStart(localDay(to, tz), tz);
-      return { from, to, firstDay: localDay(from, tz), lastDay: localDay(to - 1, tz), wholeDays };
+      const firstDay = localDay(from, tz);
+      const lastDay = localDay(to - 1, tz);
+      checkDays(firstDay, lastDay, '#/date_range'); // before day arithmetic on a five-digit year
+      const wholeDays = from === dayStart(firstDay, tz) && to === dayRange(lastDay, lastDay, tz).to;
+      return { from, to, firstDay, lastDay, wholeDays };
     }
   }
   throw bad(`#/date_range: Invalid date range ${JSON.stringify(input)}`);
@@ -169,7 +183,22 @@ function matchDayOfWeek(first: string, last: string, sourceFirst: string): [stri
  */
 export function comparisonRange(range: DateRange, options: ComparisonOptions, tz: string, today: string): DateRange {
   const { mode, dateRange: custom } = options;
-  if (mode === 'custom' && custom) return dayRange(custom[0], custom[1], tz);
+  if (mode === 'custom' && custom) {
+    const [a, b] = custom;
+    if (!validDate(a) || !validDate(b)) throw bad(`#/include/comparisons/date_range: Invalid date range ${JSON.stringify(custom)}`);
+    if (a > b) throw bad('#/include/comparisons/date_range: Invalid date range: the first date is after the second');
+    return checkRange(dayRange(a, b, tz), '#/include/comparisons/date_range');
+  }
+  // a comparison goes back at most the range's length and a year (plus a week to match weekdays):
+  // refuse before the arithmetic would leave year 0001
+  if (daysBetween(MIN_DAY, range.firstDay) < daysBetween(range.firstDay, range.lastDay) + 1 + 366 + 7) {
+    throw bad(`#/include/comparisons: Invalid comparison: the comparison period would start before ${MIN_DAY}`);
+  }
+  return checkRange(shiftedRange(range, options, tz, today), '#/include/comparisons');
+}
+
+function shiftedRange(range: DateRange, options: ComparisonOptions, tz: string, today: string): DateRange {
+  const { mode } = options;
   if (range.wholeDays) {
     const last = range.lastDay < today ? range.lastDay : today < range.firstDay ? range.firstDay : today;
     let first: string;

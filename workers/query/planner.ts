@@ -9,6 +9,7 @@ import { HttpError } from '../lib/http-error';
 import type { QueryDb } from './db';
 import { goalNameMatches, goalsFromRows, GOALS_SQL, type Goal, type GoalColumns } from '../lib/goals';
 import { runRawPlan } from './raw-plan';
+import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { bucketDays, touchedStatement } from '../rollups/stale-days';
 import { runGoalRollupPlan } from './rollup-goals';
 import { estimateRawRows, rollupShape, runRollupPlan } from './rollup-plan';
@@ -22,6 +23,10 @@ export interface PlanOptions {
   maxRawRows: number;
   /** a stale range scanning at most this many events is answered raw (exact and fresh) */
   freshRawRows: number;
+  /** units of pattern work a query's `matches` filters and page goals may spend (regex-budget.ts) */
+  maxRegexTests?: number;
+  /** shared by every plan of one request (runQuery makes it from maxRegexTests) */
+  regexBudget?: RegexBudget;
   /** filled in with the plan each base query used (for the benchmark and tests) */
   trace?: ('rollup' | 'raw')[];
   /** days not yet in the rollups (null: never refreshed), loaded with the site */
@@ -80,11 +85,50 @@ export async function runPlan(db: QueryDb, raw: BaseQuery, goals: Goal[], opts: 
     if (opts.mode === 'rollup') throw new Error('rollups cannot answer this query');
   }
   if (opts.mode === 'auto') {
-    const estimate = await estimateRawRows(db, q);
-    if (estimate > opts.maxRawRows) {
-      throw new HttpError(400, 'query_too_large', `This query would scan about ${estimate} events; narrow the date range or filters (the limit is ${opts.maxRawRows})`);
+    const rows = await rawRows(db, q, opts);
+    if (rows > opts.maxRawRows) {
+      // rollups at most one cron run behind beat no answer
+      const fallback = rollupable && opts.stale !== null ? (goalBreakdown ? await runGoalRollupPlan(db, q, goals) : await runRollupPlan(db, q)) : null;
+      if (fallback) {
+        opts.trace?.push('rollup');
+        return fallback;
+      }
+      // a count stopped one past the limit knows only "more than"; the rollups' totals say about how many
+      const size = rows === opts.maxRawRows + 1 ? `more than ${opts.maxRawRows}` : `about ${rows}`;
+      throw new HttpError(400, 'query_too_large', `This query would scan ${size} events; narrow the date range or filters (the limit is ${opts.maxRawRows})`);
     }
   }
   opts.trace?.push('raw');
-  return runRawPlan(db, raw, goals);
+  return runRawPlan(db, raw, goals, opts.regexBudget ?? new RegexBudget(opts.maxRegexTests ?? DEFAULT_REGEX_BUDGET));
+}
+
+/** One count per request and range: a query's plans (totals, comparisons) share their ranges. */
+const counted = new WeakMap<QueryDb, Map<string, Promise<number>>>();
+
+/**
+ * Events a raw plan over the range would scan, compared against `maxRawRows`. Days the rollups
+ * hold are counted from their daily totals (one row a day); days they do not hold yet (a site
+ * never refreshed, or rows arrived since the last run: a backfill can fill years at once) would
+ * count as zero there, so then the events themselves are counted on the (site_id, ts) index,
+ * stopping one past the limit: the guard never reads more than the budget it enforces.
+ */
+function rawRows(db: QueryDb, q: BaseQuery, opts: PlanOptions): Promise<number> {
+  const key = `${q.site.id}/${q.range.from}/${q.range.to}/${opts.maxRawRows}`;
+  let perDb = counted.get(db);
+  if (!perDb) counted.set(db, (perDb = new Map()));
+  let n = perDb.get(key);
+  if (!n) perDb.set(key, (n = countRawRows(db, q, opts)));
+  return n;
+}
+
+async function countRawRows(db: QueryDb, q: BaseQuery, opts: PlanOptions): Promise<number> {
+  const estimate = await estimateRawRows(db, q);
+  const stale = opts.stale;
+  const uncovered = stale === null || [...stale].some((d) => d >= q.range.firstDay && d <= q.range.lastDay);
+  if (estimate > opts.maxRawRows || !uncovered || !Number.isFinite(opts.maxRawRows)) return estimate;
+  const [r] = await db.all<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3 LIMIT ?4)',
+    [q.site.id, q.range.from, q.range.to, Math.floor(opts.maxRawRows) + 1],
+  );
+  return r?.n ?? 0;
 }

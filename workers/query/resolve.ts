@@ -6,15 +6,15 @@
 import type { QueryDb } from './db';
 import { countryCode } from './labels';
 import { hasWildcard, wildcardRegex, type Goal } from '../lib/goals';
-import { compilePattern } from '../lib/user-regex';
+import { distinctWeight, patternUnits, type DistinctValues, type RegexBudget } from './regex-budget';
 import type { ResolvedGoal } from './filters';
 import { mapLeavesAsync } from './validate-filters';
 import { DAY_MS } from '../lib/timezone';
 import { dimensionSql, Params, type DimContext } from './sql';
 import { SESSION_ONLY_DIMENSIONS, type Filter } from './types';
 
-/** Distinct values a dimension takes around [from, to) (a day of slack each side). */
-async function distinctValues(db: QueryDb, site: string, dim: string, ctx: DimContext, from: number, to: number): Promise<string[]> {
+/** Distinct values a dimension takes around [from, to) (a day of slack each side), at most `limit`. */
+async function distinctValues(db: QueryDb, site: string, dim: string, ctx: DimContext, from: number, to: number, limit: number): Promise<DistinctValues> {
   const params = new Params();
   const local: DimContext = { ...ctx, params };
   const onSessions = SESSION_ONLY_DIMENSIONS.includes(dim);
@@ -23,16 +23,19 @@ async function distinctValues(db: QueryDb, site: string, dim: string, ctx: DimCo
   const table = onSessions ? 'sessions s' : 'events e';
   const t = onSessions ? 's.start' : 'e.ts';
   const sql = `SELECT DISTINCT ${expr} AS v FROM ${table} WHERE ${side}.site_id = ${params.bind(site)}`
-    + ` AND ${t} >= ${params.bind(from - DAY_MS)} AND ${t} < ${params.bind(to + DAY_MS)}`;
+    + ` AND ${t} >= ${params.bind(from - DAY_MS)} AND ${t} < ${params.bind(to + DAY_MS)}`
+    // one past the limit tells "too many" without reading the rest of the range
+    + ` LIMIT ${params.bind(Number.isFinite(limit) ? Math.floor(limit) + 1 : -1)}`;
   const rows = await db.all<{ v: string | null }>(sql, params.values);
-  return rows.map((r) => r.v).filter((v): v is string => typeof v === 'string');
+  const values = rows.map((r) => r.v).filter((v): v is string => typeof v === 'string');
+  return { values, weight: distinctWeight(values), overLimit: rows.length > limit };
 }
 
-export async function resolveFilters(db: QueryDb, filters: Filter[], site: string, ctx: DimContext, from: number, to: number): Promise<Filter[]> {
-  const cache = new Map<string, Promise<string[]>>();
+export async function resolveFilters(db: QueryDb, filters: Filter[], site: string, ctx: DimContext, from: number, to: number, budget: RegexBudget): Promise<Filter[]> {
+  const cache = new Map<string, Promise<DistinctValues>>();
   const values = (dim: string) => {
     let v = cache.get(dim);
-    if (!v) cache.set(dim, (v = distinctValues(db, site, dim, ctx, from, to)));
+    if (!v) cache.set(dim, (v = distinctValues(db, site, dim, ctx, from, to, budget.max)));
     return v;
   };
   const resolveLeaf = async (leaf: Extract<Filter, { dimension: string }>): Promise<Filter> => {
@@ -41,25 +44,28 @@ export async function resolveFilters(db: QueryDb, filters: Filter[], site: strin
       return { ...leaf, dimension: 'visit:country', values: leaf.values.map(countryCode) };
     }
     if ((leaf.op !== 'matches' && leaf.op !== 'matches_not') || leaf.dimension === 'event:goal') return leaf;
-    const res = leaf.values.map((v) => compilePattern(v, leaf.caseSensitive));
-    const matching = (await values(leaf.dimension)).filter((v) => res.some((re) => re.test(v)));
+    const compiled = leaf.values.map((v) => budget.compile(v, leaf.caseSensitive));
+    const distinct = await values(leaf.dimension);
+    budget.charge(distinct, compiled.reduce((sum, c) => sum + c.units, 0), `${leaf.op} on ${leaf.dimension}`);
+    const matching = distinct.values.filter((v) => compiled.some(({ re }) => re.test(v)));
     return { op: leaf.op === 'matches' ? 'in_set' : 'not_in_set', dimension: leaf.dimension, values: matching, caseSensitive: true };
   };
   return mapLeavesAsync(filters, resolveLeaf);
 }
 
 /** Wildcard page goals get the exact pathnames they match around the range. */
-export async function resolveGoals(db: QueryDb, goals: Goal[], site: string, ctx: DimContext, from: number, to: number): Promise<ResolvedGoal[]> {
-  let pages: string[] | null = null;
+export async function resolveGoals(db: QueryDb, goals: Goal[], site: string, ctx: DimContext, from: number, to: number, budget: RegexBudget): Promise<ResolvedGoal[]> {
+  let pages: DistinctValues | null = null;
   const out: ResolvedGoal[] = [];
   for (const g of goals) {
     if (g.pagePath === null || !hasWildcard(g.pagePath)) {
       out.push({ ...g, paths: null });
       continue;
     }
-    pages ??= await distinctValues(db, site, 'event:page', ctx, from, to);
+    pages ??= await distinctValues(db, site, 'event:page', ctx, from, to, budget.max);
     const re = wildcardRegex(g.pagePath);
-    out.push({ ...g, paths: pages.filter((p) => re.test(p)) });
+    budget.charge(pages, patternUnits(re, g.pagePath), `the page goal "${g.name}"`);
+    out.push({ ...g, paths: pages.values.filter((p) => re.test(p)) });
   }
   return out;
 }

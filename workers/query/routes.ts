@@ -4,7 +4,8 @@
  * Both need `stats:read` on the site (key, user role, share link, or a public site).
  */
 import type { IRequest, RouterType } from 'itty-router';
-import { requireAuth } from '../auth';
+import { authenticate, requireAuth } from '../auth';
+import { checkDeclaredLength, MAX_BODY_BYTES, readLimitedText } from '../lib/body';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { toCsvStream } from './csv';
@@ -16,16 +17,26 @@ type Args = [Env, ExecutionContext];
 
 const bad = (message: string) => new HttpError(400, 'invalid_query', message);
 
+/**
+ * Query bodies are small (a Plausible dashboard's biggest is a few KB): 64 KB, like every JSON
+ * body the Worker takes. The caller's credential is checked before the body is read, so a bad or
+ * revoked token never costs a parse; only the public-site check needs the body's `site_id`.
+ */
+export const MAX_QUERY_BYTES = MAX_BODY_BYTES;
+
 export async function handleQuery(request: Request, env: Env): Promise<Response> {
+  checkDeclaredLength(request, MAX_QUERY_BYTES);
+  const principal = await authenticate(request, env);
+  const text = await readLimitedText(request, MAX_QUERY_BYTES);
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     throw bad('#: Request body must be JSON'); // a parse failure has no detail worth returning
   }
   const site = (body as { site_id?: unknown } | null)?.site_id;
   if (typeof site !== 'string' || site === '') throw bad('#: Required property site_id was not present.');
-  await requireAuth(request, env, { site, scope: 'stats:read' });
+  await requireAuth(request, env, { site, scope: 'stats:read' }, principal);
   return jsonResponse(await runQuery(env.DB, site, body, Date.now()));
 }
 
@@ -60,6 +71,8 @@ export function exportQuery(url: URL, site: string): Record<string, unknown> {
 export async function handleExport(request: IRequest, env: Env): Promise<Response> {
   const site = pathParam(request, 'site');
   await requireAuth(request, env, { site, scope: 'stats:read' });
+  // the export's query rides in the URL: the same bound as a POSTed body
+  if (request.url.length > MAX_QUERY_BYTES) throw new HttpError(414, 'uri_too_long', `query string over ${MAX_QUERY_BYTES / 1024} KB`);
   const body = exportQuery(new URL(request.url), site);
   const result = await runQuery(env.DB, site, body, Date.now(), { paginate: false });
   const [first, last] = (result.query.date_range as string[]).map((d) => d.slice(0, 10));

@@ -11,6 +11,8 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { parseQuery } from './validate';
+import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
+import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 
 export interface QueryResult {
@@ -46,11 +48,13 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   }
   const q = parseQuery(body, site, now, firstDataTs);
   const { paginate = true, ...planOptions } = options;
-  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, ...planOptions, stale };
+  const opts: PlanOptions = { mode: 'auto', maxRawRows: 5_000_000, freshRawRows: 200_000, maxRegexTests: DEFAULT_REGEX_BUDGET, ...planOptions, stale };
+  opts.regexBudget ??= new RegexBudget(opts.maxRegexTests!);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? siteGoals : [];
 
   const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
+  if (crange && q.granularity) checkTimeBuckets(crange, q.granularity, '#/include/comparisons');
   const [rows, prev] = await Promise.all([
     computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined),
     crange ? computeRows(db, q, crange, goals, opts, now) : null,
@@ -154,8 +158,9 @@ function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], pre
   let shift = (d: (string | number)[]) => d;
   if (ti >= 0 && q.granularity) {
     const labels = timeLabels(q.range, q.granularity, q.site.timezone);
-    const clabels = timeLabels(crange, q.granularity, q.site.timezone);
-    shift = (d) => d.map((v, i) => (i === ti ? (labels[clabels.indexOf(String(v))] ?? `~${v}`) : v));
+    // a map, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
+    const position = new Map(timeLabels(crange, q.granularity, q.site.timezone).map((l, i) => [l, i]));
+    shift = (d) => d.map((v, i) => (i === ti ? (labels[position.get(String(v)) ?? -1] ?? `~${v}`) : v));
   }
   const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
   page.forEach((r, i) => {

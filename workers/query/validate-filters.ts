@@ -6,30 +6,60 @@ import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type Lea
 const bad = (message: string) => new HttpError(400, 'invalid_query', message);
 
 const LEAF_OPS: FilterOp[] = ['is', 'is_not', 'contains', 'contains_not', 'matches', 'matches_not'];
-const MAX_VALUES = 1000;
-const MAX_DEPTH = 8;
+
+/*
+ * Bounds on the filter tree. Each leaf becomes SQL text and bound values, and D1 stops a statement
+ * at 100 KB or 100 parameters with a 500-looking error (5,000 identical `or` children gave
+ * SQLITE_TOOBIG); every bound here answers a 400 naming the part instead. Generous for people:
+ * Plausible's dashboard sends a handful of leaves.
+ */
+/** values in one leaf (an `is` list pasted from a spreadsheet) */
+export const MAX_VALUES = 1000;
+/** values over the whole tree */
+export const MAX_TOTAL_VALUES = 2000;
+/** characters in one value: stored props values stop at 2000 bytes, so a longer one matches nothing */
+export const MAX_VALUE_LENGTH = 2000;
+/** filters combined by one and/or */
+export const MAX_CHILDREN = 50;
+/** leaves over the whole tree (top-level filters included) */
+export const MAX_LEAVES = 50;
+/** levels of and/or/not/has_done */
+export const MAX_DEPTH = 8;
+/** characters of `matches` patterns over the tree: re2js compiles about 10–40 µs a character */
+export const MAX_PATTERN_CHARS = 2000;
+
+interface TreeCount {
+  leaves: number;
+  values: number;
+  patternChars: number;
+}
 
 export function parseFilters(raw: unknown): Filter[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw bad('#/filters: Expected a list of filters');
-  return raw.map((f, i) => parseFilter(f, `#/filters/${i}`, 0, false));
+  const count: TreeCount = { leaves: 0, values: 0, patternChars: 0 };
+  return raw.map((f, i) => parseFilter(f, `#/filters/${i}`, 0, false, count));
 }
 
-function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone: boolean): Filter {
-  const invalid = () => bad(`${pointer}: Invalid filter ${JSON.stringify(raw)}`);
-  if (!Array.isArray(raw) || raw.length === 0 || depth > MAX_DEPTH) throw invalid();
+function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone: boolean, count: TreeCount): Filter {
+  const invalid = () => bad(`${pointer}: Invalid filter ${JSON.stringify(raw).slice(0, 200)}`);
+  if (!Array.isArray(raw) || raw.length === 0) throw invalid();
+  if (depth > MAX_DEPTH) throw bad(`${pointer}: Invalid filter: filters nest at most ${MAX_DEPTH} levels deep`);
   const op = raw[0];
   if (op === 'and' || op === 'or') {
     if (raw.length !== 2 || !Array.isArray(raw[1]) || raw[1].length === 0) throw invalid();
-    return { op, filters: raw[1].map((f: unknown, i: number) => parseFilter(f, `${pointer}/1/${i}`, depth + 1, insideHasDone)) };
+    if (raw[1].length > MAX_CHILDREN) {
+      throw bad(`${pointer}/1: Invalid filter: ${op} combines ${raw[1].length} filters; at most ${MAX_CHILDREN} may be combined`);
+    }
+    return { op, filters: raw[1].map((f: unknown, i: number) => parseFilter(f, `${pointer}/1/${i}`, depth + 1, insideHasDone, count)) };
   }
   if (op === 'not') {
     if (raw.length !== 2) throw invalid();
-    return { op, filter: parseFilter(raw[1], `${pointer}/1`, depth + 1, insideHasDone) };
+    return { op, filter: parseFilter(raw[1], `${pointer}/1`, depth + 1, insideHasDone, count) };
   }
   if (op === 'has_done' || op === 'has_not_done') {
     if (raw.length !== 2 || insideHasDone) throw invalid();
-    const inner = parseFilter(raw[1], `${pointer}/1`, depth + 1, true);
+    const inner = parseFilter(raw[1], `${pointer}/1`, depth + 1, true, count);
     walkLeaves([inner], (leaf) => {
       if (!leaf.dimension.startsWith('event:')) {
         throw bad(`${pointer}: Invalid filter: ${op} only accepts event dimensions, got \`${leaf.dimension}\``);
@@ -48,7 +78,11 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
   }
   values.forEach((v, i) => {
     if (typeof v !== 'string') throw bad(`${pointer}/2/${i}: Filter values must be strings`);
+    if (v.length > MAX_VALUE_LENGTH) throw bad(`${pointer}/2/${i}: Filter values are at most ${MAX_VALUE_LENGTH} characters`);
   });
+  if (++count.leaves > MAX_LEAVES) throw bad(`${pointer}: Invalid filter: the filters have more than ${MAX_LEAVES} conditions`);
+  count.values += values.length;
+  if (count.values > MAX_TOTAL_VALUES) throw bad(`${pointer}/2: Invalid filter: the filters list more than ${MAX_TOTAL_VALUES} values in all`);
   let caseSensitive = true;
   if (modifiers !== undefined) {
     if (typeof modifiers !== 'object' || modifiers === null || Array.isArray(modifiers)) throw invalid();
@@ -59,6 +93,10 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
   }
   if (op === 'matches' || op === 'matches_not') {
     values.forEach((v: string, i: number) => {
+      count.patternChars += v.length;
+      if (count.patternChars > MAX_PATTERN_CHARS) {
+        throw bad(`${pointer}/2/${i}: Invalid filter: the regular expressions have more than ${MAX_PATTERN_CHARS} characters in all`);
+      }
       const error = patternError(v);
       if (error) throw bad(`${pointer}/2/${i}: Invalid regular expression ${JSON.stringify(v)}: ${error}`);
     });

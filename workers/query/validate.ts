@@ -5,6 +5,7 @@
 import { HttpError } from '../lib/http-error';
 import { autoGranularity, resolveDateRange } from './date-range';
 import { parseFilters, walkLeaves } from './validate-filters';
+import { checkTimeBuckets } from './range-limits';
 import {
   isTimeDimension, isValidDimension, METRICS, SESSION_METRICS, type ComparisonMode, type Granularity,
   type Metric, type Query, type SiteInfo,
@@ -44,6 +45,7 @@ export function parseQuery(body: unknown, site: SiteInfo, now: number, firstData
   if (granularity === 'time:minute' && range.to - range.from > 7 * 86_400_000) {
     throw bad('#/dimensions: time:minute can only be queried for date ranges of up to 7 days');
   }
+  if (granularity) checkTimeBuckets(range, granularity, '#/dimensions');
   const include = parseInclude(body.include, granularity !== null);
   const { limit, offset } = parsePagination(body.pagination);
   const orderBy = parseOrderBy(body.order_by, metrics, dimensions);
