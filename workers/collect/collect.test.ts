@@ -139,7 +139,7 @@ describe('bad input', () => {
   it('answers 413 for a body over 64 KB, before parsing', async () => {
     const res = await post({ n: 'pageview', u: 'https://e2e.example/', d: 'e2e.example', p: { big: 'x'.repeat(70_000) } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: 'request body is over 65536 bytes', code: 'payload_too_large' });
+    expect(await res.json()).toEqual({ error: 'request body over 64 KB', code: 'payload_too_large' });
   });
 
   it('answers 400 for a batch over 50 events', async () => {

@@ -7,15 +7,14 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../env';
 import type { IncomingEvent } from '../../contract/events';
-import { errorResponse, HttpError } from '../lib/http-error';
+import { errorResponse } from '../lib/http-error';
+import { readLimitedText } from '../lib/body';
 import { assertIngestSite, authenticateIngest } from '../auth/access';
 import { parseEventBody } from './parse-body';
 import { runPipeline, type RequestContext } from './pipeline';
 import { fanOut } from './fan-out';
 import { enforceIpLimit } from './ip-limit';
 
-/** DESIGN §3: a body over 64 KB is refused with 413 before it is parsed. */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Any page may send events (the tracker runs on the site's own origin), and an `application/json`
@@ -49,7 +48,7 @@ export async function handleCollect(request: IRequest, env: Env, ctx: ExecutionC
 
 async function collect(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const now = Date.now();
-  const text = await readLimitedBody(request);
+  const text = await readLimitedText(request);
   const headerIp = request.headers.get('cf-connecting-ip') ?? '0.0.0.0';
   // Keyed server-side calls (imports, backfills) have the key's own rate limit instead of the IP's.
   const key = await authenticateIngest(request as unknown as Request, env);
@@ -66,15 +65,6 @@ async function collect(request: IRequest, env: Env, ctx: ExecutionContext): Prom
     status: 202,
     headers: { 'content-type': 'text/plain; charset=utf-8', ...(dropped ? { 'x-pulse-dropped': String(dropped) } : {}) },
   });
-}
-
-async function readLimitedBody(request: IRequest): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
-  // content-length can be absent (chunked) or wrong: count what actually arrives too.
-  const buffer = await request.arrayBuffer();
-  if (buffer.byteLength > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
-  return new TextDecoder().decode(buffer);
 }
 
 /** Server-side calls with an `events:write` key may name the visitor's IP and UA (DESIGN §3). */

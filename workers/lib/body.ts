@@ -9,7 +9,7 @@ import { HttpError } from './http-error';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export const tooLarge = (maxBytes: number): HttpError =>
-  new HttpError(413, 'too_large', `request body over ${Math.round(maxBytes / 1024)} KB`);
+  new HttpError(413, 'payload_too_large', `request body over ${Math.round(maxBytes / 1024)} KB`);
 
 /** Throws 413 when the declared length is over the limit (before authentication reads anything). */
 export function checkDeclaredLength(request: Request, maxBytes = MAX_BODY_BYTES): void {

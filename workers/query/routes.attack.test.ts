@@ -36,7 +36,7 @@ describe('POST /api/v2/query body limits', () => {
     const big = JSON.stringify({ ...query(), pad: 'x'.repeat(100_000) });
     const declared = await call('/api/v2/query', { token: key, body: JSON.parse(big) });
     expect(declared.status).toBe(413);
-    expect(await declared.json()).toEqual({ error: 'request body over 64 KB', code: 'too_large' });
+    expect(await declared.json()).toEqual({ error: 'request body over 64 KB', code: 'payload_too_large' });
     const streamed = await SELF.fetch(`${ORIGIN}/api/v2/query`, {
       method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chunked(big),
     });
