@@ -122,7 +122,7 @@ export async function visitorTraces(site: string, visitorId: number, shardNames:
     events: await one('SELECT count(*) AS n FROM events WHERE site_id = ?1 AND visitor_id = ?2 AND identified = 1'),
     sessions: await one('SELECT count(*) AS n FROM sessions WHERE site_id = ?1 AND visitor_id = ?2 AND identified = 1'),
     rollup_daily: await listed('rollup_daily'),
-    rollup_hourly: await listed('rollup_hourly'),
+    rollup_pairs: await listed('rollup_pairs'),
     rollup_ledger: await one('SELECT count(*) AS n FROM rollup_ledger WHERE site_id = ?1 AND visitor_id = ?2'),
     dead_letters: await one(
       "SELECT count(*) AS n FROM dead_letters, json_each(dead_letters.body, '$.events') e WHERE dead_letters.site_id = ?1 AND json_extract(e.value, '$.visitorId') = ?2",
