@@ -37,8 +37,8 @@ async function expectRollupsEqualRaw(site: string, days: [string, string], now: 
     const raw = await runQuery(env.DB, site, body, now, { mode: 'raw' });
     expect(rollup.results, JSON.stringify(query)).toEqual(raw.results);
   }
-  const [{ metrics }] = (await runQuery(env.DB, site, { site_id: site, date_range: days, metrics: ['pageviews'] }, now, { mode: 'rollup' })).results as [{ metrics: number[] }];
-  return metrics[0];
+  const { results } = await runQuery(env.DB, site, { site_id: site, date_range: days, metrics: ['pageviews'] }, now, { mode: 'rollup' });
+  return results[0]?.metrics[0];
 }
 
 describe('fault: two crons at once', () => {
