@@ -117,3 +117,24 @@ describe('fault: R2 put fails after D1 succeeded', () => {
     await expectDeliveredOnce(site, ['/h1', '/h2', '/h3']);
   });
 });
+
+describe('fault: one outbox range sent twice with other bounds (a resend after a kill or a split)', () => {
+  it("archives each event once whichever message arrives first, also when the first one's archive failed", async () => {
+    const { site, messages } = await messagesOf('fault-overlap', [{ path: '/v1' }, { path: '/v2' }, { path: '/v3' }]);
+    const whole = messages[0]!;
+    const part: QueueMessageBody = { ...whole, batchId: `${whole.batchId}-part`, events: whole.events.slice(0, 2) };
+    await consume([whole]);
+    await consume([part]);
+    await expectDeliveredOnce(site, ['/v1', '/v2', '/v3']);
+
+    const other = await messagesOf('fault-overlap-r2', [{ path: '/w1' }, { path: '/w2' }, { path: '/w3' }]);
+    const all = other.messages[0]!;
+    const first: QueueMessageBody = { ...all, batchId: `${all.batchId}-first`, events: all.events.slice(0, 2) };
+    const failing = { put: async () => Promise.reject(new Error('R2 put failed')) } as unknown as R2Bucket;
+    expect((await consume([first], { env: { ...env, ARCHIVE: failing } as Env })).retryMessages).toHaveLength(1);
+    await consume([all]); // the resend, with more events: archives only the one the first did not write
+    expect((await archiveLines(other.site)).map((l) => l.pathname)).toEqual(['/w3']);
+    await consume([first], { attempts: 2 }); // the retry of the first archives its own
+    await expectDeliveredOnce(other.site, ['/w1', '/w2', '/w3']);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Fault: the SiteDO dies in the middle of a flush (issue 13, fault suite). Events go through the
+ * real collector; the alarm sends through the real Queue to the real consumer. The Queue wrapper
+ * kills the object (or fails the call) before or after the Queue took the batch, while the site
+ * keeps receiving events; then the alarm runs again. Every accepted event must reach D1 and the
+ * archive exactly once.
+ */
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { QueueMessageBody } from '../../contract/events';
+import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
+import { siteStub } from '../../test/helpers/fixtures';
+import { expectDeliveredOnce, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
+
+type Batch = MessageSendRequest<QueueMessageBody>[];
+const paths = (prefix: string, n: number, from = 1) => Array.from({ length: n }, (_, i) => `/${prefix}${from + i}`);
+
+async function siteWithKey(label: string) {
+  const site = await makeSite(uniqueDomain(label));
+  const { token } = await makeKey([site], 'events:write');
+  return { site, token, send: (list: string[]) => send(token, list.map((p) => pageview(site, p, { ip: `198.51.100.${list.indexOf(p) % 3}` }))) };
+}
+
+/** The alarm, which may die with the object; the runtime's own error is what a kill looks like. */
+async function alarmDies(name: string): Promise<void> {
+  await runDurableObjectAlarm(siteStub(name)).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+describe('fault: the SiteDO is killed mid-flush', () => {
+  it('after the Queue took the batch: the next alarm resends it and nothing is doubled, with new events since', async () => {
+    const s = await siteWithKey('fault-kill-after');
+    await s.send(paths('a', 5));
+    await injectQueue(s.site, (state) => ({
+      async sendBatch(list: Batch) {
+        await env.EVENTS_QUEUE.sendBatch(list);
+        state.abort('killed after the Queue took the batch');
+      },
+    }));
+    await alarmDies(s.site);
+    // the site goes on receiving events before the alarm runs again (on a fresh instance)
+    await s.send(paths('a', 2, 6));
+    expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
+    await expectDeliveredOnce(s.site, paths('a', 7));
+  });
+
+  it('before the Queue took the batch: nothing is lost', async () => {
+    const s = await siteWithKey('fault-kill-before');
+    await s.send(paths('b', 4));
+    await injectQueue(s.site, (state) => ({
+      async sendBatch() {
+        state.abort('killed before the Queue took the batch');
+      },
+    }));
+    await alarmDies(s.site);
+    await s.send(paths('b', 1, 5));
+    expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
+    await expectDeliveredOnce(s.site, paths('b', 5));
+  });
+
+  it('the send throws after the Queue took it (object alive): the retry alarm resends, nothing doubled', async () => {
+    const s = await siteWithKey('fault-kill-throw');
+    await s.send(paths('c', 3));
+    await injectQueue(s.site, () => ({
+      async sendBatch(list: Batch) {
+        await env.EVENTS_QUEUE.sendBatch(list);
+        throw new Error('network connection lost');
+      },
+    }));
+    await runDurableObjectAlarm(siteStub(s.site)); // the alarm catches it and retries in 10 s
+    await restoreQueue(s.site);
+    await s.send(paths('c', 2, 4));
+    expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
+    await expectDeliveredOnce(s.site, paths('c', 5));
+    expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
+  });
+});
