@@ -6,7 +6,7 @@ import { SITE_ALIVE, VISITOR_NOT_ERASED } from './tombstones';
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
  * an event id already present is skipped; a session row is replaced only by a newer version;
- * drop counts are keyed by the batch that carried them.
+ * drop counts are keyed by their seal in the SiteDO (or, from older objects, the batch).
  * Each table gets one statement whose rows come from `json_each` over a single bound JSON
  * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size.
  */
@@ -129,6 +129,7 @@ export function writeStatements(db: D1Database, message: QueueMessageBody, now: 
   const statements: D1PreparedStatement[] = [];
   if (events.length) statements.push(rows(sql.events, events.map((e) => eventRow(e, now, archiveBatchKey(batchId)))));
   if (sessions.length) statements.push(rows(sql.sessions, sessions.map((s) => sessionRow(s, now))));
-  if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, batchId));
+  // keyed by the drops' seal (the same on every resend of these counts), else by the batch
+  if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, message.dropsId ?? batchId));
   return statements;
 }

@@ -8,7 +8,7 @@
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
+import { call, makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { siteStub } from '../../test/helpers/fixtures';
 import { expectDeliveredOnce, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
 
@@ -75,5 +75,30 @@ describe('fault: the SiteDO is killed mid-flush', () => {
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('c', 5));
     expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
+  });
+
+  it('after the Queue took the batch: drop counts sent with it are not counted twice', async () => {
+    const s = await siteWithKey('fault-kill-drops');
+    const bot = (path: string) => ({ ...pageview(s.site, path), ua: 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    const sendWithBots = async (good: string[], bots: number) => {
+      const res = await call('/api/event', { token: s.token, body: [...good.map((p) => pageview(s.site, p)), ...Array.from({ length: bots }, (_, i) => bot(`/bot${i}`))] });
+      expect(res.status).toBe(202);
+      expect(res.headers.get('x-pulse-dropped')).toBe(String(bots));
+    };
+    await sendWithBots(['/d1', '/d2'], 2);
+    await injectQueue(s.site, (state) => ({
+      async sendBatch(list: Batch) {
+        await env.EVENTS_QUEUE.sendBatch(list);
+        state.abort('killed after the Queue took the batch');
+      },
+    }));
+    await alarmDies(s.site);
+    await sendWithBots(['/d3'], 1);
+    expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
+    await expectDeliveredOnce(s.site, ['/d1', '/d2', '/d3']);
+    const bots = () => env.DB.prepare("SELECT coalesce(sum(count), 0) AS n FROM drop_counts WHERE site_id = ? AND reason = 'bot'").bind(s.site).first<number>('n');
+    await expect.poll(bots, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 300)); // room for a second count to land
+    expect(await bots()).toBe(3);
   });
 });
