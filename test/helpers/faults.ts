@@ -114,6 +114,23 @@ export async function expectDeliveredOnce(site: string, paths: string[], timeout
   return rows;
 }
 
+/**
+ * Each session the SiteDO holds is in D1 at the version the SiteDO has (snapshots are upserted by
+ * version: a lost or stale one would be a wrong visit in every report), and D1 has no other.
+ */
+export async function expectSessionsCurrent(site: string, timeoutMs = 10_000): Promise<void> {
+  const held = await runInDurableObject(siteStub(site), (_: SiteDO, state) =>
+    state.storage.sql.exec<{ id: string; version: number }>("SELECT id, json_extract(body, '$.version') AS version FROM sessions ORDER BY id").toArray(),
+  );
+  expect(held.length).toBeGreaterThan(0);
+  const stored = () =>
+    env.DB.prepare('SELECT id, version FROM sessions WHERE site_id = ? ORDER BY id')
+      .bind(site)
+      .all<{ id: string; version: number }>()
+      .then((r) => r.results);
+  await expect.poll(stored, { timeout: timeoutMs }).toEqual(held);
+}
+
 /** Where an identified visitor could still be: each count must be 0 after an erasure. */
 export async function visitorTraces(site: string, visitorId: number, shardNames: string[] = [site]): Promise<Record<string, number>> {
   const one = (sql: string) => env.DB.prepare(sql).bind(site, visitorId).first<number>('n').then((n) => n ?? 0);

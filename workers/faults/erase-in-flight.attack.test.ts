@@ -4,7 +4,7 @@
  * SiteDO's outbox — then the flush, the late delivery and two crons at once (rollups and the
  * archive job). Nothing of the erased visitor may remain; everyone else's events arrive once.
  */
-import { createExecutionContext, createScheduledController, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import type { SiteDO } from '../../durable-objects/site-do';
@@ -12,7 +12,7 @@ import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../../test/helpers/api';
 import { drainToD1 } from '../../test/helpers/drain';
 import { siteStub } from '../../test/helpers/fixtures';
-import { consume, expectDeliveredOnce, pageview, send, visitorTraces } from '../../test/helpers/faults';
+import { consume, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../../test/helpers/faults';
 import { hashUid } from '../lib/visitor-id';
 import { ERASURE_GRACE_MS } from '../api/erase';
 import { ROLLUP_CRON, runScheduled } from '../cron/run-scheduled';
@@ -82,5 +82,29 @@ describe('fault: erase while events are in flight', () => {
     const rollup = await runQuery(env.DB, site, body, after, { mode: 'rollup' });
     expect(rollup.results).toEqual((await runQuery(env.DB, site, body, after, { mode: 'raw' })).results);
     expect(rollup.results[0]!.metrics[1]).toBe(5);
+  });
+
+  it("an erase that arrives while the alarm is sending the visitor's events to the Queue", async () => {
+    const site = await makeSite(uniqueDomain('fault-erase-mid'));
+    const { token } = await makeKey([site], 'events:write');
+    await send(token, [pageview(site, '/alice-1', { uid: 'alice' }), pageview(site, '/bob-1', { uid: 'bob' }), pageview(site, '/anon-1')]);
+    let erased: { id: string } | null = null;
+    // the erase reaches the SiteDO while its alarm awaits the Queue with the visitor's events
+    await injectQueue(site, () => ({
+      async sendBatch(list: MessageSendRequest<QueueMessageBody>[]) {
+        erased ??= await ok<{ id: string }>(call(`/api/v1/sites/${site}/visitors/alice`, { method: 'DELETE', token: adminToken() }), 202);
+        await env.EVENTS_QUEUE.sendBatch(list);
+      },
+    }));
+    expect(await runDurableObjectAlarm(siteStub(site))).toBe(true);
+    expect(erased).not.toBeNull();
+    await expectDeliveredOnce(site, ['/bob-1', '/anon-1']);
+    await new Promise((r) => setTimeout(r, 300)); // room for anything else the flush carried
+
+    await cronTwiceAtOnce(Date.now() + ERASURE_GRACE_MS + WATERMARK_LAG_MS + 1_000);
+    const alice = await hashUid((await env.DB.prepare('SELECT uid_secret FROM sites WHERE id = ?').bind(site).first<string>('uid_secret'))!, 'alice');
+    expect(Object.entries(await visitorTraces(site, alice)).filter(([, n]) => n > 0)).toEqual([]);
+    await expectDeliveredOnce(site, ['/bob-1', '/anon-1']);
+    await expectSessionsCurrent(site);
   });
 });

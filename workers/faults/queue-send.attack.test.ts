@@ -7,7 +7,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import type { SiteDO } from '../../durable-objects/site-do';
 
@@ -47,6 +47,7 @@ describe('fault: the Queue send fails', () => {
     await restoreQueue(s.site);
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('q', 7));
+    await expectSessionsCurrent(s.site);
     expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
   });
 
@@ -61,5 +62,6 @@ describe('fault: the Queue send fails', () => {
     expect((await siteStub(s.site).outboxStatus()).deadLettered).toBe(0);
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('r', 9));
+    await expectSessionsCurrent(s.site);
   });
 });

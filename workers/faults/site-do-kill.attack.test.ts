@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import { call, makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
 
 type Batch = MessageSendRequest<QueueMessageBody>[];
 const paths = (prefix: string, n: number, from = 1) => Array.from({ length: n }, (_, i) => `/${prefix}${from + i}`);
@@ -44,6 +44,7 @@ describe('fault: the SiteDO is killed mid-flush', () => {
     await s.send(paths('a', 2, 6));
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('a', 7));
+    await expectSessionsCurrent(s.site);
   });
 
   it('before the Queue took the batch: nothing is lost', async () => {
@@ -58,6 +59,7 @@ describe('fault: the SiteDO is killed mid-flush', () => {
     await s.send(paths('b', 1, 5));
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('b', 5));
+    await expectSessionsCurrent(s.site);
   });
 
   it('the send throws after the Queue took it (object alive): the retry alarm resends, nothing doubled', async () => {
@@ -74,6 +76,7 @@ describe('fault: the SiteDO is killed mid-flush', () => {
     await s.send(paths('c', 2, 4));
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('c', 5));
+    await expectSessionsCurrent(s.site);
     expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
   });
 
