@@ -4,7 +4,7 @@
  * test ends with — each accepted event in D1 exactly once and in the R2 archive exactly once, and
  * nothing of an erased visitor anywhere.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { Env } from '../../workers/env';
 import type { QueueMessageBody, StoredEvent } from '../../contract/events';
@@ -12,7 +12,8 @@ import type { SiteDO } from '../../durable-objects/site-do';
 import { gunzipText } from '../../workers/consumer/archive-r2';
 import { EVENTS_QUEUE, handleQueue } from '../../workers/consumer/handle-queue';
 import { archivePrefix } from '../../contract/archive';
-import { call } from './api';
+import { ROLLUP_CRON, runScheduled } from '../../workers/cron/run-scheduled';
+import { call, makeKey, makeSite, uniqueDomain } from './api';
 import { siteStub } from './fixtures';
 
 export const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -31,6 +32,26 @@ export async function send(token: string, events: ReturnType<typeof pageview>[])
 }
 
 /** What the SiteDO sends with (durable-objects/site-do/outbox-send.ts's `Sender`). */
+/** `/<prefix><from>` … : the labels of `n` events. */
+export const paths = (prefix: string, n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `/${prefix}${from + i}`);
+
+/** A new site (unique name: test files share D1) with an events:write key, and a sender for it. */
+export async function siteWithKey(label: string) {
+  const site = await makeSite(uniqueDomain(label));
+  const { token } = await makeKey([site], 'events:write');
+  return { site, token, send: (list: string[]) => send(token, list.map((p, i) => pageview(site, p, { ip: `198.51.100.${i % 4}` }))) };
+}
+
+/** The `*∕5` cron entry twice at once, as when a slow run overlaps the next. */
+export async function cronTwiceAtOnce(scheduledTime: number): Promise<void> {
+  const once = async () => {
+    const ctx = createExecutionContext();
+    await runScheduled(createScheduledController({ cron: ROLLUP_CRON, scheduledTime }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  };
+  await Promise.all([once(), once()]);
+}
+
 type QueueSend = { sendBatch(messages: MessageSendRequest<QueueMessageBody>[]): Promise<unknown> };
 
 /**

@@ -4,24 +4,14 @@
  * twice concurrently, first over new days (rebuilds), then over more of today (the incremental
  * delta). The rollups must answer what the raw events answer: nothing counted twice or skipped.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { drainToD1 } from '../../test/helpers/drain';
-import { expectDeliveredOnce, pageview, send } from '../../test/helpers/faults';
-import { ROLLUP_CRON, runScheduled } from '../cron/run-scheduled';
+import { cronTwiceAtOnce, expectDeliveredOnce, pageview, send } from '../../test/helpers/faults';
 import { WATERMARK_LAG_MS } from '../rollups/refresh';
 import { runQuery } from '../query/run-query';
 import { localDay } from '../lib/timezone';
-
-async function cronTwiceAtOnce(scheduledTime: number): Promise<void> {
-  const once = async () => {
-    const ctx = createExecutionContext();
-    await runScheduled(createScheduledController({ cron: ROLLUP_CRON, scheduledTime }), env, ctx);
-    await waitOnExecutionContext(ctx);
-  };
-  await Promise.all([once(), once()]);
-}
 
 const QUERIES = [
   { metrics: ['visitors', 'visits', 'pageviews', 'events', 'bounce_rate'] },

@@ -4,7 +4,7 @@
  * SiteDO's outbox — then the flush, the late delivery and two crons at once (rollups and the
  * archive job). Nothing of the erased visitor may remain; everyone else's events arrive once.
  */
-import { createExecutionContext, createScheduledController, env, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import type { SiteDO } from '../../durable-objects/site-do';
@@ -12,21 +12,11 @@ import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../../test/helpers/api';
 import { drainToD1 } from '../../test/helpers/drain';
 import { siteStub } from '../../test/helpers/fixtures';
-import { consume, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../../test/helpers/faults';
+import { consume, cronTwiceAtOnce, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../../test/helpers/faults';
 import { hashUid } from '../lib/visitor-id';
 import { ERASURE_GRACE_MS } from '../api/erase';
-import { ROLLUP_CRON, runScheduled } from '../cron/run-scheduled';
 import { WATERMARK_LAG_MS } from '../rollups/refresh';
 import { runQuery } from '../query/run-query';
-
-async function cronTwiceAtOnce(scheduledTime: number): Promise<void> {
-  const once = async () => {
-    const ctx = createExecutionContext();
-    await runScheduled(createScheduledController({ cron: ROLLUP_CRON, scheduledTime }), env, ctx);
-    await waitOnExecutionContext(ctx);
-  };
-  await Promise.all([once(), once()]);
-}
 
 describe('fault: erase while events are in flight', () => {
   it('leaves nothing of the visitor in D1, rollups, R2 or the SiteDO, and delivers the others once', async () => {

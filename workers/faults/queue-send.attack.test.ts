@@ -5,19 +5,10 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, paths, restoreQueue, siteWithKey } from '../../test/helpers/faults';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import type { SiteDO } from '../../durable-objects/site-do';
-
-const paths = (prefix: string, n: number, from = 1) => Array.from({ length: n }, (_, i) => `/${prefix}${from + i}`);
-
-async function siteWithKey(label: string) {
-  const site = await makeSite(uniqueDomain(label));
-  const { token } = await makeKey([site], 'events:write');
-  return { site, send: (list: string[]) => send(token, list.map((p, i) => pageview(site, p, { ip: `198.51.100.${i % 4}` }))) };
-}
 
 const down = () => {
   let calls = 0;

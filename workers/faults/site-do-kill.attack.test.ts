@@ -8,18 +8,11 @@
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
-import { call, makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
+import { call } from '../../test/helpers/api';
 import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, restoreQueue, send } from '../../test/helpers/faults';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, paths, restoreQueue, siteWithKey } from '../../test/helpers/faults';
 
 type Batch = MessageSendRequest<QueueMessageBody>[];
-const paths = (prefix: string, n: number, from = 1) => Array.from({ length: n }, (_, i) => `/${prefix}${from + i}`);
-
-async function siteWithKey(label: string) {
-  const site = await makeSite(uniqueDomain(label));
-  const { token } = await makeKey([site], 'events:write');
-  return { site, token, send: (list: string[]) => send(token, list.map((p) => pageview(site, p, { ip: `198.51.100.${list.indexOf(p) % 3}` }))) };
-}
 
 /** The alarm, which may die with the object; the runtime's own error is what a kill looks like. */
 async function alarmDies(name: string): Promise<void> {
