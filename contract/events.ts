@@ -129,6 +129,12 @@ export interface QueueMessageBody {
   sessions: StoredSession[];
   /** drops counted by the SiteDO since the last flush, per UTC day and reason */
   drops: DropCount[];
+  /**
+   * The drops' own id, the same each time the outbox resends these counts (whatever else the
+   * message carries): the consumer keys them by it, so a resend is not counted twice. Absent in
+   * messages of older SiteDOs, which were keyed by `batchId`.
+   */
+  dropsId?: string;
 }
 
 export interface DropCount {

@@ -47,7 +47,7 @@ export function markSessionDue(sql: SqlStorage, session: Pick<StoredSession, 'id
 
 export function countDrop(sql: SqlStorage, day: string, reason: DropReason, count = 1): void {
   sql.exec(
-    'INSERT INTO outbox_drops (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason) DO UPDATE SET count = count + excluded.count',
+    "INSERT INTO outbox_drops (day, reason, sealed, count) VALUES (?, ?, '', ?) ON CONFLICT (day, reason, sealed) DO UPDATE SET count = count + excluded.count",
     day,
     reason,
     count,
@@ -58,7 +58,7 @@ export function countDrop(sql: SqlStorage, day: string, reason: DropReason, coun
 export type OutboxItem =
   | { kind: 'event'; seq: number; body: string; bytes: number }
   | { kind: 'session'; id: string; version: number; body: string; bytes: number }
-  | { kind: 'drops'; drops: DropCount[]; body: string; bytes: number };
+  | { kind: 'drops'; drops: DropCount[]; seal: string; body: string; bytes: number };
 
 /** One Queue message, the rows it carries, and its exact size in bytes as JSON. */
 export interface OutboxMessage {
@@ -87,10 +87,10 @@ export function readPending(sql: SqlStorage, site: string, objectName: string): 
     items.push({ kind: 'session', id: row.id, version: row.version, body: row.body, bytes });
     if ((budget -= bytes) <= 0) break;
   }
-  const drops = sql.exec<{ day: string; reason: DropReason; count: number }>('SELECT day, reason, count FROM outbox_drops').toArray();
-  if (drops.length) {
-    const body = JSON.stringify(drops);
-    items.push({ kind: 'drops', drops, body, bytes: utf8Bytes(body) });
+  const sealed = sealDrops(sql);
+  if (sealed) {
+    const body = JSON.stringify(sealed.drops);
+    items.push({ kind: 'drops', drops: sealed.drops, seal: sealed.seal, body, bytes: utf8Bytes(body) });
   }
 
   const groups: OutboxItem[][] = [];
@@ -106,13 +106,31 @@ export function readPending(sql: SqlStorage, site: string, objectName: string): 
   return { messages: groups.map((group) => buildMessage(group, site, objectName)) };
 }
 
+/**
+ * The drop counts to send, under their seal: the counts sealed by an earlier flush the Queue may
+ * or may not have taken (sent again as they were, so the consumer's key ignores a second copy),
+ * else the open counts, sealed now. Drops counted meanwhile wait, open, for the next seal.
+ */
+function sealDrops(sql: SqlStorage): { seal: string; drops: DropCount[] } | null {
+  let seal = sql.exec<{ sealed: string }>("SELECT sealed FROM outbox_drops WHERE sealed != '' LIMIT 1").toArray()[0]?.sealed;
+  if (!seal) {
+    seal = crypto.randomUUID();
+    if (sql.exec("UPDATE outbox_drops SET sealed = ? WHERE sealed = ''", seal).rowsWritten === 0) return null;
+  }
+  const drops = sql.exec<{ day: string; reason: DropReason; count: number }>('SELECT day, reason, count FROM outbox_drops WHERE sealed = ?', seal).toArray();
+  return { seal, drops };
+}
+
 /** The message for these rows, measured exactly as the JSON the Queue will be sent. */
 export function buildMessage(items: OutboxItem[], site: string, objectName: string): OutboxMessage {
   const body: QueueMessageBody = { site, batchId: '', events: [], sessions: [], drops: [] };
   for (const item of items) {
     if (item.kind === 'event') body.events.push(JSON.parse(item.body) as StoredEvent);
     else if (item.kind === 'session') body.sessions.push(JSON.parse(item.body) as StoredSession);
-    else body.drops.push(...item.drops);
+    else {
+      body.drops.push(...item.drops);
+      body.dropsId = item.seal;
+    }
   }
   const seqs = items.flatMap((item) => (item.kind === 'event' ? [item.seq] : []));
   // An event range keeps its id when re-sent after a failed flush, so the consumer's R2 write
@@ -149,13 +167,9 @@ export function markSent(sql: SqlStorage, sent: { items: OutboxItem[] }[]): void
     if (seqs.length) sql.exec('DELETE FROM outbox_events WHERE seq BETWEEN ? AND ?', seqs[0], seqs.at(-1));
     for (const item of message.items) {
       if (item.kind === 'session') sql.exec('DELETE FROM outbox_sessions WHERE id = ? AND version = ?', item.id, item.version);
-      if (item.kind !== 'drops') continue;
-      for (const drop of item.drops) {
-        sql.exec('UPDATE outbox_drops SET count = count - ? WHERE day = ? AND reason = ?', drop.count, drop.day, drop.reason);
-      }
+      if (item.kind === 'drops') sql.exec('DELETE FROM outbox_drops WHERE sealed = ?', item.seal);
     }
   }
-  sql.exec('DELETE FROM outbox_drops WHERE count <= 0');
 }
 
 export function pendingCount(sql: SqlStorage): number {

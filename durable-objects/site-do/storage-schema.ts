@@ -31,6 +31,14 @@ const STEPS: string[] = [
   // for here, so they are kept and counted instead of blocking every later row (issue 13).
   `CREATE TABLE outbox_dead (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, bytes INTEGER NOT NULL,
      reason TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL);`,
+  // 5: drop counts are sealed under an id before they are sent, and resent under that id until
+  // the Queue took them; new drops count in the open row (sealed = ''). A resend after a kill
+  // mid-flush counted them twice (fault suite).
+  `CREATE TABLE outbox_drops_sealed (day TEXT NOT NULL, reason TEXT NOT NULL, sealed TEXT NOT NULL DEFAULT '',
+     count INTEGER NOT NULL, PRIMARY KEY (day, reason, sealed));
+   INSERT INTO outbox_drops_sealed (day, reason, count) SELECT day, reason, count FROM outbox_drops;
+   DROP TABLE outbox_drops;
+   ALTER TABLE outbox_drops_sealed RENAME TO outbox_drops;`,
 ];
 
 export function migrateStorage(sql: SqlStorage): void {

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import type { QueueMessageBody } from '../../contract/events';
 import { archiveEvents } from './archive-r2';
-import { writeStatements } from './write-d1';
+import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
 import { guardStatement, readGuard } from './tombstones';
 
@@ -32,14 +32,18 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
  * Writes one message, as sent at `sentAt` (the Queue's timestamp; now, for a direct call):
  * nothing of a deleted site or an erased visitor (tombstones.ts), in D1 or in the archive. A
  * redelivery after an erasure rewrites its archive object without the visitor's lines, since the
- * object is named by the batch.
+ * object is named by the batch. An event an earlier message wrote to D1 is that message's to
+ * archive (write-d1.ts, `archive_batch`): the outbox may resend a range with other bounds, and
+ * its events would otherwise be in the archive twice, under two batch names.
  */
 export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
   const statements = writeStatements(env.DB, body, now, { sentAt });
   if (!statements.length) return;
-  const [guardResult] = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements]);
-  const guard = readGuard(guardResult as D1Result<{ alive: number; erased: string }>);
+  const elsewhere = body.events.length ? [archivedElsewhereStatement(env.DB, body)] : [];
+  const results = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements, ...elsewhere]);
+  const guard = readGuard(results[0] as D1Result<{ alive: number; erased: string }>);
   if (!guard.alive) return void console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
-  const events = body.events.filter((e) => !(e.identified && guard.erased.has(e.visitorId)));
+  const theirs = new Set(elsewhere.length ? (JSON.parse((results.at(-1) as D1Result<{ ids: string }>).results[0]?.ids ?? '[]') as string[]) : []);
+  const events = body.events.filter((e) => !(e.identified && guard.erased.has(e.visitorId)) && !theirs.has(e.id));
   if (events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, events);
 }

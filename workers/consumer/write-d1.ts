@@ -6,7 +6,7 @@ import { SITE_ALIVE, VISITOR_NOT_ERASED } from './tombstones';
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
  * an event id already present is skipped; a session row is replaced only by a newer version;
- * drop counts are keyed by the batch that carried them.
+ * drop counts are keyed by their seal in the SiteDO (or, from older objects, the batch).
  * Each table gets one statement whose rows come from `json_each` over a single bound JSON
  * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size.
  */
@@ -19,7 +19,7 @@ const EVENT_COLUMNS: [string, string][] = [
   ['identified', 'identified'], ['name', 'name'], ['hostname', 'hostname'], ['pathname', 'pathname'],
   ['props', 'props'], ['revenue_amount', 'revenueAmount'], ['revenue_currency', 'revenueCurrency'],
   ['interactive', 'interactive'], ['scroll_depth', 'scrollDepth'], ['engaged_ms', 'engagedMs'],
-  ...ATTRIBUTION, ['inserted_at', 'insertedAt'],
+  ...ATTRIBUTION, ['inserted_at', 'insertedAt'], ['archive_batch', 'archiveBatch'],
 ];
 
 const SESSION_COLUMNS: [string, string][] = [
@@ -58,9 +58,42 @@ const GUARDED = {
   drops: insertDrops(SITE_ALIVE),
 };
 
-function eventRow(event: StoredEvent, insertedAt: number) {
+/**
+ * The message's key in `events.archive_batch`: cyrb53, a 53-bit string hash (a JS number, a D1
+ * integer), synchronous so statements stay plain values; two batches carrying one event collide
+ * with odds of 2^-53.
+ */
+export function archiveBatchKey(batchId: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < batchId.length; i++) {
+    const c = batchId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * After the message's writes, in the same batch: its events that an earlier message wrote (their
+ * `archive_batch` is another's), which that message archives, not this one. A redelivery of the
+ * same message finds its own key and archives all again, over the same objects.
+ */
+export function archivedElsewhereStatement(db: D1Database, message: QueueMessageBody): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT json_group_array(id) AS ids FROM events
+        WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND archive_batch IS NOT NULL AND archive_batch != ?2`,
+    )
+    .bind(JSON.stringify(message.events.map((e) => ({ id: e.id }))), archiveBatchKey(message.batchId));
+}
+
+function eventRow(event: StoredEvent, insertedAt: number, archiveBatch: number) {
   return {
     ...event,
+    archiveBatch,
     identified: event.identified ? 1 : 0,
     interactive: event.interactive ? 1 : 0,
     props: JSON.stringify(event.props ?? {}),
@@ -94,8 +127,9 @@ export function writeStatements(db: D1Database, message: QueueMessageBody, now: 
   const rows = (statement: string, list: unknown[]) =>
     guard ? db.prepare(statement).bind(JSON.stringify(list), site, guard.sentAt) : db.prepare(statement).bind(JSON.stringify(list));
   const statements: D1PreparedStatement[] = [];
-  if (events.length) statements.push(rows(sql.events, events.map((e) => eventRow(e, now))));
+  if (events.length) statements.push(rows(sql.events, events.map((e) => eventRow(e, now, archiveBatchKey(batchId)))));
   if (sessions.length) statements.push(rows(sql.sessions, sessions.map((s) => sessionRow(s, now))));
-  if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, batchId));
+  // keyed by the drops' seal (the same on every resend of these counts), else by the batch
+  if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, message.dropsId ?? batchId));
   return statements;
 }

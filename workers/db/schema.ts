@@ -58,6 +58,13 @@ export const events = sqliteTable(
     ...attributionColumns,
     /** when the consumer wrote the row: rollups refresh incrementally from here */
     insertedAt: integer('inserted_at').notNull(),
+    /**
+     * The Queue message that first wrote the row (a 53-bit hash of its batch id): only that
+     * message archives the event, so a resent outbox range of other bounds (a SiteDO killed after
+     * the Queue took a batch, a split after an ambiguous refusal) cannot archive it twice. Null
+     * for rows written before it existed.
+     */
+    archiveBatch: integer('archive_batch'),
   },
   (t) => [
     index('events_site_ts').on(t.siteId, t.ts),
