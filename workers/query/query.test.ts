@@ -244,6 +244,9 @@ describe('validation', () => {
     expect(await error({ metrics: ['percentage'] })).toMatch(/percentage/);
     expect(await error({ metrics: ['visitors'], include: { time_labels: true } })).toMatch(/time_labels/);
     expect(await error({ metrics: ['visitors'], order_by: [['pageviews', 'desc']] })).toMatch(/#\/order_by\/0/);
+    // found by the fuzzer (workers/fuzz/query.attack.test.ts): a deeply nested order_by field was a 500
+    const deep = JSON.parse(`${'['.repeat(5_000)}1${']'.repeat(5_000)}`);
+    expect(await error({ metrics: ['visitors'], order_by: [['visitors', 'desc'], [deep, 'desc']] })).toBe('#/order_by/1/0: Expected the name of a queried metric or dimension');
     expect(await error({ metrics: ['visitors'], date_range: '5d' })).toMatch(/#\/date_range/);
     expect(await error({ metrics: ['visitors'], filters: [['matches', 'event:page', ['^/ok', '(a)\\1']]] }))
       .toBe('#/filters/0/2/1: Invalid regular expression "(a)\\\\1": uses a backreference, which RE2 (the syntax Plausible and Pulse accept) does not support');

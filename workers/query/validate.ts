@@ -128,9 +128,12 @@ function parseOrderBy(raw: unknown, metrics: Metric[], dimensions: string[]): Qu
     if (!Array.isArray(entry) || entry.length !== 2 || !['asc', 'desc'].includes(entry[1])) {
       throw bad(`#/order_by/${i}: Invalid order_by entry ${JSON.stringify(entry)}`);
     }
-    const field = entry[0];
+    const field: unknown = entry[0];
+    // A field that is not a string is never a name; String() of a deeply nested array would
+    // overflow the stack (a 500) before the message was built.
+    if (typeof field !== 'string') throw bad(`#/order_by/${i}/0: Expected the name of a queried metric or dimension`);
     if (!(metrics as string[]).includes(field) && !dimensions.includes(field)) {
-      throw bad(`#/order_by/${i}: Invalid order_by entry \`${String(field)}\`. Entry is not a queried metric or dimension.`);
+      throw bad(`#/order_by/${i}: Invalid order_by entry \`${field}\`. Entry is not a queried metric or dimension.`);
     }
     return [field, entry[1]] as [string, 'asc' | 'desc'];
   });
