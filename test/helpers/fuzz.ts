@@ -165,7 +165,7 @@ export class Fuzzer {
     let type: string | null = contentType;
     if (this.chance(0.08)) return { index, ops: ['junk'], contentType: this.chance(0.5) ? type : this.pick(CONTENT_TYPES), body: this.junk() };
     let value = valid[this.int(valid.length)];
-    const rounds = this.chance(0.1) ? 0 : 1 + this.int(4);
+    const rounds = this.chance(0.12) ? 0 : 1 + this.int(3);
     for (let i = 0; i < rounds; i++) value = this.mutate(value, ops);
     if (this.chance(0.05)) {
       ops.push('wrap in array');
