@@ -257,10 +257,11 @@ export function describeCase(seed: number, c: FuzzCase, status: number, answer: 
  * Checks one answer: a 5xx is a finding; a 4xx must be JSON `{error, code}` (strings). Returns the
  * problem, or null.
  */
-export async function judgeAnswer(res: Response): Promise<{ problem: string; text: string } | null> {
+export async function judgeAnswer(res: Response, method = 'POST'): Promise<{ problem: string; text: string } | null> {
   const text = await res.text();
   if (res.status >= 500) return { problem: '5xx', text };
-  if (res.status >= 400) {
+  // a HEAD answer has no body by definition
+  if (res.status >= 400 && method !== 'HEAD') {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -278,8 +279,8 @@ export async function runFuzz(options: {
   seed: number;
   count: number;
   group?: number;
-  makeCase: (fuzzer: Fuzzer, index: number) => FuzzCase & { label?: string };
-  send: (c: FuzzCase & { label?: string }) => Promise<Response>;
+  makeCase: (fuzzer: Fuzzer, index: number) => FuzzCase & { label?: string; method?: string };
+  send: (c: FuzzCase & { label?: string; method?: string }) => Promise<Response>;
 }): Promise<{ findings: string[]; statuses: Record<number, number> }> {
   const fuzzer = new Fuzzer(options.seed);
   const findings: string[] = [];
@@ -296,7 +297,7 @@ export async function runFuzz(options: {
         return;
       }
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      const verdict = await judgeAnswer(res);
+      const verdict = await judgeAnswer(res, c.method);
       if (verdict) findings.push(`${verdict.problem}: ${describeCase(options.seed, c, res.status, verdict.text, c.label ? `${c.label} ` : '')}`);
     }));
   }
