@@ -50,7 +50,12 @@ const CONTENT_TYPES: (string | null)[] = [
 export class Fuzzer {
   readonly random: () => number;
 
-  constructor(readonly seed: number) {
+  /**
+   * `vocabulary`: values valid somewhere in the API under test (metric names, dates, filters…);
+   * swapping one in where it does not belong, or where it does, reaches combinations that a
+   * random value is refused long before.
+   */
+  constructor(readonly seed: number, readonly vocabulary: readonly Json[] = []) {
     this.random = prng(seed);
   }
 
@@ -120,7 +125,7 @@ export class Fuzzer {
     const at = `${path}/${key}`;
     const set = (v: Json) => defineKey(target, key, v);
     const current = (target as Obj)[key];
-    switch (this.int(12)) {
+    switch (this.int(this.vocabulary.length ? 15 : 12)) {
       case 0:
         ops.push(`drop ${at}`);
         if (Array.isArray(target)) target.splice(Number(key), 1);
@@ -151,7 +156,12 @@ export class Fuzzer {
         break;
       }
       case 10: ops.push(`object ${at}`); set({ [key]: clone(current) }); break;
-      default: ops.push(`null ${at}`); set(null); break;
+      case 11: ops.push(`null ${at}`); set(null); break;
+      default: {
+        const word = clone(this.pick(this.vocabulary));
+        ops.push(`swap ${at} = ${toJson(word).slice(0, 60)}`);
+        set(word);
+      }
     }
     return copy;
   }
@@ -279,10 +289,11 @@ export async function runFuzz(options: {
   seed: number;
   count: number;
   group?: number;
+  vocabulary?: readonly Json[];
   makeCase: (fuzzer: Fuzzer, index: number) => FuzzCase & { label?: string; method?: string };
   send: (c: FuzzCase & { label?: string; method?: string }) => Promise<Response>;
 }): Promise<{ findings: string[]; statuses: Record<number, number> }> {
-  const fuzzer = new Fuzzer(options.seed);
+  const fuzzer = new Fuzzer(options.seed, options.vocabulary);
   const findings: string[] = [];
   const statuses: Record<number, number> = {};
   const cases = Array.from({ length: options.count }, (_, i) => options.makeCase(fuzzer, i));
