@@ -89,6 +89,20 @@ function segment(fuzzer: Fuzzer, raw: string, ops: string[]): string {
   return spoiled;
 }
 
+/** Values valid somewhere in the management API, and their edges (see Fuzzer's vocabulary). */
+function vocabulary(): unknown[] {
+  return [
+    'UTC', 'Europe/Berlin', 'Etc/GMT+14', 'Mars/Olympus', 'utc', '', 'America/Argentina/ComodRivadavia',
+    site, doomed[0], `Fz-${run}.Example`, 'localhost', '-bad-.example', 'a'.repeat(64) + '.example', 'x.'.repeat(127), '*.example.com', '*', '**.example',
+    'owner', 'admin', 'viewer', 'root', 'stats:read', 'events:write', 'sites:admin', 'stats:read events:write', 'stats:read,sites:admin', ['sites:admin'], [],
+    goals[0], goals[1], funnel, share, key, member.id, member.email, 'USER@EXAMPLE.COM', 'a@b', '"a b"@example.com', `${'a'.repeat(250)}@x.io`,
+    '/', '/**', '/*', '/blog/**/x', '/a?b', ' /spaced', 'Signup', 'x'.repeat(121),
+    0, 1, 3650, 3651, 730, 731, 1_000_000, 1_000_001, 1.5, -1, true, false, null,
+    { per_second: 1, burst: 1 }, { per_second: 0.5, burst: 1 }, { per_second: 1_000_000, burst: 10_000_000, extra: 1 },
+    [site, site], Array.from({ length: 101 }, (_, i) => `s${i}.example`), Array.from({ length: 9 }, () => goals[0]), [goals[0]],
+  ];
+}
+
 type ManagementCase = FuzzCase & { label: string; method: string; url: string; token: string | null };
 
 function managementCase(fuzzer: Fuzzer, index: number): ManagementCase {
@@ -113,7 +127,7 @@ function send(c: FuzzCase): Promise<Response> {
 
 describe(`the management API, fuzzed (seed ${seed})`, () => {
   it(`answers ${COUNT} mutated and junk requests without a 5xx, every 4xx as {error, code}`, async () => {
-    const { findings, statuses } = await runFuzz({ seed, count: COUNT, makeCase: managementCase, send });
+    const { findings, statuses } = await runFuzz({ seed, count: COUNT, makeCase: managementCase, send, vocabulary: vocabulary() });
     expect(findings, findings.join('\n\n')).toEqual([]);
     // the generator reaches both sides: changes made and requests refused
     expect((statuses[200] ?? 0) + (statuses[201] ?? 0) + (statuses[204] ?? 0)).toBeGreaterThan(100);
