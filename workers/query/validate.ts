@@ -25,6 +25,24 @@ function rejectUnknownKeys(obj: Record<string, unknown>, allowed: string[], poin
   }
 }
 
+/**
+ * JSON nesting a query ever needs: filters nest at most 8 deep (validate-filters.ts), two levels
+ * each. A body tens of thousands of levels deep still fits in a small request, and
+ * JSON.stringify or String() of it overflows the stack: refused before anything walks it.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+export function assertBodyDepth(body: unknown): void {
+  // iterative: a recursive walk would overflow on exactly the bodies it is meant to refuse
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) throw bad(`#: Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Parses and validates a request body. `firstDataTs` is only consulted for `date_range: "all"`. */
 export function parseQuery(body: unknown, site: SiteInfo, now: number, firstDataTs: number | null = null): Query {
   if (!isObject(body)) throw bad('#: Expected a JSON object');
