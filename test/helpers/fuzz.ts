@@ -109,7 +109,7 @@ export class Fuzzer {
 
   /** Deeply nested arrays or objects. */
   deep(): Json {
-    const depth = this.pick([50, 500, 5_000]);
+    const depth = this.pick([50, 500, 5_000, 30_000]); // 30,000 levels still fit in 64 KB
     const open = this.chance(0.5) ? '[' : '{"a":';
     const close = open === '[' ? ']' : '}';
     return new RawJson(open.repeat(depth) + '1' + close.repeat(depth));
