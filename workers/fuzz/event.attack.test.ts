@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
 import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../../test/helpers/fuzz';
 
-// 2,200 bodies for the route: keyed calls cost more (ES256 verify, the key's limiter), and a file
-// stays near 20 s on a loaded 2-core machine
-const ANONYMOUS = 1_200;
+// 3,000 bodies for the route, 2,000 of them anonymous (the path open to the internet): keyed calls
+// cost more (ES256 verify, the key's limiter), and the file stays near 20 s on a loaded 2-core machine
+const ANONYMOUS = 2_000;
 const KEYED = 1_000;
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const seed = fuzzSeed(env.FUZZ_SEED);
@@ -99,13 +99,13 @@ describe(`POST /api/event, fuzzed (seed ${seed})`, () => {
     expect(findings, findings.join('\n\n')).toEqual([]);
     // the generator reaches both sides: accepted events and refused ones
     expect(statuses[202]).toBeGreaterThan(50);
-    expect(statuses[400]).toBeGreaterThan(300);
+    expect(statuses[400]).toBeGreaterThan(250);
   }, 120_000);
 
   it(`answers ${KEYED} bodies with an events:write key (ts, ip, ua allowed) without a 5xx`, async () => {
     const { findings, statuses } = await runFuzz({ seed: seed + 1, count: KEYED, makeCase: eventCase(true), send, vocabulary: vocabulary() });
     expect(findings, findings.join('\n\n')).toEqual([]);
     expect(statuses[202]).toBeGreaterThan(50);
-    expect(statuses[400]).toBeGreaterThan(300);
+    expect(statuses[400]).toBeGreaterThan(250);
   }, 120_000);
 });
