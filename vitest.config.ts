@@ -41,6 +41,8 @@ export default defineConfig({
                 // workers/db/migrations.test.ts to migrate from every landed step
                 TEST_LANDED_MIGRATIONS: await readD1Migrations('./test/landed-migrations'),
                 ...(await createDevSecrets()),
+                // the attack suite's fuzzers (workers/fuzz/): a fixed seed unless FUZZ_SEED is set
+                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
               d1Databases: ['MIGRATION_TEST_DB'],
             },

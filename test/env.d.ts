@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       TEST_LANDED_MIGRATIONS: D1Migration[];
       MIGRATION_TEST_DB: D1Database;
+      /** overrides the fuzzers' default seed (test/helpers/fuzz.ts); '' = the default */
+      FUZZ_SEED: string;
     }
   }
 }

@@ -244,6 +244,17 @@ describe('validation', () => {
     expect(await error({ metrics: ['percentage'] })).toMatch(/percentage/);
     expect(await error({ metrics: ['visitors'], include: { time_labels: true } })).toMatch(/time_labels/);
     expect(await error({ metrics: ['visitors'], order_by: [['pageviews', 'desc']] })).toMatch(/#\/order_by\/0/);
+    // found by the fuzzer (workers/fuzz/query.attack.test.ts): a deeply nested order_by field was a
+    // 500 (String() overflowed); the depth limit below now refuses that body first, and a field that
+    // is not a string is named as such
+    const nested = (levels: number): unknown => (levels <= 1 ? 'visitors' : [nested(levels - 1)]);
+    expect(await error({ metrics: ['visitors'], order_by: [['visitors', 'desc'], [nested(10), 'desc']] })).toBe('#/order_by/1/0: Expected the name of a queried metric or dimension');
+    // found by the fuzzer too: 30,000 levels of nesting anywhere (under 64 KB) overflowed JSON.stringify, a 500
+    const deeper = JSON.parse(`${'['.repeat(30_000)}1${']'.repeat(30_000)}`);
+    expect(await error({ metrics: ['visitors', deeper] })).toBe('#: Request body is nested deeper than 64 levels');
+    // the body is level 1, `metrics` level 2: 62 arrays inside it reach level 64
+    expect(await error({ metrics: [nested(63)] })).toMatch(/^#\/metrics\/0: Invalid metric/);
+    expect(await error({ metrics: [nested(64)] })).toBe('#: Request body is nested deeper than 64 levels');
     expect(await error({ metrics: ['visitors'], date_range: '5d' })).toMatch(/#\/date_range/);
     expect(await error({ metrics: ['visitors'], filters: [['matches', 'event:page', ['^/ok', '(a)\\1']]] }))
       .toBe('#/filters/0/2/1: Invalid regular expression "(a)\\\\1": uses a backreference, which RE2 (the syntax Plausible and Pulse accept) does not support');

@@ -10,7 +10,7 @@ import { change, finishMetric, needsFor, type Totals } from './metrics';
 import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
-import { parseQuery } from './validate';
+import { assertBodyDepth, parseQuery } from './validate';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
@@ -39,6 +39,7 @@ export interface RunOptions extends Partial<Omit<PlanOptions, 'stale'>> {
 }
 
 export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
+  assertBodyDepth(body);
   // goals ride along with the site when the body could name one (checked exactly after parsing)
   const { site, stale, goals: siteGoals } = await loadSiteAndStaleDays(db, siteId, JSON.stringify(body ?? null).includes('event:goal'));
   let firstDataTs: number | null = null;

@@ -26,6 +26,24 @@ function rejectUnknownKeys(obj: Record<string, unknown>, allowed: string[], poin
   }
 }
 
+/**
+ * JSON nesting a query ever needs: filters nest at most 8 deep (validate-filters.ts), two levels
+ * each. A body tens of thousands of levels deep still fits in a small request, and
+ * JSON.stringify or String() of it overflows the stack: refused before anything walks it.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+export function assertBodyDepth(body: unknown): void {
+  // iterative: a recursive walk would overflow on exactly the bodies it is meant to refuse
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) throw bad(`#: Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Parses and validates a request body. `firstDataTs` is only consulted for `date_range: "all"`. */
 export function parseQuery(body: unknown, site: SiteInfo, now: number, firstDataTs: number | null = null): Query {
   if (!isObject(body)) throw bad('#: Expected a JSON object');
@@ -130,9 +148,12 @@ function parseOrderBy(raw: unknown, metrics: Metric[], dimensions: string[]): Qu
     if (!Array.isArray(entry) || entry.length !== 2 || !['asc', 'desc'].includes(entry[1])) {
       throw bad(`#/order_by/${i}: Invalid order_by entry ${JSON.stringify(entry)}`);
     }
-    const field = entry[0];
+    const field: unknown = entry[0];
+    // A field that is not a string is never a name; String() of a deeply nested array would
+    // overflow the stack (a 500) before the message was built.
+    if (typeof field !== 'string') throw bad(`#/order_by/${i}/0: Expected the name of a queried metric or dimension`);
     if (!(metrics as string[]).includes(field) && !dimensions.includes(field)) {
-      throw bad(`#/order_by/${i}: Invalid order_by entry \`${String(field)}\`. Entry is not a queried metric or dimension.`);
+      throw bad(`#/order_by/${i}: Invalid order_by entry \`${field}\`. Entry is not a queried metric or dimension.`);
     }
     return [field, entry[1]] as [string, 'asc' | 'desc'];
   });
