@@ -6,6 +6,14 @@ const dateTime = { type: 'string', format: 'date-time' };
 const role = { type: 'string', enum: ['owner', 'admin', 'viewer'] };
 const scope = { type: 'string', description: 'Space-separated: stats:read, events:write, sites:admin', examples: ['stats:read events:write'] };
 
+const floodLimit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['per_second', 'burst'],
+  description: 'Events per second (sustained) and burst the site takes before answering 429; default 1000 and 5000',
+  properties: { per_second: { type: 'number', minimum: 1, maximum: 1000000 }, burst: { type: 'integer', minimum: 1, maximum: 10000000 } },
+};
+
 export const schemas: Record<string, Json> = {
   Error: {
     type: 'object',
@@ -49,13 +57,7 @@ export const schemas: Record<string, Json> = {
       retention_days: { type: 'integer', minimum: 1, maximum: 3650, default: 395 },
       allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
       public: { type: 'boolean', default: false },
-      flood_limit: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['per_second', 'burst'],
-        description: 'Events per second (sustained) and burst the site takes before answering 429; default 1000 and 5000',
-        properties: { per_second: { type: 'number', minimum: 1, maximum: 1000000 }, burst: { type: 'integer', minimum: 1, maximum: 10000000 } },
-      },
+      flood_limit: floodLimit,
     },
   },
   SiteUpdate: {
@@ -66,13 +68,7 @@ export const schemas: Record<string, Json> = {
       retention_days: { type: 'integer', minimum: 1, maximum: 3650 },
       allowed_hostnames: { type: 'array', items: str, maxItems: 50 },
       public: { type: 'boolean' },
-      flood_limit: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['per_second', 'burst'],
-        description: 'Events per second (sustained) and burst the site takes before answering 429; default 1000 and 5000',
-        properties: { per_second: { type: 'number', minimum: 1, maximum: 1000000 }, burst: { type: 'integer', minimum: 1, maximum: 10000000 } },
-      },
+      flood_limit: floodLimit,
     },
   },
   SiteDeleted: {
