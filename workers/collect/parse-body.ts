@@ -6,7 +6,7 @@
 // decided here, once, so no later step has to guess what to do with it.
 import type { IncomingEvent, Revenue } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
-import { parseIp, parseTs, parseUa } from './parse-trusted';
+import { parseIp, parseTs, parseUa, type Fail } from './parse-trusted';
 
 export interface ParseBodyOptions {
   /** an authenticated server-side call (`events:write` key): may set ts, ip and ua */
@@ -146,8 +146,6 @@ function parseEvent(body: Body, opts: ParseBodyOptions): { event: IncomingEvent 
     errors,
   };
 }
-
-export type Fail = (field: string, message: string) => null;
 
 // Plausible reads `body["n"] || body["name"]`: the short key wins unless it is null.
 function pick(body: Body, ...keys: string[]): unknown {

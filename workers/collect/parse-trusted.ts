@@ -2,11 +2,13 @@
 // imports and backfills, and the visitor's IP and user agent when a backend forwards them.
 // Whether a `ts` is within the site's retention is judged per site, once the site is known
 // (fan-out.ts): an event may name several sites with different retentions.
-import type { Fail } from './parse-body';
 
 const FUTURE_SKEW_MS = 60_000;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Records an error for a field of the body and yields null; parse-body.ts gathers them into the 400. */
+export type Fail = (field: string, message: string) => null;
 
 export function parseTs(raw: unknown, now: number, fail: Fail): number | null {
   if (raw === undefined || raw === null) return null;
