@@ -41,7 +41,7 @@ export default defineConfig({
                 // workers/db/migrations.test.ts to migrate from every landed step
                 TEST_LANDED_MIGRATIONS: await readD1Migrations('./test/landed-migrations'),
                 ...(await createDevSecrets()),
-                // the attack suite's fuzzers (workers/fuzz/): a fixed seed unless FUZZ_SEED is set
+                // the attack suite's fuzzers (test/fuzz/): a fixed seed unless FUZZ_SEED is set
                 FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
               d1Databases: ['MIGRATION_TEST_DB'],
@@ -50,7 +50,7 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
-          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts', 'test/{faults,fuzz}/**/*.test.ts'],
           exclude: UNIT_TESTS,
           // One workerd for all files instead of one per file (~1 s each): files share D1 and the
           // module caches, so every test names its own sites and rows and counts only those.

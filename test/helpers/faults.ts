@@ -1,5 +1,5 @@
 /**
- * The fault suite's tools (workers/faults/*.attack.test.ts): traffic through the real collector,
+ * The fault suite's tools (test/faults/*.attack.test.ts): traffic through the real collector,
  * faults injected by wrapping one real binding (never a fake of it), and the invariant every fault
  * test ends with — each accepted event in D1 exactly once and in the R2 archive exactly once, and
  * nothing of an erased visitor anywhere.

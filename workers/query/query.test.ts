@@ -244,7 +244,7 @@ describe('validation', () => {
     expect(await error({ metrics: ['percentage'] })).toMatch(/percentage/);
     expect(await error({ metrics: ['visitors'], include: { time_labels: true } })).toMatch(/time_labels/);
     expect(await error({ metrics: ['visitors'], order_by: [['pageviews', 'desc']] })).toMatch(/#\/order_by\/0/);
-    // found by the fuzzer (workers/fuzz/query.attack.test.ts): a deeply nested order_by field was a
+    // found by the fuzzer (test/fuzz/query.attack.test.ts): a deeply nested order_by field was a
     // 500 (String() overflowed); the depth limit below now refuses that body first, and a field that
     // is not a string is named as such
     const nested = (levels: number): unknown => (levels <= 1 ? 'visitors' : [nested(levels - 1)]);

@@ -8,9 +8,9 @@
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
-import { call } from '../../test/helpers/api';
-import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, paths, restoreQueue, siteWithKey } from '../../test/helpers/faults';
+import { call } from '../helpers/api';
+import { siteStub } from '../helpers/fixtures';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, paths, restoreQueue, siteWithKey } from '../helpers/faults';
 
 type Batch = MessageSendRequest<QueueMessageBody>[];
 

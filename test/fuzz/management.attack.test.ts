@@ -6,8 +6,8 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, makeKey, makeSite, makeUser, ok, uniqueDomain } from '../../test/helpers/api';
-import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../../test/helpers/fuzz';
+import { adminToken, call, makeKey, makeSite, makeUser, ok, uniqueDomain } from '../helpers/api';
+import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../helpers/fuzz';
 
 const COUNT = 2_000;
 const seed = fuzzSeed(env.FUZZ_SEED) + 3;

@@ -5,8 +5,8 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { siteStub } from '../../test/helpers/fixtures';
-import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, paths, restoreQueue, siteWithKey } from '../../test/helpers/faults';
+import { siteStub } from '../helpers/fixtures';
+import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, paths, restoreQueue, siteWithKey } from '../helpers/faults';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import type { SiteDO } from '../../durable-objects/site-do';
 

@@ -5,8 +5,8 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
-import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../../test/helpers/fuzz';
+import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
+import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../helpers/fuzz';
 
 // 3,000 bodies for the route, 2,000 of them anonymous (the path open to the internet): keyed calls
 // cost more (ES256 verify, the key's limiter), and the file stays near 20 s on a loaded 2-core machine

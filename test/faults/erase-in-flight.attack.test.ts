@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import type { SiteDO } from '../../durable-objects/site-do';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
-import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../../test/helpers/api';
-import { drainToD1 } from '../../test/helpers/drain';
-import { siteStub } from '../../test/helpers/fixtures';
-import { consume, cronTwiceAtOnce, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../../test/helpers/faults';
-import { hashUid } from '../lib/visitor-id';
-import { ERASURE_GRACE_MS } from '../api/erase';
-import { WATERMARK_LAG_MS } from '../rollups/refresh';
-import { runQuery } from '../query/run-query';
+import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../helpers/api';
+import { drainToD1 } from '../helpers/drain';
+import { siteStub } from '../helpers/fixtures';
+import { consume, cronTwiceAtOnce, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../helpers/faults';
+import { hashUid } from '../../workers/lib/visitor-id';
+import { ERASURE_GRACE_MS } from '../../workers/api/erase';
+import { WATERMARK_LAG_MS } from '../../workers/rollups/refresh';
+import { runQuery } from '../../workers/query/run-query';
 
 describe('fault: erase while events are in flight', () => {
   it('leaves nothing of the visitor in D1, rollups, R2 or the SiteDO, and delivers the others once', async () => {

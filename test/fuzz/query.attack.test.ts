@@ -5,10 +5,10 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
-import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../../test/helpers/fuzz';
-import { Fixture } from '../../test/helpers/query-fixtures';
-import { METRICS, SIMPLE_DIMENSIONS, TIME_DIMENSIONS } from '../query/types';
+import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
+import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../helpers/fuzz';
+import { Fixture } from '../helpers/query-fixtures';
+import { METRICS, SIMPLE_DIMENSIONS, TIME_DIMENSIONS } from '../../workers/query/types';
 
 const COUNT = 2_000;
 const seed = fuzzSeed(env.FUZZ_SEED) + 2;

@@ -8,12 +8,12 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
-import type { Env } from '../env';
+import type { Env } from '../../workers/env';
 import type { SiteDO } from '../../durable-objects/site-do';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
-import { siteStub } from '../../test/helpers/fixtures';
-import { archiveLines, consume, d1Events, expectDeliveredOnce, pageview, send } from '../../test/helpers/faults';
+import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
+import { siteStub } from '../helpers/fixtures';
+import { archiveLines, consume, d1Events, expectDeliveredOnce, pageview, send } from '../helpers/faults';
 
 const HOUR = 3_600_000;
 

@@ -6,12 +6,12 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { makeKey, makeSite, uniqueDomain } from '../../test/helpers/api';
-import { drainToD1 } from '../../test/helpers/drain';
-import { cronTwiceAtOnce, expectDeliveredOnce, pageview, send } from '../../test/helpers/faults';
-import { WATERMARK_LAG_MS } from '../rollups/refresh';
-import { runQuery } from '../query/run-query';
-import { localDay } from '../lib/timezone';
+import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
+import { drainToD1 } from '../helpers/drain';
+import { cronTwiceAtOnce, expectDeliveredOnce, pageview, send } from '../helpers/faults';
+import { WATERMARK_LAG_MS } from '../../workers/rollups/refresh';
+import { runQuery } from '../../workers/query/run-query';
+import { localDay } from '../../workers/lib/timezone';
 
 const QUERIES = [
   { metrics: ['visitors', 'visits', 'pageviews', 'events', 'bounce_rate'] },
