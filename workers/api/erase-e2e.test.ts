@@ -38,7 +38,7 @@ it("erases an identified visitor's ingested events from D1 and the R2 archive", 
   expect((await archiveLines(site)).filter((l) => l.visitorId === alice && l.identified)).toHaveLength(2);
   expect(await env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ? AND visitor_id = ? AND identified = 1').bind(site, alice).first('n')).toBe(2);
 
-  await refreshRollups(env, Date.now());
+  await refreshRollups(env, Date.now(), undefined, undefined, [site]);
   const inRollups = (id: number) =>
     env.DB.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ? AND (EXISTS (SELECT 1 FROM json_each(e_ident_ids) WHERE value = ?2) OR EXISTS (SELECT 1 FROM json_each(s_ident_ids) WHERE value = ?2))")
       .bind(site, id)

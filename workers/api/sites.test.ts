@@ -53,7 +53,7 @@ describe('sites', () => {
        VALUES ('e1', ?1, ?2, 1, 's1', 'pageview', 'h', '/', 'Direct / None', 'Direct', 'Desktop', 'Chrome', '1', 'Linux', '1', ?2)`,
     ).bind(site, now).run();
     await env.DB.prepare('INSERT INTO goals (id, site_id, kind, event_name, display_name, created_at) VALUES (?, ?, ?, ?, ?, ?)').bind('g-del', site, 'event', 'Signup', 'Signup', now).run();
-    await refreshRollups(env, now + 120_000);
+    await refreshRollups(env, now + 120_000, undefined, undefined, [site]);
     await env.ARCHIVE.put(`raw/v1/site=${site}/dt=2026-01-01/hr=00/b1.ndjson.gz`, 'x');
     await env.ARCHIVE.put(`raw/v1/site=${site}x/dt=2026-01-01/hr=00/b1.ndjson.gz`, 'other site, similar prefix');
 

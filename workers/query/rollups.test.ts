@@ -43,7 +43,7 @@ async function both(body: Record<string, unknown>) {
 describe('rollup plan == raw plan', () => {
   beforeAll(async () => {
     await buildRandom(42, 1_000).insert(env.DB);
-    await refreshRollups(env, NOW);
+    await refreshRollups(env, NOW, undefined, undefined, [SITE]);
   });
 
   it('over random queries (seeded)', { timeout: 60_000 }, async () => {
@@ -118,7 +118,7 @@ describe('planner', () => {
   it('uses rollups for refreshed days and raw events for days written since the last refresh', async () => {
     const trace: ('rollup' | 'raw')[] = [];
     const body = { site_id: SITE, metrics: ['visitors'], dimensions: ['visit:source'], date_range: ['2024-03-25', '2024-04-03'] };
-    await refreshRollups(env, NOW + 700_000);
+    await refreshRollups(env, NOW + 700_000, undefined, undefined, [SITE]);
     await runQuery(env.DB, SITE, body, NOW, { trace });
     expect(trace).toEqual(['rollup']);
 

@@ -23,7 +23,7 @@ describe('forgetVisitorInRollups', () => {
       .visit({ visitor: 4242, identified: true, at: '2024-03-28T10:00:00Z' }, [{ path: '/' }])
       .visit({ visitor: 7, at: '2024-03-28T11:00:00Z' }, [{ path: '/' }]);
     await f.insert(env.DB);
-    await refreshRollups(env, NOW);
+    await refreshRollups(env, NOW, undefined, undefined, [site]);
     const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-03-31'] };
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
 
@@ -45,7 +45,7 @@ describe('forgetVisitorInRollups past retention', () => {
       .visit({ visitor: 7, at: '2024-03-26T11:00:00Z' }, [{ path: '/' }])
       .visit({ visitor: 4242, identified: true, at: '2024-04-02T10:00:00Z' }, [{ path: '/' }])
       .insert(env.DB);
-    await refreshRollups(env, NOW);
+    await refreshRollups(env, NOW, undefined, undefined, [site]);
     const body = { site_id: site, metrics: ['visitors', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
     // anonymous 7 on the 26th + identified 4242 (both days, once): 2 visitors, 3 visits
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);

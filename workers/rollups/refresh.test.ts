@@ -16,11 +16,11 @@ describe('refresh backlog', () => {
     for (const d of ['2024-03-20', '2024-03-21', '2024-03-22']) f.visit({ visitor: 1, at: `${d}T10:00:00Z` }, [{ path: '/' }]);
     await f.insert(env.DB);
     const state = () => env.DB.prepare('SELECT pending FROM rollup_state WHERE site_id = ?1').bind(site).first<{ pending: string }>();
-    await refreshRollups(env, NOW, 0); // no budget: one day per site per run
+    await refreshRollups(env, NOW, 0, undefined, [site]); // no budget: one day per site per run
     expect(JSON.parse((await state())!.pending)).toContain('2024-03-20');
     expect(JSON.parse((await state())!.pending)).not.toContain('2024-03-22');
-    await refreshRollups(env, NOW, 0);
-    await refreshRollups(env, NOW, 0);
+    await refreshRollups(env, NOW, 0, undefined, [site]);
+    await refreshRollups(env, NOW, 0, undefined, [site]);
     expect(JSON.parse((await state())!.pending)).toEqual([]);
     const body = { site_id: site, metrics: ['visitors'], date_range: ['2024-03-20', '2024-03-22'] };
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([3]);
@@ -36,7 +36,7 @@ describe('refresh at the retention edge', () => {
       .visit({ visitor: 2, at: '2024-03-31T21:00:00Z' }, [{ path: '/' }])
       .insert(env.DB);
     await env.DB.prepare('UPDATE sites SET retention_days = 3 WHERE id = ?1').bind(site).run();
-    await refreshRollups(env, Date.parse('2024-04-01T00:10:00Z'));
+    await refreshRollups(env, Date.parse('2024-04-01T00:10:00Z'), undefined, undefined, [site]);
     const body = { site_id: site, metrics: ['visitors', 'pageviews'], date_range: ['2024-03-31', '2024-03-31'] };
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
 
@@ -44,7 +44,7 @@ describe('refresh at the retention edge', () => {
     await env.DB.prepare('DELETE FROM events WHERE site_id = ?1 AND ts < ?2').bind(site, NOW - 3 * 86_400_000).run();
     const late = new Fixture(site, 'UTC').visit({ visitor: 3, at: '2024-03-31T22:00:00Z' }, [{ path: '/late' }], NOW - 120_000);
     await late.write(env.DB);
-    await refreshRollups(env, NOW);
+    await refreshRollups(env, NOW, undefined, undefined, [site]);
     // a rebuild would have left [2, 2] (the evening only); the day keeps what it had
     expect((await runQuery(env.DB, site, body, NOW, { mode: 'rollup' })).results[0]!.metrics).toEqual([2, 3]);
   });
@@ -55,13 +55,13 @@ describe('refreshRollups', () => {
   beforeAll(async () => {
     random = buildRandom(42, 1_000, SITE);
     await random.insert(env.DB);
-    await refreshRollups(env, NOW);
+    await refreshRollups(env, NOW, undefined, undefined, [SITE]);
   });
 
   it('is incremental and idempotent: repeated runs and redelivered rows never double-count', async () => {
     const body = { site_id: SITE, metrics: ['visitors', 'pageviews', 'visits'], date_range: ['2024-03-25', '2024-04-03'] };
     const before = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
-    await refreshRollups(env, NOW + 300_000); // nothing new: same numbers
+    await refreshRollups(env, NOW + 300_000, undefined, undefined, [SITE]); // nothing new: same numbers
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
     // the consumer gets a message again (same ids): the stored rows stay as they were, same numbers
@@ -70,14 +70,14 @@ describe('refreshRollups', () => {
     const events = random.events.filter((e) => ids.has(e.id));
     const sessions = random.sessions.filter((s) => events.some((e) => e.sessionId === s.id));
     await writeMessages(env.DB, [{ body: queueMessage(SITE, 'again', events, sessions), insertedAt: NOW + 400_000 }]);
-    await refreshRollups(env, NOW + 450_000);
+    await refreshRollups(env, NOW + 450_000, undefined, undefined, [SITE]);
     expect((await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' })).results).toEqual(before.results);
 
     // a late event for an existing day, written after the watermark
     const late = new Fixture(SITE, TZ).visit({ visitor: 777, at: '2024-03-26T10:00:00Z', source: 'Google' }, [{ path: '/late' }], NOW + 400_000);
     await late.write(env.DB);
-    await refreshRollups(env, NOW + 600_000);
-    await refreshRollups(env, NOW + 600_000);
+    await refreshRollups(env, NOW + 600_000, undefined, undefined, [SITE]);
+    await refreshRollups(env, NOW + 600_000, undefined, undefined, [SITE]);
     const after = await runQuery(env.DB, SITE, body, NOW, { mode: 'rollup' });
     const raw = await runQuery(env.DB, SITE, body, NOW, { mode: 'raw' });
     expect(after.results).toEqual(raw.results);
