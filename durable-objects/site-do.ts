@@ -31,7 +31,7 @@ import { isPassive, visitAttribution } from './site-do/sessions';
 import { assignSession } from './site-do/session-store';
 import { SESSION_IDLE_MS } from '../contract/sessions';
 import { appendEvent, countDrop, pendingCount } from './site-do/outbox';
-import { deadLetterCount, sendOutbox } from './site-do/outbox-send';
+import { sendOutbox } from './site-do/outbox-send';
 import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
 import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
 import { shardName, placeOf } from '../contract/shards';
@@ -153,16 +153,11 @@ export class SiteDO extends DurableObject<Env> {
   }
 
   /** Sends the outbox to the Queue; returns how many rows are still waiting. */
-  async flush(): Promise<number> {
+  private async flush(): Promise<number> {
     const site = this.site?.id ?? 'unknown';
     const objectName = this.ctx.id.name ?? this.ctx.id.toString();
     await sendOutbox(this.sql, this.env.EVENTS_QUEUE, site, objectName);
     return pendingCount(this.sql);
-  }
-
-  /** What waits for the Queue, and how many rows it could never take (moved to `outbox_dead`). */
-  async outboxStatus(): Promise<{ pending: number; deadLettered: number }> {
-    return { pending: pendingCount(this.sql), deadLettered: deadLetterCount(this.sql) };
   }
 
   async alarm(): Promise<void> {

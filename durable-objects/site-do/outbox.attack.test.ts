@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import { drainToD1 } from '../../test/helpers/drain';
-import { collected, createSite, siteStub } from '../../test/helpers/fixtures';
+import { collected, createSite, outboxStatus, siteStub } from '../../test/helpers/fixtures';
 import type { SiteDO } from '../site-do';
 import { pendingCount } from './outbox';
 import { sendOutbox } from './outbox-send';
@@ -16,7 +16,7 @@ const T0 = Date.now();
 /** Within the collector's limits: 30 props of 2,000 bytes each = 500 emoji (1,000 UTF-16 units). */
 const EMOJI_PROPS = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, '😀'.repeat(500)]));
 
-const status = (name: string) => siteStub(name).outboxStatus();
+const status = outboxStatus;
 const deadRows = (name: string) =>
   runInDurableObject(siteStub(name), (_: SiteDO, state) => state.storage.sql.exec<{ bytes: number; kind: string }>('SELECT kind, bytes FROM outbox_dead').toArray());
 

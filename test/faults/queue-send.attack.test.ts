@@ -5,7 +5,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { siteStub } from '../helpers/fixtures';
+import { outboxStatus, siteStub } from '../helpers/fixtures';
 import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, paths, restoreQueue, siteWithKey } from '../helpers/faults';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import type { SiteDO } from '../../durable-objects/site-do';
@@ -34,12 +34,12 @@ describe('fault: the Queue send fails', () => {
       await s.send(paths('q', 1, 5 + i));
     }
     expect(queue.calls).toBeGreaterThan(2);
-    expect((await siteStub(s.site).outboxStatus()).pending).toBeGreaterThan(7); // 7 events and their sessions
+    expect((await outboxStatus(s.site)).pending).toBeGreaterThan(7); // 7 events and their sessions
     await restoreQueue(s.site);
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('q', 7));
     await expectSessionsCurrent(s.site);
-    expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
+    expect(await outboxStatus(s.site)).toEqual({ pending: 0, deadLettered: 0 });
   });
 
   it('through the outbox sender: repeated refusals dead-letter nothing, and the real Queue then takes all', async () => {
@@ -50,7 +50,7 @@ describe('fault: the Queue send fails', () => {
       await expect(runInDurableObject(siteStub(s.site), (_: SiteDO, state) => sendOutbox(state.storage.sql, queue, s.site, s.site))).rejects.toThrow(/overloaded/);
       await s.send(paths('r', 2, 4 + 2 * i));
     }
-    expect((await siteStub(s.site).outboxStatus()).deadLettered).toBe(0);
+    expect((await outboxStatus(s.site)).deadLettered).toBe(0);
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('r', 9));
     await expectSessionsCurrent(s.site);

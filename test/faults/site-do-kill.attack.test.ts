@@ -9,7 +9,7 @@ import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import { call } from '../helpers/api';
-import { siteStub } from '../helpers/fixtures';
+import { outboxStatus, siteStub } from '../helpers/fixtures';
 import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, paths, restoreQueue, siteWithKey } from '../helpers/faults';
 
 type Batch = MessageSendRequest<QueueMessageBody>[];
@@ -70,7 +70,7 @@ describe('fault: the SiteDO is killed mid-flush', () => {
     expect(await runDurableObjectAlarm(siteStub(s.site))).toBe(true);
     await expectDeliveredOnce(s.site, paths('c', 5));
     await expectSessionsCurrent(s.site);
-    expect(await siteStub(s.site).outboxStatus()).toEqual({ pending: 0, deadLettered: 0 });
+    expect(await outboxStatus(s.site)).toEqual({ pending: 0, deadLettered: 0 });
   });
 
   it('after the Queue took the batch: drop counts sent with it are not counted twice', async () => {

@@ -1,4 +1,7 @@
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
+import type { SiteDO } from '../../durable-objects/site-do';
+import { pendingCount } from '../../durable-objects/site-do/outbox';
+import { deadLetterCount } from '../../durable-objects/site-do/outbox-send';
 import type { CollectedEvent } from '../../contract/events';
 import { forgetSiteConfig, type SiteConfig } from '../../workers/lib/site-config';
 
@@ -62,4 +65,9 @@ export const MINUTE = 60_000;
 
 export function siteStub(name: string) {
   return env.SITE_DO.get(env.SITE_DO.idFromName(name));
+}
+
+/** What waits in a SiteDO's outbox, and how many rows it set aside (`outbox_dead`), read from its storage. */
+export function outboxStatus(name: string): Promise<{ pending: number; deadLettered: number }> {
+  return runInDurableObject(siteStub(name), (_: SiteDO, state) => ({ pending: pendingCount(state.storage.sql), deadLettered: deadLetterCount(state.storage.sql) }));
 }

@@ -11,10 +11,8 @@ import type { CollectedEvent, DropReason } from '../../contract/events';
 import { shardForVisitor, shardNames } from '../../contract/shards';
 import { HttpError } from '../lib/http-error';
 import { getSiteConfigs, type SiteConfig, type SiteLoader } from '../lib/site-config';
-import { utcDate } from '../lib/timezone';
+import { DAY_MS, utcDate } from '../lib/timezone';
 import { isDropped, type Dropped, type EnrichedEvent } from './pipeline';
-
-const DAY_MS = 86_400_000;
 
 /** One parsed event on its way out: the sites it names, and what the pipeline made of it. */
 export interface Outgoing {

@@ -6,6 +6,7 @@
 // decided here, once, so no later step has to guess what to do with it.
 import type { IncomingEvent, Revenue } from '../../contract/events';
 import { HttpError } from '../lib/http-error';
+import { DAY_MS } from '../lib/timezone';
 import { parseIp, parseTs, parseUa, type Fail } from './parse-trusted';
 
 export interface ParseBodyOptions {
@@ -30,7 +31,6 @@ const MAX_UID_CHARS = 256;
 const MAX_DOMAINS = 10;
 // The longest DNS name: a longer one cannot be a site, and the site cache keys on it.
 const MAX_DOMAIN_CHARS = 253;
-const DAY_MS = 86_400_000;
 // Plausible ignores engagement times of 30 days or more: an old tracker sent garbage there.
 const MAX_ENGAGED_MS = 30 * DAY_MS;
 

@@ -1,5 +1,5 @@
 import { deleteInChunks } from '../lib/d1-delete';
-import { utcDate } from '../lib/timezone';
+import { DAY_MS, utcDate } from '../lib/timezone';
 
 /**
  * Operational rows that would otherwise grow forever: dead letters are kept 30 days (long enough
@@ -11,9 +11,7 @@ import { utcDate } from '../lib/timezone';
  */
 export const DEAD_LETTER_KEEP_DAYS = 30;
 export const DROP_COUNT_KEEP_DAYS = 400;
-export const ERASURE_KEEP_DAYS = 30;
-const DAY_MS = 86_400_000;
-const LIMITS = { chunk: 5_000, maxChunks: 20 };
+export const ERASURE_KEEP_DAYS = 30;const LIMITS = { chunk: 5_000, maxChunks: 20 };
 
 export async function pruneOperationalRows(db: D1Database, now: number): Promise<{ deadLetters: number; dropCounts: number; erasures: number }> {
   const deadLetters = await deleteInChunks(db, { table: 'dead_letters', where: 'received_at < ?', params: [now - DEAD_LETTER_KEEP_DAYS * DAY_MS], ...LIMITS });

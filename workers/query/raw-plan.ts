@@ -10,7 +10,7 @@ import type { Goal } from '../lib/goals';
 import { resolveFilters, resolveGoals } from './resolve';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { dimensionSql, localDaySql, Params, visitorsSql, type Side } from './sql';
-import { offsetSegments, type OffsetSegment } from '../lib/timezone';
+import { DAY_MS, offsetSegments, type OffsetSegment } from '../lib/timezone';
 import { SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Filter } from './types';
 
 interface Stmt {
@@ -42,7 +42,7 @@ function rangeSegments(from: number, to: number, tz: string): OffsetSegment[] {
 }
 
 export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budget = new RegexBudget(DEFAULT_REGEX_BUDGET)): Promise<BaseRow[]> {
-  const segments = rangeSegments(q.range.from - 86_400_000, q.range.to + 86_400_000, q.site.timezone);
+  const segments = rangeSegments(q.range.from - DAY_MS, q.range.to + DAY_MS, q.site.timezone);
   const base = { segments, firstDay: q.range.firstDay };
   const resolveCtx = { ...base, params: new Params() };
   const filters = await resolveFilters(db, q.filters, q.site.id, resolveCtx, q.range.from, q.range.to, budget);
