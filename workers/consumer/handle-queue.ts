@@ -4,6 +4,7 @@ import { archiveEvents } from './archive-r2';
 import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
 import { guardStatement, readGuard } from './tombstones';
+import { siteWriteDbs } from '../lib/site-db';
 
 export const EVENTS_QUEUE = 'pulse-events';
 export const EVENTS_DLQ = 'pulse-events-dlq';
@@ -37,13 +38,23 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
  * its events would otherwise be in the archive twice, under two batch names.
  */
 export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
-  const statements = writeStatements(env.DB, body, now, { sentAt });
-  if (!statements.length) return;
-  const elsewhere = body.events.length ? [archivedElsewhereStatement(env.DB, body)] : [];
-  const results = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements, ...elsewhere]);
+  // the site's database; during a move its target too (workers/site-move/), home first: the
+  // home's answers decide the archive, and the target's write is the same idempotent batch
+  const [home, ...also] = await siteWriteDbs(env, body.site);
+  const results = await writeBatch(home!, body, now, sentAt);
+  for (const db of also) await writeBatch(db, body, now, sentAt);
+  if (!results) return;
   const guard = readGuard(results[0] as D1Result<{ alive: number; erased: string }>);
   if (!guard.alive) return void console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
-  const theirs = new Set(elsewhere.length ? (JSON.parse((results.at(-1) as D1Result<{ ids: string }>).results[0]?.ids ?? '[]') as string[]) : []);
+  const theirs = new Set(body.events.length ? (JSON.parse((results.at(-1) as D1Result<{ ids: string }>).results[0]?.ids ?? '[]') as string[]) : []);
   const events = body.events.filter((e) => !(e.identified && guard.erased.has(e.visitorId)) && !theirs.has(e.id));
   if (events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, events);
+}
+
+/** One message's writes to one database in one transaction: the guard, the rows, the archive check. */
+async function writeBatch(db: D1Database, body: QueueMessageBody, now: number, sentAt: number): Promise<D1Result[] | null> {
+  const statements = writeStatements(db, body, now, { sentAt });
+  if (!statements.length) return null;
+  const elsewhere = body.events.length ? [archivedElsewhereStatement(db, body)] : [];
+  return db.batch([guardStatement(db, body.site, sentAt), ...statements, ...elsewhere]);
 }
