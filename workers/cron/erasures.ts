@@ -81,7 +81,12 @@ export async function runErasureJobs(env: Env, now: number, budget = OBJECTS_PER
   let objects = 0;
   for (const binding of dataBindings(env)) {
     if (objects >= budget) break;
-    objects += await runJobsIn(env, databaseOf(env, binding), now, budget - objects);
+    try {
+      objects += await runJobsIn(env, databaseOf(env, binding), now, budget - objects);
+    } catch (err) {
+      // one database failing (down, not migrated yet) must not stop the jobs in the others
+      console.error('erasure jobs failed in', binding, err instanceof Error ? err.message : err);
+    }
   }
   return objects;
 }
