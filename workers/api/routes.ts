@@ -13,7 +13,7 @@ import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvita
 import { changePassword, signIn, signOut, whoAmI } from './sessions';
 import { createShare, listShares, revokeShare } from './shares';
 import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
-import { getMove, postMove, postMoveStep } from '../site-move/routes';
+import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
 
 type Args = [Env, ExecutionContext];
 
@@ -52,6 +52,7 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .get(`${site}/erasures/:id`, getErasure)
     .get(`${site}/move`, getMove)
     .post(`${site}/move`, postMove)
+    .delete(`${site}/move`, deleteMove)
     .post(`${site}/move/step`, postMoveStep)
     .get('/api/v1/keys', listKeys)
     .post('/api/v1/keys', createKey)

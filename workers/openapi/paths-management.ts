@@ -118,6 +118,7 @@ export const managementPaths: Record<string, Json> = {
       tags: ['operator'], body: { type: 'object', required: ['to'], properties: { to: { type: 'string', examples: ['DB_2'] } } },
       ok: { 202: json({ type: 'object' }, 'Started: step it until `phase` is `done`') }, errors: [400, 401, 403, 404, 409],
     }),
+    delete: operation({ summary: 'Abort a move that has not switched yet: writes go back to the home database alone (operator)', tags: ['operator'], ok: { 200: json({ type: 'object' }) }, errors: [401, 403, 409] }),
   },
   '/api/v1/sites/{site}/move/step': {
     parameters: [SITE],

@@ -140,6 +140,30 @@ describe('moving a site between D1 databases', () => {
     let state = await stepMove(env, site, Date.now(), FAST);
     while (state.phase !== 'done') state = await stepMove(env, site, Date.now(), FAST);
     expect(await siteDb(env, site)).toBe(databaseOf(env, 'DB_3'));
+    const late = await call(`/api/v1/sites/${site}/move`, { token: adminToken(), method: 'DELETE' });
+    expect(late.status).toBe(409); // nothing to abort after the switch
+  });
+
+  it('aborts a move before its switch: writes go home alone, and a later move makes the target equal', async () => {
+    const { site, send, sent } = await siteWithTraffic('DB');
+    await send(8);
+    await waitFor(async () => (await count(env.DB, 'events', site)) === 8);
+    let state = await startMove(env, site, 'DB_2', Date.now(), FAST);
+    while (state.phase !== 'verify') state = await stepMove(env, site, Date.now(), FAST);
+    expect((await ok<{ move: { phase: string } }>(call(`/api/v1/sites/${site}/move`, { token: adminToken(), method: 'DELETE' }))).move.phase).toBe('aborted');
+    forgetSitePlacement(site);
+    expect(await siteDb(env, site)).toBe(env.DB);
+    await send(3);
+    await waitFor(async () => (await count(env.DB, 'events', site)) === 11);
+    expect(await count(env.DB_2!, 'events', site)).toBe(8); // the aborted copy's leftovers
+    // rows that left the home meanwhile (as retention would delete them) must not come back
+    const removed = (await env.DB.prepare("DELETE FROM events WHERE site_id = ? AND pathname = '/m0'").bind(site).run()).meta.changes;
+    expect(removed).toBe(2);
+    const state2 = await moveWhileSending(site, 'DB_2', send, 1);
+    await waitFor(async () => (await count(env.DB_2!, 'events', site)) === sent() - removed);
+    expect(await count(env.DB_2!, 'events', site)).toBe(sent() - removed);
+    expect(state2.tables.events!.copied).toBeGreaterThanOrEqual(removed);
+    expect(await count(env.DB, 'events', site)).toBe(0);
   });
 
   it('is served to the operator only, over the management API', async () => {

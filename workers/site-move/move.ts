@@ -26,7 +26,7 @@ import { dropMirror, mirrorSite } from '../lib/site-mirror';
 import { SITE_DATA_TABLES, tableShape } from './tables';
 import { deleteChunk, syncChunk } from './sync-chunk';
 
-export type MovePhase = 'settling' | 'copy' | 'verify' | 'draining' | 'cleanup' | 'done';
+export type MovePhase = 'settling' | 'copy' | 'verify' | 'draining' | 'cleanup' | 'done' | 'aborted';
 
 export interface MoveState {
   site: string;
@@ -85,7 +85,7 @@ export async function startMove(env: Env, site: string, to: string, now: number,
   forgetSitePlacement(site);
   const placement = await sitePlacement(env, site, now);
   const { raw, state: previous } = await readState(env, site);
-  if (placement.movingTo || (previous && previous.phase !== 'done')) throw new HttpError(409, 'site_moving', `site ${site} is already moving; step that move until it is done`);
+  if (placement.movingTo || (previous && previous.phase !== 'done' && previous.phase !== 'aborted')) throw new HttpError(409, 'site_moving', `site ${site} is already moving; step that move until it is done`);
   if (placement.binding === to) throw new HttpError(409, 'conflict', `site ${site} is already in ${to}`);
   // the mirror first: the consumer's guard in the target must find the site before it writes there
   await mirrorSite(env, site, [{ binding: to, db: databaseOf(env, to) }]);
@@ -100,6 +100,21 @@ export async function startMove(env: Env, site: string, to: string, now: number,
   return state;
 }
 
+/**
+ * Gives up a move that has not switched yet (the target is failing, the operator changed their
+ * mind): writers go back to the home database alone; what the target got stays there until a
+ * later move to it makes it equal again (the copy deletes rows the source lacks).
+ */
+export async function abortMove(env: Env, site: string): Promise<MoveState> {
+  const { raw, state } = await readState(env, site);
+  if (!state || !['settling', 'copy', 'verify'].includes(state.phase)) {
+    throw new HttpError(409, 'conflict', `site ${site} has no move to abort before its switch${state ? ` (it is ${state.phase})` : ''}`);
+  }
+  const aborted: MoveState = { ...state, phase: 'aborted' };
+  await saveState(env, raw, aborted, { binding: state.from, movingTo: null });
+  return aborted;
+}
+
 /** Advances the move by one bounded step; returns the new state (`done` at the end). */
 export async function stepMove(env: Env, site: string, now: number, options: MoveOptions = {}): Promise<MoveState> {
   const opts = { ...DEFAULTS, ...options };
@@ -111,6 +126,7 @@ export async function stepMove(env: Env, site: string, now: number, options: Mov
   const moving = { binding: state.from, movingTo: state.to };
   switch (state.phase) {
     case 'done':
+    case 'aborted':
       return state;
     case 'settling':
       if (now < state.waitUntil) return state;

@@ -2,7 +2,8 @@
  * The operator's API behind `npm run pulse -- site move <domain> --to DB_2` (admin token only):
  * `POST /api/v1/sites/{site}/move` starts a move, `POST …/move/step` advances it one bounded step
  * (the CLI calls it until `phase` is `done`, waiting `wait_ms` when the move waits), and
- * `GET …/move` says where the site's data is and how its last move went.
+ * `GET …/move` says where the site's data is and how its last move went; `DELETE …/move` gives
+ * up a move that has not switched yet.
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
@@ -13,7 +14,7 @@ import { jsonResponse } from '../lib/http-error';
 import { sitePlacement } from '../lib/site-db';
 import { siteParam } from '../api/sites';
 import { readBody } from '../api/validate';
-import { moveStatus, startMove, stepMove, type MoveState } from './move';
+import { abortMove, moveStatus, startMove, stepMove, type MoveState } from './move';
 
 const START = v.strictObject({ to: v.pipe(v.string(), v.regex(/^DB(_[0-9]+)?$/, 'must be a D1 binding: DB, DB_2, …')) });
 
@@ -46,4 +47,10 @@ export async function postMoveStep(request: IRequest, env: Env): Promise<Respons
   await requireOperator(request, env);
   const site = siteParam(request);
   return jsonResponse({ site, move: toMoveJson(await stepMove(env, site, Date.now()), Date.now()) });
+}
+
+export async function deleteMove(request: IRequest, env: Env): Promise<Response> {
+  await requireOperator(request, env);
+  const site = siteParam(request);
+  return jsonResponse({ site, move: toMoveJson(await abortMove(env, site), Date.now()) });
 }

@@ -4,7 +4,8 @@ import { ACCOUNT_TABLES, SITE_DATA_TABLES, tableShape } from './tables';
 
 describe('site data and account tables', () => {
   it('names every D1 table once: a new table must say whether it moves with its site', async () => {
-    const { results } = await env.DB.prepare(
+    // DB_3 holds only what the migrations made (other test files create scratch tables in DB)
+    const { results } = await env.DB_3!.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name != 'd1_migrations' ORDER BY name",
     ).all<{ name: string }>();
     const listed = [...SITE_DATA_TABLES, ...ACCOUNT_TABLES];
