@@ -21,6 +21,7 @@ Commands:
   site add <domain> [--timezone Europe/Berlin] [--retention-days 395] [--public] [--database DB_2]
   site list
   site move <domain> --to DB_2      (copies, verifies, switches, cleans up; waits ~35 s twice)
+  site move <domain> --abort        (gives up a move that has not switched yet)
   user add <email> --site <domain> [--role owner|admin|viewer] [--password P]
                                    (prints a generated password when none is given)
   key create --site <domain>[,<domain>] --scope stats:read[,events:write,sites:admin]

@@ -13,6 +13,7 @@ const OPTIONS = {
   ...Object.fromEntries(VALUE_FLAGS.map((name) => [name, { type: 'string' }])),
   help: { type: 'boolean', short: 'h' },
   public: { type: 'boolean' },
+  abort: { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
@@ -94,6 +95,7 @@ export function planCommand(positionals, flags) {
     case 'site move': {
       // a move is many bounded steps: the CLI repeats `step` until the server says `done`
       const site = encodeURIComponent(need(rest[0], '<domain>'));
+      if (flags.abort) return { command: 'site move --abort', method: 'DELETE', path: `/api/v1/sites/${site}/move` };
       const to = parseBinding(need(flags.to, '--to <binding>'), '--to');
       return { command: key, method: 'POST', path: `/api/v1/sites/${site}/move`, body: { to }, step: { method: 'POST', path: `/api/v1/sites/${site}/move/step` } };
     }

@@ -47,6 +47,7 @@ describe('pulse CLI arguments', () => {
       step: { method: 'POST', path: '/api/v1/sites/example.com/move/step' },
     });
     expect(() => plan(['site', 'move', 'example.com'])).toThrow('--to');
+    expect(plan(['site', 'move', 'example.com', '--abort'])).toEqual({ command: 'site move --abort', method: 'DELETE', path: '/api/v1/sites/example.com/move' });
     expect(() => plan(['site', 'move', 'example.com', '--to', 'primary'])).toThrow('D1 binding');
     expect(plan(['site', 'add', 'a.com', '--database', 'DB_3']).body).toEqual({ domain: 'a.com', database: 'DB_3' });
   });

@@ -16,10 +16,13 @@ export function printResult(plan, body) {
     case 'site move': {
       const m = body.move;
       const tables = Object.entries(m.tables ?? {}).filter(([, t]) => t.rows !== undefined);
-      console.log(`Moved ${body.site} from ${m.from} to ${m.to}: ${tables.length} tables verified, ${m.rows_deleted} rows deleted from ${m.from}.`);
+      console.log(`Moved ${body.site} from ${m.from} to ${m.to}: ${tables.length} tables verified, ${m.rows_deleted} rows deleted from ${m.from} (D1 rows read ${m.rows_read}, written ${m.rows_written}).`);
       if (tables.length) console.log(table(tables.map(([name, t]) => ({ table: name, rows: t.rows, checksum: t.checksum, repaired: t.repaired })), ['table', 'rows', 'checksum', 'repaired']));
       return;
     }
+    case 'site move --abort':
+      console.log(`Aborted the move of ${body.site} to ${body.move.to}: it stays in ${body.move.from}.`);
+      return;
     case 'site list':
       console.log(table(body.sites.map((s) => ({ ...s, public: s.public ? 'yes' : 'no' })), ['id', 'timezone', 'retention_days', 'public', 'role']));
       return;

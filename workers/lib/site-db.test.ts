@@ -101,7 +101,7 @@ describe('sites spread across three D1 databases', () => {
     expect(await siteDb(env, gone.site)).toBe(env.DB);
     expect((await aggregate(sites[0]!.site)).results[0]!.metrics).toEqual([1, 2]);
     expect((await aggregate(erased.site)).results[0]!.metrics).toEqual([2, 4]);
-  });
+  }, 60_000);
 
   it('lets only the operator choose a database, and only a bound one', async () => {
     const bad = await call('/api/v1/sites', { token: adminToken(), body: { domain: uniqueDomain('nodb'), database: 'DB_9' } });

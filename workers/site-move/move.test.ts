@@ -47,13 +47,13 @@ const pageviews = async (site: string) =>
     .results[0]!.metrics;
 
 /** Steps the move to its end, sending `perStep` events before every step. */
-async function moveWhileSending(site: string, to: string, send: (n: number) => Promise<void>, perStep: number): Promise<MoveState> {
-  let state = await startMove(env, site, to, Date.now(), FAST);
+async function moveWhileSending(site: string, to: string, send: (n: number) => Promise<void>, perStep: number, options = FAST): Promise<MoveState> {
+  let state = await startMove(env, site, to, Date.now(), options);
   const phases = new Set<string>([state.phase]);
   for (let i = 0; state.phase !== 'done'; i++) {
     if (i > 200) throw new Error(`move stuck in ${state.phase}`);
     await send(perStep);
-    state = await stepMove(env, site, Date.now(), FAST);
+    state = await stepMove(env, site, Date.now(), options);
     phases.add(state.phase);
   }
   expect([...phases]).toEqual(expect.arrayContaining(['copy', 'verify', 'draining', 'done']));
@@ -69,7 +69,7 @@ describe('moving a site between D1 databases', () => {
     const rollupRows = await count(env.DB, 'rollup_daily', site);
     expect(rollupRows).toBeGreaterThan(0);
 
-    const state = await moveWhileSending(site, 'DB_2', send, 3);
+    const state = await moveWhileSending(site, 'DB_2', send, 3, { ...FAST, chunk: 10, chunksPerStep: 4 });
     const db2 = env.DB_2!;
     await waitFor(async () => (await count(db2, 'events', site)) === sent());
     // every event once, in the new database only; what the verify pass counted is there
@@ -86,7 +86,7 @@ describe('moving a site between D1 databases', () => {
     // ran at a future time, so its watermark is ahead of the events sent during the move)
     const raw = await runQuery(await siteDb(env, site), site, { site_id: site, metrics: ['visitors', 'pageviews'], date_range: 'day' }, Date.now(), { mode: 'raw' });
     expect(raw.results[0]!.metrics).toEqual([4, sent()]);
-  });
+  }, 90_000);
 
   it('writes what arrives after the verify pass went past it to both databases, so the switch loses none of it', async () => {
     const { site, send, sent } = await siteWithTraffic('DB');
@@ -102,6 +102,22 @@ describe('moving a site between D1 databases', () => {
     await waitFor(async () => (await count(env.DB_2!, 'events', site)) === sent());
     expect(await count(env.DB, 'events', site)).toBe(0);
     expect(await pageviews(site)).toEqual([4, 16]);
+  }, 60_000);
+
+  it('costs, for a quiet site, one write per row and index entry copied and one per row deleted', async () => {
+    const { site, send } = await siteWithTraffic('DB');
+    await send(10); // 10 pageviews, 4 visitors: 10 events, 4 sessions, no rollups yet
+    await waitFor(async () => (await count(env.DB, 'events', site)) === 10);
+    let state = await startMove(env, site, 'DB_3', Date.now(), FAST);
+    while (state.phase !== 'done') state = await stepMove(env, site, Date.now(), FAST);
+    // an insert writes the row and one entry per index (a text primary key has one too); the
+    // verify pass writes nothing; a delete is one row each (measured rules, the preamble's list)
+    const entries = async (table: string) => 1 + ((await env.DB_3!.prepare('SELECT count(*) AS n FROM pragma_index_list(?)').bind(table).first<number>('n')) ?? 0);
+    const copied = 10 * (await entries('events')) + 4 * (await entries('sessions')) + 1 * (await entries('rollup_runs')); // the move's own run lock
+    expect(state.tables.events).toMatchObject({ copied: 10, rows: 10, repaired: 0 });
+    expect(state.tables.sessions).toMatchObject({ copied: 4, rows: 4, repaired: 0 });
+    expect(state.deleted).toBe(10 + 4 + 1);
+    expect(state.cost.rowsWritten).toBe(copied + 15);
   });
 
   it('moves on from a second database to a third, taking the mirror of the site along', async () => {
@@ -122,7 +138,7 @@ describe('moving a site between D1 databases', () => {
     );
     expect(byPage.results.reduce((sum, r) => sum + r.metrics[0]!, 0)).toBe(sent());
     expect(await pageviews(site)).toEqual([4, sent()]);
-  });
+  }, 60_000);
 
   it('refuses what would change copied rows while a move runs, and a second move', async () => {
     const { site } = await siteWithTraffic('DB');
@@ -164,7 +180,7 @@ describe('moving a site between D1 databases', () => {
     expect(await count(env.DB_2!, 'events', site)).toBe(sent() - removed);
     expect(state2.tables.events!.copied).toBeGreaterThanOrEqual(removed);
     expect(await count(env.DB, 'events', site)).toBe(0);
-  });
+  }, 60_000);
 
   it('is served to the operator only, over the management API', async () => {
     const { site } = await siteWithTraffic('DB');

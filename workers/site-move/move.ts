@@ -44,6 +44,8 @@ export interface MoveState {
   tables: Record<string, { copied: number; rows?: number; checksum?: string; repaired?: number }>;
   /** cleanup: rows deleted from the old database */
   deleted: number;
+  /** D1 rows the move's own statements read and wrote (both databases; index entries included) */
+  cost: { rowsRead: number; rowsWritten: number };
 }
 
 export interface MoveOptions {
@@ -91,7 +93,7 @@ export async function startMove(env: Env, site: string, to: string, now: number,
   await mirrorSite(env, site, [{ binding: to, db: databaseOf(env, to) }]);
   const state: MoveState = {
     site, from: placement.binding, to, phase: 'settling', startedAt: now, waitUntil: now + (options.settleMs ?? DEFAULTS.settleMs),
-    table: 0, cursor: null, tables: {}, deleted: 0,
+    table: 0, cursor: null, tables: {}, deleted: 0, cost: { rowsRead: 0, rowsWritten: 0 },
   };
   await env.DB.prepare('INSERT INTO site_databases (site_id, binding, moving_to, move, updated_at) VALUES (?1, ?2, NULL, ?3, ?4) ON CONFLICT (site_id) DO NOTHING')
     .bind(site, placement.binding, raw, now)
@@ -140,6 +142,8 @@ export async function stepMove(env: Env, site: string, now: number, options: Mov
         const name = SITE_DATA_TABLES[state.table]!;
         const shape = await tableShape(from, name);
         const r = await syncChunk(from, to, shape, site, state.cursor, opts.chunk);
+        state.cost.rowsRead += r.rowsRead;
+        state.cost.rowsWritten += r.rowsWritten;
         const entry = (state.tables[name] ??= { copied: 0 });
         if (state.phase === 'copy') entry.copied += r.repaired;
         else {
@@ -171,9 +175,11 @@ export async function stepMove(env: Env, site: string, now: number, options: Mov
       return stepMove(env, site, Date.now(), options);
     case 'cleanup': {
       for (let chunks = 0; chunks < opts.chunksPerStep && state.table < SITE_DATA_TABLES.length; chunks++) {
-        const deleted = await deleteChunk(from, await tableShape(from, SITE_DATA_TABLES[state.table]!), site, opts.chunk * 5);
-        state.deleted += deleted;
-        if (deleted === 0) state.table += 1;
+        const r = await deleteChunk(from, await tableShape(from, SITE_DATA_TABLES[state.table]!), site, opts.chunk * 5);
+        state.deleted += r.deleted;
+        state.cost.rowsRead += r.rowsRead;
+        state.cost.rowsWritten += r.rowsWritten;
+        if (r.deleted === 0) state.table += 1;
       }
       const done = state.table >= SITE_DATA_TABLES.length;
       // the old database's mirror goes last; in the primary the row is the site itself and stays

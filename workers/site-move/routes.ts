@@ -26,7 +26,7 @@ async function requireOperator(request: IRequest, env: Env): Promise<void> {
 function toMoveJson(state: MoveState | null, now: number) {
   if (!state) return null;
   const waiting = state.phase === 'settling' || state.phase === 'draining' ? Math.max(0, state.waitUntil - now) : 0;
-  return { from: state.from, to: state.to, phase: state.phase, wait_ms: waiting, table: state.table, tables: state.tables, rows_deleted: state.deleted, started_at: new Date(state.startedAt).toISOString() };
+  return { from: state.from, to: state.to, phase: state.phase, wait_ms: waiting, table: state.table, tables: state.tables, rows_deleted: state.deleted, rows_read: state.cost?.rowsRead ?? 0, rows_written: state.cost?.rowsWritten ?? 0, started_at: new Date(state.startedAt).toISOString() };
 }
 
 export async function getMove(request: IRequest, env: Env): Promise<Response> {

@@ -22,7 +22,21 @@ export interface ChunkResult {
   repaired: number;
   /** the key of the chunk's last row, or null when the table is done */
   next: unknown[] | null;
+  /** what D1 billed for the chunk, both databases together */
+  rowsRead: number;
+  rowsWritten: number;
 }
+
+/** D1's billed rows of the statements a chunk ran. */
+interface Meter {
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+const count = (meter: Meter, meta: { rows_read?: number; rows_written?: number }) => {
+  meter.rowsRead += meta.rows_read ?? 0;
+  meter.rowsWritten += meta.rows_written ?? 0;
+};
 
 /** Bound JSON per write statement: D1 statements stay below 100 KB. */
 const MAX_JSON_BYTES = 90_000;
@@ -31,7 +45,7 @@ const ATTEMPTS = 3;
 const keyList = (t: TableShape) => t.key.map(quote).join(', ');
 const keyTuple = (t: TableShape, from: number) => `(${t.key.map((_, i) => `?${from + i}`).join(', ')})`;
 
-async function readRange(db: D1Database, t: TableShape, site: string, after: unknown[] | null, upTo: unknown[] | null, limit: number): Promise<Row[]> {
+async function readRange(db: D1Database, t: TableShape, site: string, after: unknown[] | null, upTo: unknown[] | null, limit: number, meter: Meter): Promise<Row[]> {
   const params: unknown[] = [site];
   let where = 'site_id = ?1';
   if (after) {
@@ -43,7 +57,9 @@ async function readRange(db: D1Database, t: TableShape, site: string, after: unk
     params.push(...upTo);
   }
   const sql = `SELECT ${t.columns.map(quote).join(', ')} FROM ${quote(t.name)} WHERE ${where} ORDER BY ${keyList(t)} LIMIT ${limit}`;
-  return (await db.prepare(sql).bind(...params).raw()) as Row[];
+  const { results, meta } = await db.prepare(sql).bind(...params).all<Record<string, unknown>>();
+  count(meter, meta);
+  return results.map((r) => t.columns.map((c) => r[c]));
 }
 
 const keyOf = (t: TableShape, row: Row): unknown[] => t.key.map((k) => row[t.columns.indexOf(k)]);
@@ -91,7 +107,7 @@ function pieces(items: unknown[]): string[] {
 }
 
 /** Writes `source` over the target's rows of the same range; returns how many rows it changed. */
-async function repair(target: D1Database, t: TableShape, site: string, source: Row[], current: Row[]): Promise<number> {
+async function repair(target: D1Database, t: TableShape, site: string, source: Row[], current: Row[], meter: Meter): Promise<number> {
   const have = new Map(current.map((r) => [JSON.stringify(keyOf(t, r)), JSON.stringify(r)]));
   const want = new Set(source.map((r) => JSON.stringify(keyOf(t, r))));
   const write = source.filter((r) => have.get(JSON.stringify(keyOf(t, r))) !== JSON.stringify(r));
@@ -100,7 +116,7 @@ async function repair(target: D1Database, t: TableShape, site: string, source: R
     ...pieces(write).map((json) => target.prepare(upsertSql(t)).bind(json)),
     ...pieces(extra).map((json) => target.prepare(deleteSql(t)).bind(json, site)),
   ];
-  if (statements.length) await target.batch(statements);
+  if (statements.length) for (const r of await target.batch(statements)) count(meter, r.meta);
   return write.length + extra.length;
 }
 
@@ -109,24 +125,28 @@ const same = (a: Row[], b: Row[]) => a.length === b.length && a.every((row, i) =
 /** Makes the target's next chunk of `table` equal to the source's; see the file's comment. */
 export async function syncChunk(source: D1Database, target: D1Database, t: TableShape, site: string, after: unknown[] | null, limit: number): Promise<ChunkResult> {
   let repaired = 0;
+  const meter: Meter = { rowsRead: 0, rowsWritten: 0 };
   for (let attempt = 1; ; attempt++) {
-    const rows = await readRange(source, t, site, after, null, limit);
+    const rows = await readRange(source, t, site, after, null, limit, meter);
     const last = rows.length === limit ? keyOf(t, rows.at(-1)!) : null;
     // the table's last chunk reaches to its end in the target: leftovers past the source's last key go too
-    const current = await readRange(target, t, site, after, last, limit * 4 + 1);
+    const current = await readRange(target, t, site, after, last, limit * 4 + 1, meter);
     if (same(rows, current)) {
-      return { rows: rows.length, checksum: rows.reduce<number>((sum, r) => (sum + rowHash(r)) >>> 0, 0), repaired, next: last };
+      return { rows: rows.length, checksum: rows.reduce<number>((sum, r) => (sum + rowHash(r)) >>> 0, 0), repaired, next: last, ...meter };
     }
     if (attempt === ATTEMPTS) throw new Error(`move: ${t.name} rows after ${JSON.stringify(after)} still differ after ${ATTEMPTS} attempts; the next step tries again`);
-    repaired += await repair(target, t, site, rows, current);
+    repaired += await repair(target, t, site, rows, current, meter);
   }
 }
 
-/** Deletes the site's next `limit` rows of `table` (key order); returns how many went (0: done). */
-export async function deleteChunk(db: D1Database, t: TableShape, site: string, limit: number): Promise<number> {
-  const rows = await readRange(db, t, site, null, null, limit);
-  if (!rows.length) return 0;
+/** Deletes the site's next `limit` rows of `table` (key order); `deleted` 0 says the table is done. */
+export async function deleteChunk(db: D1Database, t: TableShape, site: string, limit: number): Promise<{ deleted: number } & Meter> {
+  const meter: Meter = { rowsRead: 0, rowsWritten: 0 };
+  const rows = await readRange(db, t, site, null, null, limit, meter);
+  if (!rows.length) return { deleted: 0, ...meter };
   const upTo = keyOf(t, rows.at(-1)!);
   const sql = `DELETE FROM ${quote(t.name)} WHERE site_id = ?1 AND (${keyList(t)}) <= ${keyTuple(t, 2)}`;
-  return (await db.prepare(sql).bind(site, ...upTo).run()).meta.changes;
+  const { meta } = await db.prepare(sql).bind(site, ...upTo).run();
+  count(meter, meta);
+  return { deleted: meta.changes, ...meter };
 }
