@@ -4,7 +4,7 @@ import { archiveEvents } from './archive-r2';
 import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
 import { guardStatement, readGuard } from './tombstones';
-import { siteWriteDbs } from '../lib/site-db';
+import { dataBindings, forgetSitePlacement, placementTargets, primaryPlacementCheck, PRIMARY, sitePlacement, type Placement } from '../lib/site-db';
 
 export const EVENTS_QUEUE = 'pulse-events';
 export const EVENTS_DLQ = 'pulse-events-dlq';
@@ -38,11 +38,27 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
  * its events would otherwise be in the archive twice, under two batch names.
  */
 export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
-  // the site's database; during a move its target too (workers/site-move/), home first: the
-  // home's answers decide the archive, and the target's write is the same idempotent batch
-  const [home, ...also] = await siteWriteDbs(env, body.site);
-  const results = await writeBatch(home!, body, now, sentAt);
-  for (const db of also) await writeBatch(db, body, now, sentAt);
+  let placement = await sitePlacement(env, body.site);
+  // A placement cached before the directory changed (a delete and re-create elsewhere, a move's
+  // switch) fails the primary's check or finds no live site: asked again once, fresh.
+  const changed = async () => {
+    forgetSitePlacement(body.site);
+    const fresh = await sitePlacement(env, body.site);
+    const differs = fresh.binding !== placement.binding || fresh.movingTo !== placement.movingTo;
+    placement = fresh;
+    return differs;
+  };
+  let results: D1Result[] | null;
+  for (let retried = false; ; retried = true) {
+    try {
+      results = await writeWhereItLives(env, placement, body, now, sentAt);
+    } catch (err) {
+      if (retried || !(await changed())) throw err;
+      continue;
+    }
+    if (!retried && results && !readGuard(results[0] as D1Result<{ alive: number; erased: string }>).alive && (await changed())) continue;
+    break;
+  }
   if (!results) return;
   const guard = readGuard(results[0] as D1Result<{ alive: number; erased: string }>);
   if (!guard.alive) return void console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
@@ -51,10 +67,23 @@ export async function writeMessage(env: Env, body: QueueMessageBody, now: number
   if (events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, events);
 }
 
+/**
+ * The message's writes to the site's database; during a move to the target too (workers/site-move/),
+ * home first: the home's answers decide the archive, the target's write is the same idempotent batch.
+ */
+async function writeWhereItLives(env: Env, placement: Placement, body: QueueMessageBody, now: number, sentAt: number): Promise<D1Result[] | null> {
+  const [home, ...also] = placementTargets(env, placement);
+  const checked = dataBindings(env).length > 1;
+  const results = await writeBatch(home!.db, body, now, sentAt, checked && home!.binding === PRIMARY);
+  for (const target of also) await writeBatch(target.db, body, now, sentAt, checked && target.binding === PRIMARY);
+  return results;
+}
+
 /** One message's writes to one database in one transaction: the guard, the rows, the archive check. */
-async function writeBatch(db: D1Database, body: QueueMessageBody, now: number, sentAt: number): Promise<D1Result[] | null> {
+async function writeBatch(db: D1Database, body: QueueMessageBody, now: number, sentAt: number, checkPlacement: boolean): Promise<D1Result[] | null> {
   const statements = writeStatements(db, body, now, { sentAt });
   if (!statements.length) return null;
   const elsewhere = body.events.length ? [archivedElsewhereStatement(db, body)] : [];
-  return db.batch([guardStatement(db, body.site, sentAt), ...statements, ...elsewhere]);
+  const check = checkPlacement ? [primaryPlacementCheck(db, body.site)] : [];
+  return (await db.batch([...check, guardStatement(db, body.site, sentAt), ...statements, ...elsewhere])).slice(check.length);
 }

@@ -11,7 +11,11 @@ import { pageview } from '../../test/helpers/faults';
 import { refreshRollups } from '../rollups/refresh';
 import { runErasureJobs } from '../cron/erasures';
 import { ERASURE_GRACE_MS } from '../api/erase';
-import { dataBindings, databaseOf, forgetSitePlacement, siteDb } from './site-db';
+import { dataBindings, databaseOf, forgetSitePlacement, siteDb, sitePlacement } from './site-db';
+import { writeMirror } from './site-mirror';
+import { writeMessage } from '../consumer/handle-queue';
+import { collected } from '../../test/helpers/fixtures';
+import { queueMessage, sessionWith, storedEvent } from '../../test/helpers/write-path';
 
 const BINDINGS = ['DB', 'DB_2', 'DB_3'] as const;
 
@@ -102,6 +106,28 @@ describe('sites spread across three D1 databases', () => {
     expect((await aggregate(sites[0]!.site)).results[0]!.metrics).toEqual([1, 2]);
     expect((await aggregate(erased.site)).results[0]!.metrics).toEqual([2, 4]);
   }, 60_000);
+
+  it('writes where the directory says even from an isolate whose cached placement is stale', async () => {
+    const message = (site: string, n: number) => {
+      const event = collected(site, { ts: Date.now() });
+      const session = sessionWith(null, event, { sessionId: `s-${site}-${n}`, site, visitorId: 1000 + n, identified: false })!;
+      return queueMessage(site, `b-${site}-${n}`, [storedEvent(event, session, `e-${site}-${n}`)], [session]);
+    };
+    // cached: the site in DB; then another isolate re-places it in DB_2 (directory row and mirror)
+    const site = uniqueDomain('stale');
+    await ok(call('/api/v1/sites', { token: adminToken(), body: { domain: site } }), 201);
+    forgetSitePlacement(site);
+    expect((await sitePlacement(env, site)).binding).toBe('DB');
+    await writeMirror(env.DB_2!, (await env.DB.prepare('SELECT * FROM sites WHERE id = ?').bind(site).first())!);
+    await env.DB.prepare("INSERT INTO site_databases (site_id, binding, updated_at) VALUES (?, 'DB_2', ?)").bind(site, Date.now()).run();
+    await writeMessage(env, message(site, 1), Date.now());
+    expect([await count(env.DB, 'events', site), await count(env.DB_2!, 'events', site)]).toEqual([0, 1]);
+    // and back: cached DB_2, but the site is in DB again and DB_2's mirror is gone
+    await env.DB.prepare('DELETE FROM site_databases WHERE site_id = ?').bind(site).run();
+    await env.DB_2!.prepare('DELETE FROM sites WHERE id = ?').bind(site).run();
+    await writeMessage(env, message(site, 2), Date.now());
+    expect([await count(env.DB, 'events', site), await count(env.DB_2!, 'events', site)]).toEqual([1, 1]);
+  });
 
   it('lets only the operator choose a database, and only a bound one', async () => {
     const bad = await call('/api/v1/sites', { token: adminToken(), body: { domain: uniqueDomain('nodb'), database: 'DB_9' } });

@@ -69,10 +69,23 @@ export async function siteDb(env: Env, site: string): Promise<D1Database> {
   return databaseOf(env, (await sitePlacement(env, site)).binding);
 }
 
-/** The databases a write of the site's data goes to: its home, and during a move the target too. */
-export async function siteWriteDbs(env: Env, site: string): Promise<D1Database[]> {
-  const { binding, movingTo } = await sitePlacement(env, site);
-  return movingTo ? [databaseOf(env, binding), databaseOf(env, movingTo)] : [databaseOf(env, binding)];
+const STALE_MARK = 'stale site placement';
+
+/**
+ * For a batch that writes a site's data to the primary when other databases exist: first in the
+ * batch, it fails it (D1 rolls the batch back) unless the directory still sends the site's data
+ * to the primary. The primary holds every site's real `sites` row, so the consumer's guard there
+ * cannot tell a site placed elsewhere from one placed here: an isolate holding a cached placement
+ * from before a delete and re-create, or a switch, would otherwise write rows readers never see.
+ * One indexed read, no extra round trip.
+ */
+export function primaryPlacementCheck(db: D1Database, site: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM site_databases WHERE site_id = ?1 AND binding != '${PRIMARY}' AND moving_to IS NOT '${PRIMARY}')
+         THEN json(?2) ELSE 1 END AS here`,
+    )
+    .bind(site, STALE_MARK);
 }
 
 /** The databases of a placement by binding: home first, then the move's target. */
