@@ -72,6 +72,17 @@ describe('D1 meter', () => {
     expect((seen[0] as { params: unknown[] }[]).map((s) => s.params)).toEqual([['a'], []]);
   });
 
+  it('a session counts like its database and keeps its bookmark', async () => {
+    const { db } = fakeD1();
+    const withSession = () => ({ prepare: db.prepare, batch: db.batch, getBookmark: () => 'bookmark-1' });
+    const m = meterD1(Object.assign(db, { withSession }) as D1Database, 'query');
+    const session = m.withSession('first-primary');
+    await session.prepare('R6 W0').all();
+    await session.batch([session.prepare('R1 W1')]);
+    expect(session.getBookmark()).toBe('bookmark-1');
+    expect(readUsage().query!.d1).toEqual({ statements: 2, rowsRead: 7, rowsWritten: 1 });
+  });
+
   it('first(column) of a missing column throws as D1 does', async () => {
     const m = meterD1(fakeD1().db, 'query');
     await expect(m.prepare('R1 W0').first('missing')).rejects.toThrow(/D1_COLUMN_NOTFOUND/);
