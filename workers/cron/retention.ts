@@ -2,6 +2,7 @@ import { archiveDayOf, archivePrefix } from '../../contract/archive';
 import { deleteInChunks } from '../lib/d1-delete';
 import { deleteObjects, listFoldersWhile } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
+import { meterD1, meterR2 } from '../lib/usage-meter';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -27,6 +28,7 @@ export interface RetentionResult {
 }
 
 export async function applyRetention(db: D1Database, bucket: R2Bucket, site: string, retentionDays: number, now: number): Promise<RetentionResult> {
+  [db, bucket] = [meterD1(db, 'retention'), meterR2(bucket, 'retention')]; // its own stage within the hourly cron
   const cutoff = now - retentionDays * 86_400_000;
   const limits = { chunk: CHUNK, maxChunks: MAX_CHUNKS_PER_RUN };
   const events = await deleteInChunks(db, { table: 'events', where: 'site_id = ? AND ts < ?', params: [site, cutoff], ...limits });
