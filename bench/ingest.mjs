@@ -3,16 +3,18 @@
  * `npm run bench:ingest`: the full ingestion pipeline under `wrangler dev` (collector -> SiteDO ->
  * outbox -> Queue -> consumer -> D1 + R2) against a no-op Worker on the same runtime, measured in
  * the same run, in alternating rounds so machine noise hits both alike. Then waits for the
- * consumer and checks accepted == rows in D1 == events in the R2 archive.
+ * consumer and checks accepted == rows in D1 == events in the R2 archive (Parquet), and counts the
+ * archive's R2 Class A operations per event: one put per object today, against one per message
+ * and hour before (each object's `batches` metadata names the messages it holds).
  *
  *   npm run bench:ingest -- [--events 3000] [--concurrency 32] [--rounds 3]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { getPlatformProxy } from 'wrangler';
 import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
+import { countArchived } from '../test/helpers/archive-files.mjs';
 import { median, runLoad } from './lib/load.mjs';
 
 const arg = (name, fallback) => {
@@ -56,20 +58,6 @@ function eventRequest(base, i) {
 }
 
 const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  statuses ${JSON.stringify(r.statuses)}`;
-
-async function countArchived(env) {
-  let events = 0;
-  let cursor;
-  do {
-    const page = await env.ARCHIVE.list({ prefix: `raw/v1/site=${SITE}/`, cursor });
-    for (const object of page.objects) {
-      const body = await env.ARCHIVE.get(object.key);
-      events += gunzipSync(Buffer.from(await body.arrayBuffer())).toString('utf8').trim().split('\n').length;
-    }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return events;
-}
 
 async function main() {
   const state = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
@@ -118,9 +106,20 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
-    const archived = await countArchived(proxy.env);
+    // the consumer writes R2 right after D1: give the archive the same chance to catch up
+    let archive = await countArchived(proxy.env.ARCHIVE, `raw/v1/site=${SITE}/`);
+    for (let i = 0; i < 20 && archive.events < accepted; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      archive = await countArchived(proxy.env.ARCHIVE, `raw/v1/site=${SITE}/`);
+    }
     await proxy.dispose();
+    const archived = archive.events;
     console.log(`accepted ${accepted}, rows in D1 ${rows}, events in R2 ${archived}, lost ${accepted - rows} (D1 caught up ${drainSeconds.toFixed(1)} s after the load)`);
+    const perMillion = (n) => ((n / archived) * 1e6).toFixed(0);
+    console.log(
+      `R2 archive: ${archive.objects} Parquet objects for ${archive.messages} Queue messages, ${(archive.bytes / archived).toFixed(1)} B/event; ` +
+        `Class A per M events: ${perMillion(archive.objects)} puts (before: ${perMillion(archive.messages)} or more, one per message and hour), Class B: 0`,
+    );
     if (rows !== accepted || archived !== accepted) process.exitCode = 1;
   } finally {
     await pulse.stop();

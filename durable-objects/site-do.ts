@@ -40,6 +40,7 @@ import { acceptViewer, closeViewers, screenMessage, type SnapshotOptions, type V
 import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 import { forgetSite, forgetVisitor, readRetired, refuseRetired, type ForgottenVisitor } from './site-do/forget';
+import { meterAlarm, meterEnv, meterSql } from '../workers/lib/usage-meter';
 
 /** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
 const FLUSH_DELAY_MS = 1_000;
@@ -63,7 +64,8 @@ export interface IngestResult {
 }
 
 export class SiteDO extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  /** metered (workers/lib/usage-meter.ts): the bench prices what every statement writes */
+  private readonly sql: SqlStorage = meterSql(this.ctx.storage.sql, 'site-do');
   private site: SiteConfig | null = null;
   /** when the next alarm is due, as far as this instance knows; saves a storage call per ingest */
   private alarmAt: number | null = null;
@@ -71,13 +73,12 @@ export class SiteDO extends DurableObject<Env> {
   private resyncAt = 0;
   private liveFeed: LiveFeed | null = null;
   private snapshots: MergedSnapshots | null = null;
-  private readonly flood = new FloodBucket(this.ctx.storage.sql);
+  private readonly flood = new FloodBucket(this.sql);
   /** the newest deleted incarnation (`purge`): refused, since a collector's cache outlives a delete */
   private retired: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
+    super(ctx, meterEnv(env, 'site-do'));
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(this.sql);
       const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
@@ -299,6 +300,7 @@ export class SiteDO extends DurableObject<Env> {
   private async scheduleFlush(at: number): Promise<void> {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
+    meterAlarm('site-do');
     await this.ctx.storage.setAlarm(at);
   }
 }
