@@ -2,13 +2,16 @@ import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contrac
 import { durationSeconds, isBounce } from '../../contract/sessions';
 import { ATTRIBUTION_FIELDS } from '../../contract/attribution';
 import { SITE_ALIVE, VISITOR_NOT_ERASED } from './tombstones';
+import { ARRIVAL_BUCKET_MS, ARRIVAL_MINUTE_MS } from '../db/schema';
 
 /**
  * Writes a Queue message's events, session snapshots and drop counts to D1, idempotently:
- * an event id already present is skipped; a session row is replaced only by a newer version;
+ * an event already present is skipped (a resent event has the same site, ts and id: the key);
+ * a session row is replaced only by a newer version;
  * drop counts are keyed by their seal in the SiteDO (or, from older objects, the batch).
  * Each table gets one statement whose rows come from `json_each` over a single bound JSON
- * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size.
+ * parameter, which keeps us far below D1's 100-bound-parameter limit at any batch size. What
+ * a message costs in rows written (the billed unit) is counted in write-d1.test.ts.
  */
 
 /** [column, JSON key] pairs shared by events and sessions (first-touch attribution, device, geo). */
@@ -30,6 +33,9 @@ const SESSION_COLUMNS: [string, string][] = [
   ...ATTRIBUTION, ['inserted_at', 'insertedAt'],
 ];
 
+/** The sessions' key (schema.ts): what never changes between a session's versions. */
+const SESSION_KEY = ['site_id', 'visitor_id', 'id'];
+
 function selectFromJson(columns: [string, string][]): string {
   return columns.map(([, key]) => `json_extract(value, '$.${key}')`).join(', ');
 }
@@ -39,11 +45,11 @@ function selectFromJson(columns: [string, string][]): string {
 // `?1` is the rows' JSON; with a guard (workers/consumer/tombstones.ts), `?2` the site, `?3` when
 // the message was sent.
 const insertEvents = (where: string) => `INSERT INTO events (${EVENT_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
-  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?1) WHERE ${where} ON CONFLICT (id) DO NOTHING`;
+  SELECT ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?1) WHERE ${where} ON CONFLICT (site_id, ts, id) DO NOTHING`;
 
 const upsertSessions = (where: string) => `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
   SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?1) WHERE ${where}
-  ON CONFLICT (id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => c !== 'id')
+  ON CONFLICT (site_id, visitor_id, id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => !SESSION_KEY.includes(c))
     .map(([c]) => `"${c}" = excluded."${c}"`)
     .join(', ')}
   WHERE excluded.version > sessions.version`;
@@ -51,12 +57,24 @@ const upsertSessions = (where: string) => `INSERT INTO sessions (${SESSION_COLUM
 const insertDrops = (where: string) => `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
   SELECT json_extract(value, '$.day'), ?2, json_extract(value, '$.reason'), ?4, json_extract(value, '$.count') FROM json_each(?1) WHERE ${where}`;
 
-const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), drops: insertDrops('true') };
+// `?1` the message's quarter-hours of event time, `?4` its minute of arrival (schema.ts, `arrivals`).
+// A pair an earlier message of the minute wrote conflicts and writes no row.
+const insertArrivals = (where: string) => `INSERT INTO arrivals (site_id, minute, bucket)
+  SELECT ?2, ?4, value FROM json_each(?1) WHERE ${where} ON CONFLICT DO NOTHING`;
+
+const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), drops: insertDrops('true'), arrivals: insertArrivals('true') };
 const GUARDED = {
   events: insertEvents(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
   sessions: upsertSessions(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
   drops: insertDrops(SITE_ALIVE),
+  arrivals: insertArrivals(SITE_ALIVE),
 };
+
+/** The quarter-hours of event time a message writes rows in: its events' ts, its sessions' start. */
+function arrivalBuckets(message: QueueMessageBody): number[] {
+  const times = [...message.events.map((e) => e.ts), ...message.sessions.map((s) => s.start)];
+  return [...new Set(times.map((t) => Math.floor(t / ARRIVAL_BUCKET_MS)))];
+}
 
 /**
  * The message's key in `events.archive_batch`: cyrb53, a 53-bit string hash (a JS number, a D1
@@ -84,10 +102,12 @@ export function archiveBatchKey(batchId: string): number {
 export function archivedElsewhereStatement(db: D1Database, message: QueueMessageBody): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT json_group_array(id) AS ids FROM events
-        WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND archive_batch IS NOT NULL AND archive_batch != ?2`,
+      // one key lookup per event: a resent event has the message's site and its own ts and id
+      `SELECT json_group_array(e.id) AS ids FROM json_each(?1) j JOIN events e
+        ON e.site_id = ?3 AND e.ts = json_extract(j.value, '$.ts') AND e.id = json_extract(j.value, '$.id')
+        WHERE e.archive_batch IS NOT NULL AND e.archive_batch != ?2`,
     )
-    .bind(JSON.stringify(message.events.map((e) => ({ id: e.id }))), archiveBatchKey(message.batchId));
+    .bind(JSON.stringify(message.events.map((e) => ({ id: e.id, ts: e.ts }))), archiveBatchKey(message.batchId), message.site);
 }
 
 function eventRow(event: StoredEvent, insertedAt: number, archiveBatch: number) {
@@ -131,5 +151,9 @@ export function writeStatements(db: D1Database, message: QueueMessageBody, now: 
   if (sessions.length) statements.push(rows(sql.sessions, sessions.map((s) => sessionRow(s, now))));
   // keyed by the drops' seal (the same on every resend of these counts), else by the batch
   if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, message.dropsId ?? batchId));
+  // what the rollups' refresh looks for: where in event time rows arrived, and when
+  if (events.length || sessions.length) {
+    statements.push(db.prepare(sql.arrivals).bind(JSON.stringify(arrivalBuckets(message)), site, guard?.sentAt ?? 0, Math.floor(now / ARRIVAL_MINUTE_MS)));
+  }
   return statements;
 }

@@ -18,6 +18,7 @@ import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
+import { ARRIVAL_MINUTE_MS } from '../db/schema';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;
@@ -120,14 +121,21 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   // any touched row may belong to a kept day (a session can also leave one): all of them take the delta
   const incremental = touched.length ? kept : [];
   const ledgerDays = [...new Set([...kept, ...rebuilt.filter((d) => window.includes(d))])].sort();
+  const from = incremental.length ? dayStart(incremental[0]!, tz) : 0;
+  const to = incremental.length ? dayStart(addDays(incremental.at(-1)!, 1), tz) : 0;
+  // the events side reads the site's events from the first kept day anything arrived for
+  const firstArrived = incremental.find((d) => touched.includes(d));
+  const eventsFrom = firstArrived ? dayStart(firstArrived, tz) : to;
   const delta: Statement[] = incremental.length
-    ? deltaStatements({ site, tz, days: incremental, from: dayStart(incremental[0]!, tz), to: dayStart(addDays(incremental.at(-1)!, 1), tz), prev: state.watermark, next, maxIdsPerDay: opts.maxIdsPerDay })
+    ? deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay })
     : [];
   await runGuarded(db, site, token, [
     ...delta,
     ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
     { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },
+    // arrivals of minutes wholly up to the new watermark are counted now (stale-days.ts)
+    { sql: 'DELETE FROM arrivals WHERE site_id = ?1 AND minute < ?2', params: [site, Math.floor((next + 1) / ARRIVAL_MINUTE_MS)] },
     {
       sql: 'INSERT INTO rollup_state (site_id, watermark, pending, refreshed_at, ledger_days) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, pending = excluded.pending, refreshed_at = excluded.refreshed_at, ledger_days = excluded.ledger_days',
       params: [site, next, JSON.stringify(todo), now, JSON.stringify(ledgerDays)],
