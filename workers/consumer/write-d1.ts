@@ -49,10 +49,18 @@ const insertEvents = (where: string) => `INSERT INTO events (${EVENT_COLUMNS.map
 
 const upsertSessions = (where: string) => `INSERT INTO sessions (${SESSION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
   SELECT ${selectFromJson(SESSION_COLUMNS)} FROM json_each(?1) WHERE ${where}
-  ON CONFLICT (site_id, visitor_id, id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => !SESSION_KEY.includes(c))
+  ON CONFLICT (site_id, visitor_id, id) DO UPDATE SET ${SESSION_COLUMNS.filter(([c]) => !SESSION_KEY.includes(c) && c !== 'start')
     .map(([c]) => `"${c}" = excluded."${c}"`)
     .join(', ')}
   WHERE excluded.version > sessions.version`;
+
+// D1 counts an index entry as written whenever its column is assigned, changed or not: the upsert
+// leaves `start` (indexed, sessions_site_start) alone, and this moves it only where a late first
+// event did, on the row the upsert left at this message's version.
+const moveSessionStarts = (where: string) => `UPDATE sessions SET start = json_extract(value, '$.start') FROM json_each(?1)
+  WHERE sessions.site_id = json_extract(value, '$.site') AND sessions.visitor_id = json_extract(value, '$.visitorId')
+    AND sessions.id = json_extract(value, '$.id') AND sessions.version = json_extract(value, '$.version')
+    AND sessions.start != json_extract(value, '$.start') AND ${where}`;
 
 const insertDrops = (where: string) => `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
   SELECT json_extract(value, '$.day'), ?2, json_extract(value, '$.reason'), ?4, json_extract(value, '$.count') FROM json_each(?1) WHERE ${where}`;
@@ -62,10 +70,11 @@ const insertDrops = (where: string) => `INSERT OR IGNORE INTO drop_counts (day, 
 const insertArrivals = (where: string) => `INSERT INTO arrivals (site_id, minute, bucket)
   SELECT ?2, ?4, value FROM json_each(?1) WHERE ${where} ON CONFLICT DO NOTHING`;
 
-const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), drops: insertDrops('true'), arrivals: insertArrivals('true') };
+const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), starts: moveSessionStarts('true'), drops: insertDrops('true'), arrivals: insertArrivals('true') };
 const GUARDED = {
   events: insertEvents(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
   sessions: upsertSessions(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
+  starts: moveSessionStarts(`${SITE_ALIVE} AND ${VISITOR_NOT_ERASED}`),
   drops: insertDrops(SITE_ALIVE),
   arrivals: insertArrivals(SITE_ALIVE),
 };
@@ -148,7 +157,10 @@ export function writeStatements(db: D1Database, message: QueueMessageBody, now: 
     guard ? db.prepare(statement).bind(JSON.stringify(list), site, guard.sentAt) : db.prepare(statement).bind(JSON.stringify(list));
   const statements: D1PreparedStatement[] = [];
   if (events.length) statements.push(rows(sql.events, events.map((e) => eventRow(e, now, archiveBatchKey(batchId)))));
-  if (sessions.length) statements.push(rows(sql.sessions, sessions.map((s) => sessionRow(s, now))));
+  if (sessions.length) {
+    const list = sessions.map((s) => sessionRow(s, now));
+    statements.push(rows(sql.sessions, list), rows(sql.starts, list.map(({ id, site, visitorId, version, start, identified }) => ({ id, site, visitorId, version, start, identified }))));
+  }
   // keyed by the drops' seal (the same on every resend of these counts), else by the batch
   if (drops.length) statements.push(db.prepare(sql.drops).bind(JSON.stringify(drops), site, guard?.sentAt ?? 0, message.dropsId ?? batchId));
   // what the rollups' refresh looks for: where in event time rows arrived, and when
