@@ -53,13 +53,14 @@ function context(span: DeltaSpan, p: Params): DimContext {
  * Rows of `table` (alias `alias`) whose time column lies in a quarter-hour that received rows
  * since `prev` (`arrivals`): one key range of the table per such quarter-hour, instead of an
  * index on `inserted_at` that every insert and every session version would write. The caller
- * still tests `inserted_at`: a quarter-hour also holds rows counted before.
+ * still tests `inserted_at`: a quarter-hour also holds rows counted before. CROSS JOIN keeps the
+ * quarter-hours the outer loop (SQLite may otherwise walk the site's whole key and probe them).
  */
 function arrivedRows(table: 'events' | 'sessions', alias: string, site: string, prev: string): string {
   const t = table === 'events' ? `${alias}.ts` : `${alias}.start`;
   const q = String(QUARTER_HOUR);
   return `(SELECT DISTINCT bucket FROM arrivals WHERE ${arrivedAfter(site, prev)}) AS b_${alias}`
-    + ` JOIN ${table} ${alias} ON ${alias}.site_id = ${site} AND ${t} >= b_${alias}.bucket * ${q} AND ${t} < b_${alias}.bucket * ${q} + ${q}`;
+    + ` CROSS JOIN ${table} ${alias} ON ${alias}.site_id = ${site} AND ${t} >= b_${alias}.bucket * ${q} AND ${t} < b_${alias}.bucket * ${q} + ${q}`;
 }
 
 /**
