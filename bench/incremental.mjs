@@ -11,6 +11,13 @@ import { inserter } from './bulk-load.mjs';
 
 const WINDOW_MS = 5 * 60_000;
 
+/** What the consumer writes with rows (workers/db/schema.ts, `arrivals`): the refresh finds them through it. */
+function insertArrivals(db, site, insertedAt, events, sessions) {
+  const buckets = new Set([...events.map((e) => Math.floor(e.ts / 900_000)), ...sessions.map((s) => Math.floor(s.start / 900_000))]);
+  const insert = db.prepare('INSERT OR IGNORE INTO arrivals (site_id, minute, bucket) VALUES (?, ?, ?)');
+  for (const b of buckets) insert.run(site, Math.floor(insertedAt / 60_000), b);
+}
+
 function insertAll(db, table, rows) {
   if (rows.length === 0) return;
   const insert = inserter(db, table, rows[0], 'INSERT OR REPLACE');
@@ -46,6 +53,7 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   const morning = { events: traffic.events.filter((e) => e.ts <= cut), sessions: traffic.sessions.filter((s) => s.start <= cut) };
   insertAll(db, 'events', morning.events.map((e) => ({ ...e, inserted_at: clock })));
   insertAll(db, 'sessions', morning.sessions.map((s) => ({ ...s, inserted_at: clock })));
+  insertArrivals(db, site, clock, morning.events, morning.sessions);
   db.close();
   await start();
   const rebuild = await refresh({ now: clock + 61_000 });
@@ -59,6 +67,7 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   const touched = traffic.sessions.filter((s) => s.start > cut || extended.has(s.id)).map((s) => ({ ...s, version: s.start > cut ? 1 : 2, inserted_at: arrived }));
   insertAll(db2, 'events', windowEvents.map((e) => ({ ...e, inserted_at: arrived })));
   insertAll(db2, 'sessions', touched);
+  insertArrivals(db2, site, arrived, windowEvents, touched);
   db2.close();
   await start();
   const incremental = await refresh({ now: arrived + 61_000 });
