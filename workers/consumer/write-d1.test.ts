@@ -52,7 +52,7 @@ describe('D1 rows written per event by the consumer', () => {
     add(fresh, { ts: T0 + 300, name: 'engagement', interactive: false, scrollDepth: 80, engagedMs: 12_000 });
     add(fresh, { ts: T0 + 500, name: 'Signup', props: { plan: 'pro' } });
     add(bounced, { ts: T0 + 200, pathname: '/' });
-    add(bounced, { ts: T0 + 600, name: 'web-vital', interactive: false, props: { metric: 'LCP', value: 1800 } });
+    add(bounced, { ts: T0 + 600, name: 'web-vital', interactive: false, props: { metric: 'LCP', value: '1800' } });
     add(bounced, { ts: T0 + 700, name: 'engagement', interactive: false, scrollDepth: 10, engagedMs: 900 });
     const visits = [returning, fresh, bounced];
     const events = visits.flatMap((v) => v.events.splice(0));
