@@ -12,9 +12,10 @@ import { inserter } from './bulk-load.mjs';
 
 /** What the consumer writes with rows (workers/db/schema.ts, `arrivals`): the refresh finds them through it. */
 function insertArrivals(db, site, insertedAt, events, sessions) {
-  const buckets = new Set([...events.map((e) => Math.floor(e.ts / 900_000)), ...sessions.map((s) => Math.floor(s.start / 900_000))]);
-  const insert = db.prepare('INSERT OR IGNORE INTO arrivals (site_id, minute, bucket) VALUES (?, ?, ?)');
-  for (const b of buckets) insert.run(site, Math.floor(insertedAt / 60_000), b);
+  const insert = db.prepare('INSERT OR IGNORE INTO arrivals (site_id, minute, side, bucket) VALUES (?, ?, ?, ?)');
+  for (const [side, times] of [['e', events.map((e) => e.ts)], ['s', sessions.map((s) => s.start)]]) {
+    for (const b of new Set(times.map((t) => Math.floor(t / 900_000)))) insert.run(site, Math.floor(insertedAt / 60_000), side, b);
+  }
 }
 
 function insertAll(db, table, rows) {

@@ -1,15 +1,16 @@
 -- D1 rows written per event (issue 14): events and sessions clustered on the keys they are read
--- by (WITHOUT ROWID), with only the indexes the planner uses. An event insert wrote 7 rows (the
+-- by (WITHOUT ROWID), with only the indexes the planner uses. An event insert wrote 6 rows (the
 -- table, its text id key and four indexes), a session version 3-4; now 1 each (a session's first
 -- version 2: its start index). What `events_site_inserted` and `sessions_site_inserted` served
--- (what arrived since the rollups' watermark) is `arrivals`: about a row per site and minute.
+-- (what arrived since the rollups' watermark) is `arrivals`: a few rows per site and minute.
 -- Every row is copied; arrivals are seeded from the rows each refreshed site has not counted yet
 -- (a never refreshed site's first run reads its rows themselves).
 CREATE TABLE `arrivals` (
 	`site_id` text NOT NULL,
 	`minute` integer NOT NULL,
+	`side` text NOT NULL,
 	`bucket` integer NOT NULL,
-	PRIMARY KEY(`site_id`, `minute`, `bucket`)
+	PRIMARY KEY(`site_id`, `minute`, `side`, `bucket`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
@@ -96,5 +97,5 @@ INSERT INTO `__new_sessions`("id", "site_id", "visitor_id", "identified", "versi
 DROP TABLE `sessions`;--> statement-breakpoint
 ALTER TABLE `__new_sessions` RENAME TO `sessions`;--> statement-breakpoint
 CREATE INDEX `sessions_site_start` ON `sessions` (`site_id`,`start`);--> statement-breakpoint
-INSERT OR IGNORE INTO `arrivals` (`site_id`, `minute`, `bucket`) SELECT `site_id`, `inserted_at` / 60000, `ts` / 900000 FROM `events` e WHERE `inserted_at` > (SELECT `watermark` FROM `rollup_state` r WHERE r.`site_id` = e.`site_id`);--> statement-breakpoint
-INSERT OR IGNORE INTO `arrivals` (`site_id`, `minute`, `bucket`) SELECT `site_id`, `inserted_at` / 60000, `start` / 900000 FROM `sessions` s WHERE `inserted_at` > (SELECT `watermark` FROM `rollup_state` r WHERE r.`site_id` = s.`site_id`);
+INSERT OR IGNORE INTO `arrivals` (`site_id`, `minute`, `side`, `bucket`) SELECT `site_id`, `inserted_at` / 60000, 'e', `ts` / 900000 FROM `events` e WHERE `inserted_at` > (SELECT `watermark` FROM `rollup_state` r WHERE r.`site_id` = e.`site_id`);--> statement-breakpoint
+INSERT OR IGNORE INTO `arrivals` (`site_id`, `minute`, `side`, `bucket`) SELECT `site_id`, `inserted_at` / 60000, 's', `start` / 900000 FROM `sessions` s WHERE `inserted_at` > (SELECT `watermark` FROM `rollup_state` r WHERE r.`site_id` = s.`site_id`);

@@ -65,10 +65,10 @@ const moveSessionStarts = (where: string) => `UPDATE sessions SET start = json_e
 const insertDrops = (where: string) => `INSERT OR IGNORE INTO drop_counts (day, site_id, reason, batch_id, count)
   SELECT json_extract(value, '$.day'), ?2, json_extract(value, '$.reason'), ?4, json_extract(value, '$.count') FROM json_each(?1) WHERE ${where}`;
 
-// `?1` the message's quarter-hours of event time, `?4` its minute of arrival (schema.ts, `arrivals`).
-// A pair an earlier message of the minute wrote conflicts and writes no row.
-const insertArrivals = (where: string) => `INSERT INTO arrivals (site_id, minute, bucket)
-  SELECT ?2, ?4, value FROM json_each(?1) WHERE ${where} ON CONFLICT DO NOTHING`;
+// `?1` the message's [side, quarter-hour] pairs, `?4` its minute of arrival (schema.ts, `arrivals`).
+// A tuple an earlier message of the minute wrote conflicts and writes no row.
+const insertArrivals = (where: string) => `INSERT INTO arrivals (site_id, minute, side, bucket)
+  SELECT ?2, ?4, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1) WHERE ${where} ON CONFLICT DO NOTHING`;
 
 const PLAIN = { events: insertEvents('true'), sessions: upsertSessions('true'), starts: moveSessionStarts('true'), drops: insertDrops('true'), arrivals: insertArrivals('true') };
 const GUARDED = {
@@ -79,10 +79,10 @@ const GUARDED = {
   arrivals: insertArrivals(SITE_ALIVE),
 };
 
-/** The quarter-hours of event time a message writes rows in: its events' ts, its sessions' start. */
-function arrivalBuckets(message: QueueMessageBody): number[] {
-  const times = [...message.events.map((e) => e.ts), ...message.sessions.map((s) => s.start)];
-  return [...new Set(times.map((t) => Math.floor(t / ARRIVAL_BUCKET_MS)))];
+/** The quarter-hours a message writes rows in: its events' ts (`e`), its sessions' start (`s`). */
+function arrivalBuckets(message: QueueMessageBody): [string, number][] {
+  const of = (side: string, times: number[]) => [...new Set(times.map((t) => Math.floor(t / ARRIVAL_BUCKET_MS)))].map((b): [string, number] => [side, b]);
+  return [...of('e', message.events.map((e) => e.ts)), ...of('s', message.sessions.map((s) => s.start))];
 }
 
 /**

@@ -154,13 +154,13 @@ describe('0013: events and sessions clustered, arrivals', () => {
     expect(await everything('events')).toEqual(before.events);
     expect(await everything('sessions')).toEqual(before.sessions);
     expect(before.events).toHaveLength(4);
-    const arrivals = (await db.prepare('SELECT site_id, minute, bucket FROM arrivals ORDER BY minute, bucket').all()).results;
+    const arrivals = (await db.prepare('SELECT site_id, minute, side, bucket FROM arrivals ORDER BY minute, side, bucket').all()).results;
     const q = (t: number) => Math.floor(t / 900_000);
     const m = (t: number) => Math.floor(t / 60_000);
-    // m-e2 and m-s2 share their minute and quarter-hour: one row
     expect(arrivals).toEqual([
-      { site_id: SITE_COUNTED, minute: m(W + 30_000), bucket: q(W - 1_000_000) },
-      { site_id: SITE_COUNTED, minute: m(W + 90_000), bucket: q(W - 86_400_000) },
+      { site_id: SITE_COUNTED, minute: m(W + 30_000), side: 'e', bucket: q(W - 1_000_000) },
+      { site_id: SITE_COUNTED, minute: m(W + 30_000), side: 's', bucket: q(W - 1_000_000) },
+      { site_id: SITE_COUNTED, minute: m(W + 90_000), side: 'e', bucket: q(W - 86_400_000) },
     ]);
     const sql = async (name: string) => (await db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?1`).bind(name).first<string>('sql')) ?? '';
     for (const table of ['events', 'sessions', 'arrivals']) expect(await sql(table)).toMatch(/WITHOUT ROWID$/);

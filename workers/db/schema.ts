@@ -106,11 +106,12 @@ export const sessions = sqliteTable(
 
 /**
  * What arrived when, in place of an index on `inserted_at` in events and sessions: per site,
- * minute of arrival (`inserted_at / 60 000`) and quarter-hour of event time (`ts` or a session's
- * `start`, / 900 000) that received rows. The consumer adds its message's pairs with
- * `ON CONFLICT DO NOTHING` (a pair already there writes no row), so a busy site writes about one
- * row a minute, whatever its traffic; the refresh finds what changed since its watermark through
- * them (workers/rollups/stale-days.ts) and deletes the ones it has passed. WITHOUT ROWID.
+ * minute of arrival (`inserted_at / 60 000`), side (`e`: events by `ts`, `s`: sessions by
+ * `start`) and quarter-hour of that time (/ 900 000) that received rows. The consumer adds its
+ * message's tuples with `ON CONFLICT DO NOTHING` (a tuple already there writes no row), so a busy
+ * site writes a few rows a minute, whatever its traffic; the refresh finds what changed since its
+ * watermark through them (workers/rollups/stale-days.ts, delta.ts) and deletes the ones it has
+ * passed. WITHOUT ROWID (migration 0013).
  */
 export const ARRIVAL_MINUTE_MS = 60_000;
 /** every zone offset is a multiple of 15 minutes: a quarter-hour lies in one local day */
@@ -121,9 +122,10 @@ export const arrivals = sqliteTable(
   {
     siteId: text('site_id').notNull(),
     minute: integer('minute').notNull(),
+    side: text('side').notNull(),
     bucket: integer('bucket').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.minute, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.siteId, t.minute, t.side, t.bucket] })],
 );
 
 /** What the DLQ consumer received: nothing that failed vanishes silently. */

@@ -16,7 +16,7 @@ import { localDay, offsetSegments } from '../lib/timezone';
 import { Params, timeSql, type DimContext, type Side } from '../query/sql';
 import type { Statement } from '../query/db';
 import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
-import { arrivedAfter } from './stale-days';
+import { sideArrivedAfter } from './stale-days';
 import { ARRIVAL_BUCKET_MS as QUARTER_HOUR } from '../db/schema';
 import { E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
@@ -64,7 +64,7 @@ function context(span: DeltaSpan, p: Params): DimContext {
 function arrivedRows(table: 'events' | 'sessions', alias: string, site: string, prev: string): string {
   const t = table === 'events' ? `${alias}.ts` : `${alias}.start`;
   const q = String(QUARTER_HOUR);
-  return `(SELECT DISTINCT bucket FROM arrivals WHERE ${arrivedAfter(site, prev)}) AS b_${alias}`
+  return `(SELECT DISTINCT bucket FROM arrivals WHERE ${sideArrivedAfter(table === 'events' ? 'e' : 's', site, prev)}) AS b_${alias}`
     + ` CROSS JOIN ${table} ${alias} ON ${alias}.site_id = ${site} AND ${t} >= b_${alias}.bucket * ${q} AND ${t} < b_${alias}.bucket * ${q} + ${q}`;
 }
 
@@ -93,18 +93,20 @@ const touchedSessions = (site: string, prev: string, t = 't') => `FROM ${arrived
 
 /**
  * The touched visitors' sessions of the kept days, twice: as counted (the ledger, `old_`) and as
- * they are now (`new_`: untouched ledger rows and the current rows of touched sessions).
+ * they are now (`new_`: untouched ledger rows and the current rows of touched sessions). The
+ * touched sessions are read once (MATERIALIZED), not once per use.
  */
 function sessionsSource(span: DeltaSpan, ctx: DimContext): string {
   const p = ctx.params;
   const site = p.bind(span.site);
-  const touched = touchedSessions(site, p.bind(span.prev));
   const days = p.bindSet(span.days);
   const day = timeSql('time:day', 'c.start', ctx);
-  return `(SELECT ${LEDGER_COLUMNS.map((c) => `l.${c}`).join(', ')}, l.day AS day_, 1 AS old_, (l.session_id NOT IN (SELECT t.id ${touched})) AS new_`
-    + ` FROM rollup_ledger l WHERE l.site_id = ${site} AND l.day IN ${days} AND l.visitor_id IN (SELECT t.visitor_id ${touched})`
+  const cols = LEDGER_COLUMNS.map((c) => `t.${c}`).join(', ');
+  return `(WITH touched AS MATERIALIZED (SELECT t.id, ${cols} ${touchedSessions(site, p.bind(span.prev))})`
+    + ` SELECT ${LEDGER_COLUMNS.map((c) => `l.${c}`).join(', ')}, l.day AS day_, 1 AS old_, (l.session_id NOT IN (SELECT id FROM touched)) AS new_`
+    + ` FROM rollup_ledger l WHERE l.site_id = ${site} AND l.day IN ${days} AND l.visitor_id IN (SELECT visitor_id FROM touched)`
     + ` UNION ALL SELECT ${LEDGER_COLUMNS.map((c) => `c.${c}`).join(', ')}, ${day}, 0, 1`
-    + ` ${touchedSessions(site, p.bind(span.prev), 'c')} AND +c.start >= ${p.bind(span.from)} AND +c.start < ${p.bind(span.to)}) s`;
+    + ` FROM touched c WHERE c.start >= ${p.bind(span.from)} AND c.start < ${p.bind(span.to)}) s`;
 }
 
 /** Per visitor and tuple value: was it there before, is it now, and the change of each sum. */

@@ -17,6 +17,9 @@ import { ARRIVAL_BUCKET_MS as QUARTER_HOUR, ARRIVAL_MINUTE_MS } from '../db/sche
  */
 export const arrivedAfter = (site: string, wm: string): string => `site_id = ${site} AND minute >= CAST(${wm} / ${ARRIVAL_MINUTE_MS} AS INTEGER)`;
 
+/** The same, for one side: `e` (events by ts) or `s` (sessions by start). */
+export const sideArrivedAfter = (side: 'e' | 's', site: string, wm: string): string => `${arrivedAfter(site, wm)} AND side = '${side}'`;
+
 /**
  * The statement finding what was inserted after a watermark, as quarter-hour buckets of event time;
  * `watermark` null reads the site's stored one (so a query needs no round trip to learn it first),
