@@ -56,11 +56,13 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   insertArrivals(db, site, clock, morning.events, morning.sessions);
   db.close();
   await start();
-  const rebuild = await refresh({ now: clock + 61_000 });
+  // the watermark (the run's time less a minute) lands a minute past the morning's arrivals, as a
+  // run minutes after them would: its minute, which a run reads again, holds none of them
+  const rebuild = await refresh({ now: clock + 121_000 });
 
   await stop();
   const db2 = new DatabaseSync(file);
-  const arrived = clock + 120_000;
+  const arrived = clock + 180_000;
   const windowEvents = traffic.events.filter((e) => e.ts > cut);
   const extended = new Set(windowEvents.map((e) => e.session_id));
   // sessions that began in the window, and the morning's sessions the window's events extend (a newer version)
