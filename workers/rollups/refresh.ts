@@ -24,6 +24,17 @@ import { ARRIVAL_MINUTE_MS } from '../db/schema';
 export const WATERMARK_LAG_MS = 60_000;
 const HOURLY_KEEP_DAYS = 14;
 
+/**
+ * How long a site whose only work is the incremental days' delta may wait for it (0: every run).
+ * A run rewrites every rollup row its window changed, and popular rows change in every window, so
+ * rows written per event fall with the interval (bench:query --window, measured at 10M events a
+ * month: 5.6 per event every 5 minutes, 3.0 every 15, 1.3 every 60: workers/rollups/README.md).
+ * But a stale range too big to answer raw is answered from rollups that trail by up to this
+ * long (workers/query/planner.ts), so it stays at every run until the read path merges the stale
+ * window raw into rollup answers.
+ */
+export const INCREMENTAL_EVERY_MS = 0;
+
 /** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
 export const REFRESH_BUDGET_MS = 60_000;
 
@@ -49,7 +60,7 @@ export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_B
   const total: RefreshResult = { rebuilt: 0, pending: 0, incremental: 0, failed: 0 };
   for (const site of sites) {
     try {
-      const r = await refreshSite(db, site.id, site.timezone, now, { deadline, retentionDays: site.retention_days });
+      const r = await refreshSite(db, site.id, site.timezone, now, { deadline, retentionDays: site.retention_days, incrementalEveryMs: INCREMENTAL_EVERY_MS });
       total.rebuilt += r.rebuilt.length;
       total.pending += r.pending.length;
       total.incremental += r.incremental.length;
@@ -80,28 +91,34 @@ export interface RefreshOptions {
   maxIdsPerDay?: number;
   /** the site's retention: days it has begun to delete keep the rollups they have */
   retentionDays?: number;
+  /** a site with only incremental work, refreshed less than this long ago, waits (INCREMENTAL_EVERY_MS) */
+  incrementalEveryMs?: number;
 }
 
 /**
  * What the site has waiting, read without claiming it: an idle site (no rows since the watermark,
  * no pending days, no kept day leaving the window, or no rows at all) costs a run no D1 writes.
  */
-async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; watermark: number; touched: string[] }> {
-  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string } & { b: number }>([
-    { sql: 'SELECT watermark, pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
+async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; onlyDelta: boolean; refreshedAt: number; watermark: number; touched: string[] }> {
+  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string; refreshed_at: number } & { b: number }>([
+    { sql: 'SELECT watermark, pending, ledger_days, refreshed_at FROM rollup_state WHERE site_id = ?1', params: [site] },
     touchedStatement(site, null),
   ]);
   const state = states![0];
-  if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, watermark: -1, touched: [] };
+  if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, onlyDelta: false, refreshedAt: 0, watermark: -1, touched: [] };
   const touched = bucketDays(buckets!, tz);
   const window = incrementalWindow(now, tz);
-  const idle = touched.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
-  return { idle, watermark: state.watermark, touched };
+  const kept = JSON.parse(state.ledger_days) as string[];
+  // nothing to rebuild and no kept day leaving the window: only the delta of the kept days
+  const onlyDelta = state.pending === '[]' && kept.every((d) => window.includes(d)) && touched.every((d) => kept.includes(d));
+  const idle = touched.length === 0 && onlyDelta;
+  return { idle, onlyDelta, refreshedAt: state.refreshed_at, watermark: state.watermark, touched };
 }
 
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
   const peeked = await peek(db, site, now, tz);
-  if (peeked.idle) return { rebuilt: [], pending: [], incremental: [] };
+  const waits = peeked.onlyDelta && now - peeked.refreshedAt < (opts.incrementalEveryMs ?? 0);
+  if (peeked.idle || waits) return { rebuilt: [], pending: [], incremental: [] };
   const { token, state } = await claimSite(db, site, now);
   // the touched days peeked are still right unless another run moved the watermark in between
   const touched = state.watermark === peeked.watermark && state.watermark >= 0 ? peeked.touched : await touchedDays(db, site, tz, state.watermark);
