@@ -7,6 +7,8 @@
  *
  *   npm run bench:query -- [--events 1000000] [--runs 10] [--raw-runs 3]     (10M: --events 10000000)
  *   --state DIR keeps the loaded database in DIR and reuses it on the next run (same --events)
+ *   --days D loads the first D of the 30 days only, at the daily rate of --events a month
+ *   --window MINUTES the arrivals one incremental run applies (default 5: the cron's interval)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +26,12 @@ const arg = (name, fallback) => {
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 10);
 const RAW_RUNS = arg('raw-runs', 3);
+const WINDOW_MINUTES = arg('window', 5);
 const STATE_DIR = process.argv.includes('--state') ? process.argv[process.argv.indexOf('--state') + 1] : null;
 const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
+// --days D loads only the first D days at the same daily rate (the incremental measurement needs today's rate, not 30 days)
+const DAYS_LOADED = arg('days', 30);
 
 const VIEW = {
   aggregate: { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], date_range: '30d' },
@@ -84,7 +89,7 @@ async function main() {
 
       const t = performance.now();
       const r = bulkLoad(findD1File(state), generate, {
-        events: EVENTS, perDay: PER_DAY, onProgress: (n) => process.stdout.write(`\rloading: ${n.toLocaleString()} events`),
+        events: Math.ceil((EVENTS * DAYS_LOADED) / 30), perDay: PER_DAY, onProgress: (n) => process.stdout.write(`\rloading: ${n.toLocaleString()} events`),
       });
       events = r.events;
       console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s by the bulk loader (${r.sessions.toLocaleString()} sessions, 30 days, site tz Europe/Berlin)`);
@@ -167,7 +172,7 @@ async function main() {
 
     printIncremental(await measureIncremental({
       file: findD1File(state), stop: () => server.stop(), start: async () => { server = await start(); }, refresh: (body) => call('/refresh', body),
-      generate, perDay: PER_DAY, site: SITE, now: NOW, todayStart: TODAY_START, today: TODAY,
+      generate, perDay: PER_DAY, site: SITE, now: NOW, todayStart: TODAY_START, today: TODAY, windowMs: WINDOW_MINUTES * 60_000,
     }));
   } finally {
     await server.stop();

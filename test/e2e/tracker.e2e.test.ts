@@ -72,10 +72,11 @@ it('a page with the script tag shows up in realtime and lands its pageview, SPA 
     'pageview /landing',
   ]);
 
-  // The SDK may send the SPA pageview and the click in one batch: same server time, so the tie is
-  // broken by the order the SiteDO accepted them (the consumer inserts in outbox order).
+  // The SDK may send the SPA pageview and the click in one batch: same server time, and D1 keeps
+  // no insertion order (events are keyed by site, time and a random id, migration 0013), so the
+  // tie is broken by kind: the page's view before what happened on it.
   const rows = await waitForRows<Record<string, unknown>>(
-    "SELECT name, hostname, pathname, source, channel, utm_medium, browser, os, device, props, revenue_amount FROM events WHERE site_id = ? AND name != 'engagement' ORDER BY ts, rowid",
+    "SELECT name, hostname, pathname, source, channel, utm_medium, browser, os, device, props, revenue_amount FROM events WHERE site_id = ? AND name != 'engagement' ORDER BY ts, name != 'pageview'",
     3,
   );
   expect(errors).toEqual([]);

@@ -22,13 +22,13 @@ const ARCHIVE_PAGES_IN_REQUEST = 5;
 
 interface SiteTable {
   name: string;
-  /** WITHOUT ROWID (the rollups): no rowid to slice by, so it is deleted a day at a time */
+  /** WITHOUT ROWID and keyed by day (the rollups): deleted a day at a time (others by key or rowid, lib/d1-delete.ts) */
   clustered: boolean;
 }
 
 /** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
 const KNOWN_SITE_TABLES: SiteTable[] = [
-  ...['events', 'sessions', 'drop_counts', 'dead_letters', 'erasures', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state', 'rollup_runs'].map((name) => ({ name, clustered: false })),
+  ...['events', 'sessions', 'arrivals', 'drop_counts', 'dead_letters', 'erasures', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'rollup_state', 'rollup_runs'].map((name) => ({ name, clustered: false })),
   ...['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger'].map((name) => ({ name, clustered: true })),
 ];
 
@@ -44,7 +44,8 @@ async function tablesWithSiteId(db: D1Database): Promise<SiteTable[]> {
 async function introspectSiteTables(db: D1Database): Promise<SiteTable[]> {
   const { results } = await db
     .prepare(
-      `SELECT m.name AS name, m.sql LIKE '%WITHOUT ROWID%' AS clustered FROM sqlite_master m, pragma_table_info(m.name) p
+      `SELECT m.name AS name, m.sql LIKE '%WITHOUT ROWID%' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) d WHERE d.name = 'day') AS clustered
+       FROM sqlite_master m, pragma_table_info(m.name) p
        WHERE m.type = 'table' AND p.name = 'site_id' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`,
     )
     .all<{ name: string; clustered: number }>();

@@ -32,7 +32,8 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
   const cutoff = now - retentionDays * 86_400_000;
   const limits = { chunk: CHUNK, maxChunks: MAX_CHUNKS_PER_RUN };
   const events = await deleteInChunks(db, { table: 'events', where: 'site_id = ? AND ts < ?', params: [site, cutoff], ...limits });
-  const sessions = await deleteInChunks(db, { table: 'sessions', where: 'site_id = ? AND "end" < ?', params: [site, cutoff], ...limits });
+  // a session ends after it starts: the `start` bound keeps the delete on sessions_site_start
+  const sessions = await deleteInChunks(db, { table: 'sessions', where: 'site_id = ? AND start < ? AND "end" < ?', params: [site, cutoff, cutoff], ...limits });
   const archiveObjects = await deleteArchiveBefore(bucket, site, utcDate(cutoff));
   return { site, events, sessions, archiveObjects };
 }

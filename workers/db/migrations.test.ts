@@ -118,3 +118,53 @@ describe('migrations from every landed step', () => {
     expect(applied).toEqual([...new Set([...migrations, ...CURRENT].map((m) => m.name))]);
   });
 });
+
+describe('0013: events and sessions clustered, arrivals', () => {
+  const SITE_COUNTED = 'counted.migrations.test';
+  const SITE_NEW = 'never-refreshed.migrations.test';
+  const W = Date.UTC(2026, 10, 20, 12, 0, 0); // the counted site's watermark
+
+  const event = (id: string, site: string, ts: number, insertedAt: number) => db
+    .prepare(`INSERT INTO events (id, site_id, ts, visitor_id, session_id, name, hostname, pathname, props, source, channel, device, browser,
+        browser_version, os, os_version, inserted_at, archive_batch) VALUES (?1, ?2, ?3, 7, ?4, 'pageview', 'h', '/p', '{"k":1}', 'Google', 'Organic Search',
+        'Desktop', 'Chrome', '131', 'Linux', '(not set)', ?5, 99)`)
+    .bind(id, site, ts, `s-${id}`, insertedAt);
+  const session = (id: string, site: string, start: number, insertedAt: number) => db
+    .prepare(`INSERT INTO sessions (id, site_id, visitor_id, version, start, "end", duration, pageviews, events, interactive_events, is_bounce, entry_page,
+        exit_page, hostname, source, channel, device, browser, browser_version, os, os_version, inserted_at)
+        VALUES (?1, ?2, 7, 3, ?3, ?3 + 60000, 60, 2, 3, 2, 0, '/a', '/b', 'h', 'Google', 'Organic Search', 'Desktop', 'Chrome', '131', 'Linux', '(not set)', ?4)`)
+    .bind(id, site, start, insertedAt);
+  const everything = async (table: string) => (await db.prepare(`SELECT * FROM ${table} ORDER BY site_id, id`).all()).results;
+
+  test('every event and session written under 0012 is there after it, and what the rollups have not counted is in arrivals', async () => {
+    await reset();
+    await applyD1Migrations(db, CURRENT.filter((m) => m.name < '0013'));
+    await db.batch([
+      db.prepare(`INSERT INTO rollup_state (site_id, watermark, pending, refreshed_at, ledger_days) VALUES (?1, ?2, '[]', ?2, '[]')`).bind(SITE_COUNTED, W),
+      event('m-e1', SITE_COUNTED, W - 3_600_000, W - 60_000), // counted
+      event('m-e2', SITE_COUNTED, W - 1_000_000, W + 30_000), // after the watermark: 11:43:20, quarter-hour 11:30
+      event('m-e3', SITE_COUNTED, W - 86_400_000, W + 90_000), // a late event of the day before, the next minute
+      event('m-e4', SITE_NEW, W, W), // a site never refreshed: its first run reads its rows
+      session('m-s1', SITE_COUNTED, W - 3_600_000, W - 60_000),
+      session('m-s2', SITE_COUNTED, W - 1_000_000, W + 30_000),
+      session('m-s3', SITE_NEW, W, W),
+    ]);
+    const before = { events: await everything('events'), sessions: await everything('sessions') };
+    await applyD1Migrations(db, CURRENT);
+    expect(await everything('events')).toEqual(before.events);
+    expect(await everything('sessions')).toEqual(before.sessions);
+    expect(before.events).toHaveLength(4);
+    const arrivals = (await db.prepare('SELECT site_id, minute, side, bucket FROM arrivals ORDER BY minute, side, bucket').all()).results;
+    const q = (t: number) => Math.floor(t / 900_000);
+    const m = (t: number) => Math.floor(t / 60_000);
+    expect(arrivals).toEqual([
+      { site_id: SITE_COUNTED, minute: m(W + 30_000), side: 'e', bucket: q(W - 1_000_000) },
+      { site_id: SITE_COUNTED, minute: m(W + 30_000), side: 's', bucket: q(W - 1_000_000) },
+      { site_id: SITE_COUNTED, minute: m(W + 90_000), side: 'e', bucket: q(W - 86_400_000) },
+    ]);
+    const sql = async (name: string) => (await db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?1`).bind(name).first<string>('sql')) ?? '';
+    for (const table of ['events', 'sessions', 'arrivals']) expect(await sql(table)).toMatch(/WITHOUT ROWID$/);
+    const indexes = (await db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('events', 'sessions', 'arrivals') ORDER BY name`).all<{ name: string }>()).results;
+    expect(indexes.map((i) => i.name)).toEqual(['sessions_site_start']);
+  });
+});

@@ -40,7 +40,7 @@ export const attributionColumns = {
 export const events = sqliteTable(
   'events',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     siteId: text('site_id').notNull(),
     ts: integer('ts').notNull(),
     visitorId: integer('visitor_id').notNull(),
@@ -56,7 +56,7 @@ export const events = sqliteTable(
     scrollDepth: integer('scroll_depth'),
     engagedMs: integer('engaged_ms'),
     ...attributionColumns,
-    /** when the consumer wrote the row: rollups refresh incrementally from here */
+    /** when the consumer wrote the row: rollups refresh incrementally from here (found through `arrivals`) */
     insertedAt: integer('inserted_at').notNull(),
     /**
      * The Queue message that first wrote the row (a 53-bit hash of its batch id): only that
@@ -66,18 +66,19 @@ export const events = sqliteTable(
      */
     archiveBatch: integer('archive_batch'),
   },
-  (t) => [
-    index('events_site_ts').on(t.siteId, t.ts),
-    index('events_site_name_ts').on(t.siteId, t.name, t.ts),
-    index('events_session').on(t.sessionId),
-    index('events_site_inserted').on(t.siteId, t.insertedAt),
-  ],
+  /**
+   * WITHOUT ROWID (migration 0013; drizzle cannot say so) and no secondary index: the row is its
+   * own index, so an insert writes 1 row (7 with the id key and four indexes it had). Every read
+   * is a site and a time range (raw plan, rebuild, retention); the id comes last only to keep
+   * keys unique, and a resent event carries the same site, ts and id, so it conflicts here.
+   */
+  (t) => [primaryKey({ columns: [t.siteId, t.ts, t.id] })],
 );
 
 export const sessions = sqliteTable(
   'sessions',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     siteId: text('site_id').notNull(),
     visitorId: integer('visitor_id').notNull(),
     identified: integer('identified').notNull().default(0),
@@ -95,11 +96,36 @@ export const sessions = sqliteTable(
     ...attributionColumns,
     insertedAt: integer('inserted_at').notNull(),
   },
-  (t) => [
-    index('sessions_site_start').on(t.siteId, t.start),
-    index('sessions_site_visitor').on(t.siteId, t.visitorId),
-    index('sessions_site_inserted').on(t.siteId, t.insertedAt),
-  ],
+  /**
+   * WITHOUT ROWID (migration 0013), keyed by what never changes between a session's versions (a
+   * visitor's sessions are one key range: the incremental refresh reads them so), and one index
+   * on `start`, which only a late first event moves: a newer version rewrites 1 row, not 4.
+   */
+  (t) => [primaryKey({ columns: [t.siteId, t.visitorId, t.id] }), index('sessions_site_start').on(t.siteId, t.start)],
+);
+
+/**
+ * What arrived when, in place of an index on `inserted_at` in events and sessions: per site,
+ * minute of arrival (`inserted_at / 60 000`), side (`e`: events by `ts`, `s`: sessions by
+ * `start`) and quarter-hour of that time (/ 900 000) that received rows. The consumer adds its
+ * message's tuples with `ON CONFLICT DO NOTHING` (a tuple already there writes no row), so a busy
+ * site writes a few rows a minute, whatever its traffic; the refresh finds what changed since its
+ * watermark through them (workers/rollups/stale-days.ts, delta.ts) and deletes the ones it has
+ * passed. WITHOUT ROWID (migration 0013).
+ */
+export const ARRIVAL_MINUTE_MS = 60_000;
+/** every zone offset is a multiple of 15 minutes: a quarter-hour lies in one local day */
+export const ARRIVAL_BUCKET_MS = 900_000;
+
+export const arrivals = sqliteTable(
+  'arrivals',
+  {
+    siteId: text('site_id').notNull(),
+    minute: integer('minute').notNull(),
+    side: text('side').notNull(),
+    bucket: integer('bucket').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.minute, t.side, t.bucket] })],
 );
 
 /** What the DLQ consumer received: nothing that failed vanishes silently. */

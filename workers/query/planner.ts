@@ -109,7 +109,7 @@ const counted = new WeakMap<QueryDb, Map<string, Promise<number>>>();
  * Events a raw plan over the range would scan, compared against `maxRawRows`. Days the rollups
  * hold are counted from their daily totals (one row a day); days they do not hold yet (a site
  * never refreshed, or rows arrived since the last run: a backfill can fill years at once) would
- * count as zero there, so then the events themselves are counted on the (site_id, ts) index,
+ * count as zero there, so then the events themselves are counted on their (site_id, ts) key,
  * stopping one past the limit: the guard never reads more than the budget it enforces.
  */
 function rawRows(db: QueryDb, q: BaseQuery, opts: PlanOptions): Promise<number> {

@@ -16,6 +16,8 @@ import { localDay, offsetSegments } from '../lib/timezone';
 import { Params, timeSql, type DimContext, type Side } from '../query/sql';
 import type { Statement } from '../query/db';
 import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
+import { sideArrivedAfter } from './stale-days';
+import { ARRIVAL_BUCKET_MS as QUARTER_HOUR } from '../db/schema';
 import { E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
 export interface DeltaSpan {
@@ -28,12 +30,22 @@ export interface DeltaSpan {
   /** events inserted up to `prev` are in the rollups; this run adds those up to `next` */
   prev: number;
   next: number;
+  /**
+   * The start of the first kept day that received events since `prev` (default `from`): the
+   * events side reads the site's events from here (a day nothing arrived for has no change).
+   */
+  eventsFrom?: number;
   /** tests: a day with more identified visitors than this lists none */
   maxIdsPerDay?: number;
 }
 
-/** Tuples per statement: the tuple array's names stay well inside D1's 100 bound parameters. */
-const TUPLES_PER_STATEMENT = 24;
+/**
+ * Tuples per statement. Each statement reads the touched visitors' rows again (the events side
+ * scans the day's events since 0013), so every table's tuples go in one: the pairs' 41 tuples
+ * bind about 30 distinct values (names are shared) in ~17 KB of SQL, inside D1's 100 parameters
+ * and 100 KB.
+ */
+const TUPLES_PER_STATEMENT = 48;
 
 type Table = 'rollup_daily' | 'rollup_pairs' | 'rollup_hourly';
 const ID_COLUMNS = ['e_ident_ids', 's_ident_ids'];
@@ -43,37 +55,58 @@ function context(span: DeltaSpan, p: Params): DimContext {
 }
 
 /**
+ * Rows of `table` (alias `alias`) whose time column lies in a quarter-hour that received rows
+ * since `prev` (`arrivals`): one key range of the table per such quarter-hour, instead of an
+ * index on `inserted_at` that every insert and every session version would write. The caller
+ * still tests `inserted_at`: a quarter-hour also holds rows counted before. CROSS JOIN keeps the
+ * quarter-hours the outer loop (SQLite may otherwise walk the site's whole key and probe them).
+ */
+function arrivedRows(table: 'events' | 'sessions', alias: string, site: string, prev: string): string {
+  const t = table === 'events' ? `${alias}.ts` : `${alias}.start`;
+  const q = String(QUARTER_HOUR);
+  return `(SELECT DISTINCT bucket FROM arrivals WHERE ${sideArrivedAfter(table === 'events' ? 'e' : 's', site, prev)}) AS b_${alias}`
+    + ` CROSS JOIN ${table} ${alias} ON ${alias}.site_id = ${site} AND ${t} >= b_${alias}.bucket * ${q} AND ${t} < b_${alias}.bucket * ${q} + ${q}`;
+}
+
+/**
  * The touched visitors' events of the kept days, up to `next`, flagged `old_` when already
- * counted. Found through the visitors' sessions (indexed by visitor) and then their events (by
- * session); the unary `+` keeps SQLite off the time indexes, which would scan the whole day.
+ * counted: a scan of the site's events from the first kept day that received any (events are
+ * keyed by site and time, and nothing else; the `+` keeps the kept days' bounds off the key where
+ * `eventsFrom` is the tighter one), keeping the touched visitors' rows.
  */
 function eventsSource(span: DeltaSpan, p: Params): string {
   const site = p.bind(span.site);
   const from = p.bind(span.from);
   const to = p.bind(span.to);
   const prev = p.bind(span.prev);
+  const next = p.bind(span.next);
   const traffic = p.bindSet(NON_TRAFFIC);
-  const window = `n.site_id = ${site} AND n.inserted_at > ${prev} AND n.inserted_at <= ${p.bind(span.next)}`;
-  const touched = `SELECT n.visitor_id FROM events n WHERE ${window} AND +n.ts >= ${from} AND +n.ts < ${to} AND n.name NOT IN ${traffic}`;
-  const sessions = `SELECT s1.id FROM sessions s1 WHERE s1.site_id = ${site} AND s1.visitor_id IN (${touched}) AND +s1.start < ${to} AND s1."end" >= ${from}`;
-  return `(SELECT e0.*, (e0.inserted_at <= ${prev}) AS old_ FROM events e0 WHERE e0.session_id IN (${sessions})`
-    + ` AND +e0.site_id = ${site} AND +e0.ts >= ${from} AND +e0.ts < ${to} AND e0.inserted_at <= ${p.bind(span.next)} AND e0.name NOT IN ${traffic}) e`;
+  const touched = `SELECT n.visitor_id FROM ${arrivedRows('events', 'n', site, prev)}`
+    + ` WHERE n.inserted_at > ${prev} AND n.inserted_at <= ${next} AND +n.ts >= ${from} AND +n.ts < ${to} AND n.name NOT IN ${traffic}`;
+  return `(SELECT e0.*, (e0.inserted_at <= ${prev}) AS old_ FROM events e0 WHERE e0.site_id = ${site}`
+    + ` AND e0.ts >= ${p.bind(Math.max(span.from, span.eventsFrom ?? span.from))} AND e0.ts < ${to}`
+    + ` AND e0.visitor_id IN (${touched}) AND e0.inserted_at <= ${next} AND e0.name NOT IN ${traffic}) e`;
 }
+
+/** The sessions written since `prev` (their rows now), as `FROM …` for alias `t`. */
+const touchedSessions = (site: string, prev: string, t = 't') => `FROM ${arrivedRows('sessions', t, site, prev)} WHERE ${t}.inserted_at > ${prev}`;
 
 /**
  * The touched visitors' sessions of the kept days, twice: as counted (the ledger, `old_`) and as
- * they are now (`new_`: untouched ledger rows and the current rows of touched sessions).
+ * they are now (`new_`: untouched ledger rows and the current rows of touched sessions). The
+ * touched sessions are read once (MATERIALIZED), not once per use.
  */
 function sessionsSource(span: DeltaSpan, ctx: DimContext): string {
   const p = ctx.params;
   const site = p.bind(span.site);
-  const touched = `FROM sessions t WHERE t.site_id = ${site} AND t.inserted_at > ${p.bind(span.prev)}`;
   const days = p.bindSet(span.days);
   const day = timeSql('time:day', 'c.start', ctx);
-  return `(SELECT ${LEDGER_COLUMNS.map((c) => `l.${c}`).join(', ')}, l.day AS day_, 1 AS old_, (l.session_id NOT IN (SELECT t.id ${touched})) AS new_`
-    + ` FROM rollup_ledger l WHERE l.site_id = ${site} AND l.day IN ${days} AND l.visitor_id IN (SELECT t.visitor_id ${touched})`
+  const cols = LEDGER_COLUMNS.map((c) => `t.${c}`).join(', ');
+  return `(WITH touched AS MATERIALIZED (SELECT t.id, ${cols} ${touchedSessions(site, p.bind(span.prev))})`
+    + ` SELECT ${LEDGER_COLUMNS.map((c) => `l.${c}`).join(', ')}, l.day AS day_, 1 AS old_, (l.session_id NOT IN (SELECT id FROM touched)) AS new_`
+    + ` FROM rollup_ledger l WHERE l.site_id = ${site} AND l.day IN ${days} AND l.visitor_id IN (SELECT visitor_id FROM touched)`
     + ` UNION ALL SELECT ${LEDGER_COLUMNS.map((c) => `c.${c}`).join(', ')}, ${day}, 0, 1`
-    + ` FROM sessions c WHERE c.site_id = ${site} AND c.inserted_at > ${p.bind(span.prev)} AND +c.start >= ${p.bind(span.from)} AND +c.start < ${p.bind(span.to)}) s`;
+    + ` FROM touched c WHERE c.start >= ${p.bind(span.from)} AND c.start < ${p.bind(span.to)}) s`;
 }
 
 /** Per visitor and tuple value: was it there before, is it now, and the change of each sum. */
@@ -200,8 +233,8 @@ function finishStatements(span: DeltaSpan): Statement[] {
   const total = `dim = '' AND dim2 = '' AND val = '' AND val2 = ''`;
   const cols = LEDGER_COLUMNS.join(', ');
   return [
-    build(({ p, ctx, site, prev, from, to }) => `UPDATE rollup_daily SET raw_rows = raw_rows + x.n FROM (SELECT ${timeSql('time:day', 'e.ts', ctx)} AS d, count(*) AS n FROM events e`
-      + ` WHERE e.site_id = ${site} AND e.inserted_at > ${prev} AND e.inserted_at <= ${p.bind(span.next)} AND +e.ts >= ${from} AND +e.ts < ${to} GROUP BY d) AS x`
+    build(({ p, ctx, site, prev, from, to }) => `UPDATE rollup_daily SET raw_rows = raw_rows + x.n FROM (SELECT ${timeSql('time:day', 'e.ts', ctx)} AS d, count(*) AS n FROM ${arrivedRows('events', 'e', site, prev)}`
+      + ` WHERE e.inserted_at > ${prev} AND e.inserted_at <= ${p.bind(span.next)} AND +e.ts >= ${from} AND +e.ts < ${to} GROUP BY d) AS x`
       + ` WHERE rollup_daily.site_id = ${site} AND ${total} AND rollup_daily.day = x.d`),
     // a day past MAX_IDS_PER_DAY identified visitors lists none, as a rebuild would write it (the
     // day index reads only such days' rows: none on almost every run)
@@ -215,11 +248,12 @@ function finishStatements(span: DeltaSpan): Statement[] {
     // the ledger takes the touched sessions as counted now: a session that changed its day (or left
     // the kept days) loses its old row, the others are updated in place (one row written, not two)
     build(({ ctx, site, prev, from, to, inDays }) => `DELETE FROM rollup_ledger WHERE ${inDays}`
-      + ` AND (visitor_id, session_id) IN (SELECT visitor_id, id FROM sessions WHERE site_id = ${site} AND inserted_at > ${prev})`
-      + ` AND day IS NOT (SELECT ${timeSql('time:day', 'c.start', ctx)} FROM sessions c WHERE c.id = rollup_ledger.session_id AND +c.start >= ${from} AND +c.start < ${to})`),
+      + ` AND (visitor_id, session_id) IN (SELECT t.visitor_id, t.id ${touchedSessions(site, prev)})`
+      + ` AND day IS NOT (SELECT ${timeSql('time:day', 'c.start', ctx)} FROM sessions c WHERE c.site_id = rollup_ledger.site_id`
+      + ` AND c.visitor_id = rollup_ledger.visitor_id AND c.id = rollup_ledger.session_id AND +c.start >= ${from} AND +c.start < ${to})`),
     build(({ ctx, site, prev, from, to }) => `INSERT INTO rollup_ledger (site_id, day, session_id, ${cols})`
       + ` SELECT c.site_id, ${timeSql('time:day', 'c.start', ctx)}, c.id, ${LEDGER_COLUMNS.map((c) => `c.${c}`).join(', ')}`
-      + ` FROM sessions c WHERE c.site_id = ${site} AND c.inserted_at > ${prev} AND +c.start >= ${from} AND +c.start < ${to}`
+      + ` ${touchedSessions(site, prev, 'c')} AND +c.start >= ${from} AND +c.start < ${to}`
       + ` ON CONFLICT (site_id, day, visitor_id, session_id) DO UPDATE SET ${LEDGER_COLUMNS.filter((c) => c !== 'visitor_id' && c !== 'identified').map((c) => `${c} = excluded.${c}`).join(', ')}`),
   ];
 }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Fixture } from '../../test/helpers/query-fixtures';
 import { buildRandom, NOW, TZ } from '../../test/helpers/random-site';
 import { queueMessage, writeMessages } from '../../test/helpers/write-path';
-import { refreshRollups } from './refresh';
+import { refreshRollups, refreshSite } from './refresh';
+import { QueryDb } from '../query/db';
 
 // rollups.test.ts builds the same random site; each file keeps its own (they share one D1).
 const SITE = 'prop-refresh.test';
@@ -82,5 +83,24 @@ describe('refreshRollups', () => {
     const raw = await runQuery(env.DB, SITE, body, NOW, { mode: 'raw' });
     expect(after.results).toEqual(raw.results);
     expect(after.results[0]!.metrics).toEqual((before.results[0]!.metrics as number[]).map((v) => v + 1));
+  });
+});
+
+describe('refresh interval for the incremental days', () => {
+  it('a site with only the delta to apply waits incrementalEveryMs after its last refresh, then applies it exactly', async () => {
+    const site = 'interval.refresh.test';
+    const db = new QueryDb(env.DB);
+    const day = '2024-04-03';
+    await new Fixture(site, 'UTC').visit({ visitor: 1, at: `${day}T08:00:00Z` }, [{ path: '/' }], NOW - 3_600_000).insert(env.DB);
+    await refreshSite(db, site, 'UTC', NOW, { incrementalEveryMs: 15 * 60_000 }); // the first run rebuilds: never waits
+    await new Fixture(site, 'UTC').visit({ visitor: 2, at: `${day}T19:00:00Z` }, [{ path: '/a' }, { path: '/b', after: 30 }], NOW + 60_000).insert(env.DB);
+    const pageviews = async () => (await runQuery(env.DB, site, { site_id: site, metrics: ['pageviews'], date_range: [day, day] }, NOW, { mode: 'rollup' })).results[0]!.metrics[0];
+    expect(await pageviews()).toBe(1);
+    // 10 minutes after the last refresh: waits, writes nothing
+    expect((await refreshSite(db, site, 'UTC', NOW + 10 * 60_000, { incrementalEveryMs: 15 * 60_000 })).incremental).toEqual([]);
+    expect(await pageviews()).toBe(1);
+    // 16 minutes after it: applies the 2 pageviews
+    expect((await refreshSite(db, site, 'UTC', NOW + 16 * 60_000, { incrementalEveryMs: 15 * 60_000 })).incremental).toContain(day);
+    expect(await pageviews()).toBe(3);
   });
 });

@@ -18,11 +18,23 @@ import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
+import { ARRIVAL_MINUTE_MS } from '../db/schema';
 import { databaseOf, sitePlacement } from '../lib/site-db';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;
 const HOURLY_KEEP_DAYS = 14;
+
+/**
+ * How long a site whose only work is the incremental days' delta may wait for it (0: every run).
+ * A run rewrites every rollup row its window changed, and popular rows change in every window, so
+ * rows written per event fall with the interval (bench:query --window, measured at 10M events a
+ * month: 5.6 per event every 5 minutes, 3.0 every 15, 1.3 every 60: workers/rollups/README.md).
+ * But a stale range too big to answer raw is answered from rollups that trail by up to this
+ * long (workers/query/planner.ts), so it stays at every run until the read path merges the stale
+ * window raw into rollup answers.
+ */
+export const INCREMENTAL_EVERY_MS = 0;
 
 /** A run stops starting new site-days after this long; the rest wait in `pending` (newest first). */
 export const REFRESH_BUDGET_MS = 60_000;
@@ -57,7 +69,7 @@ export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_B
     try {
       const placement = db ? null : await sitePlacement(env, site.id);
       if (placement?.movingTo) continue;
-      const r = await refreshSite(db ?? dbOf(placement!.binding), site.id, site.timezone, now, { deadline, retentionDays: site.retention_days });
+      const r = await refreshSite(db ?? dbOf(placement!.binding), site.id, site.timezone, now, { deadline, retentionDays: site.retention_days, incrementalEveryMs: INCREMENTAL_EVERY_MS });
       total.rebuilt += r.rebuilt.length;
       total.pending += r.pending.length;
       total.incremental += r.incremental.length;
@@ -88,28 +100,34 @@ export interface RefreshOptions {
   maxIdsPerDay?: number;
   /** the site's retention: days it has begun to delete keep the rollups they have */
   retentionDays?: number;
+  /** a site with only incremental work, refreshed less than this long ago, waits (INCREMENTAL_EVERY_MS) */
+  incrementalEveryMs?: number;
 }
 
 /**
  * What the site has waiting, read without claiming it: an idle site (no rows since the watermark,
  * no pending days, no kept day leaving the window, or no rows at all) costs a run no D1 writes.
  */
-async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; watermark: number; touched: string[] }> {
-  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string } & { b: number }>([
-    { sql: 'SELECT watermark, pending, ledger_days FROM rollup_state WHERE site_id = ?1', params: [site] },
+async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; onlyDelta: boolean; refreshedAt: number; watermark: number; touched: string[] }> {
+  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string; refreshed_at: number } & { b: number }>([
+    { sql: 'SELECT watermark, pending, ledger_days, refreshed_at FROM rollup_state WHERE site_id = ?1', params: [site] },
     touchedStatement(site, null),
   ]);
   const state = states![0];
-  if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, watermark: -1, touched: [] };
+  if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, onlyDelta: false, refreshedAt: 0, watermark: -1, touched: [] };
   const touched = bucketDays(buckets!, tz);
   const window = incrementalWindow(now, tz);
-  const idle = touched.length === 0 && state.pending === '[]' && (JSON.parse(state.ledger_days) as string[]).every((d) => window.includes(d));
-  return { idle, watermark: state.watermark, touched };
+  const kept = JSON.parse(state.ledger_days) as string[];
+  // nothing to rebuild and no kept day leaving the window: only the delta of the kept days
+  const onlyDelta = state.pending === '[]' && kept.every((d) => window.includes(d)) && touched.every((d) => kept.includes(d));
+  const idle = touched.length === 0 && onlyDelta;
+  return { idle, onlyDelta, refreshedAt: state.refreshed_at, watermark: state.watermark, touched };
 }
 
 export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
   const peeked = await peek(db, site, now, tz);
-  if (peeked.idle) return { rebuilt: [], pending: [], incremental: [] };
+  const waits = peeked.onlyDelta && now - peeked.refreshedAt < (opts.incrementalEveryMs ?? 0);
+  if (peeked.idle || waits) return { rebuilt: [], pending: [], incremental: [] };
   const { token, state } = await claimSite(db, site, now);
   // the touched days peeked are still right unless another run moved the watermark in between
   const touched = state.watermark === peeked.watermark && state.watermark >= 0 ? peeked.touched : await touchedDays(db, site, tz, state.watermark);
@@ -129,14 +147,21 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   // any touched row may belong to a kept day (a session can also leave one): all of them take the delta
   const incremental = touched.length ? kept : [];
   const ledgerDays = [...new Set([...kept, ...rebuilt.filter((d) => window.includes(d))])].sort();
+  const from = incremental.length ? dayStart(incremental[0]!, tz) : 0;
+  const to = incremental.length ? dayStart(addDays(incremental.at(-1)!, 1), tz) : 0;
+  // the events side reads the site's events from the first kept day anything arrived for
+  const firstArrived = incremental.find((d) => touched.includes(d));
+  const eventsFrom = firstArrived ? dayStart(firstArrived, tz) : to;
   const delta: Statement[] = incremental.length
-    ? deltaStatements({ site, tz, days: incremental, from: dayStart(incremental[0]!, tz), to: dayStart(addDays(incremental.at(-1)!, 1), tz), prev: state.watermark, next, maxIdsPerDay: opts.maxIdsPerDay })
+    ? deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay })
     : [];
   await runGuarded(db, site, token, [
     ...delta,
     ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
     { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },
+    // arrivals of minutes wholly up to the new watermark are counted now (stale-days.ts)
+    { sql: 'DELETE FROM arrivals WHERE site_id = ?1 AND minute < ?2', params: [site, Math.floor((next + 1) / ARRIVAL_MINUTE_MS)] },
     {
       sql: 'INSERT INTO rollup_state (site_id, watermark, pending, refreshed_at, ledger_days) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site_id) DO UPDATE SET watermark = excluded.watermark, pending = excluded.pending, refreshed_at = excluded.refreshed_at, ledger_days = excluded.ledger_days',
       params: [site, next, JSON.stringify(todo), now, JSON.stringify(ledgerDays)],

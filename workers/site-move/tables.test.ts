@@ -17,8 +17,8 @@ describe('site data and account tables', () => {
     for (const db of [env.DB, env.DB_2!, env.DB_3!]) {
       for (const name of SITE_DATA_TABLES) expect((await db.prepare('SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?').bind(name, 'site_id').first('n')), name).toBe(1);
     }
-    expect(await tableShape(env.DB, 'events')).toMatchObject({ key: ['id'], versioned: false });
-    expect(await tableShape(env.DB, 'sessions')).toMatchObject({ key: ['id'], versioned: true });
+    expect(await tableShape(env.DB, 'events')).toMatchObject({ key: ['site_id', 'ts', 'id'], versioned: false });
+    expect(await tableShape(env.DB, 'sessions')).toMatchObject({ key: ['site_id', 'visitor_id', 'id'], versioned: true });
     expect((await tableShape(env.DB, 'rollup_ledger')).key).toEqual(['site_id', 'day', 'visitor_id', 'session_id']);
   });
 });
