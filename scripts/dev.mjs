@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDevVars, parseDevVars } from './generate-dev-vars.mjs';
+import { d1Databases } from './setup-config.mjs';
 import { seedDemo } from './seed-demo.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -57,7 +58,8 @@ async function main() {
     ),
   );
   console.log('Applying D1 migrations (local)…');
-  await runOnce(['d1', 'migrations', 'apply', 'pulse', '--local']);
+  // every database of wrangler.toml (pulse, pulse-2, …): all share one schema
+  for (const { name } of d1Databases(readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8'))) await runOnce(['d1', 'migrations', 'apply', name, '--local']);
 
   console.log('Starting the Worker on workerd…');
   const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled'], {

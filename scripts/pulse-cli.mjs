@@ -18,8 +18,10 @@ const LOCAL_URL = `http://127.0.0.1:${process.env.PULSE_PORT ?? 8787}`;
 const HELP = `Usage: npm run pulse -- <command> [options]
 
 Commands:
-  site add <domain> [--timezone Europe/Berlin] [--retention-days 395] [--public]
+  site add <domain> [--timezone Europe/Berlin] [--retention-days 395] [--public] [--database DB_2]
   site list
+  site move <domain> --to DB_2      (copies, verifies, switches, cleans up; waits ~35 s twice)
+  site move <domain> --abort        (gives up a move that has not switched yet)
   user add <email> --site <domain> [--role owner|admin|viewer] [--password P]
                                    (prints a generated password when none is given)
   key create --site <domain>[,<domain>] --scope stats:read[,events:write,sites:admin]
@@ -63,6 +65,23 @@ async function main(argv) {
   const base = (flags.remote ?? LOCAL_URL).replace(/\/+$/, '');
   const token = adminToken(flags);
   plan.base = base;
+  let answer = await request(base, token, plan, flags);
+  // a command of many steps (site move) repeats its step until the server says it is done
+  while (plan.step && answer.body && answer.body.move?.phase !== 'done') {
+    const { phase, wait_ms: waitMs = 0 } = answer.body.move ?? {};
+    console.error(`… ${phase}${waitMs ? ` (waiting ${Math.ceil(waitMs / 1000)} s for every isolate to see it)` : ''}`);
+    if (waitMs) await new Promise((r) => setTimeout(r, Math.min(waitMs, 10_000)));
+    answer = await request(base, token, { ...plan, ...plan.step, body: undefined }, flags);
+  }
+  if (!answer.body) return answer.code;
+  const body = answer.body;
+  if (flags.json) console.log(JSON.stringify(body, null, 2));
+  else printResult(plan, body);
+  return 0;
+}
+
+/** One call of the management API: `{ body }`, or `{ code }` (1 refused, 3 unreachable) after saying why. */
+async function request(base, token, plan, flags) {
   let response;
   try {
     response = await fetch(`${base}${plan.path}`, {
@@ -72,7 +91,7 @@ async function main(argv) {
     });
   } catch (err) {
     console.error(`pulse: cannot reach ${base} (${err.cause?.code ?? err.message})${flags.remote ? '' : ' — is `npm run dev` running?'}`);
-    return 3;
+    return { code: 3 };
   }
   const text = await response.text();
   let body = null;
@@ -83,11 +102,9 @@ async function main(argv) {
   }
   if (!response.ok) {
     console.error(`pulse: ${plan.command} failed: ${response.status} ${body?.error ?? response.statusText}`);
-    return 1;
+    return { code: 1 };
   }
-  if (flags.json) console.log(JSON.stringify(body, null, 2));
-  else printResult(plan, body);
-  return 0;
+  return { body: body ?? {} };
 }
 
 try {

@@ -24,3 +24,14 @@ export function withD1Id(toml, databaseName, id) {
 export function alreadyExists(output) {
   return /already exists|already taken|already own/i.test(output);
 }
+
+/**
+ * Every `[[d1_databases]]` block of wrangler.toml, in file order: its binding and database name.
+ * `DB` is the primary; `DB_2`, `DB_3`, … hold more sites (README "Several D1 databases").
+ */
+export function d1Databases(toml) {
+  return [...toml.matchAll(/\[\[d1_databases\]\]([^[]*)/g)].map(([, block]) => ({
+    binding: /^\s*binding\s*=\s*"([^"]+)"/m.exec(block)?.[1] ?? null,
+    name: /^\s*database_name\s*=\s*"([^"]+)"/m.exec(block)?.[1] ?? null,
+  })).filter((d) => d.binding && d.name);
+}

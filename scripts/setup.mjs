@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run setup`: creates what Pulse needs in your Cloudflare account with wrangler (you must be
- * logged in: `npx wrangler login`), writes the D1 id into wrangler.toml, and stores the secrets.
+ * logged in: `npx wrangler login`), writes the D1 ids into wrangler.toml (every `[[d1_databases]]`
+ * block: `pulse` and the more databases for sites, `pulse-2`, …), and stores the secrets.
  * Safe to run again: existing resources are reused, existing secrets are kept unless --rotate.
  * Then `npm run deploy`.
  *
@@ -11,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDevSecrets } from './generate-dev-vars.mjs';
-import { alreadyExists, parseD1Id, withD1Id } from './setup-config.mjs';
+import { alreadyExists, d1Databases, parseD1Id, withD1Id } from './setup-config.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WRANGLER = resolve(ROOT, 'node_modules/.bin/wrangler');
@@ -34,14 +35,16 @@ function create(args, what) {
 }
 
 function main() {
-  let output = create(['d1', 'create', 'pulse'], 'the D1 database');
-  let id = parseD1Id(output);
-  if (!id && !DRY) id = parseD1Id(wrangler(['d1', 'info', 'pulse', '--json']).output);
-  if (id) {
-    writeFileSync(TOML, withD1Id(readFileSync(TOML, 'utf8'), 'pulse', id));
-    console.log(`wrangler.toml: database_id = ${id}`);
-  } else if (!DRY) {
-    throw new Error('could not read the D1 database id from wrangler; put it into wrangler.toml by hand');
+  for (const { binding, name } of d1Databases(readFileSync(TOML, 'utf8'))) {
+    const output = create(['d1', 'create', name], `the D1 database ${name}`);
+    let id = parseD1Id(output);
+    if (!id && !DRY) id = parseD1Id(wrangler(['d1', 'info', name, '--json']).output);
+    if (id) {
+      writeFileSync(TOML, withD1Id(readFileSync(TOML, 'utf8'), name, id));
+      console.log(`wrangler.toml: ${binding} (${name}) database_id = ${id}`);
+    } else if (!DRY) {
+      throw new Error(`could not read the id of D1 database ${name} from wrangler; put it into wrangler.toml by hand`);
+    }
   }
   create(['r2', 'bucket', 'create', 'pulse-archive'], 'the R2 bucket');
   create(['queues', 'create', 'pulse-events'], 'the events queue');

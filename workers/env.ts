@@ -4,7 +4,13 @@ import type { QueueMessageBody } from '../contract/events';
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` / `wrangler secret`. */
 export interface Env {
+  /** the primary D1 database: account-level tables, the site directory, and sites placed there */
   DB: D1Database;
+  /** more D1 databases for site data; any `DB_<n>` binding is one (workers/lib/site-db.ts) */
+  DB_2?: D1Database;
+  DB_3?: D1Database;
+  /** where new sites' data goes: a binding name or `least-full`; unset = `DB` */
+  PULSE_D1_ASSIGN?: string;
   ARCHIVE: R2Bucket;
   SITE_DO: DurableObjectNamespace<SiteDO>;
   /** static assets: the tracker scripts under /js/ */

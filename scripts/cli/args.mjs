@@ -8,11 +8,12 @@ import { parseArgs as parseArgv } from 'node:util';
 export class UsageError extends Error {}
 
 /** Every option of every command: those that take a value, and the switches. */
-const VALUE_FLAGS = ['remote', 'token', 'timezone', 'retention-days', 'role', 'site', 'password', 'scope', 'expires', 'name', 'rate-limit'];
+const VALUE_FLAGS = ['remote', 'token', 'timezone', 'retention-days', 'role', 'site', 'password', 'scope', 'expires', 'name', 'rate-limit', 'to', 'database'];
 const OPTIONS = {
   ...Object.fromEntries(VALUE_FLAGS.map((name) => [name, { type: 'string' }])),
   help: { type: 'boolean', short: 'h' },
   public: { type: 'boolean' },
+  abort: { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
@@ -67,6 +68,13 @@ export const parseSites = (text) => {
   return sites;
 };
 
+/** A D1 binding of wrangler.toml: `DB`, `DB_2`, `DB_3`, … */
+export function parseBinding(text, flag) {
+  const binding = String(text).trim().toUpperCase();
+  if (!/^DB(_[0-9]+)?$/.test(binding)) throw new UsageError(`${flag} must be a D1 binding such as DB or DB_2 (got "${text}")`);
+  return binding;
+}
+
 /** Turns parsed argv into one request description, or throws UsageError. */
 export function planCommand(positionals, flags) {
   const [noun, verb, ...rest] = positionals;
@@ -81,7 +89,15 @@ export function planCommand(positionals, flags) {
       if (flags.timezone) body.timezone = flags.timezone;
       if (flags['retention-days']) body.retention_days = Number(flags['retention-days']);
       if (flags.public) body.public = true;
+      if (flags.database) body.database = parseBinding(flags.database, '--database');
       return { command: key, method: 'POST', path: '/api/v1/sites', body };
+    }
+    case 'site move': {
+      // a move is many bounded steps: the CLI repeats `step` until the server says `done`
+      const site = encodeURIComponent(need(rest[0], '<domain>'));
+      if (flags.abort) return { command: 'site move --abort', method: 'DELETE', path: `/api/v1/sites/${site}/move` };
+      const to = parseBinding(need(flags.to, '--to <binding>'), '--to');
+      return { command: key, method: 'POST', path: `/api/v1/sites/${site}/move`, body: { to }, step: { method: 'POST', path: `/api/v1/sites/${site}/move/step` } };
     }
     case 'site list':
       return { command: key, method: 'GET', path: '/api/v1/sites' };

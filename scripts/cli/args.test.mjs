@@ -41,6 +41,17 @@ describe('pulse CLI arguments', () => {
     expect(() => plan(['key', 'revoke'])).toThrow('<key id>');
   });
 
+  it('site move names the target binding and steps until done; site add may choose a database', () => {
+    expect(plan(['site', 'move', 'example.com', '--to', 'db_2'])).toEqual({
+      command: 'site move', method: 'POST', path: '/api/v1/sites/example.com/move', body: { to: 'DB_2' },
+      step: { method: 'POST', path: '/api/v1/sites/example.com/move/step' },
+    });
+    expect(() => plan(['site', 'move', 'example.com'])).toThrow('--to');
+    expect(plan(['site', 'move', 'example.com', '--abort'])).toEqual({ command: 'site move --abort', method: 'DELETE', path: '/api/v1/sites/example.com/move' });
+    expect(() => plan(['site', 'move', 'example.com', '--to', 'primary'])).toThrow('D1 binding');
+    expect(plan(['site', 'add', 'a.com', '--database', 'DB_3']).body).toEqual({ domain: 'a.com', database: 'DB_3' });
+  });
+
   it('--remote and --token are global', () => {
     expect(parseArgs(['key', 'list', '--remote', 'https://p.example', '--token', 't']).flags).toEqual({ remote: 'https://p.example', token: 't' });
   });

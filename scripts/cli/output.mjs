@@ -13,6 +13,16 @@ export function printResult(plan, body) {
       console.log(`Created site ${body.id} (time zone ${body.timezone}, retention ${body.retention_days} days).`);
       console.log(`Tracker: <script defer data-domain="${body.id}" src="${plan.base}/js/pulse.js"></script>`);
       return;
+    case 'site move': {
+      const m = body.move;
+      const tables = Object.entries(m.tables ?? {}).filter(([, t]) => t.rows !== undefined);
+      console.log(`Moved ${body.site} from ${m.from} to ${m.to}: ${tables.length} tables verified, ${m.rows_deleted} rows deleted from ${m.from} (D1 rows read ${m.rows_read}, written ${m.rows_written}).`);
+      if (tables.length) console.log(table(tables.map(([name, t]) => ({ table: name, rows: t.rows, checksum: t.checksum, repaired: t.repaired })), ['table', 'rows', 'checksum', 'repaired']));
+      return;
+    }
+    case 'site move --abort':
+      console.log(`Aborted the move of ${body.site} to ${body.move.to}: it stays in ${body.move.from}.`);
+      return;
     case 'site list':
       console.log(table(body.sites.map((s) => ({ ...s, public: s.public ? 'yes' : 'no' })), ['id', 'timezone', 'retention_days', 'public', 'role']));
       return;

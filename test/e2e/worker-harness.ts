@@ -4,11 +4,12 @@
  * the local D1 the Worker writes to.
  */
 import type { D1Database, R2Bucket } from '@cloudflare/workers-types';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
 import { createDevSecrets } from '../../scripts/generate-dev-vars.mjs';
+import { d1Databases } from '../../scripts/setup-config.mjs';
 import { run, startDevServer, WRANGLER } from '../helpers/dev-server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,7 +30,7 @@ export async function startTestWorker(): Promise<TestWorker> {
   // wrangler dev reads secrets from .dev.vars next to the config; a copy of the config in the
   // temp dir would lose relative paths, so pass them as --var instead.
   const vars = Object.entries(secrets).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state], { cwd: ROOT });
+  for (const { name } of d1Databases(readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'))) await run(WRANGLER, ['d1', 'migrations', 'apply', name, '--local', '--persist-to', state], { cwd: ROOT });
   const server = await startDevServer({ config: join(ROOT, 'wrangler.toml'), persistTo: state, readyPath: '/api/health', extraArgs: vars });
   const proxy = await getPlatformProxy<{ DB: D1Database; ARCHIVE: R2Bucket }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
   const adminToken = secrets.PULSE_ADMIN_TOKEN as string;

@@ -23,6 +23,7 @@ import { deleteInChunks } from '../lib/d1-delete';
 import { shardNames } from '../../contract/shards';
 import { siteParam } from './sites';
 import { pathParam } from '../lib/path-param';
+import { requireSettled, siteDb } from '../lib/site-db';
 
 /**
  * How long after the outbox was cleaned a Queue message may still carry the visitor's events: a
@@ -52,7 +53,7 @@ export function toErasureJson(row: ErasureRow) {
 }
 
 async function loadErasure(env: Env, site: string, id: string): Promise<ErasureRow> {
-  const row = await env.DB.prepare('SELECT * FROM erasures WHERE id = ? AND site_id = ?').bind(id, site).first<ErasureRow>();
+  const row = await (await siteDb(env, site)).prepare('SELECT * FROM erasures WHERE id = ? AND site_id = ?').bind(id, site).first<ErasureRow>();
   if (!row) throw new HttpError(404, 'not_found', `no erasure ${id}`);
   return row;
 }
@@ -62,6 +63,10 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
   await requireSiteAccess(request, env, site, 'admin');
   const uid = pathParam(request, 'uid');
   if (!uid || uid.length > 256) throw new HttpError(400, 'invalid_request', 'uid: must be 1–256 characters');
+  // a move copies rows this would miss: the erasure waits for it (409, ask again)
+  await requireSettled(env, site);
+  // the tombstone lives beside the rows it guards, in the site's own database (the consumer's guard)
+  const db = await siteDb(env, site);
   const row = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id = ?').bind(site).first<SiteConfigRow>();
   if (!row) throw new HttpError(404, 'not_found', `no site ${site}`);
   const config = siteFromRow(row);
@@ -70,17 +75,17 @@ export async function eraseVisitor(request: IRequest, env: Env): Promise<Respons
 
   const id = crypto.randomUUID();
   const now = Date.now();
-  await env.DB.prepare(
+  await db.prepare(
     "INSERT INTO erasures (id, site_id, visitor_id, drop_before, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
   )
     .bind(id, site, visitorId, now + ERASURE_GRACE_MS, now)
     .run();
   const where = 'site_id = ? AND identified = 1 AND visitor_id = ?';
-  const events = await deleteInChunks(env.DB, { table: 'events', where, params: [site, visitorId] });
-  const sessions = await deleteInChunks(env.DB, { table: 'sessions', where, params: [site, visitorId] });
+  const events = await deleteInChunks(db, { table: 'events', where, params: [site, visitorId] });
+  const sessions = await deleteInChunks(db, { table: 'sessions', where, params: [site, visitorId] });
   const deadLetters = (await env.DB.prepare(SCRUB_DEAD_LETTERS).bind(site, visitorId).run()).meta.changes;
   // Rollup rows list identified visitor ids per day: rebuild those days now that the rows are gone.
-  const rollupDays = await forgetVisitorInRollups(env.DB, site, visitorId, now);
+  const rollupDays = await forgetVisitorInRollups(db, site, visitorId, now);
   return jsonResponse(
     {
       ...toErasureJson(await loadErasure(env, site, id)),

@@ -13,6 +13,7 @@ import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvita
 import { changePassword, signIn, signOut, whoAmI } from './sessions';
 import { createShare, listShares, revokeShare } from './shares';
 import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
+import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
 
 type Args = [Env, ExecutionContext];
 
@@ -49,6 +50,10 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .delete(`${site}/shares/:id`, revokeShare)
     .delete(`${site}/visitors/:uid`, eraseVisitor)
     .get(`${site}/erasures/:id`, getErasure)
+    .get(`${site}/move`, getMove)
+    .post(`${site}/move`, postMove)
+    .delete(`${site}/move`, deleteMove)
+    .post(`${site}/move/step`, postMoveStep)
     .get('/api/v1/keys', listKeys)
     .post('/api/v1/keys', createKey)
     .delete('/api/v1/keys/:id', revokeKey);

@@ -14,6 +14,8 @@ import { deleteInChunks } from '../lib/d1-delete';
 import { startArchiveCleanup } from '../lib/archive-cleanup';
 import { siteFromRow, type SiteConfigRow } from '../lib/site-config';
 import { shardNames } from '../../contract/shards';
+import { forgetSitePlacement, placementTargets, requireSettled, sitePlacement } from '../lib/site-db';
+import { dropMirror } from '../lib/site-mirror';
 
 /** Archive listings (1,000 keys each) the delete request runs itself; the cron does the rest. */
 const ARCHIVE_PAGES_IN_REQUEST = 5;
@@ -89,20 +91,30 @@ async function revokeSiteTokens(env: Env, site: string): Promise<number> {
 }
 
 export async function deleteSiteData(env: Env, site: string) {
+  // a move copies rows the sweep below would miss: the operator finishes it first (409)
+  await requireSettled(env, site);
+  const data = placementTargets(env, await sitePlacement(env, site));
   const tokensRevoked = await revokeSiteTokens(env, site);
   const row = await env.DB.prepare('SELECT id, timezone, retention_days, uid_secret, settings, created_at FROM sites WHERE id = ?').bind(site).first<SiteConfigRow>();
   // The sites row goes first, so the collector stops accepting events for the site while the
-  // (possibly long) data deletion runs, and the consumer drops what is still in the Queue.
+  // (possibly long) data deletion runs, and the consumer drops what is still in the Queue; its
+  // mirror in the site's own database right after, where the consumer's guard reads it.
   await env.DB.prepare('DELETE FROM sites WHERE id = ?').bind(site).run();
+  await dropMirror(site, data);
   // Then the SiteDOs, before D1: their outbox would otherwise flush into the tables cleaned below.
   const objects = row ? shardNames(site, siteFromRow(row).shards) : [];
   await Promise.all(objects.map((name) => env.SITE_DO.get(env.SITE_DO.idFromName(name)).purge(row!.created_at)));
   const rows: Record<string, number> = {};
-  for (const table of await tablesWithSiteId(env.DB)) {
-    if (table.name === 'sites') continue;
-    // table names come from sqlite_master (or the known list), never from the request
-    rows[table.name] = table.clustered ? await deleteByDay(env.DB, table.name, site) : await deleteInChunks(env.DB, { table: table.name, where: 'site_id = ?', params: [site] });
+  // the site's database first, the primary (account rows, the directory row) last
+  for (const db of [...data.map((d) => d.db).filter((db) => db !== env.DB), env.DB]) {
+    for (const table of await tablesWithSiteId(db)) {
+      if (table.name === 'sites') continue;
+      // table names come from sqlite_master (or the known list), never from the request
+      const n = table.clustered ? await deleteByDay(db, table.name, site) : await deleteInChunks(db, { table: table.name, where: 'site_id = ?', params: [site] });
+      rows[table.name] = (rows[table.name] ?? 0) + n;
+    }
   }
+  forgetSitePlacement(site);
   // Bounded: a huge archive is finished by the hourly cron (`deleted_sites` keeps its progress).
   const archive = await startArchiveCleanup(env.DB, env.ARCHIVE, site, Date.now(), ARCHIVE_PAGES_IN_REQUEST);
   return {

@@ -10,6 +10,8 @@ import { deleteSiteData } from './site-data';
 import type { SiteRow } from '../db/rows';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
 import { pathParam } from '../lib/path-param';
+import { assignDatabase, databaseOf, forgetSitePlacement, PRIMARY, placementTargets, sitePlacement } from '../lib/site-db';
+import { mirrorSite, writeMirror } from '../lib/site-mirror';
 
 type SiteListRow = Pick<SiteRow, 'id' | 'timezone' | 'retention_days' | 'settings' | 'created_at'> & { role?: string | null };
 
@@ -27,7 +29,8 @@ const SITE_FIELDS = {
     }),
   ),
 };
-const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS });
+// `database`: the operator may place a site's data in a given D1 binding (README "Several D1 databases")
+const CREATE_SITE = v.object({ domain: DOMAIN, ...SITE_FIELDS, database: v.optional(v.pipe(v.string(), v.regex(/^DB(_[0-9]+)?$/, 'must be a D1 binding: DB, DB_2, …'))) });
 const UPDATE_SITE = v.strictObject(SITE_FIELDS);
 
 export function toSiteJson(row: SiteListRow) {
@@ -88,12 +91,25 @@ export async function createSite(request: IRequest, env: Env): Promise<Response>
   const body = await readBody(request, CREATE_SITE);
   const settings: SiteSettings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
   if (body.flood_limit) settings.floodLimit = { perSecond: body.flood_limit.per_second, burst: body.flood_limit.burst };
+  if (body.database !== undefined && principal.kind !== 'admin') throw forbidden('only the operator chooses a database');
+  const binding = await assignDatabase(env, body.database);
   const now = Date.now();
+  const row = { id: body.domain, timezone: body.timezone ?? 'UTC', retention_days: body.retention_days ?? 395, settings: JSON.stringify(settings), uid_secret: randomSecret(), created_at: now };
   const statements = [
     env.DB.prepare(
       'INSERT INTO sites (id, timezone, retention_days, settings, uid_secret, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-    ).bind(body.domain, body.timezone ?? 'UTC', body.retention_days ?? 395, JSON.stringify(settings), randomSecret(), now),
+    ).bind(row.id, row.timezone, row.retention_days, row.settings, row.uid_secret, row.created_at),
   ];
+  if (binding !== PRIMARY) {
+    if (await env.DB.prepare('SELECT 1 FROM sites WHERE id = ?').bind(body.domain).first()) throw new HttpError(409, 'conflict', `site ${body.domain} already exists`);
+    // the mirror first: once the primary's row exists, the consumer's guard in that database must find it
+    await writeMirror(databaseOf(env, binding), row);
+    statements.push(
+      env.DB.prepare(
+        'INSERT INTO site_databases (site_id, binding, updated_at) SELECT ?, ?, ? WHERE changes() = 1 ON CONFLICT (site_id) DO UPDATE SET binding = excluded.binding, moving_to = NULL, move = NULL, updated_at = excluded.updated_at',
+      ).bind(body.domain, binding, now),
+    );
+  }
   if (principal.kind === 'user') {
     // Only when the site row was really inserted: never grab ownership of an existing site.
     statements.push(
@@ -105,8 +121,8 @@ export async function createSite(request: IRequest, env: Env): Promise<Response>
   const [inserted] = await env.DB.batch(statements);
   if (inserted!.meta.changes === 0) throw new HttpError(409, 'conflict', `site ${body.domain} already exists`);
   forgetSiteConfig(body.domain);
-  const row = await loadSite(env, body.domain);
-  return jsonResponse(toSiteJson({ ...row, role: 'owner' }), 201);
+  forgetSitePlacement(body.domain);
+  return jsonResponse(toSiteJson({ ...(await loadSite(env, body.domain)), role: 'owner' }), 201);
 }
 
 export async function getSite(request: IRequest, env: Env): Promise<Response> {
@@ -127,6 +143,7 @@ export async function updateSite(request: IRequest, env: Env): Promise<Response>
   await env.DB.prepare('UPDATE sites SET timezone = ?, retention_days = ?, settings = ? WHERE id = ?')
     .bind(body.timezone ?? row.timezone, body.retention_days ?? row.retention_days, JSON.stringify(settings), site)
     .run();
+  await mirrorSite(env, site, placementTargets(env, await sitePlacement(env, site)));
   forgetSiteConfig(site);
   return jsonResponse(toSiteJson(await loadSite(env, site)));
 }

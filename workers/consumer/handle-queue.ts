@@ -4,6 +4,7 @@ import { archiveMessages, type MessageArchive } from './archive-r2';
 import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
 import { guardStatement, readGuard } from './tombstones';
+import { dataBindings, forgetSitePlacement, placementTargets, primaryPlacementCheck, PRIMARY, sitePlacement, type Placement } from '../lib/site-db';
 
 export const EVENTS_QUEUE = 'pulse-events';
 export const EVENTS_DLQ = 'pulse-events-dlq';
@@ -54,10 +55,28 @@ export async function writeMessage(env: Env, body: QueueMessageBody, now: number
  * twice, under two names.
  */
 export async function writeMessageToD1(env: Env, body: QueueMessageBody, now: number, sentAt: number): Promise<MessageArchive | null> {
-  const statements = writeStatements(env.DB, body, now, { sentAt });
-  if (!statements.length) return null;
-  const elsewhere = body.events.length ? [archivedElsewhereStatement(env.DB, body)] : [];
-  const results = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements, ...elsewhere]);
+  let placement = await sitePlacement(env, body.site);
+  // A placement cached before the directory changed (a delete and re-create elsewhere, a move's
+  // switch) fails the primary's check or finds no live site: asked again once, fresh.
+  const changed = async () => {
+    forgetSitePlacement(body.site);
+    const fresh = await sitePlacement(env, body.site);
+    const differs = fresh.binding !== placement.binding || fresh.movingTo !== placement.movingTo;
+    placement = fresh;
+    return differs;
+  };
+  let results: D1Result[] | null;
+  for (let retried = false; ; retried = true) {
+    try {
+      results = await writeWhereItLives(env, placement, body, now, sentAt);
+    } catch (err) {
+      if (retried || !(await changed())) throw err;
+      continue;
+    }
+    if (!retried && results && !readGuard(results[0] as D1Result<{ alive: number; erased: string }>).alive && (await changed())) continue;
+    break;
+  }
+  if (!results) return null;
   const guard = readGuard(results[0] as D1Result<{ alive: number; erased: string }>);
   if (!guard.alive) {
     console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
@@ -71,4 +90,25 @@ export async function writeMessageToD1(env: Env, body: QueueMessageBody, now: nu
   // an earlier delivery wrote them, and may have archived them in another call's object
   const inserted = results[1]?.meta.changes ?? 0;
   return events.length ? { site: body.site, batchId: body.batchId, events, resent: inserted < ours.length } : null;
+}
+
+/**
+ * The message's writes to the site's database; during a move to the target too (workers/site-move/),
+ * home first: the home's answers decide the archive, the target's write is the same idempotent batch.
+ */
+async function writeWhereItLives(env: Env, placement: Placement, body: QueueMessageBody, now: number, sentAt: number): Promise<D1Result[] | null> {
+  const [home, ...also] = placementTargets(env, placement);
+  const checked = dataBindings(env).length > 1;
+  const results = await writeBatch(home!.db, body, now, sentAt, checked && home!.binding === PRIMARY);
+  for (const target of also) await writeBatch(target.db, body, now, sentAt, checked && target.binding === PRIMARY);
+  return results;
+}
+
+/** One message's writes to one database in one transaction: the guard, the rows, the archive check. */
+async function writeBatch(db: D1Database, body: QueueMessageBody, now: number, sentAt: number, checkPlacement: boolean): Promise<D1Result[] | null> {
+  const statements = writeStatements(db, body, now, { sentAt });
+  if (!statements.length) return null;
+  const elsewhere = body.events.length ? [archivedElsewhereStatement(db, body)] : [];
+  const check = checkPlacement ? [primaryPlacementCheck(db, body.site)] : [];
+  return (await db.batch([...check, guardStatement(db, body.site, sentAt), ...statements, ...elsewhere])).slice(check.length);
 }

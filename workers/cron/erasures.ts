@@ -11,6 +11,7 @@ import type { Env } from '../env';
 import type { ErasureRow } from '../db/rows';
 import { archiveFormatOf, archivePrefix } from '../../contract/archive';
 import { gunzipText, gzipText, rewriteParquetWithout } from '../lib/archive-format';
+import { dataBindings, databaseOf } from '../lib/site-db';
 
 /** Objects read per step, and per cron run over all jobs: each is one or two R2 subrequests. */
 const OBJECTS_PER_STEP = 100;
@@ -67,8 +68,11 @@ async function withoutVisitorLines(bytes: ArrayBuffer, visitorId: number): Promi
   return { bytes: kept.length ? await gzipText(kept.join('\n') + '\n') : null, removed, kept: null };
 }
 
-/** One bounded step of a job; returns how many objects it read and whether the job is done. */
-export async function stepErasure(env: Env, job: Job, now: number, maxObjects = OBJECTS_PER_STEP): Promise<{ objects: number; done: boolean }> {
+/**
+ * One bounded step of a job; returns how many objects it read and whether the job is done. `db`
+ * is the database holding the site's data, where its `erasures` row is (workers/lib/site-db.ts).
+ */
+export async function stepErasure(env: Env, job: Job, now: number, maxObjects = OBJECTS_PER_STEP, db = env.DB): Promise<{ objects: number; done: boolean }> {
   const page = await env.ARCHIVE.list({ prefix: archivePrefix(job.site_id), startAfter: job.cursor ?? undefined, limit: maxObjects });
   let rewritten = 0;
   let lines = 0;
@@ -80,7 +84,7 @@ export async function stepErasure(env: Env, job: Job, now: number, maxObjects = 
   const done = !page.truncated;
   // Only the run that still finds the cursor it started from records the step: two runs at once
   // repeat a rewrite (harmless: the lines are gone) but never count it twice.
-  await env.DB.prepare(
+  await db.prepare(
     `UPDATE erasures SET cursor = ?1, status = ?2, objects_scanned = objects_scanned + ?3, objects_rewritten = objects_rewritten + ?4,
        lines_removed = lines_removed + ?5, updated_at = ?6, finished_at = ?7 WHERE id = ?8 AND cursor IS ?9`,
   )
@@ -91,22 +95,36 @@ export async function stepErasure(env: Env, job: Job, now: number, maxObjects = 
 
 /**
  * Cron: advances the oldest unfinished jobs whose grace has passed, within a budget of objects
- * per run. A job that fails is logged and retried on the next run; the others go on.
+ * per run, database by database (each site's jobs live beside its data). A job that fails is
+ * logged and retried on the next run; the others go on.
  */
 export async function runErasureJobs(env: Env, now: number, budget = OBJECTS_PER_RUN): Promise<number> {
-  const { results } = await env.DB.prepare(
-    "SELECT id, site_id, visitor_id, cursor FROM erasures WHERE status != 'done' AND drop_before <= ? ORDER BY created_at LIMIT 20",
-  )
+  let objects = 0;
+  for (const binding of dataBindings(env)) {
+    if (objects >= budget) break;
+    try {
+      objects += await runJobsIn(env, databaseOf(env, binding), now, budget - objects);
+    } catch (err) {
+      // one database failing (down, not migrated yet) must not stop the jobs in the others
+      console.error('erasure jobs failed in', binding, err instanceof Error ? err.message : err);
+    }
+  }
+  return objects;
+}
+
+async function runJobsIn(env: Env, db: D1Database, now: number, budget: number): Promise<number> {
+  const { results } = await db
+    .prepare("SELECT id, site_id, visitor_id, cursor FROM erasures WHERE status != 'done' AND drop_before <= ? ORDER BY created_at LIMIT 20")
     .bind(now)
     .all<Job>();
   let objects = 0;
   for (const job of results) {
     try {
       for (let cursor = job.cursor; objects < budget; ) {
-        const step = await stepErasure(env, { ...job, cursor }, now, Math.min(OBJECTS_PER_STEP, budget - objects));
+        const step = await stepErasure(env, { ...job, cursor }, now, Math.min(OBJECTS_PER_STEP, budget - objects), db);
         objects += step.objects;
         if (step.done) break;
-        cursor = (await env.DB.prepare('SELECT cursor FROM erasures WHERE id = ?').bind(job.id).first<string | null>('cursor')) ?? null;
+        cursor = (await db.prepare('SELECT cursor FROM erasures WHERE id = ?').bind(job.id).first<string | null>('cursor')) ?? null;
       }
     } catch (err) {
       console.error('erasure job step failed; retried next run', job.id, err instanceof Error ? err.message : err);

@@ -7,6 +7,7 @@ import { pruneOperationalRows } from './prune';
 import { runErasureJobs } from './erasures';
 import { runArchiveCleanups } from './deleted-sites';
 import { pruneAuthState } from '../auth/maintenance';
+import { dataBindings, databaseOf, sitePlacement } from '../lib/site-db';
 import { meterEnv } from '../lib/usage-meter';
 
 export const ROLLUP_CRON = '*/5 * * * *';
@@ -49,9 +50,17 @@ export async function runHousekeeping(env: Env, now: number): Promise<Housekeepi
   for (const row of results) await attempt(`config ${row.id}`, async () => void sites.push(siteFromRow(row)));
   for (const site of sites) await attempt(`salts ${site.id}`, () => rotateSiteSalts(env, site, now));
   await attempt('auth state', () => pruneAuthState(env.DB, now));
-  await attempt('operational rows', () => pruneOperationalRows(env.DB, now));
-  for (const site of sites) await attempt(`retention ${site.id}`, () => applyRetention(env.DB, env.ARCHIVE, site.id, site.retentionDays, now));
+  // dead letters are in the primary; drop counts and finished erasures beside each site's data
+  for (const binding of dataBindings(env)) await attempt(`operational rows ${binding}`, () => pruneOperationalRows(databaseOf(env, binding), now));
+  for (const site of sites) await attempt(`retention ${site.id}`, () => applyRetentionWhereItLives(env, site, now));
   await attempt('deleted sites', () => runArchiveCleanups(env, attempt));
   if (failures.length) console.error(`housekeeping: ${failures.length} of its tasks failed; the others ran`);
   return { sites: results.length, failures };
+}
+
+/** Retention in the site's own database; a moving site waits for the next hour (its rows are being copied). */
+async function applyRetentionWhereItLives(env: Env, site: SiteConfig, now: number): Promise<void> {
+  const { binding, movingTo } = await sitePlacement(env, site.id);
+  if (movingTo) return;
+  await applyRetention(databaseOf(env, binding), env.ARCHIVE, site.id, site.retentionDays, now);
 }

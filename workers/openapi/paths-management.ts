@@ -110,6 +110,20 @@ export const managementPaths: Record<string, Json> = {
     parameters: [SITE, ID('Erasure')],
     get: operation({ summary: "An erasure's archive job: pending, running or done, with its progress (admin)", tags: ['privacy'], ok: { 200: json(ref('Erasure')) }, errors: [401, 403, 404, 429] }),
   },
+  '/api/v1/sites/{site}/move': {
+    parameters: [SITE],
+    get: operation({ summary: "Which D1 database holds the site's data, and its last move (operator)", tags: ['operator'], ok: { 200: json({ type: 'object' }) }, errors: [400, 401, 403] }),
+    post: operation({
+      summary: "Start moving the site's data to another D1 database (operator; `npm run pulse -- site move`)",
+      tags: ['operator'], body: { type: 'object', required: ['to'], properties: { to: { type: 'string', examples: ['DB_2'] } } },
+      ok: { 202: json({ type: 'object' }, 'Started: step it until `phase` is `done`') }, errors: [400, 401, 403, 404, 409],
+    }),
+    delete: operation({ summary: 'Abort a move that has not switched yet: writes go back to the home database alone (operator)', tags: ['operator'], ok: { 200: json({ type: 'object' }) }, errors: [401, 403, 409] }),
+  },
+  '/api/v1/sites/{site}/move/step': {
+    parameters: [SITE],
+    post: operation({ summary: "Advance the site's move one bounded step: copy, verify, switch, clean up (operator)", tags: ['operator'], ok: { 200: json({ type: 'object' }) }, errors: [401, 403, 404, 409] }),
+  },
   '/api/v1/keys': {
     get: operation({ summary: 'API keys the caller manages', tags: ['keys'], parameters: [queryParam('site', 'Only keys naming this site')], ok: { 200: json(list('keys', 'ApiKey')) }, errors: [400, 401, 403] }),
     post: operation({ summary: 'Create an API key (admin on every site it names); the token is shown once', tags: ['keys'], body: ref('ApiKeyCreate'), ok: { 201: json(ref('ApiKeyCreated'), 'Created') }, errors: [400, 401, 403, 404, 413] }),

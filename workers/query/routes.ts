@@ -12,6 +12,7 @@ import { toCsvStream } from './csv';
 import { metricNumber } from './revenue';
 import { runQuery } from './run-query';
 import { pathParam } from '../lib/path-param';
+import { siteDb } from '../lib/site-db';
 
 type Args = [Env, ExecutionContext];
 
@@ -37,7 +38,7 @@ export async function handleQuery(request: Request, env: Env): Promise<Response>
   const site = (body as { site_id?: unknown } | null)?.site_id;
   if (typeof site !== 'string' || site === '') throw bad('#: Required property site_id was not present.');
   await requireAuth(request, env, { site, scope: 'stats:read' }, principal);
-  return jsonResponse(await runQuery(env.DB, site, body, Date.now()));
+  return jsonResponse(await runQuery(await siteDb(env, site), site, body, Date.now()));
 }
 
 /** JSON-valued URL parameters (`filters`, `order_by`, array `date_range`) or plain strings. */
@@ -74,7 +75,7 @@ export async function handleExport(request: IRequest, env: Env): Promise<Respons
   // the export's query rides in the URL: the same bound as a POSTed body
   if (request.url.length > MAX_QUERY_BYTES) throw new HttpError(414, 'uri_too_long', `query string over ${MAX_QUERY_BYTES / 1024} KB`);
   const body = exportQuery(new URL(request.url), site);
-  const result = await runQuery(env.DB, site, body, Date.now(), { paginate: false });
+  const result = await runQuery(await siteDb(env, site), site, body, Date.now(), { paginate: false });
   const [first, last] = (result.query.date_range as string[]).map((d) => d.slice(0, 10));
   const dims = (body.dimensions as string[] | undefined) ?? [];
   // revenue cells are plain amounts: spreadsheets sum numbers, not `{value, currency}` objects

@@ -17,6 +17,7 @@ import { mergeSnapshots } from '../../contract/realtime-merge';
 import { shardNames } from '../../contract/shards';
 import { DEFAULT_TOP, LIVE_HEADERS, MAX_TOP, SHARD_TOP_LIMIT } from '../../contract/realtime';
 import { pathParam } from '../lib/path-param';
+import { siteDb } from '../lib/site-db';
 
 type Args = [Env, ExecutionContext];
 
@@ -38,7 +39,7 @@ export async function handleRealtime(request: IRequest, env: Env): Promise<Respo
   const limitParam = new URL(request.url).searchParams.get('limit');
   const limit = limitParam === null ? DEFAULT_TOP : Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP) throw new HttpError(400, 'invalid_request', `limit must be an integer from 1 to ${MAX_TOP}`);
-  const goals = await loadGoals(env.DB, site.id);
+  const goals = await loadGoals(await siteDb(env, site.id), site.id);
   const names = shardNames(site.id, site.shards);
   const now = Date.now();
   // Shards return long lists so the merged top N is right when a page leads on no single shard.

@@ -19,6 +19,7 @@ import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 import { ARRIVAL_MINUTE_MS } from '../db/schema';
+import { databaseOf, sitePlacement } from '../lib/site-db';
 
 /** Rows inserted within this long before a run are left to the next run (commit delay). */
 export const WATERMARK_LAG_MS = 60_000;
@@ -52,15 +53,23 @@ export interface RefreshResult {
 /**
  * The five-minute refresh of every site (or of `only` those: tests, which share one D1 with other files'
  * sites, refresh their own so a run's budget is not spent on others and their days stay theirs).
+ * The sites are listed in the primary; each is refreshed in the database that holds its data
+ * (workers/lib/site-db.ts), or in `db` for every site when one is given (the benchmark counts its rows).
+ * A site that is moving is skipped: the move copies its rollups as they are, and the first run in
+ * the new database catches up from the copied watermark.
  */
-export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS, db = new QueryDb(env.DB), only?: readonly string[]): Promise<RefreshResult> {
-  const all = await db.all<{ id: string; timezone: string; retention_days: number }>('SELECT id, timezone, retention_days FROM sites');
+export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_BUDGET_MS, db?: QueryDb, only?: readonly string[]): Promise<RefreshResult> {
+  const all = await (db ?? new QueryDb(env.DB)).all<{ id: string; timezone: string; retention_days: number }>('SELECT id, timezone, retention_days FROM sites');
   const sites = only ? all.filter((site) => only.includes(site.id)) : all;
   const deadline = Date.now() + budgetMs; // Date.now() advances across I/O in Workers
   const total: RefreshResult = { rebuilt: 0, pending: 0, incremental: 0, failed: 0 };
+  const byBinding = new Map<string, QueryDb>();
+  const dbOf = (binding: string) => byBinding.get(binding) ?? byBinding.set(binding, new QueryDb(databaseOf(env, binding))).get(binding)!;
   for (const site of sites) {
     try {
-      const r = await refreshSite(db, site.id, site.timezone, now, { deadline, retentionDays: site.retention_days, incrementalEveryMs: INCREMENTAL_EVERY_MS });
+      const placement = db ? null : await sitePlacement(env, site.id);
+      if (placement?.movingTo) continue;
+      const r = await refreshSite(db ?? dbOf(placement!.binding), site.id, site.timezone, now, { deadline, retentionDays: site.retention_days, incrementalEveryMs: INCREMENTAL_EVERY_MS });
       total.rebuilt += r.rebuilt.length;
       total.pending += r.pending.length;
       total.incremental += r.incremental.length;

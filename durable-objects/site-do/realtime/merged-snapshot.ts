@@ -1,5 +1,6 @@
 import type { Env } from '../../../workers/env';
 import { loadGoals, type Goal } from '../../../workers/lib/goals';
+import { siteDb } from '../../../workers/lib/site-db';
 import { mergeSnapshots } from '../../../contract/realtime-merge';
 import { DEFAULT_TOP, SHARD_TOP_LIMIT, type RealtimeSnapshot } from '../../../contract/realtime';
 import { shardName } from '../../../contract/shards';
@@ -40,7 +41,7 @@ export class MergedSnapshots {
   async read(now: number): Promise<RealtimeSnapshot> {
     const feed = this.feed();
     const { site } = feed.place;
-    if (!this.goalCache || now - this.goalCache.at > GOALS_CACHE_MS) this.goalCache = { at: now, goals: await loadGoals(this.env.DB, site) };
+    if (!this.goalCache || now - this.goalCache.at > GOALS_CACHE_MS) this.goalCache = { at: now, goals: await loadGoals(await siteDb(this.env, site), site) };
     const { goals } = this.goalCache;
     const shards = feed.place.index === null ? 1 : this.shardCount();
     if (shards <= 1) return readSnapshot(this.sql, site, now, goals, DEFAULT_TOP);
