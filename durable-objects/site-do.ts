@@ -258,12 +258,13 @@ export class SiteDO extends DurableObject<Env> {
         for (const held of [...this.sessions.all()]) {
           if (held.baseGen > gen) continue;
           const mayGrow = held.session.end + SESSION_IDLE_MS >= now - LATE_EVENT_MS;
-          if (!mayGrow && held.sentVersion >= held.session.version) {
+          // forgotten only when no later row would bring it back, half-built, in a rebuild
+          if (!mayGrow && held.sentVersion >= held.session.version && held.lastGen <= gen) {
             this.sessions.forget(held.session.id);
             continue;
           }
           this.log.append('s', held.touched, JSON.stringify(held.session));
-          held.baseGen = this.log.current;
+          held.baseGen = held.lastGen = this.log.current;
         }
         this.log.drop(gen);
       }

@@ -5,16 +5,17 @@ import { DEFAULT_FLOOD_LIMIT, type SiteConfig } from '../../workers/lib/site-con
  * flood from rotating addresses passes any per-IP count but not this, since every event of a site
  * reaches its SiteDO anyway. So the bucket costs no extra call and no D1 row: it lives in the
  * object's memory and is checkpointed to its SQLite (`meta`, key `flood`) by the flush (at most
- * once per flush, and only when it changed), and at once when it first runs dry, so an evicted or
- * restarted object resumes the count (losing at most a flush interval of spending) instead of
- * granting a fresh burst. Refused events cost no storage write: they are counted as `rate_limited`
+ * once a minute, and only when it changed), and at once when it first runs dry, so an evicted or
+ * restarted object resumes the count (losing at most a minute of spending) instead of granting a
+ * fresh burst. Refused events cost no storage write: they are counted as `rate_limited`
  * drops in memory (drop-counts.ts).
  *
  * It runs on wall-clock time, not the `now` a test or a backfill passes to `ingest`. A sharded
  * site's limit is split evenly across its shards (visitors are spread by hash), so the site as a
  * whole takes the configured rate.
  */
-const CHECKPOINT_MS = 1_000;
+/** Each checkpoint is a row written; an eviction forgets at most this long of spending. */
+const CHECKPOINT_MS = 60_000;
 
 interface Saved {
   tokens: number;

@@ -16,6 +16,8 @@ export interface HeldSession {
   touched: number;
   /** the generation of the row a rebuild starts this session from (opening event or checkpoint) */
   baseGen: number;
+  /** the generation of its newest row */
+  lastGen: number;
   /** the newest version the Queue took; due while below `session.version` */
   sentVersion: number;
   /** the first log row whose change is not sent yet (while due) */
@@ -65,10 +67,10 @@ export class OpenSessions {
     const held = this.byId.get(session.id);
     if (held) {
       if (held.sentVersion >= held.session.version) held.dueSince = seq;
-      Object.assign(held, { session, touched: Math.max(held.touched, touched) }, opened ? { baseGen: gen } : {});
+      Object.assign(held, { session, touched: Math.max(held.touched, touched), lastGen: gen }, opened ? { baseGen: gen } : {});
       return;
     }
-    const fresh: HeldSession = { session, touched, baseGen: gen, sentVersion: 0, dueSince: seq };
+    const fresh: HeldSession = { session, touched, baseGen: gen, lastGen: gen, sentVersion: 0, dueSince: seq };
     this.byId.set(session.id, fresh);
     const list = this.byVisitor.get(session.visitorId);
     if (list) list.push(fresh);
