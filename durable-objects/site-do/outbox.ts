@@ -88,7 +88,8 @@ export function readPending(outbox: Outbox, site: string, objectName: string): P
     items.push({ kind: 'session', id: session.id, version: session.version, body, bytes });
     if ((budget -= bytes) <= 0) break;
   }
-  for (const sealed of outbox.drops.seal()) {
+  // one sealed set per flush: a message carries one `dropsId`
+  for (const sealed of outbox.drops.seal().slice(0, 1)) {
     const body = JSON.stringify(sealed.drops);
     items.push({ kind: 'drops', drops: sealed.drops, seal: sealed.seal, body, bytes: utf8Bytes(body) });
   }
