@@ -13,12 +13,16 @@
  * moves the "sent up to" cursor only past what the Queue accepted (at-least-once; the consumer is
  * idempotent on event and session ids). A row the Queue can never take is moved to `outbox_dead`
  * and counted, so it cannot hold back the rows behind it.
- * Rows written (DO SQLite, issue 14): one per accepted event; per flush one `setAlarm`, one cursor
- * row and one flood-bucket row; per generation (10 min) a CREATE TABLE (2), dropped whole (0)
- * 45 minutes after its last row; one checkpoint row per session still open when the generation
- * holding its start goes. With a flush every 15 s that is ≈ 1 + 3/(events per 15 s) per event:
- * 1.04 at 5 events/s, 1.3 at 1/s (site-do.rows.test.ts measures the realistic mix). Nothing is
- * deleted per event.
+ * Rows written (DO SQLite, issue 14): one per accepted event (its log row; no index, no DELETE
+ * later: a sent generation is dropped whole, 0 rows). Per flush (every 15 s): one `setAlarm` and
+ * one cursor row; the flood bucket at most once a minute; per 10-minute generation a CREATE TABLE
+ * (2); one checkpoint row per session still open when the generation holding its start goes (45
+ * min after that generation's last row). So ≈ 1 + 2 / (events per flush) + checkpoints per event:
+ * measured 1.09 on the realistic mix at ~3 events/s (pageviews, engagement, vitals, custom events,
+ * a quarter identified, one visit in ten returning after 12–22 min; site-do/rows-written.test.ts),
+ * ≈ 1.05 at 5 events/s, ≈ 1.15 at 1 event/s; a site of a few events an hour pays ~3 per event.
+ * Memory: the 30-minute window keeps one small object per event (plus per-value tallies); a
+ * restart replays up to ~55 minutes of log rows (JSON.parse each) inside blockConcurrencyWhile.
  * Live updates are best effort and never delay `ingest`: they are buffered and sent from a timer,
  * coalesced to a few messages per second per socket, and the whole snapshot is re-sent to viewers
  * once per RESYNC_MS (30 s), not on every alarm. What a viewer may send is rationed per socket
@@ -45,6 +49,7 @@ import { sendOutbox } from './site-do/outbox-send';
 import { readShardCounters, readSnapshot, toLiveEvent } from './site-do/realtime/events';
 import type { RealtimeWindow } from './site-do/realtime/window';
 import { realtimeCounts, realtimeRow, rebuild } from './site-do/rebuild';
+import { housekeep } from './site-do/log-housekeeping';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
 import { acceptViewer, closeViewers, screenMessage, type SnapshotOptions, type ViewerMatch } from './site-do/realtime/live-socket';
@@ -66,19 +71,6 @@ const BACKLOG_DELAY_MS = 1_000;
 const RETRY_DELAY_MS = 10_000;
 /** Open sessions not touched (wall clock) for this long are forgotten; their last snapshot is in D1. */
 const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
-/** A new log generation this often (or at this many rows): each costs a CREATE TABLE, 2 rows. */
-const ROTATE_MS = 10 * 60_000;
-const ROTATE_ROWS = 50_000;
-/**
- * A sent generation is kept this long after its last row, for rebuilds: the realtime window (30
- * min and its oldest whole minute), and sessions, so only those lasting longer get a checkpoint.
- */
-const RETAIN_MS = 45 * 60_000;
-/**
- * When a generation goes, a session whose start it held is checkpointed if an event at most this
- * late could still join it (or the Queue lacks its newest version), else forgotten.
- */
-const LATE_EVENT_MS = 5 * 60_000;
 /**
  * While viewers are connected the alarm also re-sends the whole snapshot this often: windows slide
  * without events (visitors leave the 5-minute window), and a quiet shard's last report goes stale.
@@ -231,7 +223,7 @@ export class SiteDO extends DurableObject<Env> {
     this.sessions.forgetUntouched(now - SESSION_MEMORY_MS);
     try {
       const waiting = await this.flush();
-      this.housekeep(now);
+      this.ctx.storage.transactionSync(() => housekeep(this.log, this.sessions, now));
       if (waiting > 0) await this.scheduleFlush(Date.now() + BACKLOG_DELAY_MS);
     } catch (err) {
       // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
@@ -245,30 +237,6 @@ export class SiteDO extends DurableObject<Env> {
   async rotateSalts(now = Date.now()): Promise<number> {
     if (!this.site) return 0;
     return rotateSalts(this.sql, this.site.timezone, now).deleted;
-  }
-
-  /**
-   * Log generations: a new one every ROTATE_MS; the oldest dropped whole once sent and older than
-   * RETAIN_MS, after a checkpoint row for each session it started that may still grow.
-   */
-  private housekeep(now: number): void {
-    this.ctx.storage.transactionSync(() => {
-      this.log.rotateIfDue(now, ROTATE_MS, ROTATE_ROWS);
-      for (let gen = this.log.droppable(now - RETAIN_MS); gen !== null; gen = this.log.droppable(now - RETAIN_MS)) {
-        for (const held of [...this.sessions.all()]) {
-          if (held.baseGen > gen) continue;
-          const mayGrow = held.session.end + SESSION_IDLE_MS >= now - LATE_EVENT_MS;
-          // forgotten only when no later row would bring it back, half-built, in a rebuild
-          if (!mayGrow && held.sentVersion >= held.session.version && held.lastGen <= gen) {
-            this.sessions.forget(held.session.id);
-            continue;
-          }
-          this.log.append('s', held.touched, JSON.stringify(held.session));
-          held.baseGen = held.lastGen = this.log.current;
-        }
-        this.log.drop(gen);
-      }
-    });
   }
 
   /** GDPR erasure, before D1 is cleaned: the visitor's logged events, sessions, realtime state go. */
