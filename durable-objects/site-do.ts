@@ -222,9 +222,13 @@ export class SiteDO extends DurableObject<Env> {
     // A session still due for sending stays: the outbox sends it from memory.
     this.sessions.forgetUntouched(now - SESSION_MEMORY_MS);
     try {
+      const readUpTo = this.log.lastSeq;
       const waiting = await this.flush();
       this.ctx.storage.transactionSync(() => housekeep(this.log, this.sessions, now));
-      if (waiting > 0) await this.scheduleFlush(Date.now() + BACKLOG_DELAY_MS);
+      // Rows the flush's limits left behind go on soon; events accepted while it was sending set
+      // their own alarm (this one was cleared), or get the usual delay here.
+      const leftBehind = this.log.cursor.events < readUpTo;
+      if (waiting > 0) await this.scheduleFlush(Date.now() + (leftBehind ? BACKLOG_DELAY_MS : FLUSH_DELAY_MS));
     } catch (err) {
       // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
