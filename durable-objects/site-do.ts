@@ -250,7 +250,7 @@ export class SiteDO extends DurableObject<Env> {
 
   /** Site delete: forgets all this object holds, and refuses the incarnation `createdAt` from now on. */
   async purge(createdAt: number): Promise<void> {
-    this.retired = await forgetSite(this.ctx, createdAt);
+    this.retired = await forgetSite(this.ctx, this.sql, createdAt);
     this.load();
     [this.site, this.alarmAt, this.snapshots] = [null, null, null];
   }

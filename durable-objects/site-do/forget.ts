@@ -38,14 +38,14 @@ const RETIRED_KEY = 'retired_incarnation';
  * `createdAt` is gone, so a collector still holding it in its cache cannot bring the site back.
  * Returns the newest retired incarnation.
  */
-export async function forgetSite(ctx: DurableObjectState, createdAt: number): Promise<number> {
+export async function forgetSite(ctx: DurableObjectState, sql: SqlStorage, createdAt: number): Promise<number> {
   const { storage } = ctx;
-  const retired = Math.max(createdAt, readRetired(storage.sql) ?? -Infinity);
+  const retired = Math.max(createdAt, readRetired(sql) ?? -Infinity);
   await ctx.blockConcurrencyWhile(async () => {
     await storage.deleteAlarm();
     await storage.deleteAll();
-    migrateStorage(storage.sql);
-    storage.sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', RETIRED_KEY, String(retired));
+    migrateStorage(sql);
+    sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', RETIRED_KEY, String(retired));
   });
   for (const ws of ctx.getWebSockets()) ws.close(1000, 'site deleted');
   return retired;
