@@ -12,7 +12,7 @@ const UNIT_TESTS = [
   'contract/**/*.test.ts',
   'dashboard/src/lib/**/*.test.ts',
   'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots}.test.ts',
-  'workers/lib/user-regex.test.ts',
+  'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
 ];
 

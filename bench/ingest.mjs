@@ -3,7 +3,9 @@
  * `npm run bench:ingest`: the full ingestion pipeline under `wrangler dev` (collector -> SiteDO ->
  * outbox -> Queue -> consumer -> D1 + R2) against a no-op Worker on the same runtime, measured in
  * the same run, in alternating rounds so machine noise hits both alike. Then waits for the
- * consumer and checks accepted == rows in D1 == events in the R2 archive.
+ * consumer and checks accepted == rows in D1 == events in the R2 archive (Parquet), and counts the
+ * archive's R2 Class A operations per event: one put per object today, against one per message
+ * and hour before (each object's `batches` metadata names the messages it holds).
  * CPU per event (issue 14, target <= 1.3x the no-op's): workerd has no per-request CPU accounting
  * locally, so each server's process group is read from /proc (bench/lib/server-cpu.mjs) around
  * each round: the collector and the SiteDO's ingest; the alarm's flushes and the consumer run
@@ -14,9 +16,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { getPlatformProxy } from 'wrangler';
 import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
+import { countArchived } from '../test/helpers/archive-files.mjs';
 import { median, runLoad } from './lib/load.mjs';
 import { devServerGroup, serverCpuSeconds } from './lib/server-cpu.mjs';
 
@@ -68,20 +70,6 @@ async function measuredLoad(pgrp, options) {
   const result = await runLoad(options);
   result.cpuMs = pgrp === null ? NaN : ((serverCpuSeconds(pgrp) - cpu0) * 1000) / options.total;
   return result;
-}
-
-async function countArchived(env) {
-  let events = 0;
-  let cursor;
-  do {
-    const page = await env.ARCHIVE.list({ prefix: `raw/v1/site=${SITE}/`, cursor });
-    for (const object of page.objects) {
-      const body = await env.ARCHIVE.get(object.key);
-      events += gunzipSync(Buffer.from(await body.arrayBuffer())).toString('utf8').trim().split('\n').length;
-    }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return events;
 }
 
 async function main() {
@@ -136,9 +124,20 @@ async function main() {
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const drainCpuMs = groups.pulse === null ? NaN : ((serverCpuSeconds(groups.pulse) - drainCpu0) * 1000) / accepted;
     console.log(`flush + consumer after the load (alarm -> Queue -> D1 + R2): ${drainCpuMs.toFixed(3)} ms CPU per event`);
-    const archived = await countArchived(proxy.env);
+    // the consumer writes R2 right after D1: give the archive the same chance to catch up
+    let archive = await countArchived(proxy.env.ARCHIVE, `raw/v1/site=${SITE}/`);
+    for (let i = 0; i < 20 && archive.events < accepted; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      archive = await countArchived(proxy.env.ARCHIVE, `raw/v1/site=${SITE}/`);
+    }
     await proxy.dispose();
+    const archived = archive.events;
     console.log(`accepted ${accepted}, rows in D1 ${rows}, events in R2 ${archived}, lost ${accepted - rows} (D1 caught up ${drainSeconds.toFixed(1)} s after the load)`);
+    const perMillion = (n) => ((n / archived) * 1e6).toFixed(0);
+    console.log(
+      `R2 archive: ${archive.objects} Parquet objects for ${archive.messages} Queue messages, ${(archive.bytes / archived).toFixed(1)} B/event; ` +
+        `Class A per M events: ${perMillion(archive.objects)} puts (before: ${perMillion(archive.messages)} or more, one per message and hour), Class B: 0`,
+    );
     if (rows !== accepted || archived !== accepted) process.exitCode = 1;
   } finally {
     await pulse.stop();

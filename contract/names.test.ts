@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archiveDayOf, archiveKey, archivePrefix } from './archive';
+import { archiveDayOf, archiveDayPrefix, archiveFormatOf, archiveObjectKey, archivePrefix, legacyArchiveKey } from './archive';
 import { placeOf, shardForVisitor, shardName, shardNames } from './shards';
 
 describe('shard names', () => {
@@ -27,18 +27,28 @@ describe('shard names', () => {
 describe('archive keys', () => {
   const ts = Date.UTC(2026, 10, 20, 13, 5);
 
-  it('partition by site, UTC day and hour, named by the batch', () => {
-    expect(archiveKey('a.com', ts, 'a.com-1-3')).toBe('raw/v1/site=a.com/dt=2026-11-20/hr=13/a.com-1-3.ndjson.gz');
+  it('partition Parquet objects Hive-style by site and UTC day, named by their group of messages', () => {
+    expect(archiveObjectKey('a.com', '2026-11-20', '0123abcd')).toBe('raw/v1/site=a.com/dt=2026-11-20/0123abcd.parquet');
+    expect(archiveDayPrefix('a.com', '2026-11-20')).toBe('raw/v1/site=a.com/dt=2026-11-20/');
+  });
+
+  it('legacy NDJSON objects sit under the same day prefix, so a day goes as one', () => {
+    const legacy = legacyArchiveKey('a.com', ts, 'a.com-1-3');
+    expect(legacy).toBe('raw/v1/site=a.com/dt=2026-11-20/hr=13/a.com-1-3.ndjson.gz');
+    expect(legacy.startsWith(archiveDayPrefix('a.com', '2026-11-20'))).toBe(true);
+    expect([archiveFormatOf(legacy), archiveFormatOf(archiveObjectKey('a.com', '2026-11-20', 'g')), archiveFormatOf('raw/v1/x.txt')]).toEqual(['ndjson', 'parquet', null]);
   });
 
   it('encode the site so that no site is a prefix of another', () => {
     expect(archivePrefix('a.com/x')).toBe('raw/v1/site=a.com%2Fx/');
-    expect(archiveKey('a.com/x', ts, 'b').startsWith(archivePrefix('a.com'))).toBe(false);
+    expect(archiveObjectKey('a.com/x', '2026-11-20', 'b').startsWith(archivePrefix('a.com'))).toBe(false);
   });
 
-  it('archiveDayOf reads the day back, and only from the named site', () => {
-    expect(archiveDayOf('a.com', archiveKey('a.com', ts, 'b'))).toBe('2026-11-20');
-    expect(archiveDayOf('b.com', archiveKey('a.com', ts, 'b'))).toBeNull();
+  it('archiveDayOf reads the day back, from keys and day prefixes, and only from the named site', () => {
+    expect(archiveDayOf('a.com', archiveObjectKey('a.com', '2026-11-20', 'b'))).toBe('2026-11-20');
+    expect(archiveDayOf('a.com', archiveDayPrefix('a.com', '2026-11-20'))).toBe('2026-11-20');
+    expect(archiveDayOf('a.com', legacyArchiveKey('a.com', ts, 'b'))).toBe('2026-11-20');
+    expect(archiveDayOf('b.com', archiveObjectKey('a.com', '2026-11-20', 'b'))).toBeNull();
     expect(archiveDayOf('a.com', 'raw/v1/site=a.com/other')).toBeNull();
   });
 });

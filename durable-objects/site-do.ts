@@ -57,6 +57,7 @@ import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
 import type { Goal } from '../workers/lib/goals';
 import { forgetSite, forgetVisitor, readRetired, refuseRetired, type ForgottenVisitor } from './site-do/forget';
+import { meterAlarm, meterEnv, meterSql } from '../workers/lib/usage-meter';
 
 /**
  * How long accepted events may wait before the alarm sends them. D1 only needs to be near-live
@@ -87,7 +88,8 @@ export interface IngestResult {
 }
 
 export class SiteDO extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  /** metered (workers/lib/usage-meter.ts): the bench prices what every statement writes */
+  private readonly sql: SqlStorage = meterSql(this.ctx.storage.sql, 'site-do');
   private site: SiteConfig | null = null;
   /** when the next alarm is due, as far as this instance knows; saves a storage call per ingest */
   private alarmAt: number | null = null;
@@ -104,8 +106,7 @@ export class SiteDO extends DurableObject<Env> {
   private retired: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
+    super(ctx, meterEnv(env, 'site-do'));
     this.flood = new FloodBucket(this.sql, (day, count) => this.drops.count(day, 'rate_limited', count));
     void ctx.blockConcurrencyWhile(async () => {
       this.load();
@@ -356,6 +357,7 @@ export class SiteDO extends DurableObject<Env> {
   private async scheduleFlush(at: number): Promise<void> {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
+    meterAlarm('site-do');
     await this.ctx.storage.setAlarm(at);
   }
 }

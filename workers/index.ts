@@ -3,12 +3,15 @@ import type { QueueMessageBody } from '../contract/events';
 import { router } from './router';
 import { handleQueue } from './consumer/handle-queue';
 import { runScheduled } from './cron/run-scheduled';
+import { fetchStage, meterEnv } from './lib/usage-meter';
 
 export { SiteDO } from '../durable-objects/site-do';
 export { RateLimiterDO } from '../durable-objects/rate-limiter-do';
 
+// Bindings are metered per stage (lib/usage-meter.ts, read by `npm run bench:cost`); the cron
+// meters its own tasks apart.
 export default {
-  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-  queue: (batch, env, ctx) => handleQueue(batch, env, ctx),
+  fetch: (request, env, ctx) => router.fetch(request, meterEnv(env, fetchStage(request)), ctx),
+  queue: (batch, env, ctx) => handleQueue(batch, meterEnv(env, 'consumer'), ctx),
   scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),
 } satisfies ExportedHandler<Env, QueueMessageBody>;

@@ -50,9 +50,10 @@ interface Meter {
 }
 
 /** Counts every row the object's SQL writes and every alarm it sets, from now on. */
-function meter(state: DurableObjectState, instance: SiteDO): Meter {
-  // the object's one `this.sql` (all its SQL goes through it, whatever may wrap the storage's)
-  const sql = (instance as unknown as { sql: SqlStorage }).sql;
+function meter(state: DurableObjectState): Meter {
+  // The storage's own SqlStorage: the object's one `this.sql` (all its SQL goes through it) is
+  // this, or the usage meter's wrapper around it, which calls it.
+  const sql = state.storage.sql;
   const cursors: { query: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
   const exec = sql.exec.bind(sql);
   Object.assign(sql, { exec: (query: string, ...bindings: unknown[]) => cursors[cursors.push({ query, cursor: exec(query, ...bindings) }) - 1]!.cursor });
@@ -87,7 +88,7 @@ describe('rows written per event (issue 14)', () => {
     const sent: QueueMessageBody[] = [];
     await stub.ingest(site, [], [], start); // the instance, its schema and salts, before counting
     await captureQueue(site.id, sent);
-    const m = await runInDurableObject(stub, (instance: SiteDO, state) => meter(state, instance));
+    const m = await runInDurableObject(stub, (_: SiteDO, state) => meter(state));
     let accepted = 0;
     let next = 0;
     let flushAt = start + 15_000;

@@ -3,7 +3,7 @@
  * temporary state, migrations applied, secrets generated, and helpers to create sites and read
  * the local D1 the Worker writes to.
  */
-import type { D1Database } from '@cloudflare/workers-types';
+import type { D1Database, R2Bucket } from '@cloudflare/workers-types';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,8 @@ export interface TestWorker {
   adminToken: string;
   admin(method: string, path: string, body?: unknown): Promise<any>;
   query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  /** the local R2 archive the Worker writes to */
+  archive: R2Bucket;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function startTestWorker(): Promise<TestWorker> {
   const vars = Object.entries(secrets).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state], { cwd: ROOT });
   const server = await startDevServer({ config: join(ROOT, 'wrangler.toml'), persistTo: state, readyPath: '/api/health', extraArgs: vars });
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
+  const proxy = await getPlatformProxy<{ DB: D1Database; ARCHIVE: R2Bucket }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
   const adminToken = secrets.PULSE_ADMIN_TOKEN as string;
   return {
     url: server.url,
@@ -44,6 +46,7 @@ export async function startTestWorker(): Promise<TestWorker> {
       if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
       return text ? JSON.parse(text) : null;
     },
+    archive: proxy.env.ARCHIVE,
     async query(sql, ...params) {
       const { results } = await proxy.env.DB.prepare(sql).bind(...params).all();
       return results as never;

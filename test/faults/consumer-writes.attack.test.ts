@@ -17,6 +17,7 @@ import { outboxOf } from '../helpers/site-do-state';
 import { archiveLines, consume, d1Events, expectDeliveredOnce, pageview, send } from '../helpers/faults';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** Sends events through the collector and takes the outbox's messages as the Queue would get them. */
 async function messagesOf(label: string, events: { path: string; ts?: number }[]) {
@@ -93,8 +94,8 @@ describe('fault: D1 fails mid-batch in the consumer', () => {
 describe('fault: R2 put fails after D1 succeeded', () => {
   it('retries the message; the redelivery leaves D1 unchanged and completes the archive', async () => {
     const now = Date.now();
-    // two UTC hours: two archive objects, of which the fault lets one be written
-    const { site, messages } = await messagesOf('fault-r2', [{ path: '/h1', ts: now - HOUR - 60_000 }, { path: '/h2', ts: now - HOUR }, { path: '/h3', ts: now - 30_000 }]);
+    // two UTC days (more than 24 h apart): two archive objects, of which the fault lets one be written
+    const { site, messages } = await messagesOf('fault-r2', [{ path: '/h1', ts: now - DAY - 60_000 }, { path: '/h2', ts: now - DAY }, { path: '/h3', ts: now - 30_000 }]);
     let puts = 0;
     const flaky = {
       put: async (...args: Parameters<R2Bucket['put']>) => {

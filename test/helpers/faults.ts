@@ -9,9 +9,8 @@ import { expect } from 'vitest';
 import type { Env } from '../../workers/env';
 import type { QueueMessageBody, StoredEvent } from '../../contract/events';
 import type { SiteDO } from '../../durable-objects/site-do';
-import { gunzipText } from '../../workers/consumer/archive-r2';
 import { EVENTS_QUEUE, handleQueue } from '../../workers/consumer/handle-queue';
-import { archivePrefix } from '../../contract/archive';
+import { archivedEvents } from './archive';
 import { ROLLUP_CRON, runScheduled } from '../../workers/cron/run-scheduled';
 import { call, makeKey, makeSite, uniqueDomain } from './api';
 import { siteStub } from './fixtures';
@@ -97,20 +96,8 @@ export async function d1Events(site: string): Promise<Row[]> {
   return results.map((r) => ({ id: r.id, pathname: r.pathname, visitorId: r.visitor_id, identified: r.identified === 1 }));
 }
 
-/** Every line of the site's archive, as stored (a line per event, an object per batch and hour). */
-export async function archiveLines(site: string): Promise<StoredEvent[]> {
-  const lines: StoredEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.ARCHIVE.list({ prefix: archivePrefix(site), cursor });
-    for (const { key } of page.objects) {
-      const text = await gunzipText(await (await env.ARCHIVE.get(key))!.arrayBuffer());
-      lines.push(...text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as StoredEvent));
-    }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return lines;
-}
+/** Every event of the site's archive, as stored (a row per event, an object per consumer call and day). */
+export const archiveLines = archivedEvents;
 
 const counts = (labels: string[]) => Object.fromEntries([...new Set(labels)].sort().map((l) => [l, labels.filter((x) => x === l).length]));
 

@@ -5,6 +5,7 @@
 import { env } from 'cloudflare:test';
 import { expect, it } from 'vitest';
 import { drainToD1 } from '../../test/helpers/drain';
+import { archivedEvents } from '../../test/helpers/archive';
 import { hashUid } from '../lib/visitor-id';
 import { refreshRollups } from '../rollups/refresh';
 import { runErasureJobs } from '../cron/erasures';
@@ -13,15 +14,7 @@ import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api'
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-async function archiveLines(site: string): Promise<{ visitorId: number; identified: boolean; pathname: string }[]> {
-  const lines = [];
-  for (const { key } of (await env.ARCHIVE.list({ prefix: `raw/v1/site=${site}/` })).objects) {
-    const object = await env.ARCHIVE.get(key);
-    const text = await new Response(object!.body.pipeThrough(new DecompressionStream('gzip'))).text();
-    lines.push(...text.split('\n').filter(Boolean).map((l) => JSON.parse(l)));
-  }
-  return lines;
-}
+const archiveLines = archivedEvents;
 
 it("erases an identified visitor's ingested events from D1 and the R2 archive", async () => {
   const site = await makeSite();

@@ -12,7 +12,7 @@ import { collected, siteStub } from '../../test/helpers/fixtures';
 import { heldTraces } from '../../test/helpers/site-do-state';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 import { hashUid } from '../lib/visitor-id';
-import { gunzipText } from '../consumer/archive-r2';
+import { archivedEvents } from '../../test/helpers/archive';
 import { EVENTS_QUEUE, writeMessage } from '../consumer/handle-queue';
 import { runErasureJobs } from '../cron/erasures';
 import { ERASURE_GRACE_MS } from './erase';
@@ -21,14 +21,7 @@ import type { QueueMessageBody, StoredEvent } from '../../contract/events';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 type Line = { id: string; visitorId: number; identified: boolean; pathname: string };
 
-async function archiveLines(site: string): Promise<Line[]> {
-  const lines: Line[] = [];
-  for (const { key } of (await env.ARCHIVE.list({ prefix: `raw/v1/site=${site}/` })).objects) {
-    const text = await gunzipText(await (await env.ARCHIVE.get(key))!.arrayBuffer());
-    lines.push(...text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line));
-  }
-  return lines;
-}
+const archiveLines = (site: string): Promise<Line[]> => archivedEvents(site);
 
 const secretOf = async (site: string) => (await env.DB.prepare('SELECT uid_secret FROM sites WHERE id = ?').bind(site).first<string>('uid_secret'))!;
 const erase = (site: string, uid: string) => call(`/api/v1/sites/${site}/visitors/${uid}`, { method: 'DELETE', token: adminToken() });

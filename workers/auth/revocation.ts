@@ -11,6 +11,7 @@
  * MAX_STALE_MS, or with no list at all, tokens are refused with a 503: auth fails closed.
  */
 import type { Env } from '../env';
+import { realBinding } from '../lib/usage-meter';
 import { HttpError } from '../lib/http-error';
 
 export const REFRESH_MS = 5_000;
@@ -100,17 +101,18 @@ export class DenyListCache {
   }
 }
 
-// Per isolate, per database (tests and local dev may run several D1 bindings in one isolate).
+// Per isolate, per database (tests and local dev may run several D1 bindings in one isolate),
+// keyed by the binding under its usage meter: every stage must see one revocation at once.
 const caches = new WeakMap<D1Database, DenyListCache>();
 
 function cacheFor(db: D1Database): DenyListCache {
-  let cache = caches.get(db);
+  let cache = caches.get(realBinding(db));
   if (!cache) {
     cache = new DenyListCache(async () => {
       const { results } = await db.prepare('SELECT jti FROM revocations WHERE expires_at > ?').bind(Date.now()).all<{ jti: string }>();
       return results.map((r) => r.jti);
     });
-    caches.set(db, cache);
+    caches.set(realBinding(db), cache);
   }
   return cache;
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../index';
 import type { QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
 import { collected, createSite } from '../../test/helpers/fixtures';
-import { gunzipText } from './archive-r2';
+import { decodeArchiveObject } from '../lib/archive-format';
 import { EVENTS_DLQ, EVENTS_QUEUE } from './handle-queue';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 30, 0);
@@ -61,15 +61,13 @@ describe('events consumer', () => {
     const drops = await env.DB.prepare("SELECT sum(count) AS n FROM drop_counts WHERE site_id = 'consumer.test' AND reason = 'bot'").first<{ n: number }>();
     expect(drops!.n).toBe(3);
 
-    const listed = await env.ARCHIVE.list({ prefix: 'raw/v1/site=consumer.test/' });
-    expect(listed.objects.map((o) => o.key).sort()).toEqual([
-      'raw/v1/site=consumer.test/dt=2026-11-20/hr=12/consumer.test-1-3.ndjson.gz',
-      'raw/v1/site=consumer.test/dt=2026-11-20/hr=13/consumer.test-1-3.ndjson.gz',
-    ]);
-    const noon = await env.ARCHIVE.get(listed.objects.find((o) => o.key.includes('hr=12'))!.key);
-    const lines = (await gunzipText(await noon!.arrayBuffer())).trim().split('\n').map((l) => JSON.parse(l) as StoredEvent);
-    expect(lines.map((e) => e.id)).toEqual(['consumer-e1', 'consumer-e2']);
-    expect(JSON.stringify(lines)).not.toMatch(/203\.0\.113|"ip"|"ua"/);
+    // one Parquet object for the call's events of the day (both hours), overwritten by the redelivery
+    const listed = await env.ARCHIVE.list({ prefix: 'raw/v1/site=consumer.test/dt=2026-11-20/' });
+    expect(listed.objects.map((o) => o.key)).toEqual([expect.stringMatching(/^raw\/v1\/site=consumer\.test\/dt=2026-11-20\/[0-9a-f]{16}\.parquet$/)]);
+    const key = listed.objects[0]!.key;
+    const archived = await decodeArchiveObject(key, await (await env.ARCHIVE.get(key))!.arrayBuffer(), 'consumer.test');
+    expect(archived).toEqual(message.events);
+    expect(JSON.stringify(archived)).not.toMatch(/203\.0\.113|"ip"|"ua"/);
   });
 
   it('keeps the newest session version whatever order snapshots arrive in', async () => {

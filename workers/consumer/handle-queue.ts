@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import type { QueueMessageBody } from '../../contract/events';
-import { archiveEvents } from './archive-r2';
+import { archiveMessages, type MessageArchive } from './archive-r2';
 import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
 import { guardStatement, readGuard } from './tombstones';
@@ -9,41 +9,66 @@ export const EVENTS_QUEUE = 'pulse-events';
 export const EVENTS_DLQ = 'pulse-events-dlq';
 
 /**
- * Queue consumer. Each message is written to D1 (one transaction) and archived to R2, then acked
- * on its own; a failing message is retried alone (and after max_retries lands in the DLQ) without
- * holding back the rest of the batch. Both writes are idempotent, so retries never double-count.
+ * Queue consumer. Each message is written to D1 (one transaction of its own); then the call's
+ * messages are archived to R2 together, one object per site and day (archive-r2.ts). A message is
+ * acked once both are done; a failing one is retried alone (and after max_retries lands in the
+ * DLQ) without holding back the rest. Both writes are idempotent, so retries never double-count.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
   if (batch.queue === EVENTS_DLQ) return recordDeadLetters(batch, env);
-  await Promise.all(
+  const retry = (message: Message<unknown>, err: unknown) => {
+    console.error('queue message failed; will retry', message.id, err instanceof Error ? err.message : err);
+    message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+  };
+  const written = await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await writeMessage(env, message.body as QueueMessageBody, Date.now(), message.timestamp.getTime());
-        message.ack();
+        return { message, archive: await writeMessageToD1(env, message.body as QueueMessageBody, Date.now(), message.timestamp.getTime()) };
       } catch (err) {
-        console.error('queue message failed; will retry', message.id, err instanceof Error ? err.message : err);
-        message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        retry(message, err);
+        return null;
       }
     }),
   );
+  const done = written.filter((w) => w !== null);
+  const failed = await archiveMessages(env.ARCHIVE, done.flatMap((w) => (w.archive ? [w.archive] : [])));
+  for (const { message, archive } of done) {
+    if (archive && failed.has(archive.batchId)) retry(message, new Error('archive failed'));
+    else message.ack();
+  }
+}
+
+/** Writes one message to D1 and the archive on its own (a direct call: tests, fixtures). */
+export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
+  const archive = await writeMessageToD1(env, body, now, sentAt);
+  if (archive && (await archiveMessages(env.ARCHIVE, [archive])).size) throw new Error(`archive of ${body.batchId} failed`);
 }
 
 /**
- * Writes one message, as sent at `sentAt` (the Queue's timestamp; now, for a direct call):
- * nothing of a deleted site or an erased visitor (tombstones.ts), in D1 or in the archive. A
- * redelivery after an erasure rewrites its archive object without the visitor's lines, since the
- * object is named by the batch. An event an earlier message wrote to D1 is that message's to
- * archive (write-d1.ts, `archive_batch`): the outbox may resend a range with other bounds, and
- * its events would otherwise be in the archive twice, under two batch names.
+ * Writes one message to D1, as sent at `sentAt` (the Queue's timestamp; now, for a direct call),
+ * and returns what of it is this message's to archive: nothing of a deleted site or an erased
+ * visitor (tombstones.ts), in D1 or in the archive. A redelivery after an erasure rewrites its
+ * archive object without the visitor's lines, since the object is named by its messages. An event
+ * an earlier message wrote to D1 is that message's to archive (write-d1.ts, `archive_batch`): the
+ * outbox may resend a range with other bounds, and its events would otherwise be in the archive
+ * twice, under two names.
  */
-export async function writeMessage(env: Env, body: QueueMessageBody, now: number, sentAt = Date.now()): Promise<void> {
+export async function writeMessageToD1(env: Env, body: QueueMessageBody, now: number, sentAt: number): Promise<MessageArchive | null> {
   const statements = writeStatements(env.DB, body, now, { sentAt });
-  if (!statements.length) return;
+  if (!statements.length) return null;
   const elsewhere = body.events.length ? [archivedElsewhereStatement(env.DB, body)] : [];
   const results = await env.DB.batch([guardStatement(env.DB, body.site, sentAt), ...statements, ...elsewhere]);
   const guard = readGuard(results[0] as D1Result<{ alive: number; erased: string }>);
-  if (!guard.alive) return void console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
-  const theirs = new Set(elsewhere.length ? (JSON.parse((results.at(-1) as D1Result<{ ids: string }>).results[0]?.ids ?? '[]') as string[]) : []);
-  const events = body.events.filter((e) => !(e.identified && guard.erased.has(e.visitorId)) && !theirs.has(e.id));
-  if (events.length) await archiveEvents(env.ARCHIVE, body.site, body.batchId, events);
+  if (!guard.alive) {
+    console.warn('dropped a message of a deleted or re-created site', body.site, body.batchId);
+    return null;
+  }
+  if (!body.events.length) return null;
+  const theirs = new Set(JSON.parse((results.at(-1) as D1Result<{ ids: string }>).results[0]?.ids ?? '[]') as string[]);
+  const ours = body.events.filter((e) => !theirs.has(e.id));
+  const events = ours.filter((e) => !(e.identified && guard.erased.has(e.visitorId)));
+  // the events statement comes first (write-d1.ts): fewer rows inserted than events of ours means
+  // an earlier delivery wrote them, and may have archived them in another call's object
+  const inserted = results[1]?.meta.changes ?? 0;
+  return events.length ? { site: body.site, batchId: body.batchId, events, resent: inserted < ours.length } : null;
 }

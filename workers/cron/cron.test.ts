@@ -41,7 +41,7 @@ describe('housekeeping cron', () => {
     expect(ids.results.map((r) => r.id)).toEqual(['keep.example-new', 'keep.example-old', 'retention.example-new']);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE id = 's-ret-old'").first('n')).toBe(0);
     const keys = (await env.ARCHIVE.list({ prefix: 'raw/v1/site=retention.example/' })).objects.map((o) => o.key);
-    expect(keys).toEqual(['raw/v1/site=retention.example/dt=2026-10-26/hr=03/retention.example-new.ndjson.gz']);
+    expect(keys).toEqual([expect.stringMatching(/^raw\/v1\/site=retention\.example\/dt=2026-10-26\/[0-9a-f]{16}\.parquet$/)]);
     expect((await env.ARCHIVE.list({ prefix: 'raw/v1/site=keep.example/' })).objects).toHaveLength(2);
   });
 

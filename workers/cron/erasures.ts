@@ -1,7 +1,7 @@
 /**
- * The archive half of a GDPR erasure (DESIGN §6), as a background job: archive lines do not say
- * whose they are without being read, so every object of the site is read, which no single request
- * (or cron run) can promise to finish. Each step reads at most `maxObjects` objects after the
+ * The archive half of a GDPR erasure (DESIGN §6), as a background job: archive objects (Parquet,
+ * and the gzipped NDJSON of before) do not say whose events they hold without being read, so
+ * every object of the site is read, which no single request (or cron run) can promise to finish. Each step reads at most `maxObjects` objects after the
  * job's cursor and records its progress in the `erasures` row, so `GET …/erasures/{id}` can tell.
  * A job starts only after its `drop_before`: by then every Queue message sent before the erasure
  * was either written before it (and its object is there to be rewritten) or is dropped by the
@@ -9,7 +9,8 @@
  */
 import type { Env } from '../env';
 import type { ErasureRow } from '../db/rows';
-import { archivePrefix } from '../../contract/archive';
+import { archiveFormatOf, archivePrefix } from '../../contract/archive';
+import { gunzipText, gzipText, rewriteParquetWithout } from '../lib/archive-format';
 
 /** Objects read per step, and per cron run over all jobs: each is one or two R2 subrequests. */
 const OBJECTS_PER_STEP = 100;
@@ -17,12 +18,42 @@ const OBJECTS_PER_RUN = 300;
 
 type Job = Pick<ErasureRow, 'id' | 'site_id' | 'visitor_id' | 'cursor'>;
 
-/** Removes the visitor's lines from one archive object; returns how many lines went. */
+/** Removes the visitor's lines (rows) from one archive object of either format; returns how many went. */
 export async function eraseFromArchiveObject(bucket: R2Bucket, key: string, visitorId: number): Promise<number> {
+  const format = archiveFormatOf(key);
+  if (!format) return 0;
   const object = await bucket.get(key);
   if (!object) return 0;
-  const text = await new Response(object.body.pipeThrough(new DecompressionStream('gzip'))).text();
-  const lines = text.split('\n').filter((line) => line.length > 0);
+  const bytes = await object.arrayBuffer();
+  const rewritten = format === 'parquet' ? await withoutVisitorRows(bytes, visitorId) : await withoutVisitorLines(bytes, visitorId);
+  if (rewritten.removed === 0) return 0;
+  if (rewritten.bytes === null) {
+    await bucket.delete(key);
+  } else {
+    const { events: _count, ...metadata } = object.customMetadata ?? {};
+    await bucket.put(key, rewritten.bytes, {
+      httpMetadata: object.httpMetadata,
+      // `batches` stays: the consumer must still know these messages are archived here
+      customMetadata: { ...metadata, ...(rewritten.kept === null ? {} : { events: String(rewritten.kept) }), erasedAt: new Date().toISOString() },
+    });
+  }
+  return rewritten.removed;
+}
+
+interface Rewritten {
+  /** null: nothing is left, delete the object */
+  bytes: ArrayBuffer | Uint8Array | null;
+  removed: number;
+  kept: number | null;
+}
+
+async function withoutVisitorRows(bytes: ArrayBuffer, visitorId: number): Promise<Rewritten> {
+  const out = await rewriteParquetWithout(bytes, (row) => row.identified === true && Number(row.visitor_id) === visitorId);
+  return { bytes: out.kept === 0 ? null : out.bytes, removed: out.removed, kept: out.kept };
+}
+
+async function withoutVisitorLines(bytes: ArrayBuffer, visitorId: number): Promise<Rewritten> {
+  const lines = (await gunzipText(bytes)).split('\n').filter((line) => line.length > 0);
   const kept = lines.filter((line) => {
     // A line that does not parse is kept: erasure must never destroy data it cannot read.
     try {
@@ -33,17 +64,7 @@ export async function eraseFromArchiveObject(bucket: R2Bucket, key: string, visi
     }
   });
   const removed = lines.length - kept.length;
-  if (removed === 0) return 0;
-  if (kept.length === 0) {
-    await bucket.delete(key);
-  } else {
-    const gzipped = new Response(new Blob([kept.join('\n') + '\n']).stream().pipeThrough(new CompressionStream('gzip')));
-    await bucket.put(key, await gzipped.arrayBuffer(), {
-      httpMetadata: object.httpMetadata,
-      customMetadata: { ...object.customMetadata, erasedAt: new Date().toISOString() },
-    });
-  }
-  return removed;
+  return { bytes: kept.length ? await gzipText(kept.join('\n') + '\n') : null, removed, kept: null };
 }
 
 /** One bounded step of a job; returns how many objects it read and whether the job is done. */

@@ -1,7 +1,8 @@
 import { archiveDayOf, archivePrefix } from '../../contract/archive';
 import { deleteInChunks } from '../lib/d1-delete';
-import { deleteObjects } from '../lib/r2-delete';
+import { deleteObjects, listFoldersWhile } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
+import { meterD1, meterR2 } from '../lib/usage-meter';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -13,8 +14,9 @@ const CHUNK = 5_000;
 const MAX_CHUNKS_PER_RUN = 40;
 /**
  * Archive listing pages (1,000 keys each) per site per run: listing a big site's whole archive
- * could use up the invocation's subrequests and stop housekeeping for every later site. Old days
- * sort first (`dt=` keys), so the pages read are the ones that hold what retention removes.
+ * could use up the invocation's subrequests and stop housekeeping for every later site. Only the
+ * expired days are listed (`dt=` folders sort oldest first, and their listing stops at the first
+ * day kept), so a run with nothing to delete costs one listing of day folders.
  */
 const MAX_ARCHIVE_PAGES_PER_RUN = 5;
 
@@ -26,6 +28,7 @@ export interface RetentionResult {
 }
 
 export async function applyRetention(db: D1Database, bucket: R2Bucket, site: string, retentionDays: number, now: number): Promise<RetentionResult> {
+  [db, bucket] = [meterD1(db, 'retention'), meterR2(bucket, 'retention')]; // its own stage within the hourly cron
   const cutoff = now - retentionDays * 86_400_000;
   const limits = { chunk: CHUNK, maxChunks: MAX_CHUNKS_PER_RUN };
   const events = await deleteInChunks(db, { table: 'events', where: 'site_id = ? AND ts < ?', params: [site, cutoff], ...limits });
@@ -35,10 +38,19 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
 }
 
 /**
- * Archive objects are partitioned by UTC day (`dt=`); a whole day is deleted once it lies entirely
- * before the cutoff's day, so the archive never keeps a day D1 has already forgotten for long.
+ * Archive objects are partitioned by UTC day (`dt=`, both formats); a whole day is deleted once it
+ * lies entirely before the cutoff's day, so the archive never keeps a day D1 has already forgotten
+ * for long. Days are deleted by their prefix, never by listing the whole archive.
  */
-function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: string): Promise<number> {
-  // a key not of the archive's form is never old (kept)
-  return deleteObjects(bucket, archivePrefix(site), (key) => (archiveDayOf(site, key) ?? '9999') < cutoffDay, MAX_ARCHIVE_PAGES_PER_RUN);
+async function deleteArchiveBefore(bucket: R2Bucket, site: string, cutoffDay: string): Promise<number> {
+  // a folder not of the archive's form is never old (kept), and ends the listing
+  const expired = await listFoldersWhile(bucket, archivePrefix(site), (folder) => (archiveDayOf(site, folder) ?? '9999') < cutoffDay, MAX_ARCHIVE_PAGES_PER_RUN);
+  let deleted = 0;
+  // the budget counts listing pages (1,000 objects each); what a run leaves, the next one deletes
+  for (let i = 0, pages = MAX_ARCHIVE_PAGES_PER_RUN; i < expired.length && pages > 0; i++) {
+    const gone = await deleteObjects(bucket, expired[i]!, () => true, pages);
+    deleted += gone;
+    pages -= Math.max(1, Math.ceil(gone / 1_000));
+  }
+  return deleted;
 }

@@ -7,6 +7,7 @@ import { pruneOperationalRows } from './prune';
 import { runErasureJobs } from './erasures';
 import { runArchiveCleanups } from './deleted-sites';
 import { pruneAuthState } from '../auth/maintenance';
+import { meterEnv } from '../lib/usage-meter';
 
 export const ROLLUP_CRON = '*/5 * * * *';
 export const HOUSEKEEPING_CRON = '17 * * * *';
@@ -14,9 +15,9 @@ export const HOUSEKEEPING_CRON = '17 * * * *';
 /** Cron entry: every 5 minutes erasure jobs and rollups; hourly salt rotation, retention, pruning. */
 export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const now = controller.scheduledTime;
-  if (controller.cron === HOUSEKEEPING_CRON) return void (await runHousekeeping(env, now));
+  if (controller.cron === HOUSEKEEPING_CRON) return void (await runHousekeeping(meterEnv(env, 'cron'), now));
   // An erasure job's failure must not stop the rollups, nor the rollups' an erasure.
-  const [erasures, rollups] = await Promise.allSettled([runErasureJobs(env, now), runRollups(env, now)]);
+  const [erasures, rollups] = await Promise.allSettled([runErasureJobs(meterEnv(env, 'erasure'), now), runRollups(meterEnv(env, 'rollups'), now)]);
   if (erasures.status === 'rejected') console.error('erasure jobs failed', erasures.reason);
   if (rollups.status === 'rejected') throw rollups.reason;
 }

@@ -1,6 +1,7 @@
 /**
  * Deleting many R2 objects: list a prefix a page at a time and delete what matches, page by page,
- * so memory stays flat however large the prefix is.
+ * so memory stays flat however large the prefix is; and finding which "folders" (`dt=…/`) a
+ * prefix has without listing the objects inside them.
  */
 
 /** R2's list() returns at most 1,000 keys a page, and delete() accepts at most 1,000 keys a call. */
@@ -27,4 +28,24 @@ export async function deleteObjects(bucket: R2Bucket, prefix: string, matches: (
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   return deleted;
+}
+
+/**
+ * The folders right under `prefix` (R2's delimited prefixes, in key order) while `wanted` says
+ * yes: listing stops at the first folder it refuses, so a caller after the oldest days lists only
+ * those, whatever the objects inside number. `maxPages` caps the listing as in deleteObjects.
+ */
+export async function listFoldersWhile(bucket: R2Bucket, prefix: string, wanted: (folder: string) => boolean, maxPages = Infinity, pageSize = 100): Promise<string[]> {
+  const folders: string[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < maxPages; pages++) {
+    const page = await bucket.list({ prefix, delimiter: '/', cursor, limit: pageSize });
+    for (const folder of page.delimitedPrefixes) {
+      if (!wanted(folder)) return folders;
+      folders.push(folder);
+    }
+    if (!page.truncated) break;
+    cursor = page.cursor;
+  }
+  return folders;
 }
