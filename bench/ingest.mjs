@@ -6,6 +6,10 @@
  * consumer and checks accepted == rows in D1 == events in the R2 archive (Parquet), and counts the
  * archive's R2 Class A operations per event: one put per object today, against one per message
  * and hour before (each object's `batches` metadata names the messages it holds).
+ * CPU per event (issue 14, target <= 1.3x the no-op's): workerd has no per-request CPU accounting
+ * locally, so each server's process group is read from /proc (bench/lib/server-cpu.mjs) around
+ * each round: the collector and the SiteDO's ingest; the alarm's flushes and the consumer run
+ * later (15 s flush interval) and are reported apart, over the drain.
  *
  *   npm run bench:ingest -- [--events 3000] [--concurrency 32] [--rounds 3]
  */
@@ -16,6 +20,7 @@ import { getPlatformProxy } from 'wrangler';
 import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
 import { countArchived } from '../test/helpers/archive-files.mjs';
 import { median, runLoad } from './lib/load.mjs';
+import { devServerGroup, serverCpuSeconds } from './lib/server-cpu.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,7 +62,15 @@ function eventRequest(base, i) {
   };
 }
 
-const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  statuses ${JSON.stringify(r.statuses)}`;
+const fmt = (r) => `${r.perSecond.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  CPU/event ${r.cpuMs.toFixed(3)} ms  statuses ${JSON.stringify(r.statuses)}`;
+
+/** runLoad plus the server's CPU milliseconds per event over the round. */
+async function measuredLoad(pgrp, options) {
+  const cpu0 = pgrp === null ? 0 : serverCpuSeconds(pgrp);
+  const result = await runLoad(options);
+  result.cpuMs = pgrp === null ? NaN : ((serverCpuSeconds(pgrp) - cpu0) * 1000) / options.total;
+  return result;
+}
 
 async function main() {
   const state = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
@@ -72,6 +85,7 @@ async function main() {
   await run(WRANGLER, ['deploy', '--dry-run', '--outdir', build]);
   const pulse = await startDevServer({ config: 'wrangler.toml', port: 8791, persistTo: state, readyPath: '/api/health', extraArgs: [join(build, 'index.js'), '--no-bundle'] });
   const noop = await startDevServer({ config: 'bench/noop/wrangler.toml', port: 8792 });
+  const groups = { pulse: devServerGroup(8791), noop: devServerGroup(8792) };
   let accepted = 0;
   try {
     // warm both up (first requests compile code and create the SiteDO)
@@ -81,19 +95,21 @@ async function main() {
     const results = { pulse: [], noop: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, target] of [['noop', noop], ['pulse', pulse]]) {
-        const r = await runLoad({ total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(target.url, i + round * EVENTS) });
+        const r = await measuredLoad(groups[name], { total: EVENTS, concurrency: CONCURRENCY, makeRequest: (i) => eventRequest(target.url, i + round * EVENTS) });
         results[name].push(r);
         if (name === 'pulse') accepted += r.statuses[202] ?? 0;
         console.log(`round ${round + 1} ${name.padEnd(5)} ${fmt(r)}`);
       }
     }
-    const pick = (list) => ({ perSecond: median(list.map((r) => r.perSecond)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
+    const pick = (list) => ({ perSecond: median(list.map((r) => r.perSecond)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), cpuMs: median(list.map((r) => r.cpuMs)) });
     const p = pick(results.pulse);
     const n = pick(results.noop);
     console.log('');
     console.log(`ingest pipeline: ${p.perSecond.toFixed(0)} events/s, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms (median of ${ROUNDS} rounds of ${EVENTS}, concurrency ${CONCURRENCY})`);
     console.log(`no-op worker:    ${n.perSecond.toFixed(0)} events/s, p50 ${n.p50.toFixed(1)} ms, p99 ${n.p99.toFixed(1)} ms`);
     console.log(`throughput ratio pipeline / no-op: ${((p.perSecond / n.perSecond) * 100).toFixed(1)} % (target >= 70 %)`);
+    console.log(`CPU per event: pipeline ${p.cpuMs.toFixed(3)} ms, no-op ${n.cpuMs.toFixed(3)} ms, ratio ${(p.cpuMs / n.cpuMs).toFixed(2)}x (target <= 1.3x; workerd + wrangler process groups, /proc)`);
+    const drainCpu0 = groups.pulse === null ? 0 : serverCpuSeconds(groups.pulse);
 
     // Wait for outbox -> Queue -> consumer to catch up, reading the same local state.
     const proxy = await getPlatformProxy({ configPath: 'wrangler.toml', persist: { path: join(state, 'v3') } });
@@ -106,6 +122,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    const drainCpuMs = groups.pulse === null ? NaN : ((serverCpuSeconds(groups.pulse) - drainCpu0) * 1000) / accepted;
+    console.log(`flush + consumer after the load (alarm -> Queue -> D1 + R2): ${drainCpuMs.toFixed(3)} ms CPU per event`);
     // the consumer writes R2 right after D1: give the archive the same chance to catch up
     let archive = await countArchived(proxy.env.ARCHIVE, `raw/v1/site=${SITE}/`);
     for (let i = 0; i < 20 && archive.events < accepted; i++) {

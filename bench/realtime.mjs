@@ -10,12 +10,13 @@
  *
  *   npm run bench:realtime -- [--viewers 50] [--events 3000] [--concurrency 32] [--rounds 3] [--probes 50]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDevVars } from '../scripts/generate-dev-vars.mjs';
 import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
 import { median, runLoad } from './lib/load.mjs';
+import { devServerGroup, serverCpuSeconds } from './lib/server-cpu.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -110,37 +111,6 @@ async function latencies(viewers, sentAt) {
   return { values, first, missing };
 }
 
-/**
- * CPU seconds used so far by `wrangler dev` and its workerd (one process group): on a shared
- * machine throughput swings with other load, CPU per event much less, so both are printed.
- */
-function serverCpuSeconds(pgrp) {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(fields[2]) === pgrp) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return ticks / 100; // USER_HZ is 100 on Linux
-}
-
-function devServerGroup() {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd.some((a) => a.endsWith('wrangler-dist/cli.js') || a.endsWith('.bin/wrangler')) && cmd.includes(String(PORT))) {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[2]);
-      }
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return null;
-}
-
 /** runLoad plus the server's and this client's CPU milliseconds per event. */
 async function measuredLoad(pgrp, options) {
   const server0 = pgrp === null ? 0 : serverCpuSeconds(pgrp);
@@ -165,7 +135,7 @@ async function main() {
   await run(WRANGLER, ['deploy', '--dry-run', '--outdir', build]);
   const pulse = await startDevServer({ config: 'wrangler.toml', port: PORT, persistTo: state, readyPath: '/api/health', extraArgs: [join(build, 'index.js'), '--no-bundle'] });
   const base = pulse.url;
-  const pgrp = devServerGroup();
+  const pgrp = devServerGroup(PORT);
   let probe = 0;
   try {
     await api(base, adminToken, 'POST', '/api/v1/sites', { domain: SITE, timezone: 'UTC' });

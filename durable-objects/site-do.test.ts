@@ -4,22 +4,15 @@ import type { StoredEvent, StoredSession } from '../contract/events';
 import { collected, createSite, MINUTE, siteStub } from '../test/helpers/fixtures';
 import type { SiteDO } from './site-do';
 import { pendingCount } from './site-do/outbox';
-import { readRealtime } from './site-do/realtime/counters';
+import { outboxOf, realtimeOf, waiting } from '../test/helpers/site-do-state';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 
-/** Outbox rows waiting for the Queue, read from the object's own SQLite. */
-const pending = (stub: DurableObjectStub<SiteDO>) => runInDurableObject(stub, (_: SiteDO, state) => pendingCount(state.storage.sql));
+/** Events and session snapshots waiting for the Queue. */
+const pending = (stub: DurableObjectStub<SiteDO>) => runInDurableObject(stub, (instance: SiteDO) => pendingCount(outboxOf(instance)));
 
-async function outbox(name: string) {
-  return runInDurableObject(siteStub(name), (_: SiteDO, state) => ({
-    events: state.storage.sql.exec<{ body: string }>('SELECT body FROM outbox_events ORDER BY seq').toArray().map((r) => JSON.parse(r.body) as StoredEvent),
-    sessions: state.storage.sql
-      .exec<{ body: string }>('SELECT s.body FROM outbox_sessions o JOIN sessions s ON s.id = o.id')
-      .toArray()
-      .map((r) => JSON.parse(r.body) as StoredSession),
-  }));
-}
+/** The events waiting in the log, and the sessions due for the Queue. */
+const outbox = (name: string) => waiting(name);
 
 describe('sessions in event time', () => {
   it('keeps events up to 30 minutes apart in one session and opens a new one after', async () => {
@@ -133,7 +126,7 @@ it('keeps backfilled events out of the realtime counters', async () => {
     collected(site.id, { ts: T0, ua: 'Mozilla/5.0 old-visit' }),
     collected(site.id, { ts: now - 2 * MINUTE, ua: 'Mozilla/5.0 current-visit' }),
   ], [], now);
-  const counters = await runInDurableObject(siteStub(site.id), (_: SiteDO, state) => readRealtime(state.storage.sql, now));
+  const counters = await runInDurableObject(siteStub(site.id), (instance: SiteDO) => realtimeOf(instance).counters(now));
   expect(counters.currentVisitors).toBe(1);
   expect(counters.minutes.reduce((n, m) => n + m.pageviews, 0)).toBe(1);
   expect((await outbox(site.id)).events).toHaveLength(2);
@@ -212,9 +205,9 @@ describe('outbox durability', () => {
     for (let batch = 0; batch < 4; batch++) {
       await stub.ingest(site, Array.from({ length: 50 }, (_, i) => collected(site.id, { ts: T0 + (batch * 50 + i) * 1000, name: 'Note', props: big, ua: `ua-${i}` })), [], T0);
     }
-    const packed = await runInDurableObject(stub, async (_: SiteDO, state) => {
+    const packed = await runInDurableObject(stub, async (instance: SiteDO) => {
       const { readPending } = await import('./site-do/outbox');
-      return readPending(state.storage.sql, site.id, 'pack.test').messages.map((m) => ({ bytes: JSON.stringify(m.body).length, events: m.body.events.length, id: m.body.batchId }));
+      return readPending(outboxOf(instance), site.id, 'pack.test').messages.map((m) => ({ bytes: JSON.stringify(m.body).length, events: m.body.events.length, id: m.body.batchId }));
     });
     expect(packed.reduce((n, m) => n + m.events, 0)).toBe(200);
     expect(packed.length).toBeGreaterThan(2);

@@ -1,16 +1,28 @@
 /**
  * SiteDO — one per site (or per site shard, DESIGN §8), addressed by name `<site>` or `<site>#<n>`.
  *
- * Owns: the site's daily salts (never leave this object; deleted after 48 h), the open sessions of
- * its visitors, realtime counters and the last 30 minutes of events (SQLite, so an evicted object
- * resumes with the right numbers), the outbox of accepted events, and the live viewers' WebSockets
- * (Hibernation API; held by the only object of a site, or by shard 0, which the others relay to),
- * and the site's flood-limit bucket (site-do/flood-limit.ts; in memory, checkpointed each second).
- * Promises: `ingest` returns only after every accepted event and session change is in this object's
- * SQLite storage (the 202 the collector then sends means durable); the alarm hands the outbox to
- * the Queue in order, in messages measured in bytes, and deletes only what the Queue accepted
- * (at-least-once; the consumer is idempotent on event and session ids). A row the Queue can never
- * take is moved to `outbox_dead` and counted, so it cannot hold back the rows behind it.
+ * Owns: the site's daily salts (never leave this object; deleted after 48 h), the log of accepted
+ * events (site-do/outbox-log.ts, SQLite), the open sessions of its visitors and the last 30
+ * minutes of realtime state (in memory, rebuilt exactly from the log after an eviction:
+ * site-do/rebuild.ts), drop counts (memory), the live viewers' WebSockets (Hibernation API; held
+ * by the only object of a site, or by shard 0, which the others relay to), and the site's
+ * flood-limit bucket (site-do/flood-limit.ts; in memory, checkpointed by the flush).
+ * Promises: `ingest` returns only after every accepted event is in this object's SQLite storage
+ * (the 202 the collector then sends means durable: the event row also rebuilds the session change
+ * it made); the alarm hands the outbox to the Queue in order, in messages measured in bytes, and
+ * moves the "sent up to" cursor only past what the Queue accepted (at-least-once; the consumer is
+ * idempotent on event and session ids). A row the Queue can never take is moved to `outbox_dead`
+ * and counted, so it cannot hold back the rows behind it.
+ * Rows written (DO SQLite, issue 14): one per accepted event (its log row; no index, no DELETE
+ * later: a sent generation is dropped whole, 0 rows). Per flush (every 15 s): one `setAlarm` and
+ * one cursor row; the flood bucket at most once a minute; per 10-minute generation a CREATE TABLE
+ * (2); one checkpoint row per session still open when the generation holding its start goes (45
+ * min after that generation's last row). So ≈ 1 + 2 / (events per flush) + checkpoints per event:
+ * measured 1.09 on the realistic mix at ~3 events/s (pageviews, engagement, vitals, custom events,
+ * a quarter identified, one visit in ten returning after 12–22 min; site-do/rows-written.test.ts),
+ * ≈ 1.05 at 5 events/s, ≈ 1.15 at 1 event/s; a site of a few events an hour pays ~3 per event.
+ * Memory: the 30-minute window keeps one small object per event (plus per-value tallies); a
+ * restart replays up to ~55 minutes of log rows (JSON.parse each) inside blockConcurrencyWhile.
  * Live updates are best effort and never delay `ingest`: they are buffered and sent from a timer,
  * coalesced to a few messages per second per socket, and the whole snapshot is re-sent to viewers
  * once per RESYNC_MS (30 s), not on every alarm. What a viewer may send is rationed per socket
@@ -28,22 +40,34 @@ import { migrateStorage } from './site-do/storage-schema';
 import { FloodBucket } from './site-do/flood-limit';
 import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
 import { isPassive, visitAttribution } from './site-do/sessions';
-import { assignSession } from './site-do/session-store';
+import type { OpenSessions } from './site-do/session-store';
 import { SESSION_IDLE_MS } from '../contract/sessions';
-import { appendEvent, countDrop, pendingCount } from './site-do/outbox';
+import { FLUSH_ROWS, pendingCount, type Outbox } from './site-do/outbox';
+import { OutboxLog } from './site-do/outbox-log';
+import { DropCounts } from './site-do/drop-counts';
 import { sendOutbox } from './site-do/outbox-send';
-import { pruneRealtime, recordRealtime, REALTIME_WINDOW_MINUTES } from './site-do/realtime/counters';
-import { pruneRealtimeEvents, readShardCounters, readSnapshot, recordRealtimeEvent, toLiveEvent, type RealtimeRow } from './site-do/realtime/events';
+import { readShardCounters, readSnapshot, toLiveEvent } from './site-do/realtime/events';
+import type { RealtimeWindow } from './site-do/realtime/window';
+import { realtimeCounts, realtimeRow, rebuild } from './site-do/rebuild';
+import { housekeep } from './site-do/log-housekeeping';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
 import { acceptViewer, closeViewers, screenMessage, type SnapshotOptions, type ViewerMatch } from './site-do/realtime/live-socket';
 import { MergedSnapshots } from './site-do/realtime/merged-snapshot';
 import { DEFAULT_TOP, type LiveEvent, type RealtimeSnapshot } from '../contract/realtime';
+import type { Goal } from '../workers/lib/goals';
 import { forgetSite, forgetVisitor, readRetired, refuseRetired, type ForgottenVisitor } from './site-do/forget';
 import { meterAlarm, meterEnv, meterSql } from '../workers/lib/usage-meter';
 
-/** How long accepted events may wait before the alarm sends them: small batches, near-live D1. */
-const FLUSH_DELAY_MS = 1_000;
+/**
+ * How long accepted events may wait before the alarm sends them. D1 only needs to be near-live
+ * (rollups refresh every 5 minutes; realtime is served from this object's memory), and every
+ * flush costs ~3 rows written, so a flush carries many events. Sooner when this many wait.
+ */
+const FLUSH_DELAY_MS = 15_000;
+const FLUSH_SOON_ROWS = 1_000;
+/** A flush that left rows behind (its read limits) is followed by the next this soon. */
+const BACKLOG_DELAY_MS = 1_000;
 /** Back-off when the Queue refuses a flush; the outbox keeps everything meanwhile. */
 const RETRY_DELAY_MS = 10_000;
 /** Open sessions not touched (wall clock) for this long are forgotten; their last snapshot is in D1. */
@@ -73,33 +97,52 @@ export class SiteDO extends DurableObject<Env> {
   private resyncAt = 0;
   private liveFeed: LiveFeed | null = null;
   private snapshots: MergedSnapshots | null = null;
-  private readonly flood = new FloodBucket(this.sql);
+  private readonly flood: FloodBucket;
+  private log!: OutboxLog;
+  private sessions!: OpenSessions;
+  private realtime!: RealtimeWindow;
+  private drops!: DropCounts;
   /** the newest deleted incarnation (`purge`): refused, since a collector's cache outlives a delete */
   private retired: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, meterEnv(env, 'site-do'));
+    this.flood = new FloodBucket(this.sql, (day, count) => this.drops.count(day, 'rate_limited', count));
     void ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(this.sql);
-      const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
-      this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
-      this.retired = readRetired(this.sql);
+      this.load();
       this.alarmAt = await ctx.storage.getAlarm();
     });
     // Answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
 
+  /** Storage migrated, then what memory holds rebuilt from it. */
+  private load(): void {
+    migrateStorage(this.sql);
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0];
+    this.site = row ? (JSON.parse(row.value) as SiteConfig) : null;
+    this.retired = readRetired(this.sql);
+    this.log = new OutboxLog(this.sql);
+    this.drops = new DropCounts(this.sql);
+    const now = Date.now();
+    ({ sessions: this.sessions, realtime: this.realtime } = rebuild(this.log, now, now - SESSION_MEMORY_MS));
+  }
+
+  private get outbox(): Outbox {
+    return { sql: this.sql, log: this.log, sessions: this.sessions, drops: this.drops };
+  }
+
   /**
-   * Accepts enriched events for this site: assigns visitor and session, and writes events, session
-   * snapshots, counters and drop counts to storage in one synchronous step.
+   * Accepts enriched events for this site: assigns visitor and session, and writes each accepted
+   * event to the log in one synchronous step (one row each); sessions, realtime and drop counts
+   * change in memory.
    */
   async ingest(site: SiteConfig, events: CollectedEvent[], drops: { reason: DropReason; count: number }[] = [], now = Date.now()): Promise<IngestResult> {
     const refused = refuseRetired(this.retired, site.createdAt, events.length);
     if (refused) return refused;
     const verdict = this.flood.take(events.length + drops.reduce((n, d) => n + d.count, 0), site, utcDate(now));
     if (!verdict.allowed) {
-      await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS); // its checkpoint counts the refused (≤ 1 s)
+      await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS); // the flush sends the refused as drops
       return { accepted: 0, dropped: { rate_limited: verdict.cost }, outcomes: events.map(() => 'rate_limited'), retryAfter: verdict.retryAfter };
     }
     this.rememberSite(site);
@@ -121,35 +164,41 @@ export class SiteDO extends DurableObject<Env> {
     const result: IngestResult = { accepted: 0, dropped: {}, outcomes: events.map(() => null) };
     const drop = (reason: DropReason, count = 1) => {
       result.dropped[reason] = (result.dropped[reason] ?? 0) + count;
-      countDrop(this.sql, utcDate(now), reason, count);
+      this.drops.count(utcDate(now), reason, count);
     };
     const live: LiveEvent[] | null = this.feed.wanted ? [] : null;
-    this.ctx.storage.transactionSync(() => {
-      this.flood.checkpoint(utcDate(now));
-      for (const { reason, count } of drops) drop(reason, count);
-      ordered.forEach((event, i) => {
-        const visitor = visitors[i]!;
-        const session = assignSession(this.sql, site.id, event, visitor.id, visitor.identified, now);
-        if (!session) {
-          result.outcomes[order[i]!] = 'no_session';
-          return drop('no_session');
-        }
-        const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
-        // DESIGN §5: source, referrer, UTM, channel, device and geo are the visit's, from its first
-        // event, so a later pageview reached by an internal link still counts for the visit's source.
-        const stored: StoredEvent = { ...rest, ...visitAttribution(session), id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
-        appendEvent(this.sql, stored);
-        result.accepted += 1;
-        // Realtime is "what happens now": a backfilled or long-delayed event does not count.
-        if (event.ts < now - REALTIME_WINDOW_MINUTES * 60_000) return;
-        recordRealtime(this.sql, now, visitor.id, event.name);
-        const row: RealtimeRow = { id: stored.id, visitorId: visitor.id, name: event.name, pathname: event.pathname, source: session.source, country: stored.country, device: stored.device };
-        recordRealtimeEvent(this.sql, now, row);
-        if (!isPassive(event)) live?.push(toLiveEvent(now, row));
+    try {
+      this.ctx.storage.transactionSync(() => {
+        for (const { reason, count } of drops) drop(reason, count);
+        ordered.forEach((event, i) => {
+          const visitor = visitors[i]!;
+          const session = this.sessions.assign(site.id, event, visitor.id, visitor.identified);
+          if (!session) {
+            result.outcomes[order[i]!] = 'no_session';
+            return drop('no_session');
+          }
+          const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
+          // DESIGN §5: source, referrer, UTM, channel, device and geo are the visit's, from its first
+          // event, so a later pageview reached by an internal link still counts for the visit's source.
+          const stored: StoredEvent = { ...rest, ...visitAttribution(session), id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
+          // The one row this event writes; it also rebuilds the session change below (rebuild.ts).
+          const seq = this.log.append('e', now, JSON.stringify(stored));
+          this.sessions.hold(session, now, this.log.current, seq);
+          result.accepted += 1;
+          if (!realtimeCounts(event, now)) return;
+          const row = realtimeRow(stored, session);
+          this.realtime.record(now, row);
+          if (!isPassive(event)) live?.push(toLiveEvent(now, row));
+        });
       });
-    });
+    } catch (err) {
+      // The rows rolled back but memory moved on: take memory back to what storage holds.
+      this.load();
+      throw err;
+    }
     if (live) this.feed.push(live);
-    await this.scheduleFlush(now + FLUSH_DELAY_MS);
+    const waiting = this.log.lastSeq - this.log.cursor.events;
+    await this.scheduleFlush(waiting >= FLUSH_SOON_ROWS ? Date.now() : now + FLUSH_DELAY_MS);
     return result;
   }
 
@@ -157,24 +206,30 @@ export class SiteDO extends DurableObject<Env> {
   private async flush(): Promise<number> {
     const site = this.site?.id ?? 'unknown';
     const objectName = this.ctx.id.name ?? this.ctx.id.toString();
-    await sendOutbox(this.sql, this.env.EVENTS_QUEUE, site, objectName);
-    return pendingCount(this.sql);
+    await sendOutbox(this.outbox, this.env.EVENTS_QUEUE, site, objectName);
+    return pendingCount(this.outbox);
   }
 
   async alarm(): Promise<void> {
-    const now = Date.now();
+    await this.tick(Date.now());
+  }
+
+  /** The alarm's work at wall-clock `now` (a parameter so a test can run an hour in a second). */
+  private async tick(now: number): Promise<void> {
     const scheduledFor = this.alarmAt ?? now;
     this.alarmAt = null;
-    this.flood.checkpoint(utcDate(now));
-    pruneRealtime(this.sql, now);
-    pruneRealtimeEvents(this.sql, now);
-    // A session still due for sending keeps its row: the outbox reads the body from it.
-    this.sql.exec('DELETE FROM sessions WHERE touched_at < ? AND id NOT IN (SELECT id FROM outbox_sessions)', now - SESSION_MEMORY_MS);
+    this.flood.checkpoint(now);
+    this.realtime.prune(now);
+    // A session still due for sending stays: the outbox sends it from memory.
+    this.sessions.forgetUntouched(now - SESSION_MEMORY_MS);
     try {
-      // Events accepted while this alarm was sending found an alarm already set (this one) and
-      // did not set another, so whatever is still waiting now must get a new alarm here.
+      const readUpTo = this.log.lastSeq;
       const waiting = await this.flush();
-      if (waiting > 0) await this.scheduleFlush(Date.now() + FLUSH_DELAY_MS);
+      this.ctx.storage.transactionSync(() => housekeep(this.log, this.sessions, now));
+      // Rows the flush's limits left behind go on soon; events accepted while it was sending set
+      // their own alarm (this one was cleared), or get the usual delay here.
+      const leftBehind = this.log.cursor.events < readUpTo;
+      if (waiting > 0) await this.scheduleFlush(Date.now() + (leftBehind ? BACKLOG_DELAY_MS : FLUSH_DELAY_MS));
     } catch (err) {
       // Keep the outbox and try again later rather than letting the runtime give up on the alarm.
       console.error('outbox flush failed; retrying', err instanceof Error ? err.message : err);
@@ -189,14 +244,15 @@ export class SiteDO extends DurableObject<Env> {
     return rotateSalts(this.sql, this.site.timezone, now).deleted;
   }
 
-  /** GDPR erasure, before D1 is cleaned: the visitor's waiting events, sessions, realtime rows go. */
+  /** GDPR erasure, before D1 is cleaned: the visitor's logged events, sessions, realtime state go. */
   async eraseVisitor(visitorId: number): Promise<ForgottenVisitor> {
-    return this.ctx.storage.transactionSync(() => forgetVisitor(this.sql, visitorId));
+    return this.ctx.storage.transactionSync(() => forgetVisitor(this.outbox, this.realtime, visitorId));
   }
 
   /** Site delete: forgets all this object holds, and refuses the incarnation `createdAt` from now on. */
   async purge(createdAt: number): Promise<void> {
-    this.retired = await forgetSite(this.ctx, createdAt);
+    this.retired = await forgetSite(this.ctx, this.sql, createdAt);
+    this.load();
     [this.site, this.alarmAt, this.snapshots] = [null, null, null];
   }
 
@@ -206,7 +262,7 @@ export class SiteDO extends DurableObject<Env> {
    */
   async snapshot(options: SnapshotOptions): Promise<RealtimeSnapshot> {
     if (options.watch) this.feed.watch();
-    return readSnapshot(this.sql, this.feed.place.site, options.now ?? Date.now(), options.goals, options.limit ?? DEFAULT_TOP);
+    return readSnapshot(this.realtime, this.feed.place.site, options.now ?? Date.now(), options.goals, options.limit ?? DEFAULT_TOP);
   }
 
   /** Shard 0 only: another shard's coalesced live batch. Returns how many viewers are connected. */
@@ -260,7 +316,7 @@ export class SiteDO extends DurableObject<Env> {
 
   private get feed(): LiveFeed {
     this.liveFeed ??= new LiveFeed(this.ctx, placeOf(this.ctx.id.name ?? this.site?.id ?? ''), {
-      counters: (now) => readShardCounters(this.sql, now),
+      counters: (now) => readShardCounters(this.realtime, now),
       relay: (batch) => this.env.SITE_DO.get(this.env.SITE_DO.idFromName(shardName(this.feed.place.site, 0))).relayLive(batch),
     });
     return this.liveFeed;
@@ -268,7 +324,8 @@ export class SiteDO extends DurableObject<Env> {
 
   /** The whole site's snapshot as the holder sends it to viewers: own state plus other shards'. */
   private get merged(): MergedSnapshots {
-    this.snapshots ??= new MergedSnapshots(this.env, this.sql, () => this.feed, () => this.site?.shards ?? 1);
+    const own = (now: number, goals: Goal[], limit: number) => readSnapshot(this.realtime, this.feed.place.site, now, goals, limit);
+    this.snapshots ??= new MergedSnapshots(this.env, own, () => this.feed, () => this.site?.shards ?? 1);
     return this.snapshots;
   }
 
@@ -294,7 +351,7 @@ export class SiteDO extends DurableObject<Env> {
   private rememberSite(site: SiteConfig): void {
     if (this.site && JSON.stringify(this.site) === JSON.stringify(site)) return;
     this.site = site;
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", JSON.stringify(site));
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('site', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", JSON.stringify(site));
   }
 
   private async scheduleFlush(at: number): Promise<void> {

@@ -1,20 +1,21 @@
 import { DEFAULT_FLOOD_LIMIT, type SiteConfig } from '../../workers/lib/site-config';
-import { countDrop } from './outbox';
 
 /**
  * The site's flood limit (DESIGN §3: 429 with Retry-After), next to the collector's per-IP one: a
  * flood from rotating addresses passes any per-IP count but not this, since every event of a site
  * reaches its SiteDO anyway. So the bucket costs no extra call and no D1 row: it lives in the
- * object's memory and is checkpointed to its SQLite (`meta`, key `flood`) at most once a second,
- * and at once when it first runs dry, so an evicted or restarted object resumes the count (losing
- * at most a second of spending) instead of granting a fresh burst. Refused events cost no storage
- * write of their own: they are added up and counted as `rate_limited` drops at the checkpoint.
+ * object's memory and is checkpointed to its SQLite (`meta`, key `flood`) by the flush (at most
+ * once a minute, and only when it changed), and at once when it first runs dry, so an evicted or
+ * restarted object resumes the count (losing at most a minute of spending) instead of granting a
+ * fresh burst. Refused events cost no storage write: they are counted as `rate_limited`
+ * drops in memory (drop-counts.ts).
  *
  * It runs on wall-clock time, not the `now` a test or a backfill passes to `ingest`. A sharded
  * site's limit is split evenly across its shards (visitors are spread by hash), so the site as a
  * whole takes the configured rate.
  */
-const CHECKPOINT_MS = 1_000;
+/** Each checkpoint is a row written; an eviction forgets at most this long of spending. */
+const CHECKPOINT_MS = 60_000;
 
 interface Saved {
   tokens: number;
@@ -29,11 +30,14 @@ export class FloodBucket {
   private at = 0;
   private savedAt = 0;
   private dry = false;
-  /** refused events not yet written to the outbox's drop counts */
-  private refused = 0;
+  /** the bucket as last written, so an unchanged bucket is not written again */
+  private saved = '';
 
   /** Reads the last checkpoint lazily: the object's schema is migrated before the first call. */
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly countRefused: (day: string, count: number) => void,
+  ) {}
 
   /**
    * Takes `cost` (events and drops of one call, at least 1) from this shard's bucket. A refusal
@@ -54,21 +58,22 @@ export class FloodBucket {
       return { allowed: true };
     }
     this.tokens = level;
-    this.refused += cost;
+    this.countRefused(day, cost);
     if (!this.dry) this.savedAt = 0;
     this.dry = true;
-    this.checkpoint(day, now);
+    this.checkpoint(now);
     return { allowed: false, cost, retryAfter: Math.max(1, Math.ceil((Math.min(cost, burst) - level) / rate / 1000)) };
   }
 
-  /** Writes the bucket and the refused events (as `rate_limited` drops of `day`) when it is due. */
-  checkpoint(day: string, now = Date.now()): void {
+  /** Writes the bucket (one row) when it is due and changed. */
+  checkpoint(now = Date.now()): void {
     this.load();
     if (now - this.savedAt < CHECKPOINT_MS || this.tokens === null) return;
+    const value = JSON.stringify({ tokens: this.tokens, at: this.at } satisfies Saved);
+    if (value === this.saved) return;
     this.savedAt = now;
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('flood', ?)", JSON.stringify({ tokens: this.tokens, at: this.at } satisfies Saved));
-    if (this.refused > 0) countDrop(this.sql, day, 'rate_limited', this.refused);
-    this.refused = 0;
+    this.saved = value;
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('flood', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", value);
   }
 
   private load(): void {
@@ -76,6 +81,7 @@ export class FloodBucket {
     this.loaded = true;
     const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'flood'").toArray()[0];
     const saved = row ? (JSON.parse(row.value) as Saved) : null;
+    this.saved = row?.value ?? '';
     this.tokens = saved?.tokens ?? null;
     this.at = saved?.at ?? 0;
   }

@@ -1,10 +1,13 @@
 import { migrateStorage } from './storage-schema';
+import type { Outbox } from './outbox';
+import type { RealtimeWindow } from './realtime/window';
 
 /**
  * What the SiteDO forgets on request: one identified visitor (GDPR erasure, DESIGN §6) or the whole
  * site (site delete). Events wait in the outbox for up to a flush, sessions stay open for 30
  * minutes and realtime rows for 30, so an erasure that only cleaned D1 would be undone by the next
- * flush; these run before D1 is cleaned.
+ * flush, and a rebuild from the log would bring back what only memory forgot; these run before
+ * D1 is cleaned.
  */
 
 export interface ForgottenVisitor {
@@ -14,26 +17,16 @@ export interface ForgottenVisitor {
 }
 
 /**
- * Deletes the visitor's waiting events, sessions (and their pending snapshots) and realtime rows.
- * Call inside `transactionSync`. Realtime rows carry no `identified` flag: an anonymous visitor
- * whose 53-bit id collides loses a few minutes of realtime presence, never stored data.
+ * Deletes the visitor's logged events (sent or not: a rebuild replays the log) and session
+ * checkpoints, and their sessions and realtime presence in memory. Call inside `transactionSync`.
+ * `events` counts the events that were still waiting for the Queue. Realtime entries carry no
+ * `identified` flag: an anonymous visitor whose 53-bit id collides loses a few minutes of
+ * realtime presence, never stored data.
  */
-export function forgetVisitor(sql: SqlStorage, visitorId: number): ForgottenVisitor {
-  const events = sql.exec(
-    "DELETE FROM outbox_events WHERE json_extract(body, '$.visitorId') = ? AND json_extract(body, '$.identified') = 1",
-    visitorId,
-  ).rowsWritten;
-  const ids = sql
-    .exec<{ id: string }>("SELECT id FROM sessions WHERE visitor_id = ? AND json_extract(body, '$.identified') = 1", visitorId)
-    .toArray()
-    .map((r) => r.id);
-  // a pending snapshot whose session is gone would never send (the outbox joins them) nor leave
-  for (const id of ids) sql.exec('DELETE FROM outbox_sessions WHERE id = ?', id);
-  const sessions = ids.length ? sql.exec("DELETE FROM sessions WHERE visitor_id = ? AND json_extract(body, '$.identified') = 1", visitorId).rowsWritten : 0;
-  const realtime =
-    sql.exec('DELETE FROM rt_events WHERE visitor_id = ?', visitorId).rowsWritten +
-    sql.exec('DELETE FROM rt_minute_visitors WHERE visitor_id = ?', visitorId).rowsWritten;
-  return { events, sessions, realtime };
+export function forgetVisitor(outbox: Pick<Outbox, 'log' | 'sessions'>, realtime: RealtimeWindow, visitorId: number): ForgottenVisitor {
+  const { unsent } = outbox.log.deleteWhere("json_extract(body, '$.visitorId') = ? AND json_extract(body, '$.identified') = 1", visitorId);
+  const sessions = outbox.sessions.forgetVisitor(visitorId);
+  return { events: unsent, sessions, realtime: realtime.forgetVisitor(visitorId) };
 }
 
 /** The meta key that remembers the newest deleted incarnation of the site (`sites.created_at`). */
@@ -45,14 +38,14 @@ const RETIRED_KEY = 'retired_incarnation';
  * `createdAt` is gone, so a collector still holding it in its cache cannot bring the site back.
  * Returns the newest retired incarnation.
  */
-export async function forgetSite(ctx: DurableObjectState, createdAt: number): Promise<number> {
+export async function forgetSite(ctx: DurableObjectState, sql: SqlStorage, createdAt: number): Promise<number> {
   const { storage } = ctx;
-  const retired = Math.max(createdAt, readRetired(storage.sql) ?? -Infinity);
+  const retired = Math.max(createdAt, readRetired(sql) ?? -Infinity);
   await ctx.blockConcurrencyWhile(async () => {
     await storage.deleteAlarm();
     await storage.deleteAll();
-    migrateStorage(storage.sql);
-    storage.sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', RETIRED_KEY, String(retired));
+    migrateStorage(sql);
+    sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', RETIRED_KEY, String(retired));
   });
   for (const ws of ctx.getWebSockets()) ws.close(1000, 'site deleted');
   return retired;

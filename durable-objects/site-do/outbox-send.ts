@@ -1,4 +1,4 @@
-import { buildMessage, markSent, MESSAGE_OVERHEAD_BYTES, readPending, toSendBatches, type OutboxItem, type OutboxMessage } from './outbox';
+import { buildMessage, markSent, MESSAGE_OVERHEAD_BYTES, readPending, toSendBatches, type Outbox, type OutboxItem, type OutboxMessage } from './outbox';
 import type { QueueMessageBody } from '../../contract/events';
 
 /**
@@ -27,6 +27,7 @@ type Sender = { sendBatch(messages: MessageSendRequest<QueueMessageBody>[]): Pro
 
 interface Flush {
   sql: SqlStorage;
+  outbox: Outbox;
   queue: Sender;
   site: string;
   objectName: string;
@@ -38,10 +39,12 @@ interface Flush {
 class SendBudgetSpent extends Error {}
 
 /** Sends what is waiting; returns how many rows were dead-lettered on the way. */
-export async function sendOutbox(sql: SqlStorage, queue: Sender, site: string, objectName: string, now = Date.now()): Promise<number> {
-  const flush: Flush = { sql, queue, site, objectName, now, sends: 0, dead: 0 };
+export async function sendOutbox(outbox: Outbox, queue: Sender, site: string, objectName: string, now = Date.now()): Promise<number> {
+  const flush: Flush = { sql: outbox.sql, outbox, queue, site, objectName, now, sends: 0, dead: 0 };
   try {
-    for (const batch of toSendBatches(readPending(sql, site, objectName).messages)) await deliver(flush, batch);
+    const pending = readPending(outbox, site, objectName);
+    for (const batch of toSendBatches(pending.messages)) await deliver(flush, batch);
+    markSent(outbox, [], pending.eventsThrough);
   } catch (err) {
     // What was sent is forgotten already; the rest waits for the next alarm, a second away.
     if (!(err instanceof SendBudgetSpent)) throw err;
@@ -90,14 +93,14 @@ async function trySend(flush: Flush, batch: OutboxMessage[]): Promise<Refusal | 
     return { tooLarge: /exceed|too large|too big/i.test(reason), reason, error };
   }
   // Forget each accepted batch at once: a failure in a later batch must not resend this one.
-  markSent(flush.sql, batch);
+  markSent(flush.outbox, batch);
   return null;
 }
 
 function deadLetter(flush: Flush, item: OutboxItem, reason: string): void {
   const { sql } = flush;
   sql.exec('INSERT INTO outbox_dead (kind, bytes, reason, at, body) VALUES (?, ?, ?, ?, ?)', item.kind, item.bytes, reason.slice(0, 500), flush.now, item.body);
-  markSent(sql, [{ items: [item] }]);
+  markSent(flush.outbox, [{ items: [item] }]);
   sql.exec("INSERT INTO meta (key, value) VALUES ('dead_lettered', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1");
   sql.exec('DELETE FROM outbox_dead WHERE id <= (SELECT max(id) FROM outbox_dead) - ?', MAX_DEAD_ROWS);
   flush.dead += 1;

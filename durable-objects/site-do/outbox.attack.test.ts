@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueMessageBody } from '../../contract/events';
 import { drainToD1 } from '../../test/helpers/drain';
 import { collected, createSite, outboxStatus, siteStub } from '../../test/helpers/fixtures';
+import { outboxOf } from '../../test/helpers/site-do-state';
 import type { SiteDO } from '../site-do';
 import { pendingCount } from './outbox';
 import { sendOutbox } from './outbox-send';
@@ -74,9 +75,9 @@ describe('outbox: sizes in bytes, a split that never wedges', () => {
         sent.push(...list.map((m) => m.body));
       },
     };
-    const dead = await runInDurableObject(stub, (_: SiteDO, state) => sendOutbox(state.storage.sql, strict, site.id, site.id));
+    const dead = await runInDurableObject(stub, (instance: SiteDO) => sendOutbox(outboxOf(instance), strict, site.id, site.id));
     expect(dead).toBe(0);
-    expect(await runInDurableObject(stub, (_: SiteDO, state) => pendingCount(state.storage.sql))).toBe(0);
+    expect(await runInDurableObject(stub, (instance: SiteDO) => pendingCount(outboxOf(instance)))).toBe(0);
     expect(sent.flatMap((m) => m.events).map((e) => e.ts)).toEqual(Array.from({ length: 40 }, (_, i) => T0 + i));
     expect(sent.flatMap((m) => m.sessions)).toHaveLength(4);
   });
@@ -91,7 +92,7 @@ describe('outbox: sizes in bytes, a split that never wedges', () => {
         await env.EVENTS_QUEUE.sendBatch(list);
       },
     };
-    expect(await runInDurableObject(stub, (_: SiteDO, state) => sendOutbox(state.storage.sql, picky, site.id, site.id))).toBe(1);
+    expect(await runInDurableObject(stub, (instance: SiteDO) => sendOutbox(outboxOf(instance), picky, site.id, site.id))).toBe(1);
     expect(await status(site.id)).toEqual({ pending: 0, deadLettered: 1 });
     expect(await deadRows(site.id)).toEqual([{ kind: 'event', bytes: expect.any(Number) }]);
     await expect.poll(async () => (await env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').bind(site.id).first<number>('n')) ?? 0, { timeout: 8_000 }).toBe(5);
@@ -110,7 +111,7 @@ describe('outbox: sizes in bytes, a split that never wedges', () => {
         throw new Error('Queue sendBatch failed: Queue is overloaded. Please back off.');
       },
     };
-    await expect(runInDurableObject(stub, (_: SiteDO, state) => sendOutbox(state.storage.sql, down, site.id, site.id))).rejects.toThrow(/overloaded/);
+    await expect(runInDurableObject(stub, (instance: SiteDO) => sendOutbox(outboxOf(instance), down, site.id, site.id))).rejects.toThrow(/overloaded/);
     expect(calls).toBe(2); // the message, then its first row alone: a refusal not for size
     expect(await status(site.id)).toEqual({ pending: 2, deadLettered: 0 });
     expect(await runDurableObjectAlarm(stub)).toBe(true);

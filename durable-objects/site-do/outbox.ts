@@ -1,9 +1,14 @@
-import type { DropCount, DropReason, QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
+import type { DropCount, QueueMessageBody, StoredEvent, StoredSession } from '../../contract/events';
+import type { DropCounts } from './drop-counts';
+import type { OutboxLog } from './outbox-log';
+import type { OpenSessions } from './session-store';
 
 /**
- * The outbox: accepted events and session snapshots wait here, in the SiteDO's SQLite, until the
- * alarm has handed them to the Queue. Rows are deleted only after the Queue accepted them, so an
- * eviction or crash between ack and flush loses nothing (at-least-once; the consumer dedupes).
+ * The outbox: what the alarm hands to the Queue. Accepted events wait in the log (outbox-log.ts,
+ * the object's SQLite) until the Queue accepted them; the "sent up to" cursor moves only then, so
+ * an eviction or crash between ack and flush loses nothing (at-least-once; the consumer dedupes).
+ * Session snapshots go one per changed session per flush (its newest version, from memory), drop
+ * counts sealed per flush (drop-counts.ts).
  *
  * Queue limits shape the packing: a message ≤ 128 KB, a sendBatch ≤ 100 messages and ≤ 256 KB,
  * all in bytes of the JSON sent (plus ~100 B of metadata per message). Sizes here are therefore
@@ -18,41 +23,23 @@ export const MESSAGE_OVERHEAD_BYTES = 200;
 /** site, batch id and the empty arrays around the items; the exact size is measured after packing */
 const ENVELOPE_BYTES = 800;
 /** rows read per flush; the alarm is set again when more are waiting */
-const FLUSH_ROWS = 4_000;
+export const FLUSH_ROWS = 4_000;
 /**
  * Bytes read per flush, per kind: 4,000 rows of 60 KB events would be 240 MB, past the object's
  * memory; a bound keeps each alarm small (~17 sendBatch calls) and lets the next one go on.
  */
 const FLUSH_BYTES = 4_000_000;
 
+/** What the outbox is made of: the durable log, the sessions and the drop counts in memory. */
+export interface Outbox {
+  sql: SqlStorage;
+  log: OutboxLog;
+  sessions: OpenSessions;
+  drops: DropCounts;
+}
+
 const encoder = new TextEncoder();
 export const utf8Bytes = (text: string): number => encoder.encode(text).byteLength;
-
-export function appendEvent(sql: SqlStorage, event: StoredEvent): void {
-  const body = JSON.stringify(event);
-  sql.exec('INSERT INTO outbox_events (bytes, body) VALUES (?, ?)', utf8Bytes(body), body);
-}
-
-/**
- * Marks a session as due for sending. Only its newest version is sent: the body is read from
- * `sessions` at flush time, and `version` makes sure a change after the read is sent again.
- */
-export function markSessionDue(sql: SqlStorage, session: Pick<StoredSession, 'id' | 'version'>): void {
-  sql.exec(
-    'INSERT INTO outbox_sessions (id, version) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
-    session.id,
-    session.version,
-  );
-}
-
-export function countDrop(sql: SqlStorage, day: string, reason: DropReason, count = 1): void {
-  sql.exec(
-    "INSERT INTO outbox_drops (day, reason, sealed, count) VALUES (?, ?, '', ?) ON CONFLICT (day, reason, sealed) DO UPDATE SET count = count + excluded.count",
-    day,
-    reason,
-    count,
-  );
-}
 
 /** One outbox row as it travels: its JSON, its size in bytes, and what to delete once sent. */
 export type OutboxItem =
@@ -67,28 +54,42 @@ export interface OutboxMessage {
   bytes: number;
 }
 
-/** Reads what is waiting and packs it into Queue messages, without deleting anything. */
-export function readPending(sql: SqlStorage, site: string, objectName: string): { messages: OutboxMessage[] } {
+/** The packed messages, and how far the log's events are covered once they are all sent. */
+export interface Pending {
+  messages: OutboxMessage[];
+  /** every event row up to this seq is in `messages` or was sent before */
+  eventsThrough: number;
+}
+
+/** Reads what is waiting and packs it into Queue messages, without marking anything sent. */
+export function readPending(outbox: Outbox, site: string, objectName: string): Pending {
   const items: OutboxItem[] = [];
-  // Cursors are read lazily, so stopping at the byte budget never loads the rest.
+  const lastSeq = outbox.log.lastSeq;
+  // Rows are read lazily, so stopping at the byte budget never loads the rest.
   let budget = FLUSH_BYTES;
-  for (const row of sql.exec<{ seq: number; body: string }>('SELECT seq, body FROM outbox_events ORDER BY seq LIMIT ?', FLUSH_ROWS)) {
-    const bytes = utf8Bytes(row.body); // the column may hold UTF-16 lengths written before issue 13
-    items.push({ kind: 'event', seq: row.seq, body: row.body, bytes });
-    if ((budget -= bytes) <= 0) break;
-  }
-  budget = FLUSH_BYTES;
-  const sessions = sql.exec<{ id: string; version: number; body: string }>(
-    'SELECT o.id, o.version, s.body FROM outbox_sessions o JOIN sessions s ON s.id = o.id ORDER BY o.id LIMIT ?',
-    FLUSH_ROWS,
-  );
-  for (const row of sessions) {
+  let rows = 0;
+  let complete = true;
+  for (const row of outbox.log.unsentEvents(FLUSH_ROWS + 1)) {
+    if (rows === FLUSH_ROWS || budget <= 0) {
+      complete = false;
+      break;
+    }
     const bytes = utf8Bytes(row.body);
-    items.push({ kind: 'session', id: row.id, version: row.version, body: row.body, bytes });
+    items.push({ kind: 'event', seq: row.seq, body: row.body, bytes });
+    budget -= bytes;
+    rows += 1;
+  }
+  const lastEvent = items.at(-1)?.kind === 'event' ? (items.at(-1) as { seq: number }).seq : outbox.log.cursor.events;
+  budget = FLUSH_BYTES;
+  const due = outbox.sessions.due().sort((a, b) => (a.session.id < b.session.id ? -1 : 1)).slice(0, FLUSH_ROWS);
+  for (const { session } of due) {
+    const body = JSON.stringify(session);
+    const bytes = utf8Bytes(body);
+    items.push({ kind: 'session', id: session.id, version: session.version, body, bytes });
     if ((budget -= bytes) <= 0) break;
   }
-  const sealed = sealDrops(sql);
-  if (sealed) {
+  // one sealed set per flush: a message carries one `dropsId`
+  for (const sealed of outbox.drops.seal().slice(0, 1)) {
     const body = JSON.stringify(sealed.drops);
     items.push({ kind: 'drops', drops: sealed.drops, seal: sealed.seal, body, bytes: utf8Bytes(body) });
   }
@@ -103,22 +104,7 @@ export function readPending(sql: SqlStorage, site: string, objectName: string): 
     groups.at(-1)!.push(item);
     room -= item.bytes + 1; // the comma
   }
-  return { messages: groups.map((group) => buildMessage(group, site, objectName)) };
-}
-
-/**
- * The drop counts to send, under their seal: the counts sealed by an earlier flush the Queue may
- * or may not have taken (sent again as they were, so the consumer's key ignores a second copy),
- * else the open counts, sealed now. Drops counted meanwhile wait, open, for the next seal.
- */
-function sealDrops(sql: SqlStorage): { seal: string; drops: DropCount[] } | null {
-  let seal = sql.exec<{ sealed: string }>("SELECT sealed FROM outbox_drops WHERE sealed != '' LIMIT 1").toArray()[0]?.sealed;
-  if (!seal) {
-    seal = crypto.randomUUID();
-    if (sql.exec("UPDATE outbox_drops SET sealed = ? WHERE sealed = ''", seal).rowsWritten === 0) return null;
-  }
-  const drops = sql.exec<{ day: string; reason: DropReason; count: number }>('SELECT day, reason, count FROM outbox_drops WHERE sealed = ?', seal).toArray();
-  return { seal, drops };
+  return { messages: groups.map((group) => buildMessage(group, site, objectName)), eventsThrough: complete ? lastSeq : lastEvent };
 }
 
 /** The message for these rows, measured exactly as the JSON the Queue will be sent. */
@@ -158,22 +144,27 @@ export function toSendBatches(messages: OutboxMessage[]): OutboxMessage[][] {
   return batches;
 }
 
-/** After the Queue accepted messages (or a row was dead-lettered): forget exactly those rows. */
-export function markSent(sql: SqlStorage, sent: { items: OutboxItem[] }[]): void {
+/**
+ * After the Queue accepted messages (or a row was dead-lettered): those rows are sent. The durable
+ * cursor moves once (one row written): events up to the message's last one (a message's events are
+ * a contiguous run of seqs, read in order, and sent in order), session snapshots up to the first
+ * change the Queue does not have yet. `eventsThrough` once a whole flush went out.
+ */
+export function markSent(outbox: Outbox, sent: { items: OutboxItem[] }[], eventsThrough = 0): void {
+  let events = Math.max(outbox.log.cursor.events, eventsThrough);
   for (const message of sent) {
-    // A message's events are a contiguous run of seqs (read in order, and a row leaves only by
-    // being sent or dead-lettered), so one range delete per message, never rows that came since.
-    const seqs = message.items.flatMap((item) => (item.kind === 'event' ? [item.seq] : []));
-    if (seqs.length) sql.exec('DELETE FROM outbox_events WHERE seq BETWEEN ? AND ?', seqs[0], seqs.at(-1));
     for (const item of message.items) {
-      if (item.kind === 'session') sql.exec('DELETE FROM outbox_sessions WHERE id = ? AND version = ?', item.id, item.version);
-      if (item.kind === 'drops') sql.exec('DELETE FROM outbox_drops WHERE sealed = ?', item.seal);
+      if (item.kind === 'event') events = Math.max(events, item.seq);
+      if (item.kind === 'session') outbox.sessions.sent(item.id, item.version);
+      if (item.kind === 'drops') outbox.drops.sent(item.seal);
     }
   }
+  let sessions = outbox.log.lastSeq;
+  for (const held of outbox.sessions.due()) sessions = Math.min(sessions, held.dueSince - 1);
+  outbox.log.advance({ events, sessions: Math.max(sessions, outbox.log.cursor.sessions) });
 }
 
-export function pendingCount(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>(
-    'SELECT (SELECT count(*) FROM outbox_events) + (SELECT count(*) FROM outbox_sessions) + (SELECT count(*) FROM outbox_drops) AS n',
-  ).one().n;
+/** Events, session snapshots and drop counts still waiting for the Queue. */
+export function pendingCount(outbox: Outbox): number {
+  return outbox.log.unsentEventCount() + outbox.sessions.due().length + outbox.drops.pending();
 }

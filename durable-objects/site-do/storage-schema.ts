@@ -39,6 +39,27 @@ const STEPS: string[] = [
    INSERT INTO outbox_drops_sealed (day, reason, count) SELECT day, reason, count FROM outbox_drops;
    DROP TABLE outbox_drops;
    ALTER TABLE outbox_drops_sealed RENAME TO outbox_drops;`,
+  // 6: one row written per event (issue 14). Events, and checkpoints of open sessions, go to
+  // generation tables dropped whole once sent (outbox-log.ts); sessions, realtime and drop counts
+  // live in memory and are rebuilt from those rows. What the old tables hold moves over: waiting
+  // events (arrival unknown: they count for no realtime window), every session as a checkpoint
+  // (all resent once: the consumer keeps the newest version). Seqs go on from the old table's
+  // (batch ids name seq ranges, and an old range's R2 object must not be overwritten). Realtime
+  // restarts empty. Drop
+  // counts stay in `outbox_drops` until sent (nothing new is written there).
+  `CREATE TABLE outbox_gen_1 (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
+   INSERT INTO outbox_gen_1 (seq, at, kind, body) SELECT seq, 0, 'e', body FROM outbox_events;
+   INSERT INTO meta (key, value) SELECT 'outbox_cursor', json_object('events', coalesce(
+     (SELECT min(seq) - 1 FROM outbox_events), (SELECT seq FROM sqlite_sequence WHERE name = 'outbox_events'), 0), 'sessions', 0);
+   INSERT INTO outbox_gen_1 (seq, at, kind, body)
+     SELECT max((SELECT coalesce(max(seq), 0) FROM outbox_gen_1), (SELECT json_extract(value, '$.events') FROM meta WHERE key = 'outbox_cursor'))
+       + row_number() OVER (ORDER BY id), touched_at, 's', body FROM sessions;
+   DROP TABLE outbox_events;
+   DROP TABLE outbox_sessions;
+   DROP TABLE sessions;
+   DROP TABLE rt_minutes;
+   DROP TABLE rt_minute_visitors;
+   DROP TABLE rt_events;`,
 ];
 
 export function migrateStorage(sql: SqlStorage): void {

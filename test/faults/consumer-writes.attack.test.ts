@@ -13,6 +13,7 @@ import type { SiteDO } from '../../durable-objects/site-do';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
 import { siteStub } from '../helpers/fixtures';
+import { outboxOf } from '../helpers/site-do-state';
 import { archiveLines, consume, d1Events, expectDeliveredOnce, pageview, send } from '../helpers/faults';
 
 const HOUR = 3_600_000;
@@ -25,7 +26,7 @@ async function messagesOf(label: string, events: { path: string; ts?: number }[]
   await send(token, events.map((e, i) => pageview(site, e.path, { ip: `198.51.100.${i % 3}`, ts: e.ts })));
   const messages: QueueMessageBody[] = [];
   const capture = { sendBatch: async (list: MessageSendRequest<QueueMessageBody>[]) => void messages.push(...list.map((m) => m.body)) };
-  await runInDurableObject(siteStub(site), (_: SiteDO, state) => sendOutbox(state.storage.sql, capture, site, site));
+  await runInDurableObject(siteStub(site), (instance: SiteDO) => sendOutbox(outboxOf(instance), capture, site, site));
   expect(messages.length).toBeGreaterThan(0);
   return { site, messages };
 }

@@ -12,6 +12,7 @@ import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../helpers/api';
 import { drainToD1 } from '../helpers/drain';
 import { siteStub } from '../helpers/fixtures';
+import { outboxOf } from '../helpers/site-do-state';
 import { consume, cronTwiceAtOnce, expectDeliveredOnce, expectSessionsCurrent, injectQueue, pageview, send, visitorTraces } from '../helpers/faults';
 import { hashUid } from '../../workers/lib/visitor-id';
 import { ERASURE_GRACE_MS } from '../../workers/api/erase';
@@ -40,7 +41,7 @@ describe('fault: erase while events are in flight', () => {
     const inQueue: QueueMessageBody[] = [];
     const sentAt = Date.now();
     const capture = { sendBatch: async (list: MessageSendRequest<QueueMessageBody>[]) => void inQueue.push(...list.map((m) => m.body)) };
-    await runInDurableObject(siteStub(site), (_: SiteDO, state) => sendOutbox(state.storage.sql, capture, site, site));
+    await runInDurableObject(siteStub(site), (instance: SiteDO) => sendOutbox(outboxOf(instance), capture, site, site));
     expect(inQueue.flatMap((m) => m.events)).toHaveLength(2);
 
     // 3. still in the outbox

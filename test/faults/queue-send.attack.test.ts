@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { outboxStatus, siteStub } from '../helpers/fixtures';
+import { outboxOf } from '../helpers/site-do-state';
 import { expectDeliveredOnce, expectSessionsCurrent, injectQueue, paths, restoreQueue, siteWithKey } from '../helpers/faults';
 import { sendOutbox } from '../../durable-objects/site-do/outbox-send';
 import type { SiteDO } from '../../durable-objects/site-do';
@@ -47,7 +48,7 @@ describe('fault: the Queue send fails', () => {
     await s.send(paths('r', 3));
     for (let i = 0; i < 3; i++) {
       const queue = down();
-      await expect(runInDurableObject(siteStub(s.site), (_: SiteDO, state) => sendOutbox(state.storage.sql, queue, s.site, s.site))).rejects.toThrow(/overloaded/);
+      await expect(runInDurableObject(siteStub(s.site), (instance: SiteDO) => sendOutbox(outboxOf(instance), queue, s.site, s.site))).rejects.toThrow(/overloaded/);
       await s.send(paths('r', 2, 4 + 2 * i));
     }
     expect((await outboxStatus(s.site)).deadLettered).toBe(0);

@@ -14,6 +14,7 @@ import { archivedEvents } from './archive';
 import { ROLLUP_CRON, runScheduled } from '../../workers/cron/run-scheduled';
 import { call, makeKey, makeSite, uniqueDomain } from './api';
 import { siteStub } from './fixtures';
+import { heldSessions, heldTraces } from './site-do-state';
 
 export const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -127,9 +128,7 @@ export async function expectDeliveredOnce(site: string, paths: string[], timeout
  * version: a lost or stale one would be a wrong visit in every report), and D1 has no other.
  */
 export async function expectSessionsCurrent(site: string, timeoutMs = 10_000): Promise<void> {
-  const held = await runInDurableObject(siteStub(site), (_: SiteDO, state) =>
-    state.storage.sql.exec<{ id: string; version: number }>("SELECT id, json_extract(body, '$.version') AS version FROM sessions ORDER BY id").toArray(),
-  );
+  const held = (await heldSessions(site)).map(({ id, version }) => ({ id, version }));
   expect(held.length).toBeGreaterThan(0);
   const stored = () =>
     env.DB.prepare('SELECT id, version FROM sessions WHERE site_id = ? ORDER BY id')
@@ -156,16 +155,7 @@ export async function visitorTraces(site: string, visitorId: number, shardNames:
     archive: (await archiveLines(site)).filter((l) => l.identified && l.visitorId === visitorId).length,
   };
   for (const name of shardNames) {
-    traces[`do ${name}`] = await runInDurableObject(siteStub(name), (_: SiteDO, state) =>
-      state.storage.sql
-        .exec<{ n: number }>(
-          `SELECT (SELECT count(*) FROM sessions WHERE visitor_id = ?1) + (SELECT count(*) FROM rt_events WHERE visitor_id = ?1)
-             + (SELECT count(*) FROM rt_minute_visitors WHERE visitor_id = ?1)
-             + (SELECT count(*) FROM outbox_events WHERE json_extract(body, '$.visitorId') = ?1) AS n`,
-          visitorId,
-        )
-        .one().n,
-    );
+    traces[`do ${name}`] = await heldTraces(name, visitorId);
   }
   return traces;
 }

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import type { SiteDO } from '../../durable-objects/site-do';
-import { pendingCount } from '../../durable-objects/site-do/outbox';
+import { pendingCount, type Outbox } from '../../durable-objects/site-do/outbox';
 import { deadLetterCount } from '../../durable-objects/site-do/outbox-send';
 import type { CollectedEvent } from '../../contract/events';
 import { forgetSiteConfig, type SiteConfig } from '../../workers/lib/site-config';
@@ -69,5 +69,8 @@ export function siteStub(name: string) {
 
 /** What waits in a SiteDO's outbox, and how many rows it set aside (`outbox_dead`), read from its storage. */
 export function outboxStatus(name: string): Promise<{ pending: number; deadLettered: number }> {
-  return runInDurableObject(siteStub(name), (_: SiteDO, state) => ({ pending: pendingCount(state.storage.sql), deadLettered: deadLetterCount(state.storage.sql) }));
+  return runInDurableObject(siteStub(name), (instance: SiteDO, state) => ({
+    pending: pendingCount((instance as unknown as { outbox: Outbox }).outbox),
+    deadLettered: deadLetterCount(state.storage.sql),
+  }));
 }

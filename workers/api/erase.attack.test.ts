@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../index';
 import { drainToD1 } from '../../test/helpers/drain';
 import { collected, siteStub } from '../../test/helpers/fixtures';
+import { heldTraces } from '../../test/helpers/site-do-state';
 import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
 import { hashUid } from '../lib/visitor-id';
 import { archivedEvents } from '../../test/helpers/archive';
@@ -46,15 +47,7 @@ describe('GDPR erase under attack', () => {
     const rows = await env.DB.prepare('SELECT pathname FROM events WHERE site_id = ?').bind(site).all<{ pathname: string }>();
     expect(rows.results.map((r) => r.pathname)).toEqual(['/c']);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE site_id = ? AND visitor_id = ?').bind(site, alice).first('n')).toBe(0);
-    const left = await runInDurableObject(siteStub(site), (_, state) =>
-      state.storage.sql
-        .exec<{ n: number }>(
-          `SELECT (SELECT count(*) FROM sessions WHERE visitor_id = ?1) + (SELECT count(*) FROM rt_events WHERE visitor_id = ?1)
-             + (SELECT count(*) FROM outbox_events WHERE json_extract(body, '$.visitorId') = ?1) AS n`,
-          alice,
-        )
-        .one().n,
-    );
+    const left = await heldTraces(site, alice);
     expect(left).toBe(0);
     const deadline = Date.now() + 10_000;
     while ((await archiveLines(site)).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

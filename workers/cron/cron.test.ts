@@ -52,10 +52,8 @@ describe('housekeeping cron', () => {
     // The salt of three days ago is gone: the same visitor that day now gets a different id.
     const again = await siteStub(site.id).ingest(site, [collected(site.id, { ts: NOW - 3 * DAY + 1000 })], [], NOW);
     expect(again.accepted).toBe(1);
-    const { runInDurableObject } = await import('cloudflare:test');
-    const ids = await runInDurableObject(siteStub(site.id), (_, state) =>
-      state.storage.sql.exec<{ body: string }>('SELECT body FROM outbox_events ORDER BY seq').toArray().map((r) => (JSON.parse(r.body) as StoredEvent).visitorId),
-    );
+    const { waiting } = await import('../../test/helpers/site-do-state');
+    const ids = (await waiting(site.id)).events.map((e) => e.visitorId);
     expect(ids).toHaveLength(3);
     expect(ids[2]).not.toBe(ids[0]);
   });

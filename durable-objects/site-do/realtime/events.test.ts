@@ -4,7 +4,7 @@ import type { CollectedEvent } from '../../../contract/events';
 import type { Goal } from '../../../workers/lib/goals';
 import { collected, createSite, MINUTE, siteStub } from '../../../test/helpers/fixtures';
 import type { SiteDO } from '../../site-do';
-import { readRealtime } from './counters';
+import { realtimeOf } from '../../../test/helpers/site-do-state';
 
 /** Arrival times are relative to NOW (the realtime windows count arrival, not event time). */
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 30);
@@ -93,20 +93,25 @@ describe('realtime snapshot from SiteDO state', () => {
 
     await evictDurableObject(stub);
     expect(await stub.snapshot({ goals: GOALS, now })).toEqual(before);
-    expect((await runInDurableObject(stub, (_: SiteDO, state) => readRealtime(state.storage.sql, now))).currentVisitors).toBe(2);
+    expect((await runInDurableObject(stub, (instance: SiteDO) => realtimeOf(instance).counters(now))).currentVisitors).toBe(2);
 
     await runDurableObjectAlarm(stub);
-    const rows = await runInDurableObject(stub, (_: SiteDO, state) => ({
-      events: state.storage.sql.exec<{ pathname: string }>('SELECT pathname FROM rt_events ORDER BY seq').toArray().map((r) => r.pathname),
-      minutes: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM rt_minutes').one().n,
+    const rows = await runInDurableObject(stub, (instance: SiteDO) => ({
+      events: realtimeOf(instance).recent(-Infinity, Infinity, () => true).map((e) => e.pathname).reverse(),
+      minutes: realtimeOf(instance).minuteBuckets,
     }));
     expect(rows).toEqual({ events: ['/a', '/b'], minutes: 2 });
     expect(await stub.snapshot({ goals: GOALS, now })).toEqual(before);
   });
 
-  it('keeps no IP, user agent or uid in the realtime rows', async () => {
+  it('keeps no IP, user agent or uid in the realtime state or the log it is rebuilt from', async () => {
     await arrive('rt-privacy.test', 'rt-privacy.test', [{ ip: '198.51.100.42', ua: 'Mozilla/5.0 Unique/99', uid: 'user-77', ts: NOW }]);
-    const dump = await runInDurableObject(siteStub('rt-privacy.test'), (_: SiteDO, state) => JSON.stringify(state.storage.sql.exec('SELECT * FROM rt_events').toArray()));
+    const dump = await runInDurableObject(siteStub('rt-privacy.test'), (instance: SiteDO, state) => {
+      const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray();
+      const stored = tables.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())).join('\n');
+      return stored + JSON.stringify(realtimeOf(instance).recent(-Infinity, Infinity, () => true));
+    });
+    expect(dump).toContain('rt-privacy.test');
     expect(dump).not.toMatch(/198\.51\.100\.42|Unique\/99|user-77/);
   });
 });

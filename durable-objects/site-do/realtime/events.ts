@@ -3,52 +3,23 @@ import { wildcardRegex } from '../../../workers/lib/goals';
 import type { BreakdownRow, GoalRow, LiveEvent, MinuteRow, RealtimeSnapshot, ShardCounters } from '../../../contract/realtime';
 import { RECENT_EVENTS } from '../../../contract/realtime';
 import { PASSIVE_EVENT_NAMES } from '../../../contract/events';
-import { CURRENT_VISITORS_MINUTES, minuteOf, readRealtime, REALTIME_WINDOW_MINUTES } from './counters';
+import { minuteOf } from './counters';
+import { CURRENT_MS, WINDOW_MS, type RealtimeRow, type RealtimeWindow, type Tallies, type Tally } from './window';
 
 /**
- * One compact row per accepted event of the last 30 minutes (`rt_events`, arrival time), so the
- * SiteDO answers the realtime snapshot from its own SQLite: breakdowns by distinct visitors, goal
- * conversions, the recent-events list. The per-minute series stays in `rt_minutes` (cheap to read).
- * Windows are exact to the millisecond: "current" = arrived less than 5 minutes ago.
- * Passive events (engagement, web vitals, errors) count as presence and in `events`, but are not
- * listed or pushed: a page sends several of them, and they would bury the pageviews and goals.
+ * The realtime snapshot, shaped from the window's pre-aggregated state (window.ts): breakdowns by
+ * distinct visitors, goal conversions, the recent-events list, the per-minute series. Reading it
+ * is O(distinct values) and writes nothing (it used to GROUP BY 30 minutes of rows: ~68 ms on a
+ * busy shard, blocking it). Passive events (engagement, web vitals, errors) count as presence and
+ * in `events`, but are not listed or pushed: a page sends several of them, and they would bury
+ * the pageviews and goals.
  */
-/** the passive names as SQL literals (constants from contract/events.ts, never request data) */
-const PASSIVE_LIST = PASSIVE_EVENT_NAMES.map((n) => `'${n}'`).join(', ');
+const PASSIVE = new Set<string>(PASSIVE_EVENT_NAMES);
 
-export const CURRENT_MS = CURRENT_VISITORS_MINUTES * 60_000;
-export const WINDOW_MS = REALTIME_WINDOW_MINUTES * 60_000;
-
-export interface RealtimeRow {
-  id: string;
-  visitorId: number;
-  name: string;
-  pathname: string;
-  source: string;
-  country: string | null;
-  device: string;
-}
-
-export function recordRealtimeEvent(sql: SqlStorage, at: number, row: RealtimeRow): void {
-  sql.exec(
-    'INSERT INTO rt_events (at, visitor_id, id, name, pathname, source, country, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    at,
-    row.visitorId,
-    row.id,
-    row.name,
-    row.pathname,
-    row.source,
-    row.country,
-    row.device,
-  );
-}
+export { CURRENT_MS, WINDOW_MS, type RealtimeRow };
 
 export function toLiveEvent(at: number, row: Omit<RealtimeRow, 'visitorId'>): LiveEvent {
   return { id: row.id, name: row.name, path: row.pathname, country: row.country, device: row.device, source: row.source, time: new Date(at).toISOString() };
-}
-
-export function pruneRealtimeEvents(sql: SqlStorage, now: number): void {
-  sql.exec('DELETE FROM rt_events WHERE at <= ?', now - WINDOW_MS);
 }
 
 const minuteRow = (minute: { minute: number; pageviews: number; visitors: number; events: number }): MinuteRow => ({
@@ -58,65 +29,47 @@ const minuteRow = (minute: { minute: number; pageviews: number; visitors: number
   events: minute.events,
 });
 
-export function currentVisitors(sql: SqlStorage, now: number): number {
-  return sql.exec<{ n: number }>('SELECT count(DISTINCT visitor_id) AS n FROM rt_events WHERE at > ?', now - CURRENT_MS).one().n;
-}
-
 /** What this object sends along with a coalesced batch: its current visitors and this minute. */
-export function readShardCounters(sql: SqlStorage, now: number): ShardCounters {
-  const minute = minuteOf(now);
-  const counts = sql.exec<{ pageviews: number; events: number }>('SELECT pageviews, events FROM rt_minutes WHERE minute = ?', minute).toArray()[0];
-  const visitors = sql.exec<{ n: number }>('SELECT count(*) AS n FROM rt_minute_visitors WHERE minute = ?', minute).one().n;
-  return {
-    visitors: currentVisitors(sql, now),
-    minute: minuteRow({ minute, pageviews: counts?.pageviews ?? 0, events: counts?.events ?? 0, visitors }),
-  };
+export function readShardCounters(window: RealtimeWindow, now: number): ShardCounters {
+  const minute = window.counters(now).minutes.at(-1)!;
+  return { visitors: window.tallies(now - WINDOW_MS).visitorsSince(now - CURRENT_MS), minute: minuteRow({ ...minute, minute: minuteOf(now) }) };
 }
 
-/** Column → breakdown; pages count pageviews only, the others every event of the window. */
-const BREAKDOWNS = { pages: 'pathname', sources: 'source', countries: 'country', devices: 'device' } as const;
+/** As SQLite's ORDER BY visitors DESC, pageviews DESC, label (NULL first) did. */
+function byRank(a: [string | null, Tally], b: [string | null, Tally]): number {
+  const [la, ta] = a;
+  const [lb, tb] = b;
+  if (ta.visitors.size !== tb.visitors.size) return tb.visitors.size - ta.visitors.size;
+  if (ta.pageviews !== tb.pageviews) return tb.pageviews - ta.pageviews;
+  if (la === lb) return 0;
+  if (la === null) return -1;
+  if (lb === null) return 1;
+  return la < lb ? -1 : 1;
+}
 
-function readBreakdown(sql: SqlStorage, column: string, pagesOnly: boolean, since: number, limit: number): BreakdownRow[] {
-  // `column` comes from BREAKDOWNS above, never from a request.
-  return sql
-    .exec<{ label: string | null; visitors: number; pageviews: number }>(
-      // `label`, not `name`: an alias named like the event-name column would shadow it in ORDER BY.
-      `SELECT ${column} AS label, count(DISTINCT visitor_id) AS visitors, sum(name = 'pageview') AS pageviews
-       FROM rt_events WHERE at > ? ${pagesOnly ? "AND name = 'pageview'" : ''}
-       GROUP BY ${column} ORDER BY visitors DESC, pageviews DESC, label LIMIT ?`,
-      since,
-      limit,
-    )
-    .toArray()
-    .map((row) => ({ name: row.label, visitors: row.visitors, pageviews: row.pageviews }));
+function breakdown(values: Map<string | null, Tally>, limit: number): BreakdownRow[] {
+  return [...values]
+    .sort(byRank)
+    .slice(0, limit)
+    .map(([name, tally]) => ({ name, visitors: tally.visitors.size, pageviews: tally.pageviews }));
 }
 
 /** Goal conversions of the window: custom-event goals by name, page goals by wildcard path. */
-function readGoals(sql: SqlStorage, goals: Goal[], since: number, visitors30m: number): GoalRow[] {
+function readGoals(tallies: Tallies, goals: Goal[], visitors30m: number): GoalRow[] {
   return goals.map((goal) => {
     let visitors = 0;
     let events = 0;
     if (goal.eventName !== null) {
-      const row = sql
-        .exec<{ v: number; e: number }>('SELECT count(DISTINCT visitor_id) AS v, count(*) AS e FROM rt_events WHERE at > ? AND name = ?', since, goal.eventName)
-        .one();
-      ({ v: visitors, e: events } = row);
+      const tally = tallies.by.names.get(goal.eventName);
+      visitors = tally?.visitors.size ?? 0;
+      events = tally?.events ?? 0;
     } else if (goal.pagePath !== null) {
-      // SQLite has no regex here: narrow by the literal prefix, then match the wildcards in JS.
-      const prefix = goal.pagePath.split('*')[0]!;
       const pattern = wildcardRegex(goal.pagePath);
       const seen = new Set<number>();
-      const rows = sql.exec<{ pathname: string; visitor_id: number; n: number }>(
-        `SELECT pathname, visitor_id, count(*) AS n FROM rt_events
-         WHERE at > ? AND name = 'pageview' AND substr(pathname, 1, ?) = ? GROUP BY pathname, visitor_id`,
-        since,
-        prefix.length,
-        prefix,
-      );
-      for (const row of rows) {
-        if (!pattern.test(row.pathname)) continue;
-        seen.add(row.visitor_id);
-        events += row.n;
+      for (const [path, tally] of tallies.by.pages) {
+        if (path === null || !pattern.test(path)) continue;
+        for (const v of tally.visitors.keys()) seen.add(v);
+        events += tally.pageviews;
       }
       visitors = seen.size;
     }
@@ -127,33 +80,23 @@ function readGoals(sql: SqlStorage, goals: Goal[], since: number, visitors30m: n
 export const conversionRate = (visitors: number, total: number): number => (total ? Math.round((visitors / total) * 1000) / 10 : 0);
 
 /** This object's snapshot (one shard's view when the site is sharded; `mergeSnapshots` sums them). */
-export function readSnapshot(sql: SqlStorage, site: string, now: number, goals: Goal[], limit: number): RealtimeSnapshot {
+export function readSnapshot(window: RealtimeWindow, site: string, now: number, goals: Goal[], limit: number): RealtimeSnapshot {
   const since = now - WINDOW_MS;
-  const totals = sql
-    .exec<{ v: number; p: number; e: number }>("SELECT count(DISTINCT visitor_id) AS v, coalesce(sum(name = 'pageview'), 0) AS p, count(*) AS e FROM rt_events WHERE at > ?", since)
-    .one();
-  const recent = sql
-    .exec<{ at: number; id: string; name: string; pathname: string; source: string; country: string | null; device: string }>(
-      `SELECT at, id, name, pathname, source, country, device FROM rt_events
-       WHERE at > ? AND name NOT IN (${PASSIVE_LIST}) ORDER BY seq DESC LIMIT ?`,
-      since,
-      RECENT_EVENTS,
-    )
-    .toArray()
-    .map((row) => toLiveEvent(row.at, row));
+  const tallies = window.tallies(since);
+  const visitors30m = tallies.total.visitors.size;
   return {
     site,
     at: new Date(now).toISOString(),
-    visitors: currentVisitors(sql, now),
-    visitors_30m: totals.v,
-    pageviews: totals.p,
-    events: totals.e,
-    minutes: readRealtime(sql, now).minutes.map(minuteRow),
-    pages: readBreakdown(sql, BREAKDOWNS.pages, true, since, limit),
-    sources: readBreakdown(sql, BREAKDOWNS.sources, false, since, limit),
-    countries: readBreakdown(sql, BREAKDOWNS.countries, false, since, limit),
-    devices: readBreakdown(sql, BREAKDOWNS.devices, false, since, limit),
-    goals: readGoals(sql, goals, since, totals.v),
-    recent,
+    visitors: tallies.visitorsSince(now - CURRENT_MS),
+    visitors_30m: visitors30m,
+    pageviews: tallies.total.pageviews,
+    events: tallies.total.events,
+    minutes: window.counters(now).minutes.map(minuteRow),
+    pages: breakdown(tallies.by.pages, limit),
+    sources: breakdown(tallies.by.sources, limit),
+    countries: breakdown(tallies.by.countries, limit),
+    devices: breakdown(tallies.by.devices, limit),
+    goals: readGoals(tallies, goals, visitors30m),
+    recent: window.recent(since, RECENT_EVENTS, (e) => !PASSIVE.has(e.name)).map((e) => toLiveEvent(e.at, e)),
   };
 }

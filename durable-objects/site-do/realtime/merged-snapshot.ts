@@ -4,7 +4,6 @@ import { siteDb } from '../../../workers/lib/site-db';
 import { mergeSnapshots } from '../../../contract/realtime-merge';
 import { DEFAULT_TOP, SHARD_TOP_LIMIT, type RealtimeSnapshot } from '../../../contract/realtime';
 import { shardName } from '../../../contract/shards';
-import { readSnapshot } from './events';
 import type { LiveFeed } from './live-feed';
 
 /** Goals change rarely; the live stream rereads them from D1 at most this often. */
@@ -22,7 +21,8 @@ export class MergedSnapshots {
 
   constructor(
     private readonly env: Env,
-    private readonly sql: SqlStorage,
+    /** this object's own snapshot (events.ts `readSnapshot` over its window) */
+    private readonly readOwn: (now: number, goals: Goal[], limit: number) => RealtimeSnapshot,
     private readonly feed: () => LiveFeed,
     /** the site's shard count as this object last heard it */
     private readonly shardCount: () => number,
@@ -44,8 +44,8 @@ export class MergedSnapshots {
     if (!this.goalCache || now - this.goalCache.at > GOALS_CACHE_MS) this.goalCache = { at: now, goals: await loadGoals(await siteDb(this.env, site), site) };
     const { goals } = this.goalCache;
     const shards = feed.place.index === null ? 1 : this.shardCount();
-    if (shards <= 1) return readSnapshot(this.sql, site, now, goals, DEFAULT_TOP);
-    const own = readSnapshot(this.sql, site, now, goals, SHARD_TOP_LIMIT);
+    if (shards <= 1) return this.readOwn(now, goals, DEFAULT_TOP);
+    const own = this.readOwn(now, goals, SHARD_TOP_LIMIT);
     const others = await Promise.all(
       Array.from({ length: shards - 1 }, (_, i) =>
         this.env.SITE_DO.get(this.env.SITE_DO.idFromName(shardName(site, i + 1))).snapshot({ now, goals, limit: SHARD_TOP_LIMIT, watch: true }),
