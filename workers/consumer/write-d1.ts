@@ -111,8 +111,10 @@ export function archiveBatchKey(batchId: string): number {
 export function archivedElsewhereStatement(db: D1Database, message: QueueMessageBody): D1PreparedStatement {
   return db
     .prepare(
-      // one key lookup per event: a resent event has the message's site and its own ts and id
-      `SELECT json_group_array(e.id) AS ids FROM json_each(?1) j JOIN events e
+      // one key lookup per event: a resent event has the message's site and its own ts and id.
+      // CROSS JOIN keeps json_each outside: with a plain JOIN SQLite walked the site's events
+      // (rows read per message grew with the table: 875 after 150 events, bench:cost's 635/event)
+      `SELECT json_group_array(e.id) AS ids FROM json_each(?1) j CROSS JOIN events e
         ON e.site_id = ?3 AND e.ts = json_extract(j.value, '$.ts') AND e.id = json_extract(j.value, '$.id')
         WHERE e.archive_batch IS NOT NULL AND e.archive_batch != ?2`,
     )
