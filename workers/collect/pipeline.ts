@@ -6,6 +6,7 @@ import { attributeSource } from './attribute-source';
 import { geoFromCf } from './geo-from-cf';
 import { parseDevice } from './parse-device';
 import { scrubText } from './scrub';
+import { memoByUa } from './ua-cache';
 
 /**
  * Ingestion as a named pipeline (DESIGN §1, STYLE.md):
@@ -54,7 +55,12 @@ interface Draft {
   incoming: IncomingEvent;
 }
 
-export const rejectBots = <E extends Draft>(event: E, req: RequestContext): E | Dropped => (rejectBot(req.ua) ? { drop: 'bot' } : event);
+// The user-agent steps are the pipeline's costliest by far and see the same few hundred strings
+// over and over, so their verdicts are memoized per string (ua-cache.ts bounds the memory).
+const botVerdict = memoByUa(rejectBot);
+const deviceOf = memoByUa(parseDevice);
+
+export const rejectBots = <E extends Draft>(event: E, req: RequestContext): E | Dropped => (botVerdict(req.ua) ? { drop: 'bot' } : event);
 
 /** The page URL and the referrer as reports show them (query strings scrubbed, DESIGN §6). */
 export const normalizeUrl = <E extends Draft>(event: E): E & { page: NormalizedUrl; referrer: NormalizedReferrer } => {
@@ -78,7 +84,7 @@ export const attachSource = <E extends { page: NormalizedUrl; referrer: Normaliz
 
 export const attachGeo = <E extends Draft>(event: E, req: RequestContext): E & { geo: Geo } => ({ ...event, geo: geoFromCf(req.cf) });
 
-export const attachDevice = <E extends Draft>(event: E, req: RequestContext): E & { device: Device } => ({ ...event, device: parseDevice(req.ua) });
+export const attachDevice = <E extends Draft>(event: E, req: RequestContext): E & { device: Device } => ({ ...event, device: deviceOf(req.ua) });
 
 /** The props of an `error` event that carry page text and URLs (DESIGN §3's `error` kind). */
 const ERROR_TEXT_PROPS = ['message', 'stack', 'source'] as const;
