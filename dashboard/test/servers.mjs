@@ -31,19 +31,28 @@ export async function buildDashboard({ force = false } = {}) {
   await run('npm', ['run', 'build:dashboard'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
 }
 
+/**
+ * The SiteDO hands events to the Queue every 15 s (FLUSH_DELAY_MS in durable-objects/site-do.ts),
+ * so D1's totals may stand still for up to that long while a flush is still due: they count as
+ * settled only once unchanged for longer than that.
+ */
+const SETTLED_MS = 20_000;
+const POLL_MS = 1_500;
+
 async function waitForQuiet(api, token, site) {
   // Events travel SiteDO -> Queue -> D1 asynchronously: wait until the totals stop moving.
   let last = -1;
-  for (let i = 0; i < 120; i++) {
+  let since = Date.now();
+  for (let i = 0; i < 200; i++) {
     const res = await fetch(`${api}/api/v2/query`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ site_id: site, metrics: ['events'], date_range: 'all' }),
     });
     const n = res.ok ? (await res.json()).results[0]?.metrics[0] ?? 0 : -1;
-    if (n > 0 && n === last) return n;
-    last = n;
-    await new Promise((r) => setTimeout(r, 1500));
+    if (n !== last) [last, since] = [n, Date.now()];
+    else if (n > 0 && Date.now() - since >= SETTLED_MS) return n;
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error('seeded events never settled in D1');
 }
