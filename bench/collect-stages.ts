@@ -9,19 +9,15 @@ import * as steps from '../workers/collect/pipeline';
 import type { RequestContext } from '../workers/collect/pipeline';
 import { rejectBot } from '../workers/collect/reject-bots';
 import { parseDevice } from '../workers/collect/parse-device';
+import { PATHS, REFERRERS, UAS } from './lib/requests.mjs';
 
 const N = Number(process.argv[2] ?? 20000);
-const PATHS = ['/', '/pricing', '/blog/launch', '/docs/getting-started?utm_source=news', '/about', '/blog/privacy'];
-const REFERRERS = ['https://www.google.com/', 'https://news.ycombinator.com/', 'https://t.co/abc', '', '', 'https://duckduckgo.com/'];
-const UAS = [
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
-];
+// one page with a UTM query, so normalizeUrl's query handling is in the profile
+const PAGES = PATHS.map((path) => (path === '/docs/getting-started' ? `${path}?utm_source=news` : path));
 const cf = { country: 'DE', region: 'Berlin', regionCode: 'BE', city: 'Berlin' } as unknown as IncomingRequestCfProperties;
 
 const bodies = Array.from({ length: 64 }, (_, i) =>
-  JSON.stringify({ n: 'pageview', u: `https://bench.example${PATHS[(i * 7) % PATHS.length]}`, d: 'bench.example', r: REFERRERS[i % REFERRERS.length] }),
+  JSON.stringify({ n: 'pageview', u: `https://bench.example${PAGES[(i * 7) % PAGES.length]}`, d: 'bench.example', r: REFERRERS[i % REFERRERS.length] }),
 );
 const reqs: RequestContext[] = Array.from({ length: 64 }, (_, i) => ({ ip: `10.0.${i}.1`, ua: UAS[i % UAS.length]!, cf, now: Date.now() }));
 

@@ -24,6 +24,7 @@ import { getPlatformProxy } from 'wrangler';
 import { run, startDevServer, WRANGLER } from '../test/helpers/dev-server.mjs';
 import { countArchived } from '../test/helpers/archive-files.mjs';
 import { median, runLoad } from './lib/load.mjs';
+import { PATHS, REFERRERS, UAS } from './lib/requests.mjs';
 import { devServerGroup, serverCpuSeconds } from './lib/server-cpu.mjs';
 
 const arg = (name, fallback) => {
@@ -35,13 +36,6 @@ const CONCURRENCY = arg('concurrency', 32);
 const ROUNDS = arg('rounds', 3);
 const VISITORS = 2000;
 const SITE = 'bench.example';
-const PATHS = ['/', '/pricing', '/blog/launch', '/docs/getting-started', '/about', '/blog/privacy'];
-const REFERRERS = ['https://www.google.com/', 'https://news.ycombinator.com/', 'https://t.co/abc', '', '', 'https://duckduckgo.com/'];
-const UAS = [
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
-];
 
 function eventRequest(base, i) {
   const visitor = i % VISITORS;

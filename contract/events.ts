@@ -152,3 +152,12 @@ export type DropReason =
   | 'rate_limited'
   /** an engagement, web-vital or error event with no session to join (as Plausible: not recorded) */
   | 'no_session';
+
+/** What the SiteDO's `ingest` answers the collector for one call. */
+export interface IngestResult {
+  accepted: number;
+  dropped: Partial<Record<DropReason, number>>;
+  /** per input event, in the order given: null when accepted, else why it was dropped */
+  outcomes: (DropReason | null)[];
+  retryAfter?: number; // set when the site's flood limit refused the call: seconds to wait
+}

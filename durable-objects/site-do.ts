@@ -32,13 +32,12 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
-import type { CollectedEvent, DropReason, StoredEvent } from '../contract/events';
+import type { CollectedEvent, DropReason, IngestResult, StoredEvent } from '../contract/events';
 import type { SiteConfig } from '../workers/lib/site-config';
-import { localDay, utcDate } from '../workers/lib/timezone';
-import { hashUid } from '../workers/lib/visitor-id';
+import { utcDate } from '../workers/lib/timezone';
 import { migrateStorage } from './site-do/storage-schema';
 import { FloodBucket } from './site-do/flood-limit';
-import { anonymousVisitorId, rotateSalts, saltForDay } from './site-do/visitor-hash';
+import { rotateSalts, visitorsOf } from './site-do/visitor-hash';
 import { isPassive, visitAttribution } from './site-do/sessions';
 import type { OpenSessions } from './site-do/session-store';
 import { SESSION_IDLE_MS } from '../contract/sessions';
@@ -78,14 +77,6 @@ const SESSION_MEMORY_MS = SESSION_IDLE_MS + 60 * 60_000;
  * An alarm, not a timer, so the object can still hibernate between resyncs.
  */
 const RESYNC_MS = 30_000;
-
-export interface IngestResult {
-  accepted: number;
-  dropped: Partial<Record<DropReason, number>>;
-  /** per input event, in the order given: null when accepted, else why it was dropped */
-  outcomes: (DropReason | null)[];
-  retryAfter?: number; // set when the site's flood limit refused the call: seconds to wait
-}
 
 export class SiteDO extends DurableObject<Env> {
   /** metered (workers/lib/usage-meter.ts): the bench prices what every statement writes */
@@ -150,16 +141,7 @@ export class SiteDO extends DurableObject<Env> {
     const order = events.map((_, i) => i).sort((a, b) => events[a]!.ts - events[b]!.ts);
     const ordered = order.map((i) => events[i]!);
     // Hashing is async; do it before touching storage so the writes below run as one atomic step.
-    const salts = new Map<string, string>();
-    const visitors = await Promise.all(
-      ordered.map(async (event) => {
-        if (event.uid !== null) return { id: await hashUid(site.uidSecret, event.uid), identified: true };
-        const day = localDay(event.ts, site.timezone);
-        let salt = salts.get(day);
-        if (!salt) salts.set(day, (salt = saltForDay(this.sql, day, now)));
-        return { id: await anonymousVisitorId(salt, event.ip, event.ua), identified: false };
-      }),
-    );
+    const visitors = await visitorsOf(this.sql, site, ordered, now);
 
     const result: IngestResult = { accepted: 0, dropped: {}, outcomes: events.map(() => null) };
     const drop = (reason: DropReason, count = 1) => {

@@ -1,4 +1,7 @@
+import type { CollectedEvent } from '../../contract/events';
+import type { SiteConfig } from '../../workers/lib/site-config';
 import { localDay } from '../../workers/lib/timezone';
+import { hashUid } from '../../workers/lib/visitor-id';
 
 /**
  * Anonymous visitor ids (DESIGN §5): SHA-256(daily salt, IP, user agent) cut to 53 bits. Salts are
@@ -38,4 +41,27 @@ export async function anonymousVisitorId(salt: string, ip: string, ua: string): 
   let value = digest[0]! & 0x1f;
   for (let i = 1; i < 7; i++) value = value * 256 + digest[i]!;
   return value;
+}
+
+/**
+ * Each event's visitor, in order: an identified event's uid hashed with the site's secret, else
+ * the anonymous id under its site-local day's salt (each day's salt read or made once per call).
+ * Hashing is async, so `ingest` does it before its synchronous storage step.
+ */
+export async function visitorsOf(
+  sql: SqlStorage,
+  site: Pick<SiteConfig, 'uidSecret' | 'timezone'>,
+  events: Pick<CollectedEvent, 'uid' | 'ts' | 'ip' | 'ua'>[],
+  now: number,
+): Promise<{ id: number; identified: boolean }[]> {
+  const salts = new Map<string, string>();
+  return Promise.all(
+    events.map(async (event) => {
+      if (event.uid !== null) return { id: await hashUid(site.uidSecret, event.uid), identified: true };
+      const day = localDay(event.ts, site.timezone);
+      let salt = salts.get(day);
+      if (!salt) salts.set(day, (salt = saltForDay(sql, day, now)));
+      return { id: await anonymousVisitorId(salt, event.ip, event.ua), identified: false };
+    }),
+  );
 }
