@@ -6,7 +6,8 @@ it('reports every binding healthy', async () => {
   expect(res.status).toBe(200);
   const body = await res.json<{ ok: boolean; bindings: Record<string, { ok: boolean }> }>();
   expect(body.ok).toBe(true);
-  expect(Object.keys(body.bindings).sort()).toEqual(['ARCHIVE', 'DB', 'EVENTS_QUEUE', 'SITE_DO']);
+  // every data database is probed, not only the primary
+  expect(Object.keys(body.bindings).sort()).toEqual(['ARCHIVE', 'DB', 'DB_2', 'DB_3', 'EVENTS_QUEUE', 'SITE_DO']);
 });
 
 it('answers unknown routes with a JSON 404', async () => {

@@ -1,4 +1,5 @@
 import type { Env } from './env';
+import { databaseOf, dataBindings } from './lib/site-db';
 
 type Check = { ok: boolean; error?: string };
 
@@ -13,8 +14,13 @@ async function check(fn: () => Promise<unknown>): Promise<Check> {
 
 /** `GET /api/health`: the Worker and each binding it needs, probed cheaply. */
 export async function getHealth(env: Env): Promise<Response> {
+  // every data database: a site placed in DB_3 is down when DB_3 is, however healthy DB is
+  const databases: Record<string, Check> = {};
+  for (const binding of dataBindings(env)) {
+    databases[binding] = await check(() => databaseOf(env, binding).prepare('SELECT 1 FROM sites LIMIT 1').first());
+  }
   const bindings = {
-    DB: await check(() => env.DB.prepare('SELECT count(*) FROM sites').first()),
+    ...databases,
     ARCHIVE: await check(() => env.ARCHIVE.head('health-probe')),
     SITE_DO: await check(async () => env.SITE_DO.idFromName('health-probe')),
     EVENTS_QUEUE: { ok: typeof env.EVENTS_QUEUE?.send === 'function' },
