@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// Qwik's dev overlays (image size warnings, Alt-click to source) cover the page a user is trying out;
+// PULSE_QWIK_DEVTOOLS=1 brings them back for whoever works on the dashboard itself.
+const devTools = process.env.PULSE_QWIK_DEVTOOLS === '1' ? {} : { imageDevTools: false, clickToSource: false as const };
 
 export default defineConfig(() => ({
   root,
   // Vite 7 would otherwise look for .env files at the repo root's cwd; keep them next to the app.
   envDir: root,
-  plugins: [qwikCity(), qwikVite({ srcDir: `${root}src`, client: { outDir: `${root}dist` }, ssr: { outDir: `${root}server` } })],
+  plugins: [qwikCity(), qwikVite({ devTools, srcDir: `${root}src`, client: { outDir: `${root}dist` }, ssr: { outDir: `${root}server` } })],
   build: { outDir: `${root}dist` },
   server: {
     host: '127.0.0.1',

@@ -6,10 +6,13 @@
  *   3. starts the Worker (fetch, queue, cron, Durable Objects) with `wrangler dev --test-scheduled`
  *   4. the first time, seeds a demo site with 30 days of realistic traffic through the real API
  *   5. starts the dashboard (Qwik City in Vite's dev server, talking to the Worker over HTTP)
- *   6. prints the URLs, the demo login and a demo API key
+ *   6. prints the URLs, the demo login and a demo API key, last, once both servers answer
+ * Quiet by default: wrangler's and Vite's request logs go to .wrangler/logs/dev.log (their errors
+ * and warnings still reach the terminal), and wrangler's bindings table is shown once, not on every
+ * reload. PULSE_DEV_VERBOSE=1 forwards everything as it comes.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDevVars, parseDevVars } from './generate-dev-vars.mjs';
 import { d1Databases } from './setup-config.mjs';
@@ -22,6 +25,62 @@ const API = `http://127.0.0.1:${PORT}`;
 const DEMO_FILE = resolve(ROOT, '.wrangler/pulse-demo.json');
 const DASHBOARD_PORT = Number(process.env.PULSE_DASHBOARD_PORT ?? 5173);
 const DASHBOARD = `http://127.0.0.1:${DASHBOARD_PORT}`;
+const LOG_FILE = resolve(ROOT, '.wrangler/logs/dev.log');
+const VERBOSE = process.env.PULSE_DEV_VERBOSE === '1';
+// what wrangler prints that nobody needs offline: the `Request.cf` fetch it cannot make
+const OFFLINE_NOISE = /Request\.cf|workers\.cloudflare\.com|getaddrinfo|GetAddrInfoReqWrap/;
+// lines worth a terminal even when quiet
+const LOUD = /error|fail|exception|uncaught|✘|\bwarn/i;
+
+/**
+ * Forwards a child's output: everything to the log file; to the terminal only what is loud, plus
+ * the first bindings table (wrangler repeats it on every reload). Line-buffered so a table or a
+ * stack is judged whole.
+ */
+function forwardQuietly(stream, target, log, prefix = '') {
+  let partial = '';
+  let table = null; // lines of the bindings table being read, while it is read
+  let tableShown = false;
+  stream.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (OFFLINE_NOISE.test(line)) continue;
+      log.write(`${prefix}${line}\n`);
+      if (VERBOSE) {
+        target.write(`${prefix}${line}\n`);
+        continue;
+      }
+      if (/Your Worker has access to the following bindings/.test(line)) table = [];
+      if (table !== null) {
+        table.push(line);
+        if (line.trim() === '') {
+          if (!tableShown) target.write(`${table.join('\n')}\n`);
+          tableShown = true;
+          table = null;
+        }
+        continue;
+      }
+      if (LOUD.test(line)) target.write(`${prefix}${line}\n`);
+    }
+  });
+}
+
+async function waitForUrl(url, child, what) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited before it was ready (log: ${LOG_FILE})`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what} did not answer at ${url} (log: ${LOG_FILE})`);
+}
 
 function runOnce(args) {
   return new Promise((ok, fail) => {
@@ -31,21 +90,6 @@ function runOnce(args) {
     child.stderr.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`wrangler ${args.join(' ')} failed:\n${out}`))));
   });
-}
-
-async function waitForHealth(child) {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('wrangler dev exited before it was ready');
-    try {
-      const res = await fetch(`${API}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`the Worker did not become healthy at ${API}`);
 }
 
 async function main() {
@@ -66,20 +110,18 @@ async function main() {
     cwd: ROOT,
     stdio: ['inherit', 'pipe', 'pipe'],
   });
-  // Wrangler's request log is useful; its warning about the offline `Request.cf` fetch is not.
-  const forward = (stream, target) => stream.on('data', (d) => {
-    const text = String(d);
-    if (!/Request\.cf|workers\.cloudflare\.com|getaddrinfo|GetAddrInfoReqWrap/.test(text)) target.write(text);
-  });
-  forward(worker.stdout, process.stdout);
-  forward(worker.stderr, process.stderr);
+  mkdirSync(resolve(ROOT, '.wrangler/logs'), { recursive: true });
+  const log = createWriteStream(LOG_FILE, { flags: 'a' });
+  forwardQuietly(worker.stdout, process.stdout, log);
+  forwardQuietly(worker.stderr, process.stderr, log);
   // The dashboard runs in Vite's dev server (SSR, reloads on edit) and reaches the Worker over HTTP.
   const dashboard = spawn(resolve(ROOT, 'node_modules/.bin/vite'), ['dashboard', '--mode', 'ssr'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PULSE_API_URL: API, DASHBOARD_PORT: String(DASHBOARD_PORT) },
   });
-  dashboard.stderr.on('data', (d) => process.stderr.write(`[dashboard] ${d}`));
+  forwardQuietly(dashboard.stdout, process.stdout, log, '[dashboard] ');
+  forwardQuietly(dashboard.stderr, process.stderr, log, '[dashboard] ');
   const stop = () => {
     dashboard.kill('SIGINT');
     worker.kill('SIGINT');
@@ -88,7 +130,7 @@ async function main() {
   process.on('SIGTERM', stop);
   worker.on('exit', (code) => process.exit(code ?? 0));
 
-  await waitForHealth(worker);
+  await waitForUrl(`${API}/api/health`, worker, 'the Worker');
   let demo = existsSync(DEMO_FILE) ? JSON.parse(readFileSync(DEMO_FILE, 'utf8')) : null;
   if (!demo) {
     console.log('First run: seeding the demo site with 30 days of traffic (about a minute)…');
@@ -96,6 +138,7 @@ async function main() {
     mkdirSync(resolve(ROOT, '.wrangler'), { recursive: true });
     writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2));
   }
+  await waitForUrl(`${DASHBOARD}/login/`, dashboard, 'the dashboard');
   console.log(`
   Pulse is running locally.
 
@@ -110,6 +153,7 @@ ${demo.key}
             -H 'user-agent: Mozilla/5.0 (Macintosh) AppleWebKit/537.36 Chrome/131.0 Safari/537.36' \\
             -d '{"n":"pageview","u":"https://${demo.site}/hello","d":"${demo.site}"}'
     Cron: curl '${API}/__scheduled?cron=*/5+*+*+*+*'     CLI: npm run pulse -- --help
+    Logs: ${LOG_FILE}   (PULSE_DEV_VERBOSE=1 npm run dev shows them here)
 `);
 }
 
