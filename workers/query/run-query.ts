@@ -56,8 +56,9 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
 
   const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
   if (crange && q.granularity) checkTimeBuckets(crange, q.granularity, '#/include/comparisons');
+  const revenueWarnings = new Map<string, RevenueWarning>();
   const [rows, prev] = await Promise.all([
-    computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined),
+    computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined, revenueWarnings),
     crange ? computeRows(db, q, crange, goals, opts, now) : null,
   ]);
   sortRows(q, rows);
@@ -65,6 +66,9 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
 
   const meta: Record<string, unknown> = {};
+  // Pulse has no imported data yet: Plausible's answer for a site without imports
+  if (q.include.imports) Object.assign(meta, { imports_included: false, imports_skip_reason: 'no_imported_data' });
+  if (revenueWarnings.size) meta.metric_warnings = Object.fromEntries([...revenueWarnings].map(([m, code]) => [m, { code, warning: REVENUE_WARNINGS[code] }]));
   const tz = site.timezone;
   if (q.include.timeLabels && q.granularity) meta.time_labels = timeLabels(q.range, q.granularity, tz);
   if (q.include.totalRows) meta.total_rows = rows.length;
@@ -87,8 +91,28 @@ function pageDepth(q: Query): number | undefined {
   return q.offset + q.limit;
 }
 
+type RevenueWarning = 'no_single_revenue_currency' | 'no_revenue_goals_matching';
+
+/** Plausible's metric_warnings codes and texts for revenue metrics that come out null. */
+const REVENUE_WARNINGS: Record<RevenueWarning, string> = {
+  no_single_revenue_currency: 'Revenue metrics are null as there are multiple currencies for the selected event:goals.',
+  no_revenue_goals_matching: 'Revenue metrics are null as there are no matching revenue goals.',
+};
+
+/**
+ * Why a revenue metric is null somewhere in the answer: currencies mixed (Pulse converts none), or
+ * no revenue at all (no goal with revenue matched). Set once per metric, as Plausible's meta.
+ */
+function noteRevenueWarnings(q: Query, base: BaseRow[], finished: FinishedRow[], out: Map<string, RevenueWarning>): void {
+  q.metrics.forEach((m, k) => {
+    if ((m !== 'total_revenue' && m !== 'average_revenue') || !finished.some((r) => r.metrics[k] === null)) return;
+    const mixed = base.some((r) => (r.revenueCurrencies ?? 0) > 1) || queryCurrency(base) === null && base.some((r) => r.revenueCurrency);
+    out.set(m, mixed ? 'no_single_revenue_currency' : 'no_revenue_goals_matching');
+  });
+}
+
 /** Finished metric rows for one range (`topK`: see pageDepth; only for the rows of the page). */
-async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number): Promise<FinishedRow[]> {
+async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number, warnings?: Map<string, RevenueWarning>): Promise<FinishedRow[]> {
   const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q), now };
   const visitorsOnly = new Set(['visitors'] as const);
   const withoutGoals = q.filters.filter((f) => !('dimension' in f && f.dimension === 'event:goal'));
@@ -112,9 +136,11 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
   }
   // goals without revenue stay null in a goal breakdown (Plausible's revenue goals have a currency)
   if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
-  return rows
+  const finished = rows
     .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
     .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => (metricNumber(v) ?? 0) !== 0));
+  if (warnings) noteRevenueWarnings(q, rows, finished, warnings);
+  return finished;
 }
 
 function vitalNames(q: Query): string[] {
@@ -191,6 +217,7 @@ function echoQuery(q: Query, body: Record<string, unknown>): Record<string, unkn
     include: {
       time_labels: q.include.timeLabels,
       total_rows: q.include.totalRows,
+      ...(q.include.imports ? { imports: true } : {}),
       ...(q.include.comparisons ? { comparisons: body.include && (body.include as Record<string, unknown>).comparisons } : {}),
     },
     pagination: { limit: q.limit, offset: q.offset },

@@ -98,7 +98,7 @@ function parseDimensions(raw: unknown): string[] {
 }
 
 function parseInclude(raw: unknown, hasTime: boolean): Query['include'] {
-  const include: Query['include'] = { timeLabels: false, totalRows: false, comparisons: null };
+  const include: Query['include'] = { timeLabels: false, totalRows: false, imports: false, comparisons: null };
   if (raw === undefined) return include;
   if (!isObject(raw)) throw bad('#/include: Expected an object');
   // `imports` is accepted for Plausible clients that always send it: Pulse has no imported data
@@ -108,6 +108,7 @@ function parseInclude(raw: unknown, hasTime: boolean): Query['include'] {
   }
   include.timeLabels = raw.time_labels === true;
   include.totalRows = raw.total_rows === true;
+  include.imports = raw.imports === true;
   if (include.timeLabels && !hasTime) throw bad('#/include/time_labels: Invalid include.time_labels: requires a time dimension');
   if (raw.comparisons !== undefined && raw.comparisons !== null) {
     const c = raw.comparisons;
