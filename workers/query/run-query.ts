@@ -11,6 +11,9 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { assertBodyDepth, parseQuery } from './validate';
+import { walkLeaves } from './validate-filters';
+import { HttpError } from '../lib/http-error';
+import { goalNameMatches } from '../lib/goals';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
@@ -53,6 +56,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   opts.regexBudget ??= new RegexBudget(opts.maxRegexTests!);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? siteGoals : [];
+  if (usesGoals) assertGoalsConfigured(q.filters, goals);
 
   const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
   if (crange && q.granularity) checkTimeBuckets(crange, q.granularity, '#/include/comparisons');
@@ -61,6 +65,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
     computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined, revenueWarnings),
     crange ? computeRows(db, q, crange, goals, opts, now) : null,
   ]);
+  if (crange && q.granularity && q.dimensions.length === 1) fillTimeBuckets(q, rows);
   sortRows(q, rows);
   const page = paginate ? rows.slice(q.offset, q.offset + q.limit) : rows;
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
@@ -79,6 +84,29 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   }
   if (db.warnings.size) meta.warning = [...db.warnings].join('; ');
   return { results, meta, query: echoQuery(q, body as Record<string, unknown>) };
+}
+
+/**
+ * A timeseries with a comparison lists every bucket of the range, empty ones too, so each has its
+ * comparison bucket beside it (as Plausible's query runner does).
+ */
+function fillTimeBuckets(q: Query, rows: FinishedRow[]): void {
+  const seen = new Set(rows.map((r) => String(r.dims[0])));
+  for (const label of timeLabels(q.range, q.granularity!, q.site.timezone)) {
+    if (!seen.has(label)) rows.push({ dims: [label], metrics: q.metrics.map((m) => finishMetric(m, { dims: [] }, {})) });
+  }
+}
+
+/** Plausible's check: an `is` goal filter names configured goals (else a 400 with its message). */
+function assertGoalsConfigured(filters: Filter[], goals: Goal[]): void {
+  walkLeaves(filters, (leaf) => {
+    if (leaf.dimension !== 'event:goal' || leaf.op !== 'is') return;
+    for (const v of leaf.values) {
+      if (!goals.some((g) => goalNameMatches(g.name, 'is', [v], leaf.caseSensitive))) {
+        throw new HttpError(400, 'invalid_query', `The goal \`${v}\` is not configured for this site. Find out how to configure goals here: https://plausible.io/docs/stats-api#filtering-by-goals`);
+      }
+    }
+  });
 }
 
 /**
@@ -183,11 +211,16 @@ function sortRows(q: Query, rows: FinishedRow[]): void {
 function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], prev: FinishedRow[], out: QueryResult['results']): void {
   const ti = q.dimensions.findIndex(isTimeDimension);
   let shift = (d: (string | number)[]) => d;
+  // a row with nothing in the comparison period still names its comparison bucket
+  let unshift = (d: (string | number)[]) => d;
   if (ti >= 0 && q.granularity) {
     const labels = timeLabels(q.range, q.granularity, q.site.timezone);
-    // a map, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
-    const position = new Map(timeLabels(crange, q.granularity, q.site.timezone).map((l, i) => [l, i]));
+    const cmpLabels = timeLabels(crange, q.granularity, q.site.timezone);
+    // maps, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
+    const position = new Map(cmpLabels.map((l, i) => [l, i]));
+    const current = new Map(labels.map((l, i) => [l, i]));
     shift = (d) => d.map((v, i) => (i === ti ? (labels[position.get(String(v)) ?? -1] ?? `~${v}`) : v));
+    unshift = (d) => d.map((v, i) => (i === ti ? (cmpLabels[current.get(String(v)) ?? -1] ?? v) : v));
   }
   const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
   page.forEach((r, i) => {
@@ -195,7 +228,7 @@ function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], pre
     // no row in the comparison period: zeros (revenue in the current row's currency)
     const currencyOf = (v: MetricValue | undefined) => (v !== null && typeof v === 'object' ? v.currency : null);
     const pm = p?.metrics ?? q.metrics.map((m, k) => finishMetric(m, { dims: [] }, { revenueCurrency: currencyOf(r.metrics[k]) }));
-    const pd = p?.dims ?? r.dims;
+    const pd = p?.dims ?? unshift(r.dims);
     out[i]!.comparison = {
       dimensions: pd.map((d, k) => dimensionLabel(q.dimensions[k]!, d)),
       metrics: pm,

@@ -7,7 +7,7 @@
  * ported, or answered differently on purpose, are listed in ../README.md.
  */
 import { describe, expect } from 'vitest';
-import { CHROME, FIREFOX, IPHONE, SAFARI, type Ev } from '../../../test/helpers/conformance';
+import { CHROME, FIREFOX, IPHONE, MAC_CHROME, SAFARI, WINDOWS_CHROME, WINDOWS_FIREFOX, type Ev } from '../../../test/helpers/conformance';
 import { evs, runCases, T0, type Case } from './cases';
 
 const U = 1231; // Plausible's @user_id
@@ -232,5 +232,207 @@ describe('query_test.exs: timeseries', () => {
       results: [{ dimensions: ['2020-02-01'], metrics: [1] }, { dimensions: ['2020-12-31'], metrics: [1] }, { dimensions: ['2021-01-01'], metrics: [2] }],
       check: ({ json }) => expect(json.meta.time_labels).toHaveLength(373),
     },
+  ]);
+});
+
+describe('query_test.exs: timeseries, continued', () => {
+  runCases([
+    {
+      name: 'shows a custom range with daily interval',
+      events: [{ at: '2021-01-01 00:00:00' }, { at: '2021-01-01 00:00:00' }, { at: '2021-01-02 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: ['2021-01-01', '2021-01-02'], dimensions: ['time:day'] },
+      results: [{ dimensions: ['2021-01-01'], metrics: [2] }, { dimensions: ['2021-01-02'], metrics: [1] }],
+    },
+    {
+      name: 'shows a custom range with monthly interval',
+      events: [{ user: U, at: '2020-12-01 00:00:00' }, { user: U, at: '2020-12-01 00:05:00' }, { at: '2021-01-01 00:00:00' }, { at: '2021-01-02 00:00:00' }],
+      query: { metrics: ['pageviews', 'visitors', 'bounce_rate', 'visit_duration'], date_range: ['2020-12-01', '2021-01-02'], dimensions: ['time:month'] },
+      results: [{ dimensions: ['2020-12-01'], metrics: [2, 1, 0, 300] }, { dimensions: ['2021-01-01'], metrics: [2, 2, 100, 0] }],
+    },
+    {
+      name: 'timeseries with explicit order_by',
+      events: ['01', '02', '02', '02', '03', '03', '04', '04'].map((d) => ({ at: `2021-01-${d} 00:00:00` })),
+      query: { metrics: ['pageviews'], date_range: ['2020-12-01', '2021-01-04'], dimensions: ['time'], order_by: [['pageviews', 'desc'], ['time', 'asc']] },
+      results: [{ dimensions: ['2021-01-02'], metrics: [3] }, { dimensions: ['2021-01-03'], metrics: [2] }, { dimensions: ['2021-01-04'], metrics: [2] }, { dimensions: ['2021-01-01'], metrics: [1] }],
+    },
+    {
+      name: 'timeseries with quarter-hour timezone',
+      timezone: 'Asia/Katmandu',
+      events: ['05:00', '05:15', '05:30', '05:45', '06:00', '06:15', '06:30'].map((t) => ({ at: `2021-01-02 ${t}:00` })),
+      query: { metrics: ['visits'], date_range: ['2021-01-02', '2021-01-02'], dimensions: ['time:hour'] },
+      results: [{ dimensions: ['2021-01-02 10:00:00'], metrics: [1] }, { dimensions: ['2021-01-02 11:00:00'], metrics: [4] }, { dimensions: ['2021-01-02 12:00:00'], metrics: [2] }],
+    },
+  ]);
+});
+
+describe('query_test.exs: breakdowns', () => {
+  const simple = (dimension: string, v1: Partial<Ev>, v2: Partial<Ev>, blank: Partial<Ev>, labels: [string, string, string]): Case => ({
+    name: `simple breakdown by ${dimension}`,
+    events: [
+      { ...v1, at: '2021-01-01 00:00:00' }, { ...v1, at: '2021-01-01 00:25:00' }, { ...v1, at: '2021-01-01 00:55:00' },
+      { ...v2, at: '2021-01-01 01:00:00' }, { ...v2, at: '2021-01-01 01:25:00' }, { ...blank, at: '2021-01-01 00:00:00' },
+    ],
+    query: { metrics: ['visitors', 'percentage'], date_range: ['2021-01-01', '2021-01-01'], dimensions: [dimension] },
+    results: [{ dimensions: [labels[0]], metrics: [3, 50] }, { dimensions: [labels[1]], metrics: [2, 33.3] }, { dimensions: [labels[2]], metrics: [1, 16.7] }],
+  });
+  runCases([
+    {
+      name: 'breakdown by visit:source',
+      events: [{ referrer: GOOGLE, at: '2021-01-01 00:00:00' }, { referrer: GOOGLE, at: '2021-01-01 00:25:00' }, { at: '2021-01-01 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:source'] },
+      results: [{ dimensions: ['Google'], metrics: [2] }, { dimensions: ['Direct / None'], metrics: [1] }],
+    },
+    {
+      name: 'breakdown by visit:channel',
+      events: [{ referrer: GOOGLE, at: '2021-01-01 00:00:00' }, { referrer: GOOGLE, at: '2021-01-01 00:25:00' }, { at: '2021-01-01 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:channel'] },
+      results: [{ dimensions: ['Organic Search'], metrics: [2] }, { dimensions: ['Direct'], metrics: [1] }],
+    },
+    {
+      name: 'breakdown by visit:country',
+      events: [{ country: 'EE', at: '2021-01-01 00:00:00' }, { country: 'EE', at: '2021-01-01 00:25:00' }, { country: 'US', at: '2021-01-01 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:country'] },
+      results: [{ dimensions: ['EE'], metrics: [2] }, { dimensions: ['US'], metrics: [1] }],
+    },
+    simple('visit:source', { referrer: GOOGLE }, { referrer: 'https://twitter.com/' }, {}, ['Google', 'Twitter', 'Direct / None']),
+    simple('visit:referrer', { referrer: 'https://example.com/' }, { referrer: 'https://google.com/' }, {}, ['example.com', 'google.com', 'Direct / None']),
+    simple('visit:utm_medium', { path: '/?utm_medium=Search' }, { path: '/?utm_medium=social' }, {}, ['Search', 'social', '(not set)']),
+    simple('visit:utm_source', { path: '/?utm_source=Google' }, { path: '/?utm_source=Bing' }, {}, ['Google', 'Bing', '(not set)']),
+    simple('visit:utm_campaign', { path: '/?utm_campaign=ads' }, { path: '/?utm_campaign=profile' }, {}, ['ads', 'profile', '(not set)']),
+    simple('visit:utm_content', { path: '/?utm_content=Content1' }, { path: '/?utm_content=blog2' }, {}, ['Content1', 'blog2', '(not set)']),
+    simple('visit:utm_term', { path: '/?utm_term=Term1' }, { path: '/?utm_term=favicon' }, {}, ['Term1', 'favicon', '(not set)']),
+    {
+      name: 'explicit order_by',
+      events: evs([{ ua: WINDOWS_CHROME }, { ua: WINDOWS_FIREFOX }, { ua: FIREFOX }, { ua: FIREFOX }, { ua: MAC_CHROME }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:os', 'visit:browser'], order_by: [['visitors', 'asc'], ['visit:browser', 'desc'], ['visit:os', 'asc']] },
+      results: [
+        { dimensions: ['Windows', 'Firefox'], metrics: [1] }, { dimensions: ['Mac', 'Chrome'], metrics: [1] },
+        { dimensions: ['Windows', 'Chrome'], metrics: [1] }, { dimensions: ['GNU/Linux', 'Firefox'], metrics: [2] },
+      ],
+    },
+    {
+      name: 'breakdown by event:page',
+      events: [{ path: '/', at: '2021-01-01 00:00:00' }, { path: '/', at: '2021-01-01 00:25:00' }, { path: '/plausible.io', at: '2021-01-01 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'] },
+      results: [{ dimensions: ['/'], metrics: [2] }, { dimensions: ['/plausible.io'], metrics: [1] }],
+    },
+    {
+      name: 'attempting to breakdown by event:hostname returns an error',
+      events: evs([{ hostname: 'a.example.com' }, { hostname: 'a.example.com' }, { hostname: 'a.example.com' }, { hostname: 'b.example.com' }]),
+      query: { date_range: 'all', metrics: ['pageviews'], dimensions: ['event:hostname'] },
+      results: [{ dimensions: ['a.example.com'], metrics: [3] }, { dimensions: ['b.example.com'], metrics: [1] }],
+    },
+    {
+      name: 'can breakdown by event:name',
+      events: [{ name: 'Signup', at: '2021-01-01 00:00:00' }, { name: 'Signup', at: '2021-01-01 00:00:00' }, { at: '2021-01-01 00:25:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:name'] },
+      results: [{ dimensions: ['Signup'], metrics: [2] }, { dimensions: ['pageview'], metrics: [1] }],
+    },
+    {
+      name: 'can breakdown by event:name with visitors and events metrics',
+      events: [
+        { path: '/non-existing', user: U, at: '2021-01-01 00:00:00' }, { name: '404', path: '/non-existing', user: U, at: '2021-01-01 00:00:00' },
+        { path: '/non-existing', at: '2021-01-01 00:00:01' }, { path: '/non-existing', user: U, at: '2021-01-01 00:00:02' },
+        { name: '404', path: '/non-existing', user: U, at: '2021-01-01 00:00:02' }, { path: '/non-existing', user: U, at: '2021-01-01 00:00:03' },
+      ],
+      query: { metrics: ['visitors', 'events'], date_range: 'all', dimensions: ['event:name'] },
+      results: [{ dimensions: ['pageview'], metrics: [2, 4] }, { dimensions: ['404'], metrics: [1, 2] }],
+    },
+    {
+      name: 'can breakdown by event:name while filtering for something',
+      events: evs([
+        { name: 'Signup', path: '/pageA', ua: CHROME }, { name: 'Signup', path: '/pageA', ua: CHROME }, { name: 'Signup', path: '/pageA', ua: SAFARI },
+        { name: 'Signup', path: '/pageB', ua: CHROME }, { path: '/pageA', ua: CHROME, at: '2021-01-01 00:25:00' },
+      ]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:name'], filters: [['is', 'event:page', ['/pageA']], ['is', 'visit:browser', ['Chrome']]] },
+      results: [{ dimensions: ['Signup'], metrics: [2] }, { dimensions: ['pageview'], metrics: [1] }],
+    },
+    {
+      name: 'can breakdown by a visit:property when filtering by event:name',
+      events: [{ referrer: GOOGLE, user: U, at: '2021-01-01 00:00:00' }, { name: 'Signup', user: U, at: '2021-01-01 00:00:00' }, { referrer: 'https://twitter.com/', at: '2021-01-01 00:25:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:source'], filters: [['is', 'event:name', ['Signup']]] },
+      results: [{ dimensions: ['Google'], metrics: [1] }],
+    },
+    {
+      name: 'can breakdown by event:name when filtering by event:page',
+      events: evs([{ path: '/pageA' }, { path: '/pageA' }, { path: '/pageA', name: 'Signup' }, { path: '/pageB', referrer: 'https://twitter.com/', at: '2021-01-01 00:25:00' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:name'], filters: [['contains', 'event:page', ['/pageA']]] },
+      results: [{ dimensions: ['pageview'], metrics: [2] }, { dimensions: ['Signup'], metrics: [1] }],
+    },
+    {
+      name: 'can breakdown by event:page when filtering by event:name',
+      events: evs([{ name: 'Signup', path: '/pageA' }, { name: 'Signup', path: '/pageA' }, { name: 'Signup', path: '/pageB' }, { path: '/pageB', referrer: 'https://twitter.com/', at: '2021-01-01 00:25:00' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'event:name', ['Signup']]] },
+      results: [{ dimensions: ['/pageA'], metrics: [2] }, { dimensions: ['/pageB'], metrics: [1] }],
+    },
+    {
+      name: 'can filter event:page with a wildcard',
+      events: evs([{ path: '/en/page1' }, { path: '/en/page2' }, { path: '/en/page2' }, { path: '/pl/page1' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['contains', 'event:page', ['/en/']]] },
+      results: [{ dimensions: ['/en/page2'], metrics: [2] }, { dimensions: ['/en/page1'], metrics: [1] }],
+    },
+    {
+      name: 'can filter event:hostname with a contains',
+      events: evs([{ hostname: 'alice-m.example.com', path: '/a' }, { hostname: 'anna-m.example.com', path: '/a' }, { hostname: 'adam-m.example.com', path: '/a' }, { hostname: 'bob.example.com', path: '/b' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['contains', 'event:hostname', ['-m.example.com']]] },
+      results: [{ dimensions: ['/a'], metrics: [3] }],
+    },
+    {
+      name: 'breakdown by custom event property',
+      events: [
+        { name: 'Purchase', props: { package: 'business' }, at: '2021-01-01 00:00:00' }, { name: 'Purchase', props: { package: 'personal' }, at: '2021-01-01 00:00:00' },
+        { name: 'Purchase', props: { package: 'business' }, at: '2021-01-01 00:25:00' }, { name: 'Some other event', props: { package: 'business' }, at: '2021-01-01 00:25:00' },
+      ],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:props:package'], filters: [['is', 'event:name', ['Purchase']]] },
+      results: [{ dimensions: ['business'], metrics: [2] }, { dimensions: ['personal'], metrics: [1] }],
+    },
+    {
+      name: 'breakdown by custom event property, with pageviews metric',
+      events: [{ props: { package: 'business' }, at: '2021-01-01 00:00:00' }, { props: { package: 'personal' }, at: '2021-01-01 00:00:00' }, { props: { package: 'business' }, at: '2021-01-01 00:25:00' }],
+      query: { metrics: ['pageviews'], date_range: 'all', dimensions: ['event:props:package'] },
+      results: [{ dimensions: ['business'], metrics: [2] }, { dimensions: ['personal'], metrics: [1] }],
+    },
+    {
+      name: 'breakdown by custom event property, with (none)',
+      events: [
+        ...[0, 1, 2].map(() => ({ name: 'Purchase', props: { cost: '16' }, at: '2021-01-01 00:00:00' })), { name: 'Purchase', at: '2021-01-01 00:25:00' },
+        { name: 'Purchase', props: { cost: '14' }, at: '2021-01-01 00:25:00' }, { name: 'Purchase', props: { cost: '14' }, at: '2021-01-01 00:26:00' },
+      ],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:props:cost'], filters: [['is', 'event:name', ['Purchase']]] },
+      results: [{ dimensions: ['16'], metrics: [3] }, { dimensions: ['14'], metrics: [2] }, { dimensions: ['(none)'], metrics: [1] }],
+    },
+    {
+      name: 'event:goal filter returns 400 when goal not configured', events: [],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:browser'], filters: [['is', 'event:goal', ['Register']]] },
+      check: ({ status, json }) => {
+        expect(status).toBe(400);
+        expect(json.error).toMatch('The goal `Register` is not configured for this site. Find out how');
+      },
+    },
+    {
+      name: 'validates that filters are valid', events: [],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:browser'], filters: [['is', 'badproperty', ['bar']]] },
+      check: ({ status, json }) => {
+        expect(status).toBe(400);
+        expect(json.error).toMatch('Invalid filter');
+      },
+    },
+    {
+      name: 'event:page filter for breakdown by session props',
+      events: [{ path: '/ignore', at: '2021-01-01 00:00:00' }, { path: '/plausible.io', at: '2021-01-01 00:00:00' }, { path: '/plausible.io', at: '2021-01-01 00:25:00' }, { path: '/plausible.io', ua: SAFARI, at: '2021-01-01 00:00:00' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:browser'], filters: [['is', 'event:page', ['/plausible.io']]] },
+      results: [{ dimensions: ['Chrome'], metrics: [2] }, { dimensions: ['Safari'], metrics: [1] }],
+    },
+    ...['visit:source', 'visit:utm_medium', 'visit:utm_source', 'visit:utm_campaign'].map((dimension): Case => ({
+      name: `event:page filter shows sources of sessions that have visited that page (${dimension})`,
+      events: evs([
+        { path: '/?utm_medium=Twitter&utm_source=Twitter&utm_campaign=Twitter', user: U },
+        { path: '/plausible.io', user: U, at: '2021-01-01 00:01:00' },
+        { path: '/plausible.io?utm_medium=Google&utm_source=Google&utm_campaign=Google', referrer: GOOGLE },
+        { path: '/plausible.io?utm_medium=Google&utm_source=Google&utm_campaign=Google', referrer: GOOGLE },
+      ]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: [dimension], filters: [['is', 'event:page', ['/plausible.io']]] },
+      results: [{ dimensions: ['Google'], metrics: [2] }, { dimensions: ['Twitter'], metrics: [1] }],
+    })),
   ]);
 });
