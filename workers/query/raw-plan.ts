@@ -54,8 +54,9 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
   const eventDims = q.dimensions.some((d) => d.startsWith('event:') && d !== 'event:page');
   const pageDim = q.dimensions.includes('event:page');
   const n = q.needs;
-  // by page (or event), visits are the sessions that viewed it: distinct sessions of its events
-  const visitsFromEvents = !sessionMode && n.has('visits') && (eventDims || pageDim);
+  // by event name or prop, visits are the distinct sessions of its events; by page they are the
+  // sessions that viewed it, counted as a page filter counts them (sessions starting in the range)
+  const visitsFromEvents = !sessionMode && n.has('visits') && eventDims;
   const eventAggs: string[] = [];
   const sessionAggs: string[] = [];
   const stmts: Stmt[] = [];
@@ -133,8 +134,9 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
  */
 function viewedPagesSql(ctx: FilterContext, q: BaseQuery): string {
   const p = ctx.params;
+  // any event on the page, as a page filter matches (filters.ts, sessionsWithEvent)
   return `(SELECT DISTINCT e.session_id AS sid, e.pathname AS pathname FROM events e WHERE e.site_id = ${p.bind(q.site.id)}`
-    + ` AND e.ts >= ${p.bind(q.range.from)} AND e.ts < ${p.bind(q.range.to + DAY_MS)} AND e.name NOT IN ${p.bindSet(NON_TRAFFIC)})`;
+    + ` AND e.ts >= ${p.bind(q.range.from)} AND e.ts < ${p.bind(q.range.to + DAY_MS)})`;
 }
 
 /** Goals a goal breakdown lists: all, or only those a top-level `is` goal filter names. */
