@@ -5,8 +5,7 @@
  * today. The case with imported data is not ported (Pulse has no imports; ../README.md).
  */
 import { describe, expect } from 'vitest';
-import { CHROME, FIREFOX, SAFARI } from '../../../test/helpers/conformance';
-import { runCases } from './cases';
+import { CHROME, FIREFOX, SAFARI, runCases } from '../../../test/helpers/conformance';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 

@@ -3,8 +3,7 @@
  * numbers Plausible's semantics give where the common cases do not reach.
  */
 import { describe, expect } from 'vitest';
-import { CHROME, FIREFOX, SAFARI } from '../../../test/helpers/conformance';
-import { evs, runCases } from './cases';
+import { CHROME, FIREFOX, SAFARI, evs, runCases } from '../../../test/helpers/conformance';
 
 const U = 77;
 

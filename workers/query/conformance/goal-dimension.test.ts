@@ -4,7 +4,7 @@
  * custom events and page visits; it has no scroll-threshold goals).
  */
 import { describe } from 'vitest';
-import { evs, runCases } from './cases';
+import { evs, runCases } from '../../../test/helpers/conformance';
 
 const U = 4242;
 

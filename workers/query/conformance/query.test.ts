@@ -7,8 +7,7 @@
  * ported, or answered differently on purpose, are listed in ../README.md.
  */
 import { describe, expect } from 'vitest';
-import { CHROME, FIREFOX, IPHONE, MAC_CHROME, SAFARI, WINDOWS_CHROME, WINDOWS_FIREFOX, type Ev } from '../../../test/helpers/conformance';
-import { evs, runCases, T0, type Case } from './cases';
+import { CHROME, FIREFOX, IPHONE, MAC_CHROME, SAFARI, WINDOWS_CHROME, WINDOWS_FIREFOX, type Ev, evs, runCases, T0, type Case } from '../../../test/helpers/conformance';
 
 const U = 1231; // Plausible's @user_id
 const GOOGLE = 'https://www.google.com/';

@@ -4,8 +4,7 @@
  * endpoint only) and the percentage case with imported data (Pulse has no imports).
  */
 import { describe } from 'vitest';
-import { CHROME, IPHONE } from '../../../test/helpers/conformance';
-import { evs, runCases } from './cases';
+import { CHROME, IPHONE, evs, runCases } from '../../../test/helpers/conformance';
 
 describe('query_special_metrics_test.exs', () => {
   runCases([

@@ -6,7 +6,7 @@
  * time_on_page, from engagement events; ../README.md).
  */
 import { describe, expect } from 'vitest';
-import { runCases, type Case } from './cases';
+import { runCases, type Case } from '../../../test/helpers/conformance';
 
 /** Offset of `tz` from UTC at instant `t`, in ms. */
 function offsetAt(t: number, tz: string): number {

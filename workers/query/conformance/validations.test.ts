@@ -5,7 +5,7 @@
  * custom properties (../README.md).
  */
 import { describe, expect } from 'vitest';
-import { evs, runCases, type Case } from './cases';
+import { evs, runCases, type Case } from '../../../test/helpers/conformance';
 
 const error = (name: string, query: Record<string, unknown>, message: string, match: 'exact' | 'contains' = 'exact', events: Case['events'] = []): Case => ({
   name, events, query,
