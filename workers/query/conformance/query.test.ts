@@ -435,3 +435,105 @@ describe('query_test.exs: breakdowns', () => {
     })),
   ]);
 });
+
+describe('query_test.exs: goals and IN filters in breakdowns', () => {
+  const onboarding = evs([{ name: 'Onboarding conversion: Step 1' }, { name: 'Onboarding conversion: Step 1' }, { name: 'Onboarding conversion: Step 2' }, { name: 'Unrelated' }, { path: '/conversion' }]);
+  const onboardingGoals = [{ event_name: 'Onboarding conversion: Step 1' }, { event_name: 'Onboarding conversion: Step 2' }, { event_name: 'Unrelated' }, { page_path: '/conversion' }];
+  const pages = evs([{ path: '/ignore' }, { path: '/plausible.io' }, { path: '/plausible.io' }, { path: '/important-page' }]);
+  runCases([
+    {
+      name: 'top sources for a custom goal and filtered by hostname (2)',
+      events: evs([{ hostname: 'app.example.com', referrer: 'https://facebook.com/', path: '/register', user: U }, { name: 'Signup', hostname: 'app.example.com', path: '/register', user: U, at: '2021-01-01 00:00:01' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:source'], filters: [['is', 'event:hostname', ['app.example.com']]] },
+      results: [{ dimensions: ['Facebook'], metrics: [1] }],
+    },
+    {
+      name: 'event:page filter is interpreted as entry_page filter only for bounce_rate',
+      events: [
+        { user: U, path: '/ignore', at: '2021-01-01 00:00:00' }, { user: U, path: '/plausible.io', at: '2021-01-01 00:01:00' },
+        { user: 456, path: '/important-page', at: '2021-01-01 00:00:00' }, { user: 456, path: '/', at: '2021-01-01 00:01:00' },
+        { path: '/plausible.io', at: '2021-01-01 00:01:00' },
+      ],
+      query: { date_range: 'all', metrics: ['visitors', 'bounce_rate'], filters: [['is', 'event:page', ['/plausible.io', '/important-page']]], dimensions: ['visit:browser'] },
+      results: [{ dimensions: ['Chrome'], metrics: [3, 50] }],
+    },
+    {
+      name: 'event:goal pageview filter for breakdown by visit source',
+      events: evs([{ referrer: 'https://www.bing.com/' }, { referrer: GOOGLE, user: U }, { path: '/plausible.io', user: U, at: '2021-01-01 00:00:01' }]),
+      goals: [{ page_path: '/plausible.io' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:source'], filters: [['is', 'event:goal', ['Visit /plausible.io']]] },
+      results: [{ dimensions: ['Google'], metrics: [1] }],
+    },
+    {
+      name: 'event:goal custom event filter for breakdown by visit source',
+      events: evs([{ referrer: 'https://www.bing.com/' }, { referrer: GOOGLE, user: U }, { name: 'Register', user: U, at: '2021-01-01 00:00:01' }]),
+      goals: [{ event_name: 'Register' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['visit:source'], filters: [['is', 'event:goal', ['Register']]] },
+      results: [{ dimensions: ['Google'], metrics: [1] }],
+    },
+    {
+      name: 'wildcard pageview goal filter for breakdown by event:page',
+      events: evs([{ path: '/en/register' }, { path: '/en/register', user: U }, { path: '/en/register', user: U }, { path: '/123/it/register' }, { path: '/should-not-appear' }]),
+      goals: [{ page_path: '/**register' }],
+      query: { metrics: ['visitors', 'pageviews'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'event:goal', ['Visit /**register']]] },
+      results: [{ dimensions: ['/en/register'], metrics: [2, 3] }, { dimensions: ['/123/it/register'], metrics: [1, 1] }],
+    },
+    {
+      name: 'goal contains filter for goal breakdown', events: onboarding, goals: onboardingGoals,
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:goal'], filters: [['contains', 'event:goal', ['conversion']]] },
+      results: [{ dimensions: ['Onboarding conversion: Step 1'], metrics: [2] }, { dimensions: ['Onboarding conversion: Step 2'], metrics: [1] }, { dimensions: ['Visit /conversion'], metrics: [1] }],
+    },
+    {
+      name: 'goal contains filter for goal breakdown (case insensitive)', events: onboarding, goals: onboardingGoals,
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:goal'], filters: [['contains', 'event:goal', ['step'], { case_sensitive: false }]] },
+      results: [{ dimensions: ['Onboarding conversion: Step 1'], metrics: [2] }, { dimensions: ['Onboarding conversion: Step 2'], metrics: [1] }],
+    },
+    {
+      name: 'mixed multi-goal filter for breakdown by visit:country',
+      events: [
+        { country: 'EE', path: '/en/register', at: T0 }, { country: 'EE', name: 'Signup', path: '/en/register', at: T0 },
+        { country: 'US', path: '/123/it/register', at: T0 }, { country: 'US', path: '/different', at: T0 },
+      ],
+      goals: [{ page_path: '/**register' }, { event_name: 'Signup' }],
+      query: { metrics: ['visitors', 'pageviews', 'events'], date_range: 'all', dimensions: ['visit:country'], filters: [['is', 'event:goal', ['Signup', 'Visit /**register']]] },
+      results: [{ dimensions: ['EE'], metrics: [2, 1, 2] }, { dimensions: ['US'], metrics: [1, 1, 1] }],
+    },
+    {
+      name: 'event:goal custom event filter for breakdown by event page',
+      events: evs([{ path: '/en/register', name: 'Register' }, { path: '/en/register', name: 'Register' }, { path: '/it/register', name: 'Register' }]),
+      goals: [{ event_name: 'Register' }],
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'event:goal', ['Register']]] },
+      results: [{ dimensions: ['/en/register'], metrics: [2] }, { dimensions: ['/it/register'], metrics: [1] }],
+    },
+    {
+      name: 'IN filter for event:page', events: pages,
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'event:page', ['/plausible.io', '/important-page']]] },
+      results: [{ dimensions: ['/plausible.io'], metrics: [2] }, { dimensions: ['/important-page'], metrics: [1] }],
+    },
+    {
+      name: 'IN filter for visit:browser',
+      events: evs([{ path: '/ignore', ua: FIREFOX }, { path: '/plausible.io', ua: CHROME }, { path: '/plausible.io', ua: SAFARI }, { path: '/important-page', ua: SAFARI }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'visit:browser', ['Chrome', 'Safari']]] },
+      results: [{ dimensions: ['/plausible.io'], metrics: [2] }, { dimensions: ['/important-page'], metrics: [1] }],
+    },
+    {
+      name: 'IN filter for visit:entry_page', events: pages,
+      query: { metrics: ['bounce_rate'], date_range: 'all', dimensions: ['event:page'], filters: [['is', 'event:page', ['/plausible.io', '/important-page']]] },
+      check: ({ json }) => {
+        expect(json.results).toHaveLength(2);
+        expect(json.results).toContainEqual({ dimensions: ['/plausible.io'], metrics: [100] });
+        expect(json.results).toContainEqual({ dimensions: ['/important-page'], metrics: [100] });
+      },
+    },
+    {
+      name: 'IN filter for event:name', events: evs([{ name: 'Signup' }, { name: 'Signup' }, { name: 'Login' }, { name: 'Irrelevant' }]),
+      query: { metrics: ['visitors'], date_range: 'all', dimensions: ['event:name'], filters: [['is', 'event:name', ['Signup', 'Login']]] },
+      results: [{ dimensions: ['Signup'], metrics: [2] }, { dimensions: ['Login'], metrics: [1] }],
+    },
+    {
+      name: 'IN filter for event:name case insensitive', events: evs([{ name: 'Signup' }, { name: 'Signup' }, { name: 'Login' }, { name: 'Irrelevant' }]),
+      query: { metrics: ['visitors'], date_range: 'all', filters: [['is', 'event:name', ['signup', 'LOGIN'], { case_sensitive: false }]] },
+      results: [{ dimensions: [], metrics: [3] }],
+    },
+  ]);
+});
