@@ -1,8 +1,9 @@
 /**
  * Filters to SQL, per table. A visit:* filter is a plain condition on either table (events carry
  * their session's attribution). An event:* filter on sessions keeps the visits that contain a
- * matching event, except event:page, which on sessions means the entry page (Plausible's page-filter
- * rule for bounce rate and visit duration). Regexes and wildcards were resolved to exact value sets
+ * matching event, event:page included (Plausible: visits and visit duration under a page filter
+ * are those of every session that viewed the page; only bounce rate narrows to the sessions that
+ * entered on it, see entryPageSql). Regexes and wildcards were resolved to exact value sets
  * beforehand (resolve.ts) because D1 has no REGEXP.
  */
 import type { Goal } from '../lib/goals';
@@ -38,10 +39,13 @@ function filterSql(f: Filter, side: Side, ctx: FilterContext): string {
       return `NOT (${filterSql(f.filter, side, ctx)})`;
     case 'has_done':
     case 'has_not_done': {
-      // a visitor-level condition: the visitor did a matching event in the range
-      const inner = `SELECT e.visitor_id FROM events e WHERE e.site_id = ${ctx.params.bind(ctx.site)}`
-        + ` AND e.ts >= ${ctx.params.bind(ctx.from)} AND e.ts < ${ctx.params.bind(ctx.to)} AND (${filterSql(f.filter, 'e', ctx)})`;
-      return `${side}.visitor_id ${f.op === 'has_done' ? 'IN' : 'NOT IN'} (${inner})`;
+      // a session-level condition (as Plausible): the visit has a matching event. Sessions start in
+      // the range but may run past its end; a day of slack covers any real session, as in
+      // sessionsWithEvent.
+      const p = ctx.params;
+      const inner = `SELECT e.session_id FROM events e WHERE e.site_id = ${p.bind(ctx.site)}`
+        + ` AND e.ts >= ${p.bind(ctx.from)} AND e.ts < ${p.bind(ctx.to + DAY_MS)} AND (${filterSql(f.filter, 'e', ctx)})`;
+      return `${side === 'e' ? 'e.session_id' : 's.id'} ${f.op === 'has_done' ? 'IN' : 'NOT IN'} (${inner})`;
     }
     default:
       return leafSql(f, side, ctx);
@@ -62,9 +66,34 @@ function leafSql(f: LeafFilter, side: Side, ctx: FilterContext): string {
     const any = conds.length ? conds.join(' OR ') : '0';
     return negated ? `NOT (${any})` : any;
   }
+  if (f.dimension === 'event:page' && side === 's') return sessionsWithEvent(f, ctx);
+  if (f.dimension.startsWith('event:props:') && side === 'e') return propSql(f, ctx);
   const expr = dimensionSql(f.dimension, side, ctx);
   if (expr === null) return side === 's' ? sessionsWithEvent(f, ctx) : eventsOfSessions(f, ctx);
   return valueSql(expr, f, ctx);
+}
+
+/**
+ * A custom property as Plausible filters it (its WhereBuilder): `is` / `is_not` treat an event
+ * without the key as having the value `(none)`, while `contains`, `matches` and their negations
+ * need the key — so `contains_not` and `matches_not` never match an event that lacks it. Both
+ * arms are two-valued (never SQL NULL), so a surrounding `not` inverts them exactly.
+ */
+function propSql(f: LeafFilter, ctx: FilterContext): string {
+  if (f.op === 'is' || f.op === 'is_not') return valueSql(dimensionSql(f.dimension, 'e', ctx)!, f, ctx);
+  const path = ctx.params.bind(`$."${f.dimension.slice('event:props:'.length)}"`);
+  return `(json_type(e.props, ${path}) IS NOT NULL AND coalesce(${valueSql(`json_extract(e.props, ${path})`, f, ctx)}, 0))`;
+}
+
+/**
+ * Bounce rate under top-level event:page filters counts only the sessions that entered on a
+ * matching page (Plausible: "we only count bounce rate where users _entered_ at page"); null when
+ * the query has none.
+ */
+export function entryPageSql(filters: Filter[], ctx: FilterContext): string | null {
+  const pages = filters.filter((f): f is LeafFilter => 'dimension' in f && f.dimension === 'event:page');
+  if (pages.length === 0) return null;
+  return pages.map((f) => `(${valueSql(dimensionSql('visit:entry_page', 's', ctx)!, f, ctx)})`).join(' AND ');
 }
 
 /** The condition a goal puts on an event row. */

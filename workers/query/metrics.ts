@@ -76,12 +76,18 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): MetricValue
       return r.events ?? 0;
     case 'errors':
       return r.errors ?? 0;
-    case 'views_per_visit':
-      return visits ? round((r.sessionPageviews ?? 0) / visits, 2) : 0;
-    case 'bounce_rate':
-      return visits ? round((100 * (r.bounces ?? 0)) / visits) : 0;
-    case 'visit_duration':
-      return visits ? round((r.duration ?? 0) / visits) : 0;
+    case 'views_per_visit': {
+      const sessions = r.sessionCount ?? visits;
+      return sessions ? round((r.sessionPageviews ?? 0) / sessions, 2) : 0;
+    }
+    case 'bounce_rate': {
+      const sessions = r.bounceSessions ?? visits;
+      return sessions ? round((100 * (r.bounces ?? 0)) / sessions) : 0;
+    }
+    case 'visit_duration': {
+      const sessions = r.sessionCount ?? visits;
+      return sessions ? round((r.duration ?? 0) / sessions) : 0;
+    }
     case 'percentage':
       return totals.visitors ? round((100 * (r.visitors ?? 0)) / totals.visitors, 1) : 0;
     case 'conversion_rate':
@@ -109,14 +115,18 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): MetricValue
   }
 }
 
-/** Metrics whose comparison `change` is a difference in points, not a relative change. */
-const POINT_METRICS: Metric[] = ['bounce_rate', 'conversion_rate', 'group_conversion_rate', 'percentage'];
-
+/**
+ * A comparison's `change`, as Plausible's Compare.calculate_change: conversion rate in points (1
+ * decimal); bounce rate in whole points, null when the comparison had none; everything else
+ * (percentage and group conversion rate included) a percent change rounded to an integer, 100
+ * from nothing to something and 0 from nothing to nothing.
+ */
 export function change(m: Metric, currValue: MetricValue, prevValue: MetricValue): number | null {
   const curr = metricNumber(currValue);
   const prev = metricNumber(prevValue);
   if (curr === null || prev === null) return null;
-  if (POINT_METRICS.includes(m)) return round(curr - prev, 1);
+  if (m === 'conversion_rate') return round(curr - prev, 1);
+  if (m === 'bounce_rate') return prev > 0 ? curr - prev : null;
   if (prev === 0) return curr > 0 ? 100 : 0;
   return round(((curr - prev) / prev) * 100);
 }

@@ -32,9 +32,10 @@ describe('aggregate', () => {
     expect(await rows({ metrics: ['visitors', 'pageviews'], filters: [['is', 'visit:source', ['Google']]] })).toEqual([[2, 3]]);
   });
 
-  it('applies the page-filter rule: session metrics of a page filter are those of visits entering on it', async () => {
-    // visitors who viewed /pricing: v1, v3; visits entering on /pricing: v3 only (bounced, 10 s)
-    expect(await rows({ metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'], filters: [['is', 'event:page', ['/pricing']]] })).toEqual([[2, 1, 100, 10]]);
+  it('applies the page-filter rule: visits and duration of every visit that viewed the page, bounce rate of those entering on it', async () => {
+    // visits that viewed /pricing: v1 (entered on /, 90 s) and v3 (entered on /pricing, bounced, 10 s):
+    // 2 visits, (90 + 10) / 2 = 50 s; bounce rate over v3 alone = 100 %
+    expect(await rows({ metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'], filters: [['is', 'event:page', ['/pricing']]] })).toEqual([[2, 2, 100, 50]]);
   });
 
   it('supports nested logic, regex and case-insensitive contains', async () => {
@@ -67,12 +68,13 @@ describe('breakdowns', () => {
     expect(await rows({ metrics: ['visitors'], dimensions: ['visit:utm_source'] })).toEqual([['(not set)', 5]]);
   });
 
-  it('by page, with entry-page bounce rate and duration', async () => {
-    // "/": v1, v4, v10 (3 visitors, 4 pageviews); entered by v1 (90 s), v4, v10 x2 -> 75%, 22.5 -> 23 s
-    expect(await rows({ metrics: ['visitors', 'pageviews', 'bounce_rate', 'visit_duration'], dimensions: ['event:page'] })).toEqual([
-      ['/', 3, 4, 75, 23],
-      ['/pricing', 2, 2, 100, 10],
-      ['/blog/a', 1, 1, 100, 0],
+  it('by page: visits and duration of the visits that viewed it, bounce rate of those entering on it', async () => {
+    // "/": v1, v4, v10 (3 visitors, 4 visits, 4 pageviews); viewed and entered by v1 (90 s), v4, v10 x2 -> 75 %, 22.5 -> 23 s
+    // "/pricing": viewed by v1 (90 s) and v3 (10 s) -> 2 visits, 50 s; entered by v3 only (bounced) -> 100 %
+    expect(await rows({ metrics: ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'], dimensions: ['event:page'] })).toEqual([
+      ['/', 3, 4, 4, 75, 23],
+      ['/pricing', 2, 2, 2, 100, 50],
+      ['/blog/a', 1, 1, 1, 100, 0],
     ]);
   });
 

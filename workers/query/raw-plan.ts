@@ -5,7 +5,7 @@
  */
 import type { QueryDb } from './db';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';
-import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
+import { entryPageSql, filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
 import type { Goal } from '../lib/goals';
 import { resolveFilters, resolveGoals } from './resolve';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
@@ -52,7 +52,11 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
 
   const sessionMode = q.dimensions.some((d) => SESSION_ONLY_DIMENSIONS.includes(d));
   const eventDims = q.dimensions.some((d) => d.startsWith('event:') && d !== 'event:page');
+  const pageDim = q.dimensions.includes('event:page');
   const n = q.needs;
+  // by event name or prop, visits are the distinct sessions of its events; by page they are the
+  // sessions that viewed it, counted as a page filter counts them (sessions starting in the range)
+  const visitsFromEvents = !sessionMode && n.has('visits') && eventDims;
   const eventAggs: string[] = [];
   const sessionAggs: string[] = [];
   const stmts: Stmt[] = [];
@@ -60,12 +64,12 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
   const goalArms: (ResolvedGoal | null)[] = q.dimensions.includes('event:goal') ? goalsInScope(resolved, filters) : [null];
 
   for (const goal of goalArms) {
-    const build = (side: Side, aggs: (ctx: FilterContext) => string[], where: (ctx: FilterContext) => string, kind: Stmt['kind'], inner?: string) => {
+    const build = (side: Side, aggs: (ctx: FilterContext) => string[], where: (ctx: FilterContext) => string, kind: Stmt['kind'], inner?: string, pages?: boolean) => {
       const ctx = newCtx();
-      const dims = q.dimensions.map((d) => (d === 'event:goal' ? ctx.params.bind(goal!.name) : dimensionSql(d, side, ctx, q.granularity)));
+      const dims = q.dimensions.map((d) => (d === 'event:goal' ? ctx.params.bind(goal!.name) : pages && d === 'event:page' ? 'p.pathname' : dimensionSql(d, side, ctx, q.granularity)));
       if (dims.some((d) => d === null)) return;
       const select = [...dims.map((d, i) => `${d} AS d${i}`), ...aggs(ctx)].join(', ');
-      const table = side === 'e' ? 'events e' : 'sessions s';
+      const table = side === 'e' ? 'events e' : pages ? `sessions s JOIN ${viewedPagesSql(ctx, q)} p ON p.sid = s.id` : 'sessions s';
       const t = side === 'e' ? 'e.ts' : 's.start';
       let sql = `SELECT ${select} FROM ${table} WHERE ${side}.site_id = ${ctx.params.bind(q.site.id)}`
         + ` AND ${t} >= ${ctx.params.bind(q.range.from)} AND ${t} < ${ctx.params.bind(q.range.to)}`
@@ -78,10 +82,10 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
     };
     const trafficOnly = (ctx: FilterContext) => `e.name NOT IN ${ctx.params.bindSet(NON_TRAFFIC)}`;
 
-    if (!sessionMode && (n.has('visitors') || n.has('pageviews') || n.has('events') || n.has('revenue') || (n.has('visits') && eventDims))) {
+    if (!sessionMode && (n.has('visitors') || n.has('pageviews') || n.has('events') || n.has('revenue') || visitsFromEvents)) {
       build('e', (ctx) => {
         const a = [`${visitorsSql('e', ctx)} AS visitors`, `coalesce(sum(e.name = ${ctx.params.bind('pageview')}), 0) AS pageviews`, 'count(*) AS events'];
-        if (n.has('visits') && eventDims) a.push('count(DISTINCT e.session_id) AS visits');
+        if (visitsFromEvents) a.push('count(DISTINCT e.session_id) AS visits');
         if (n.has('revenue')) {
           a.push('coalesce(sum(e.revenue_amount), 0) AS revenue', 'count(e.revenue_amount) AS revenueEvents');
           a.push('count(DISTINCT e.revenue_currency) AS revenueCurrencies', 'max(e.revenue_currency) AS revenueCurrency');
@@ -89,13 +93,20 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
         return a;
       }, trafficOnly, 'events');
     }
-    const sessionNeeds = n.has('bounces') || n.has('duration') || n.has('sessionPageviews') || (n.has('visits') && !eventDims);
+    const sessionNeeds = n.has('bounces') || n.has('duration') || n.has('sessionPageviews') || (n.has('visits') && !visitsFromEvents);
     if (sessionMode || sessionNeeds) {
+      // by page, a session counts under every page it viewed and bounces only where it entered;
+      // under a page filter, bounces only count the sessions that entered on a matching page
+      const pages = pageDim && !sessionMode;
       build('s', (ctx) => {
-        const a = ['count(*) AS visits', 'coalesce(sum(s.is_bounce), 0) AS bounces', 'coalesce(sum(s.duration), 0) AS duration', 'coalesce(sum(s.pageviews), 0) AS sessionPageviews'];
+        const entered = pages ? 's.entry_page = p.pathname' : entryPageSql(filters, ctx);
+        const a = ['count(*) AS sessionCount', 'coalesce(sum(s.duration), 0) AS duration', 'coalesce(sum(s.pageviews), 0) AS sessionPageviews'];
+        if (!visitsFromEvents) a.push('count(*) AS visits');
+        if (entered) a.push(`coalesce(sum(s.is_bounce * (${entered})), 0) AS bounces`, `coalesce(sum(${entered}), 0) AS bounceSessions`);
+        else a.push('coalesce(sum(s.is_bounce), 0) AS bounces');
         if (sessionMode) a.push(`${visitorsSql('s', ctx)} AS visitors`, 'coalesce(sum(s.pageviews), 0) AS pageviews', 'coalesce(sum(s.events), 0) AS events');
         return a;
-      }, () => '1', 'sessions');
+      }, () => '1', 'sessions', undefined, pages);
     }
     if (n.has('errors')) {
       build('e', () => ['count(*) AS errors'], (ctx) => `e.name = ${ctx.params.bind('error')}`, 'errors');
@@ -115,6 +126,17 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
   }
   const results = await db.batch<Record<string, unknown>>(stmts);
   return mergeResults(q, stmts, results, sessionMode || !q.dimensions.some((d) => d.startsWith('event:')));
+}
+
+/**
+ * The pages each session viewed (one row per session and page), for session metrics by page. Its
+ * events may run a day past the range, as the sessions that start in it may.
+ */
+function viewedPagesSql(ctx: FilterContext, q: BaseQuery): string {
+  const p = ctx.params;
+  // any event on the page, as a page filter matches (filters.ts, sessionsWithEvent)
+  return `(SELECT DISTINCT e.session_id AS sid, e.pathname AS pathname FROM events e WHERE e.site_id = ${p.bind(q.site.id)}`
+    + ` AND e.ts >= ${p.bind(q.range.from)} AND e.ts < ${p.bind(q.range.to + DAY_MS)})`;
 }
 
 /** Goals a goal breakdown lists: all, or only those a top-level `is` goal filter names. */

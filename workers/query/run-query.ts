@@ -11,6 +11,9 @@ import { loadSiteAndStaleDays, runPlan, type PlanOptions } from './planner';
 import { dimensionLabel } from './labels';
 import { metricNumber, queryCurrency, type MetricValue } from './revenue';
 import { assertBodyDepth, parseQuery } from './validate';
+import { walkLeaves } from './validate-filters';
+import { HttpError } from '../lib/http-error';
+import { goalNameMatches } from '../lib/goals';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { checkTimeBuckets } from './range-limits';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
@@ -53,18 +56,24 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
   opts.regexBudget ??= new RegexBudget(opts.maxRegexTests!);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const goals = usesGoals ? siteGoals : [];
+  if (usesGoals) assertGoalsConfigured(q.filters, goals);
 
   const crange = q.include.comparisons ? comparisonRange(q.range, q.include.comparisons, site.timezone, localDay(now, site.timezone)) : null;
   if (crange && q.granularity) checkTimeBuckets(crange, q.granularity, '#/include/comparisons');
+  const revenueWarnings = new Map<string, RevenueWarning>();
   const [rows, prev] = await Promise.all([
-    computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined),
+    computeRows(db, q, q.range, goals, opts, now, paginate ? pageDepth(q) : undefined, revenueWarnings),
     crange ? computeRows(db, q, crange, goals, opts, now) : null,
   ]);
+  if (crange && q.granularity && q.dimensions.length === 1) fillTimeBuckets(q, rows);
   sortRows(q, rows);
   const page = paginate ? rows.slice(q.offset, q.offset + q.limit) : rows;
   const results: QueryResult['results'] = page.map((r) => ({ metrics: r.metrics, dimensions: r.dims.map((d, i) => dimensionLabel(q.dimensions[i]!, d)) }));
 
   const meta: Record<string, unknown> = {};
+  // Pulse has no imported data yet: Plausible's answer for a site without imports
+  if (q.include.imports) Object.assign(meta, { imports_included: false, imports_skip_reason: 'no_imported_data' });
+  if (revenueWarnings.size) meta.metric_warnings = Object.fromEntries([...revenueWarnings].map(([m, code]) => [m, { code, warning: REVENUE_WARNINGS[code] }]));
   const tz = site.timezone;
   if (q.include.timeLabels && q.granularity) meta.time_labels = timeLabels(q.range, q.granularity, tz);
   if (q.include.totalRows) meta.total_rows = rows.length;
@@ -78,6 +87,29 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
 }
 
 /**
+ * A timeseries with a comparison lists every bucket of the range, empty ones too, so each has its
+ * comparison bucket beside it (as Plausible's query runner does).
+ */
+function fillTimeBuckets(q: Query, rows: FinishedRow[]): void {
+  const seen = new Set(rows.map((r) => String(r.dims[0])));
+  for (const label of timeLabels(q.range, q.granularity!, q.site.timezone)) {
+    if (!seen.has(label)) rows.push({ dims: [label], metrics: q.metrics.map((m) => finishMetric(m, { dims: [] }, {})) });
+  }
+}
+
+/** Plausible's check: an `is` goal filter names configured goals (else a 400 with its message). */
+function assertGoalsConfigured(filters: Filter[], goals: Goal[]): void {
+  walkLeaves(filters, (leaf) => {
+    if (leaf.dimension !== 'event:goal' || leaf.op !== 'is') return;
+    for (const v of leaf.values) {
+      if (!goals.some((g) => goalNameMatches(g.name, 'is', [v], leaf.caseSensitive))) {
+        throw new HttpError(400, 'invalid_query', `The goal \`${v}\` is not configured for this site. Find out how to configure goals here: https://plausible.io/docs/stats-api#filtering-by-goals`);
+      }
+    }
+  });
+}
+
+/**
  * How many rows by visitors (descending) the page shows, when that is the order of a single
  * breakdown: the plan may then under-count visitors of rows that cannot reach the page.
  */
@@ -87,8 +119,28 @@ function pageDepth(q: Query): number | undefined {
   return q.offset + q.limit;
 }
 
+type RevenueWarning = 'no_single_revenue_currency' | 'no_revenue_goals_matching';
+
+/** Plausible's metric_warnings codes and texts for revenue metrics that come out null. */
+const REVENUE_WARNINGS: Record<RevenueWarning, string> = {
+  no_single_revenue_currency: 'Revenue metrics are null as there are multiple currencies for the selected event:goals.',
+  no_revenue_goals_matching: 'Revenue metrics are null as there are no matching revenue goals.',
+};
+
+/**
+ * Why a revenue metric is null somewhere in the answer: currencies mixed (Pulse converts none), or
+ * no revenue at all (no goal with revenue matched). Set once per metric, as Plausible's meta.
+ */
+function noteRevenueWarnings(q: Query, base: BaseRow[], finished: FinishedRow[], out: Map<string, RevenueWarning>): void {
+  q.metrics.forEach((m, k) => {
+    if ((m !== 'total_revenue' && m !== 'average_revenue') || !finished.some((r) => r.metrics[k] === null)) return;
+    const mixed = base.some((r) => (r.revenueCurrencies ?? 0) > 1) || queryCurrency(base) === null && base.some((r) => r.revenueCurrency);
+    out.set(m, mixed ? 'no_single_revenue_currency' : 'no_revenue_goals_matching');
+  });
+}
+
 /** Finished metric rows for one range (`topK`: see pageDepth; only for the rows of the page). */
-async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number): Promise<FinishedRow[]> {
+async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[], opts: PlanOptions, now: number, topK?: number, warnings?: Map<string, RevenueWarning>): Promise<FinishedRow[]> {
   const base: BaseQuery = { site: q.site, range, dimensions: q.dimensions, granularity: q.granularity, filters: q.filters, needs: needsFor(q.metrics), vitals: vitalNames(q), now };
   const visitorsOnly = new Set(['visitors'] as const);
   const withoutGoals = q.filters.filter((f) => !('dimension' in f && f.dimension === 'event:goal'));
@@ -112,9 +164,11 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
   }
   // goals without revenue stay null in a goal breakdown (Plausible's revenue goals have a currency)
   if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
-  return rows
+  const finished = rows
     .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
     .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => (metricNumber(v) ?? 0) !== 0));
+  if (warnings) noteRevenueWarnings(q, rows, finished, warnings);
+  return finished;
 }
 
 function vitalNames(q: Query): string[] {
@@ -157,11 +211,16 @@ function sortRows(q: Query, rows: FinishedRow[]): void {
 function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], prev: FinishedRow[], out: QueryResult['results']): void {
   const ti = q.dimensions.findIndex(isTimeDimension);
   let shift = (d: (string | number)[]) => d;
+  // a row with nothing in the comparison period still names its comparison bucket
+  let unshift = (d: (string | number)[]) => d;
   if (ti >= 0 && q.granularity) {
     const labels = timeLabels(q.range, q.granularity, q.site.timezone);
-    // a map, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
-    const position = new Map(timeLabels(crange, q.granularity, q.site.timezone).map((l, i) => [l, i]));
+    const cmpLabels = timeLabels(crange, q.granularity, q.site.timezone);
+    // maps, not indexOf: every comparison row (unpaginated) looks up one of up to 10,080 labels
+    const position = new Map(cmpLabels.map((l, i) => [l, i]));
+    const current = new Map(labels.map((l, i) => [l, i]));
     shift = (d) => d.map((v, i) => (i === ti ? (labels[position.get(String(v)) ?? -1] ?? `~${v}`) : v));
+    unshift = (d) => d.map((v, i) => (i === ti ? (cmpLabels[current.get(String(v)) ?? -1] ?? v) : v));
   }
   const byKey = new Map(prev.map((r) => [JSON.stringify(shift(r.dims)), r]));
   page.forEach((r, i) => {
@@ -169,7 +228,7 @@ function attachComparisons(q: Query, crange: DateRange, page: FinishedRow[], pre
     // no row in the comparison period: zeros (revenue in the current row's currency)
     const currencyOf = (v: MetricValue | undefined) => (v !== null && typeof v === 'object' ? v.currency : null);
     const pm = p?.metrics ?? q.metrics.map((m, k) => finishMetric(m, { dims: [] }, { revenueCurrency: currencyOf(r.metrics[k]) }));
-    const pd = p?.dims ?? r.dims;
+    const pd = p?.dims ?? unshift(r.dims);
     out[i]!.comparison = {
       dimensions: pd.map((d, k) => dimensionLabel(q.dimensions[k]!, d)),
       metrics: pm,
@@ -191,6 +250,7 @@ function echoQuery(q: Query, body: Record<string, unknown>): Record<string, unkn
     include: {
       time_labels: q.include.timeLabels,
       total_rows: q.include.totalRows,
+      ...(q.include.imports ? { imports: true } : {}),
       ...(q.include.comparisons ? { comparisons: body.include && (body.include as Record<string, unknown>).comparisons } : {}),
     },
     pagination: { limit: q.limit, offset: q.offset },

@@ -72,6 +72,8 @@ export type ComparisonMode = 'previous_period' | 'year_over_year' | 'custom';
 export interface Include {
   timeLabels: boolean;
   totalRows: boolean;
+  /** asked for imported data (Pulse has none: meta says so, as Plausible does) */
+  imports: boolean;
   comparisons: { mode: ComparisonMode; dateRange?: [string, string]; matchDayOfWeek: boolean } | null;
 }
 
@@ -98,7 +100,11 @@ export interface BaseRow {
   pageviews?: number;
   events?: number;
   visits?: number;
+  /** sessions the session sums cover (by page: sessions that viewed it); `visits` when absent */
+  sessionCount?: number;
   bounces?: number;
+  /** sessions bounce rate is judged on (entered on the page, under page filters or by page); `visits` when absent */
+  bounceSessions?: number;
   duration?: number;
   /** sessions' pageviews, for views_per_visit */
   sessionPageviews?: number;

@@ -76,10 +76,17 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
   if (!Array.isArray(values) || values.length === 0 || values.length > MAX_VALUES) {
     throw bad(`${pointer}/2: Expected a non-empty list of at most ${MAX_VALUES} values`);
   }
+  // Plausible takes GeoNames ids (integers) for visit:city; Pulse's cities are names, so an id is
+  // accepted as its string and matches nothing rather than failing a query written for Plausible
+  if (dimension === 'visit:city' && values.every((v: unknown) => Number.isInteger(v))) values.forEach((v: number, i: number) => (values[i] = String(v)));
   values.forEach((v, i) => {
     if (typeof v !== 'string') throw bad(`${pointer}/2/${i}: Filter values must be strings`);
     if (v.length > MAX_VALUE_LENGTH) throw bad(`${pointer}/2/${i}: Filter values are at most ${MAX_VALUE_LENGTH} characters`);
   });
+  // Plausible's own check and message (filters parser): country codes are ISO 3166-1 alpha-2
+  if (dimension === 'visit:country' && (op === 'is' || op === 'is_not') && values.some((v: string) => v.length !== 2)) {
+    throw bad('Invalid visit:country filter, visit:country needs to be a valid 2-letter country code.');
+  }
   if (++count.leaves > MAX_LEAVES) throw bad(`${pointer}: Invalid filter: the filters have more than ${MAX_LEAVES} conditions`);
   count.values += values.length;
   if (count.values > MAX_TOTAL_VALUES) throw bad(`${pointer}/2: Invalid filter: the filters list more than ${MAX_TOTAL_VALUES} values in all`);
