@@ -124,6 +124,10 @@ describe('GET /api/v1/stats/breakdown', () => {
       results: [{ page: '/', visitors: 2, pageviews: 2 }, { page: '/blog', visitors: 1, pageviews: 1 }, { page: '/pricing', visitors: 1, pageviews: 1 }],
     });
     expect(await json('breakdown', { ...day, property: 'event:page', limit: '1', page: '2' })).toEqual({ results: [{ page: '/blog', visitors: 1 }] });
+    // time_on_page alone is ordered by visitors (/ first), which the rows do not show
+    const onPage = (await json('breakdown', { ...day, property: 'event:page', metrics: 'time_on_page' })).results as Record<string, unknown>[];
+    expect(onPage.map((r) => Object.keys(r).sort())).toEqual([['page', 'time_on_page'], ['page', 'time_on_page'], ['page', 'time_on_page']]);
+    expect(onPage.map((r) => r.page)).toEqual(['/', '/blog', '/pricing']);
   });
 
   it('leaves out blank UTM values, as Plausible', async () => {

@@ -152,15 +152,15 @@ export function shapeV1(plan: V1Plan, result: QueryResult): unknown {
     results: result.results.map((r) => {
       const row: Record<string, unknown> = {};
       keys.forEach((k, i) => (row[k] = r.dimensions[i]));
-      plan.v2Metrics.forEach((m, i) => (row[m === 'group_conversion_rate' ? 'conversion_rate' : m] = r.metrics[i]));
+      // the metrics asked for: visitors added only to order a time_on_page breakdown are not shown (as Plausible)
+      for (const m of plan.metrics) row[m] = r.metrics[index(m)];
       if (plan.compare && r.comparison) {
         const comparison: Record<string, unknown> = {};
         const change: Record<string, unknown> = {};
-        plan.v2Metrics.forEach((m, i) => {
-          const name = m === 'group_conversion_rate' ? 'conversion_rate' : m;
-          comparison[name] = r.comparison!.metrics[i];
-          change[name] = r.comparison!.change[i];
-        });
+        for (const m of plan.metrics) {
+          comparison[m] = r.comparison.metrics[index(m)];
+          change[m] = r.comparison.change[index(m)];
+        }
         row.comparison = { ...comparison, change };
       }
       return row;
