@@ -124,6 +124,11 @@ describe('["is", "segment", [id]] in queries', () => {
     expect(await queryError([['contains', 'segment', [google]]])).toBe('#/filters/0: Invalid filter: segments can only be filtered with `is`');
   });
 
+  it('leaves malformed logic around a segment malformed (found by the query fuzzer)', async () => {
+    expect(await queryError([['or', [['is', 'segment', [google]], ['not']], [['is', 'segment', [google]]]]])).toContain('#/filters/0: Invalid filter');
+    expect(await queryError([['or', [['is', 'segment', [google]], ['not']]]])).toContain('#/filters/0/1/1: Invalid filter');
+  });
+
   it('echoes the query as asked', async () => {
     const res = await ok<{ query: { filters: unknown[] } }>(query([['is', 'segment', [google]]]));
     expect(res.query.filters).toEqual([['is', 'segment', [google]]]);

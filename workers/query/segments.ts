@@ -49,8 +49,10 @@ function replace(f: Json, saved: Map<number, Json[]>): Json {
     const groups = (f[2] as number[]).map((id) => ['and', saved.get(id)!]);
     return groups.length === 1 ? groups[0] : ['or', groups];
   }
-  if (f[0] === 'and' || f[0] === 'or') return Array.isArray(f[1]) ? [f[0], f[1].map((c: Json) => replace(c, saved))] : f;
-  if (f[0] === 'not' || f[0] === 'has_done' || f[0] === 'has_not_done') return [f[0], replace(f[1], saved), ...f.slice(2)];
+  // everything but the segment leaves is copied as it came, malformed shapes included, so the
+  // validator judges (and names) exactly what the caller sent
+  if ((f[0] === 'and' || f[0] === 'or') && Array.isArray(f[1])) return [f[0], f[1].map((c: Json) => replace(c, saved)), ...f.slice(2)];
+  if ((f[0] === 'not' || f[0] === 'has_done' || f[0] === 'has_not_done') && f.length >= 2) return [f[0], replace(f[1], saved), ...f.slice(2)];
   return f;
 }
 
