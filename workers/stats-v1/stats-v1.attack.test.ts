@@ -41,6 +41,13 @@ it('refuses dates outside the calendar and patterns RE2 cannot run', async () =>
   expect(long.body.error).toContain('#/filters/0/2/0');
 });
 
+it('answers on the last date the API accepts (the v1 fuzzer found a loop that never ended there)', async () => {
+  expect(await answer('timeseries', { period: 'month', date: '9999-12-31', interval: 'month' })).toEqual({ status: 200, body: { results: [{ date: '9999-12-01', visitors: 0 }] } });
+  expect((await answer('breakdown', { period: '7d', date: '9999-12-31', property: 'event:page' })).status).toBe(200);
+  // month ends are computed past the calendar's end (+010000-01-01) and back: still 9999-12-31
+  expect((await answer('aggregate', { period: 'custom', date: '9999-12-31,9999-12-31' })).status).toBe(200);
+});
+
 it('answers JSON errors with a code for junk in every parameter', async () => {
   // empty conditions are no conditions, as Plausible splits them
   expect((await answer('aggregate', { filters: ';;;' })).status).toBe(200);
