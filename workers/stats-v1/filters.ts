@@ -10,6 +10,7 @@
  * look right and are not.
  */
 import { HttpError } from '../lib/http-error';
+import { wildcardSource } from '../lib/goals';
 
 export const V1_PROPERTIES = [
   'event:page', 'event:name', 'event:goal', 'event:hostname',
@@ -35,18 +36,7 @@ function memberList(raw: string): string[] {
 }
 
 /** `*` and `**` wildcards as an anchored RE2 pattern, the same translation as page goals. */
-export function wildcardPattern(value: string): string {
-  let re = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '*' && value[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return `^${re}$`;
-}
+export const wildcardPattern = wildcardSource;
 
 type V2Filter = [string, string, string[]];
 
