@@ -14,6 +14,7 @@ const UNIT_TESTS = [
   'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots,ua-cache}.test.ts',
   'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
+  'workers/stats-v1/params.test.ts',
 ];
 
 /**

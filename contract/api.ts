@@ -22,8 +22,12 @@ export type DateRange =
 
 export type FilterOp = 'is' | 'is_not' | 'contains' | 'contains_not' | 'matches' | 'matches_not';
 
-/** `[op, dimension, values, {case_sensitive}?]`, combined with `and` / `or` / `not`, or `has_done` / `has_not_done`. */
+/**
+ * `[op, dimension, values, {case_sensitive}?]`, combined with `and` / `or` / `not`, or `has_done` /
+ * `has_not_done`; `["is", "segment", [id]]` applies saved segments.
+ */
 export type Filter =
+  | ['is', 'segment', number[]]
   | [FilterOp, Dimension, (string | number)[]]
   | [FilterOp, Dimension, (string | number)[], { case_sensitive?: boolean }]
   | ['and' | 'or', Filter[]]
@@ -51,6 +55,9 @@ export interface QueryResponse {
   meta: { time_labels?: string[]; total_rows?: number; warning?: string; [key: string]: unknown };
   query: QueryRequest & Record<string, unknown>;
 }
+
+/** Saved segments (contract/segments.ts). */
+export type { Segment, SegmentCreate, SegmentFilter, SegmentScope, SegmentUpdate } from './segments';
 
 /** `GET /api/v1/sites/{site}/realtime`: the live snapshot (contract/realtime.ts). */
 export type { RealtimeSnapshot } from './realtime';

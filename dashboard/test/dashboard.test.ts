@@ -7,6 +7,7 @@ import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
+import { segmentsSuite } from './segments.suite';
 import { settingsSuite } from './settings.suite';
 import { shareSuite } from './share.suite';
 
@@ -15,6 +16,7 @@ describe('dashboard', () => {
   afterAll(stopAll, 60_000);
   authSuite();
   overviewSuite();
+  segmentsSuite();
   shareSuite();
   realtimeSuite();
   settingsSuite();

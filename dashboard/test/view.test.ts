@@ -11,6 +11,14 @@ describe('view state in the URL', () => {
     expect(parseFilter('nonsense')).toBeNull();
   });
 
+  it('reads a saved segment as f=segment,is,<id> and sends it as Plausible does', () => {
+    expect(parseFilter('segment,is,42')).toEqual({ dimension: 'segment', op: 'is', value: '42' });
+    expect(parseFilter('segment,is,abc')).toBeNull();
+    expect(parseFilter('segment,contains,4')).toBeNull();
+    const view = readView(url('?f=segment,is,42&f=visit:source,is,Google'));
+    expect(apiFilters(view.filters)).toEqual([['is', 'segment', [42]], ['is', 'visit:source', ['Google']]]);
+  });
+
   it('falls back to 30 days for an unknown or half-given custom period', () => {
     expect(readView(url('?period=forever')).period).toBe('30d');
     expect(readView(url('?period=custom&from=2026-01-01')).period).toBe('30d');

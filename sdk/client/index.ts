@@ -1,5 +1,5 @@
 import { PulseApiError } from './errors';
-import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot } from '../../contract/api';
+import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot, Segment, SegmentCreate, SegmentUpdate } from '../../contract/api';
 
 export { PulseApiError } from './errors';
 export type * from '../../contract/api';
@@ -23,6 +23,35 @@ export interface PulseClient {
   realtime(site: string): Promise<RealtimeSnapshot>;
   /** `GET /api/v1/sites/{site}/export.csv`, as text. */
   exportCsv(site: string, params?: RangeParams): Promise<string>;
+  /**
+   * `GET /api/v1/sites/{site}/segments`: the site's segments and the key's personal ones.
+   *
+   * @example
+   * const [first] = await pulse.segments('example.com');
+   * await pulse.query({ site_id: 'example.com', metrics: ['visitors'], date_range: '7d', filters: [['is', 'segment', [first.id]]] });
+   */
+  segments(site: string): Promise<Segment[]>;
+  /**
+   * `POST /api/v1/sites/{site}/segments` (personal by default; `scope: 'site'` needs sites:admin).
+   *
+   * @example
+   * const seg = await pulse.createSegment('example.com', { name: 'From Google', filters: [['is', 'visit:source', ['Google']]] });
+   */
+  createSegment(site: string, segment: SegmentCreate): Promise<Segment>;
+  /**
+   * `PATCH /api/v1/sites/{site}/segments/{id}`.
+   *
+   * @example
+   * await pulse.updateSegment('example.com', seg.id, { name: 'Google visitors' });
+   */
+  updateSegment(site: string, id: number, changes: SegmentUpdate): Promise<Segment>;
+  /**
+   * `DELETE /api/v1/sites/{site}/segments/{id}`.
+   *
+   * @example
+   * await pulse.deleteSegment('example.com', seg.id);
+   */
+  deleteSegment(site: string, id: number): Promise<void>;
 }
 
 /**
@@ -61,6 +90,12 @@ export function createClient(options: ClientOptions): PulseClient {
     query: async (body) => (await request('POST', '/api/v2/query', undefined, body)).json() as Promise<QueryResponse>,
     realtime: (s) => json(site(s) + '/realtime'),
     exportCsv: async (s, params) => (await request('GET', site(s) + '/export.csv', params)).text(),
+    segments: async (s) => ((await json<{ segments: Segment[] }>(site(s) + '/segments')).segments),
+    createSegment: async (s, body) => (await request('POST', site(s) + '/segments', undefined, body)).json() as Promise<Segment>,
+    updateSegment: async (s, id, body) => (await request('PATCH', site(s) + '/segments/' + id, undefined, body)).json() as Promise<Segment>,
+    deleteSegment: async (s, id) => {
+      await request('DELETE', site(s) + '/segments/' + id);
+    },
   };
 }
 

@@ -57,6 +57,25 @@ describe('createClient', () => {
     ]);
   });
 
+  test('segment methods send the segments routes their bodies and return what the server answers', async () => {
+    const saved = { id: 42, name: 'From Google', scope: 'personal', filters: [['is', 'visit:source', ['Google']]], owned_by_you: true, created_at: 't', updated_at: 't' };
+    const client = createClient({ baseUrl, key: 'k' });
+    reply = { status: 200, type: 'application/json', body: JSON.stringify({ segments: [saved] }) };
+    expect(await client.segments('example.com')).toEqual([saved]);
+    reply = { status: 201, type: 'application/json', body: JSON.stringify(saved) };
+    expect(await client.createSegment('example.com', { name: 'From Google', filters: [['is', 'visit:source', ['Google']]] })).toEqual(saved);
+    reply = { status: 200, type: 'application/json', body: JSON.stringify({ ...saved, name: 'G' }) };
+    expect((await client.updateSegment('example.com', 42, { name: 'G' })).name).toBe('G');
+    reply = { status: 204, type: 'application/json', body: '' };
+    expect(await client.deleteSegment('example.com', 42)).toBeUndefined();
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.body}`)).toEqual([
+      'GET /api/v1/sites/example.com/segments ',
+      'POST /api/v1/sites/example.com/segments {"name":"From Google","filters":[["is","visit:source",["Google"]]]}',
+      'PATCH /api/v1/sites/example.com/segments/42 {"name":"G"}',
+      'DELETE /api/v1/sites/example.com/segments/42 ',
+    ]);
+  });
+
   test('exportCsv() returns the CSV text', async () => {
     reply = { status: 200, type: 'text/csv', body: 'date,visitors\n2026-11-23,5\n' };
     expect(await createClient({ baseUrl, key: 'k' }).exportCsv('example.com', { period: '7d' })).toBe('date,visitors\n2026-11-23,5\n');

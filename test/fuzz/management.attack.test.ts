@@ -1,5 +1,6 @@
 /**
- * Issue 13, item 4: the management API (sites, goals, funnels, keys, members, invitations, shares)
+ * Issue 13, item 4: the management API (sites, goals, funnels, keys, members, invitations, shares,
+ * segments)
  * fuzzed through the real Worker with the admin token: mutated and junk bodies on POST and PATCH,
  * mutated path parameters on PATCH and DELETE. Any 5xx fails, and so does a 4xx whose body is not
  * `{error, code}`; each finding prints the seed, the index, the route and the body.
@@ -18,6 +19,7 @@ let doomed: string[];
 let goals: string[];
 let funnel: string;
 let share: string;
+let savedSegment: number;
 let key: string;
 let member: { id: string; email: string };
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
     (await ok<{ id: string }>(call(`/api/v1/sites/${site}/goals`, { token: admin, body }), 201)).id));
   funnel = (await ok<{ id: string }>(call(`/api/v1/sites/${site}/funnels`, { token: admin, body: { name: 'F', steps: goals } }), 201)).id;
   share = (await ok<{ id: string }>(call(`/api/v1/sites/${site}/shares`, { token: admin, body: { name: 'S' } }), 201)).id;
+  savedSegment = (await ok<{ id: number }>(call(`/api/v1/sites/${site}/segments`, { token: admin, body: { name: 'G', scope: 'site', filters: [['is', 'visit:source', ['Google']]] } }), 201)).id;
   key = (await makeKey([site], 'stats:read')).id;
   member = await makeUser(site, 'viewer');
 });
@@ -67,6 +70,12 @@ function targets(index: number): Target[] {
     { method: 'POST', path: [...s, 'invitations'], valid: [{ email: `inv${index}@fuzz.example`, role: 'viewer' }] },
     { method: 'POST', path: [...s, 'shares'], valid: [{ name: 'For the board' }, {}] },
     { method: 'DELETE', path: [...s, 'shares', `{${share}}`], valid: null },
+    { method: 'POST', path: [...s, 'segments'], valid: [
+      { name: 'From Google', scope: 'site', filters: [['is', 'visit:source', ['Google']], ['not', ['contains', 'event:page', ['/admin']]]] },
+      { name: 'Blog', filters: [['or', [['matches', 'event:page', ['^/blog/']], ['is', 'event:goal', ['Signup']]]]] },
+    ] },
+    { method: 'PATCH', path: [...s, 'segments', `{${savedSegment}}`], valid: [{ name: 'Renamed', scope: 'site', filters: [['is', 'visit:country', ['DE']]] }] },
+    { method: 'DELETE', path: [...s, 'segments', `{${savedSegment}}`], valid: null },
   ];
 }
 

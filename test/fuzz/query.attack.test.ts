@@ -5,7 +5,7 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeKey, makeSite, uniqueDomain } from '../helpers/api';
+import { adminToken, call, makeKey, makeSite, ok, uniqueDomain } from '../helpers/api';
 import { fuzzSeed, runFuzz, type Fuzzer, type FuzzCase } from '../helpers/fuzz';
 import { Fixture } from '../helpers/query-fixtures';
 import { METRICS, SIMPLE_DIMENSIONS, TIME_DIMENSIONS } from '../../workers/query/types';
@@ -15,6 +15,7 @@ const seed = fuzzSeed(env.FUZZ_SEED) + 2;
 
 let site: string;
 let keys: string[];
+let segment: number;
 
 beforeAll(async () => {
   site = await makeSite(uniqueDomain('fuzz-query'));
@@ -28,6 +29,8 @@ beforeAll(async () => {
     ])
     .write(env.DB);
   // a few keys: each key's rate limit is one RateLimiterDO, which would serialise every query
+  // a saved segment: its filters are spliced into mutated bodies
+  segment = (await ok<{ id: number }>(call(`/api/v1/sites/${site}/segments`, { token: adminToken(), body: { name: 'S', scope: 'site', filters: [['is', 'visit:source', ['Google']], ['contains', 'event:page', ['pri']]] } }), 201)).id;
   keys = await Promise.all([1, 2, 3, 4].map(async () => (await makeKey([site], 'stats:read', { rate_limit: 1_000_000 })).token));
 });
 
@@ -44,6 +47,7 @@ function validQueries(): unknown[] {
     { site_id: site, metrics: ['visitors'], dimensions: ['event:page'], date_range: range, filters: [['sequence', [['is', 'event:page', ['/']], ['is', 'event:name', ['Signup']]]]] },
     { site_id: site, metrics: ['lcp_p75', 'errors', 'visitors'], dimensions: ['visit:device', 'time:hour'], date_range: 'day', filters: [['has_done', ['is', 'event:name', ['Signup']]]] },
     { site_id: site, metrics: ['visitors', 'group_conversion_rate'], dimensions: ['event:goal', 'visit:new_vs_returning'], date_range: '30d' },
+    { site_id: site, metrics: ['visitors', 'bounce_rate'], dimensions: ['visit:source'], date_range: range, filters: [['or', [['is', 'segment', [segment]], ['not', ['is', 'segment', [segment, segment]]]]]] },
   ];
 }
 

@@ -11,6 +11,7 @@ import { createFunnel, createGoal, deleteFunnel, deleteGoal, listFunnels, listGo
 import { createKey, listKeys, revokeKey } from './keys';
 import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvitation, listInvitations, listMembers, removeMember } from './members';
 import { changePassword, signIn, signOut, whoAmI } from './sessions';
+import { createSegment, deleteSegment, listSegments, updateSegment } from './segments';
 import { createShare, listShares, revokeShare } from './shares';
 import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
 import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
@@ -45,6 +46,10 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .get(`${site}/funnels`, listFunnels)
     .post(`${site}/funnels`, createFunnel)
     .delete(`${site}/funnels/:id`, deleteFunnel)
+    .get(`${site}/segments`, listSegments)
+    .post(`${site}/segments`, createSegment)
+    .patch(`${site}/segments/:id`, updateSegment)
+    .delete(`${site}/segments/:id`, deleteSegment)
     .get(`${site}/shares`, listShares)
     .post(`${site}/shares`, createShare)
     .delete(`${site}/shares/:id`, revokeShare)

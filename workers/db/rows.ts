@@ -7,6 +7,7 @@ import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
+import type { segments } from './schema-segments';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -16,5 +17,6 @@ export type ApiKeyRow = Row<typeof apiKeys>;
 export type ShareLinkRow = Row<typeof shareLinks>;
 export type GoalRow = Row<typeof goals>;
 export type FunnelRow = Row<typeof funnels>;
+export type SegmentRow = Row<typeof segments>;
 export type ErasureRow = Row<typeof erasures>;
 export type DeletedSiteRow = Row<typeof deletedSites>;

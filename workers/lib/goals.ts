@@ -48,6 +48,11 @@ export function hasWildcard(path: string): boolean {
  * Compiled with RE2 like every user pattern: a goal with many `*` stays linear in the path.
  */
 export function wildcardRegex(pattern: string): Pattern {
+  return compilePattern(wildcardSource(pattern));
+}
+
+/** The anchored RE2 source of a wildcard pattern (also the Stats API v1's `*` filters). */
+export function wildcardSource(pattern: string): string {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -57,7 +62,7 @@ export function wildcardRegex(pattern: string): Pattern {
     } else if (c === '*') re += '[^/]*';
     else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
-  return compilePattern(`^${re}$`);
+  return `^${re}$`;
 }
 
 /** Does a goal's name pass a leaf filter's op and values (filters on event:goal name goals)? */

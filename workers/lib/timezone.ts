@@ -98,6 +98,15 @@ export function addMonths(date: string, months: number): string {
   return first.toISOString().slice(0, 10);
 }
 
+/**
+ * Every date from `first` to `last`, inclusive. Counted, not compared: the day after 9999-12-31
+ * is `+010000-01-01`, which sorts before it, so a `d <= last` loop never ends on the last date
+ * the API accepts.
+ */
+export function eachDay(first: string, last: string): string[] {
+  return Array.from({ length: Math.max(0, daysBetween(first, last) + 1) }, (_, i) => addDays(first, i));
+}
+
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 }

@@ -3,6 +3,8 @@ import { jsonResponse } from '../lib/http-error';
 import { errorResponses, type Json } from './helpers';
 import { analyticsPaths } from './paths-analytics';
 import { managementPaths } from './paths-management';
+import { segmentPaths } from './paths-segments';
+import { statsV1Paths } from './paths-stats-v1';
 import { schemas } from './schemas';
 
 export function buildOpenApiDocument(serverUrl?: string): Json {
@@ -17,7 +19,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: { ...analyticsPaths, ...managementPaths },
+    paths: { ...analyticsPaths, ...statsV1Paths, ...managementPaths, ...segmentPaths },
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },

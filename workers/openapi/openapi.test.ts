@@ -33,7 +33,8 @@ describe('OpenAPI document', () => {
     const expected = [
       'post /api/event', 'get /api/health', 'post /api/v2/query', 'get /api/v1/sites/{site}/realtime', 'get /api/v1/sites/{site}/live',
       'get /api/v1/sites/{site}/export.csv', 'get /js/pulse.js', 'get /api/openapi.json', 'get /.well-known/jwks.json',
-      'delete /api/v1/sites/{site}/visitors/{uid}',
+      'delete /api/v1/sites/{site}/visitors/{uid}', 'get /api/v1/stats/aggregate', 'get /api/v1/stats/timeseries', 'get /api/v1/stats/breakdown',
+      'get /api/v1/stats/realtime/visitors',
     ];
     for (const entry of expected) {
       const [method, path] = entry.split(' ') as [string, string];

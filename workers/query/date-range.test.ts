@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonRange, dayRange } from './date-range';
+import { comparisonRange, dayRange, timeLabels } from './date-range';
 
 const UTC = 'UTC';
 const days = (r: { firstDay: string; lastDay: string }) => [r.firstDay, r.lastDay];
@@ -38,5 +38,13 @@ describe('comparison ranges (Plausible semantics)', () => {
   it('takes custom dates as given', () => {
     const r = dayRange('2024-01-10', '2024-01-12', UTC);
     expect(days(comparisonRange(r, { mode: 'custom', dateRange: ['2023-05-01', '2023-05-31'], matchDayOfWeek: true }, UTC, '2024-02-01'))).toEqual(['2023-05-01', '2023-05-31']);
+  });
+});
+
+describe('the last date the API accepts', () => {
+  it('ends the label loop on 9999-12-31 (the day after it sorts before it as a string)', () => {
+    // found by the v1 fuzzer: `period=month&date=9999-12-31` spun forever
+    expect(timeLabels(dayRange('9999-12-30', '9999-12-31', UTC), 'time:day', UTC)).toEqual(['9999-12-30', '9999-12-31']);
+    expect(timeLabels(dayRange('9999-11-15', '9999-12-31', UTC), 'time:month', UTC)).toEqual(['9999-11-01', '9999-12-01']);
   });
 });

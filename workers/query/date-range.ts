@@ -4,7 +4,7 @@
  */
 import { HttpError } from '../lib/http-error';
 import {
-  addDays, addMonths, DAY_MS, dayStart, daysBetween, formatLocalIso, localDay, localToUtc, tzOffset,
+  addDays, addMonths, DAY_MS, dayStart, daysBetween, eachDay, formatLocalIso, localDay, localToUtc, tzOffset,
 } from '../lib/timezone';
 import { checkDays, checkRange, earliestDay, MIN_DAY } from './range-limits';
 import type { DateRange, Granularity, SiteInfo } from './types';
@@ -145,7 +145,7 @@ export function timeLabels(range: DateRange, granularity: Granularity, tz: strin
     }
     return labels;
   }
-  for (let d = range.firstDay; d <= range.lastDay; d = addDays(d, 1)) {
+  for (const d of eachDay(range.firstDay, range.lastDay)) {
     const label = granularity === 'time:day' ? d : granularity === 'time:week' ? weekLabel(d, range.firstDay) : `${d.slice(0, 7)}-01`;
     if (labels.at(-1) !== label) labels.push(label);
   }

@@ -8,7 +8,7 @@
 import type { QueryDb } from './db';
 import { hasPair, HOURLY_DAYS, OVERFLOW_IDS, PAGEVIEW_PAGE, storedDim } from '../rollups/shape';
 import { Params } from './sql';
-import { addDays, localDay } from '../lib/timezone';
+import { addDays, eachDay, localDay } from '../lib/timezone';
 import { isTimeDimension, SESSION_ONLY_DIMENSIONS, type BaseQuery, type BaseRow, type Need } from './types';
 
 const ROLLUP_NEEDS: Need[] = ['visitors', 'pageviews', 'events', 'visits', 'bounces', 'duration', 'sessionPageviews'];
@@ -117,8 +117,7 @@ const LONG_TAILED = ['event:page', 'visit:entry_page', 'visit:exit_page', 'visit
  * every value's rows of each day (`day` precedes the value in the primary keys).
  */
 function byKeys(p: Params, q: BaseQuery, valueCol: string, values: string[]): string {
-  const days: string[] = [];
-  for (let d = q.range.firstDay; d <= q.range.lastDay; d = addDays(d, 1)) days.push(d);
+  const days = eachDay(q.range.firstDay, q.range.lastDay);
   return `day IN (SELECT value FROM json_each(${p.bind(JSON.stringify(days))}))`
     + ` AND ${valueCol} IN (SELECT value FROM json_each(${p.bind(JSON.stringify(values))}))`;
 }

@@ -16,6 +16,7 @@ import { HttpError } from '../lib/http-error';
 import { goalNameMatches } from '../lib/goals';
 import { DEFAULT_REGEX_BUDGET, RegexBudget } from './regex-budget';
 import { checkTimeBuckets } from './range-limits';
+import { resolveSegments } from './segments';
 import { isTimeDimension, type BaseQuery, type BaseRow, type DateRange, type Filter, type Query } from './types';
 
 export interface QueryResult {
@@ -41,8 +42,10 @@ export interface RunOptions extends Partial<Omit<PlanOptions, 'stale'>> {
   paginate?: boolean;
 }
 
-export async function runQuery(d1: D1Database, siteId: string, body: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
-  assertBodyDepth(body);
+export async function runQuery(d1: D1Database, siteId: string, asked: unknown, now: number, options: RunOptions = {}, db = new QueryDb(d1)): Promise<QueryResult> {
+  assertBodyDepth(asked);
+  // saved segments become their filters first, so they are validated and bounded like any others
+  const body = await resolveSegments(db, siteId, asked);
   // goals ride along with the site when the body could name one (checked exactly after parsing)
   const { site, stale, goals: siteGoals } = await loadSiteAndStaleDays(db, siteId, JSON.stringify(body ?? null).includes('event:goal'));
   let firstDataTs: number | null = null;
@@ -83,7 +86,7 @@ export async function runQuery(d1: D1Database, siteId: string, body: unknown, no
     meta.comparison_date_range = echoDateRange(crange, tz);
   }
   if (db.warnings.size) meta.warning = [...db.warnings].join('; ');
-  return { results, meta, query: echoQuery(q, body as Record<string, unknown>) };
+  return { results, meta, query: echoQuery(q, asked as Record<string, unknown>) };
 }
 
 /**

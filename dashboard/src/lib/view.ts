@@ -1,6 +1,7 @@
 /**
  * The dashboard's view state lives in the URL so that any view is a shareable link:
- * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google`. This module reads
+ * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google` (a saved segment is
+ * `f=segment,is,<id>`, one at a time). This module reads
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
 import type { DateRange, Dimension, Filter, Metric } from '../../../contract/api';
@@ -45,10 +46,14 @@ export interface View {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const OPS = new Set(['is', 'is_not', 'contains']);
 
+/** The pseudo-dimension of a saved segment in `f=` (`f=segment,is,42`), as Plausible's filter. */
+export const SEGMENT = 'segment';
+
 /** Parses `f=<dimension>,<op>,<value>`; the value may itself contain commas. */
 export function parseFilter(raw: string): FilterSpec | null {
   const [dimension, op, ...rest] = raw.split(',');
   if (!dimension || !op || !OPS.has(op) || rest.length === 0) return null;
+  if (dimension === SEGMENT) return op === 'is' && /^[1-9]\d{0,15}$/.test(rest.join(',')) ? { dimension, op, value: rest.join(',') } : null;
   if (!/^(event|visit):[\w:. -]+$/.test(dimension)) return null;
   return { dimension, op: op as FilterSpec['op'], value: rest.join(',') };
 }
@@ -109,7 +114,7 @@ export function dateRange(view: View): DateRange {
 }
 
 export function apiFilters(filters: FilterSpec[]): Filter[] {
-  return filters.map((f) => [f.op, f.dimension as Dimension, [f.value]] as Filter);
+  return filters.map((f) => (f.dimension === SEGMENT ? ['is', 'segment', [Number(f.value)]] : [f.op, f.dimension as Dimension, [f.value]]) as Filter);
 }
 
 /** A link to the same page with `changes` applied (null deletes a parameter). */

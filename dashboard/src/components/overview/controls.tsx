@@ -1,16 +1,32 @@
 /**
- * Date range picker, "compare" switch and the active filters. Everything is a plain link or a
- * GET form that rewrites the URL, so it works before (and without) any JavaScript.
+ * Date range picker, "compare" switch, saved segments and the active filters. Everything is a
+ * plain link or a GET form that rewrites the URL, so it works before (and without) any JavaScript.
  */
-import { component$ } from '@builder.io/qwik';
+import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
-import { labelFor } from '../breakdown/breakdown';
+import type { Segment } from '../../../../contract/api';
+import { labelFor, type ScopeProps } from '../breakdown/breakdown';
 import { findTab } from '../breakdown/cards';
-import { hrefWith, hrefWithoutFilter, PERIODS, readView } from '../../lib/view';
+import { listSegments } from '../../lib/segments';
+import { hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
+import { SegmentMenu } from './segment-menu';
 
-export const Controls = component$(() => {
+/** A chip's words: "source is Google", or "segment Mobile visitors" for a saved segment. */
+function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
+  if (f.dimension === SEGMENT) return ['segment', segments?.find((s) => String(s.id) === f.value)?.name ?? `#${f.value}`];
+  const name = findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '');
+  return [`${name} ${f.op === 'is' ? 'is' : f.op === 'is_not' ? 'is not' : 'contains'}`, labelFor(f.dimension, f.value)];
+}
+
+export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, share }) => {
   const loc = useLocation();
   const view = readView(loc.url);
+  const segments = useSignal<Segment[] | null>(null);
+  // once per page: the list changes only when someone saves one
+  useTask$(async () => {
+    const res = await listSegments(site, share);
+    segments.value = res.ok ? res.data : [];
+  });
   const current = PERIODS.find((p) => p.id === view.period)!;
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
   return (
@@ -48,13 +64,13 @@ export const Controls = component$(() => {
       >
         {view.compare ? 'Stop comparing' : 'Compare to previous period'}
       </Link>
+      <SegmentMenu segments={segments} />
       {view.filters.length > 0 && (
         <ul class="filters" aria-label="Active filters" data-testid="filters">
           {view.filters.map((f) => (
             <li key={f.dimension} class="chip" data-filter={`${f.dimension},${f.op},${f.value}`}>
               <span>
-                {findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '')} {f.op === 'is' ? 'is' : f.op === 'is_not' ? 'is not' : 'contains'}{' '}
-                <strong>{labelFor(f.dimension, f.value)}</strong>
+                {chipText(f, segments.value)[0]} <strong>{chipText(f, segments.value)[1]}</strong>
               </span>
               <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${f.dimension}`}>
                 ×

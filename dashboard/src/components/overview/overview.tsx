@@ -8,7 +8,7 @@ import { TopStats } from './top-stats';
 
 export const Overview = component$<ScopeProps & { live: number | null }>((props) => (
   <>
-    <Controls />
+    <Controls site={props.site} share={props.share} />
     <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
     <MainChart site={props.site} share={props.share} base={props.base} />
     <div class="grid">
