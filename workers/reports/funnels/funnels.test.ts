@@ -110,6 +110,11 @@ describe('funnels: steps', () => {
     expect(answer.steps.map((s) => [s.name, s.visitors, s.median_seconds])).toEqual([['Visit /pricing', 6, null], ['Signup and event:props:plan is free', 1, 105]]);
   });
 
+  it('or-groups: /about or /pricing, then Signup', async () => {
+    const answer = await funnel([['or', [['is', 'event:page', ['/about']], ['is', 'event:page', ['/pricing']]]], G(0)]);
+    expect(answer.steps.map((s) => [s.name, s.visitors])).toEqual([['Visit /about or Visit /pricing', 6], ['Signup', 2]]);
+  });
+
   it('event:goal leaves and matches filters resolve like the query engine', async () => {
     expect(await counts([['is', 'event:goal', ['Visit /pricing']], ['matches', 'event:page', ['^/sign']]])).toEqual([[6, 100, 100, 0, null], [2, 33.3, 33.3, 4, 78]]);
   });
@@ -150,8 +155,8 @@ describe('funnels: validation and bounds', () => {
     expect(await message(() => parseSteps([G(1)]))).toBe('400 #/steps: a funnel has 2 to 8 steps, got 1');
     expect(await message(() => parseSteps(Array.from({ length: 9 }, (_, i) => `g${i}`)))).toBe('400 #/steps: a funnel has 2 to 8 steps, got 9');
     expect(await message(() => parseSteps([G(1), G(0), G(1)]))).toBe('400 #/steps/2: repeats step 1; each step may appear once');
-    expect(await message(() => parseSteps([G(1), ['is', 'visit:source', ['Google']]]))).toMatch(/^400 #\/steps\/1: a step filters on event dimensions/);
-    expect(await message(() => parseSteps([G(1), ['or', [['is', 'event:page', ['/a']]]]]))).toMatch(/^400 #\/steps\/1: a step is a filter leaf/);
+    expect(await message(() => parseSteps([G(1), ['is', 'visit:source', ['Google']]]))).toMatch(/^400 #\/steps\/1: Invalid filter: Behavioral filters .* can only be used with event dimension filters/);
+    expect(await message(() => parseSteps([G(1), ['has_done', ['is', 'event:page', ['/a']]]]))).toMatch(/^400 #\/steps\/1: Invalid filter: Behavioral filters .* cannot be nested/);
     expect(await message(() => parseSteps([G(1), ['is', 'event:nope', ['x']]]))).toMatch(/^400 #\/steps\/1: Invalid filter dimension/);
     expect(await message(() => parseSteps([G(1), 42]))).toMatch(/^400 #\/steps\/1: Expected a goal id or an event filter/);
     expect(await message(() => funnel([G(1), 'no-such-goal']))).toBe('400 #/steps/1: no goal "no-such-goal" on this site');

@@ -3,7 +3,7 @@
  * like the `sequence` filter's steps (a leaf on an event dimension, or an `and` group of them).
  * Validated here; a repeated step or a goal the site lacks is a 400 naming the step.
  */
-import { walkLeaves, parseFilters } from '../../query/validate-filters';
+import { parseFilters } from '../../query/validate-filters';
 import type { Filter } from '../../query/types';
 import { bad } from '../params';
 
@@ -46,23 +46,17 @@ export function parseSteps(raw: unknown): StepSpec[] {
   });
 }
 
-/** A step filter: a leaf or an `and` group of leaves, on event dimensions. */
+/** A step filter: the same as a `sequence` step (event dimensions; leaves, `and`, `or`, `not`). */
 export function parseStepFilter(raw: unknown, pointer: string): Filter {
   if (!Array.isArray(raw)) throw bad(`${pointer}: Expected a goal id or an event filter such as ["is", "event:page", ["/pricing"]]`);
-  let filter: Filter;
   try {
-    filter = parseFilters([raw])[0]!;
+    const sequence = parseFilters([['sequence', [raw]]])[0] as Extract<Filter, { filters: Filter[] }>;
+    return sequence.filters[0]!;
   } catch (err) {
-    // the filter parser names `#/filters/0`; the caller's pointer is the step's
-    if (err instanceof Error) err.message = err.message.replace('#/filters/0', pointer);
+    // the filter parser names the step inside a sequence; the caller's pointer is the funnel's
+    if (err instanceof Error) err.message = err.message.replace(/^#\/filters\/0\/1\/0|^#\/filters\/0/, pointer);
     throw err;
   }
-  const shape = filter.op === 'and' ? filter.filters : [filter];
-  if (!shape.every((f) => 'dimension' in f)) throw bad(`${pointer}: a step is a filter leaf or an "and" group of leaves`);
-  walkLeaves([filter], (leaf) => {
-    if (!leaf.dimension.startsWith('event:')) throw bad(`${pointer}: a step filters on event dimensions (event:page, event:name, event:goal, event:props:…), not \`${leaf.dimension}\``);
-  });
-  return filter;
 }
 
 /** Goal steps must name goals of this site; the answer names each step. */
@@ -79,7 +73,7 @@ export function stepName(step: StepSpec, goals: GoalDef[]): string {
 }
 
 function filterName(f: Filter): string {
-  if (f.op === 'and') return f.filters.map(filterName).join(' and ');
+  if (f.op === 'and' || f.op === 'or') return f.filters.map(filterName).join(` ${f.op} `);
   if (!('dimension' in f)) return JSON.stringify(f);
   const values = f.values.join(' or ');
   if (f.op === 'is' && f.dimension === 'event:page') return `Visit ${values}`;
