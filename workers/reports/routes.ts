@@ -5,6 +5,7 @@
 import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { handleFunnelQuery, handleStoredFunnel } from './funnels/route';
+import { handleJourneys } from './journeys/route';
 import { handleRetention } from './retention/route';
 
 type Args = [Env, ExecutionContext];
@@ -14,5 +15,6 @@ export function mountReportRoutes(router: RouterType<IRequest, Args>): void {
     // `query` is matched before `:id`: the ad-hoc funnel is a POST, a stored one a GET
     .post('/api/v1/sites/:site/funnels/query', (req, env) => handleFunnelQuery(req, env))
     .get('/api/v1/sites/:site/funnels/:id', (req, env) => handleStoredFunnel(req, env))
-    .get('/api/v1/sites/:site/retention', (req, env) => handleRetention(req, env));
+    .get('/api/v1/sites/:site/retention', (req, env) => handleRetention(req, env))
+    .get('/api/v1/sites/:site/journeys', (req, env) => handleJourneys(req, env));
 }
