@@ -8,6 +8,7 @@
  * see workers/reports/README.md).
  */
 import { PASSIVE_EVENT_NAMES } from '../../../contract/events';
+import type { FunnelReport as FunnelAnswer, FunnelStepResult as FunnelStep } from '../../../contract/reports';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
 import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from '../../query/filters';
@@ -27,20 +28,7 @@ export interface FunnelRequest {
   window: Window;
 }
 
-export interface FunnelStep {
-  name: string;
-  visitors: number;
-  conversion_rate: number;
-  step_conversion_rate: number;
-  dropoff: number;
-  median_seconds: number | null;
-}
-
-export interface FunnelAnswer {
-  funnel: { id: string | null; name: string };
-  steps: FunnelStep[];
-  meta: { date_range: [string, string]; window: Window; note?: string };
-}
+export type { FunnelReport as FunnelAnswer, FunnelStepResult as FunnelStep } from '../../../contract/reports';
 
 export interface FunnelOptions {
   maxRawRows?: number;

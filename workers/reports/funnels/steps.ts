@@ -3,6 +3,7 @@
  * like the `sequence` filter's steps (a leaf on an event dimension, or an `and` group of them).
  * Validated here; a repeated step or a goal the site lacks is a 400 naming the step.
  */
+import type { FunnelWindow } from '../../../contract/reports';
 import { parseFilters } from '../../query/validate-filters';
 import type { Filter } from '../../query/types';
 import { bad } from '../params';
@@ -20,7 +21,7 @@ export interface GoalDef {
   display_name: string;
 }
 
-export type Window = 'session' | '24h' | '7d';
+export type Window = FunnelWindow;
 export const WINDOW_MS: Record<Exclude<Window, 'session'>, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000 };
 
 export function parseWindow(raw: unknown): Window {

@@ -4,6 +4,8 @@
  * given, `(exit)` where the session ends, at most `steps` positions. Paths are counted by
  * sessions and distinct visitors; transitions (for a Sankey) by sessions, per position.
  */
+import type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
+
 export const EXIT = '(exit)';
 
 export interface SessionPages {
@@ -14,18 +16,7 @@ export interface SessionPages {
   pages: string[];
 }
 
-export interface PathRow {
-  pages: string[];
-  sessions: number;
-  visitors: number;
-}
-
-export interface TransitionRow {
-  step: number;
-  from: string;
-  to: string;
-  sessions: number;
-}
+export type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
 
 /** A session's journey, or null when it never viewed `start`. */
 export function journeyOf(pages: string[], start: string | null, steps: number): string[] | null {

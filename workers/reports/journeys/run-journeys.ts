@@ -7,13 +7,14 @@
  * Served from raw pageviews, bounded like the other reports (pre-aggregated daily transitions are
  * not built yet; see workers/reports/README.md).
  */
+import type { JourneysReport } from '../../../contract/reports';
 import { HttpError } from '../../lib/http-error';
 import { DAY_MS } from '../../lib/timezone';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
 import { filtersSql, type FilterContext } from '../../query/filters';
 import { guardRawEvents, loadSite, MAX_REPORT_RAW_ROWS, parseVisitFilters, reportContext, resolveReportRange } from '../params';
-import { countJourneys, type PathRow, type SessionPages, type TransitionRow } from './paths';
+import { countJourneys, type SessionPages } from './paths';
 
 export const MAX_STEPS = 10;
 export const MAX_LIMIT = 100;
@@ -28,13 +29,7 @@ export interface JourneysRequest {
   filters: unknown;
 }
 
-export interface JourneysAnswer {
-  paths: PathRow[];
-  transitions: TransitionRow[];
-  meta: { date_range: [string, string]; start: string | null; steps: number; sessions: number };
-}
-
-export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number } = {}): Promise<JourneysAnswer> {
+export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number } = {}): Promise<JourneysReport> {
   const site = await loadSite(db, siteId);
   const visitFilters = parseVisitFilters(req.filters);
   const range = await resolveReportRange(db, site, req.dateRange, now);

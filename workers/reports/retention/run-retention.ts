@@ -12,6 +12,7 @@
  * more than `MAX_REPORT_RAW_ROWS` sessions is refused rather than scanned (pre-aggregated
  * first-seen and active intervals are not built yet; see workers/reports/README.md).
  */
+import type { RetentionCohort, RetentionReport } from '../../../contract/reports';
 import { HttpError } from '../../lib/http-error';
 import { localDay } from '../../lib/timezone';
 import { dayRange, echoDateRange } from '../../query/date-range';
@@ -28,17 +29,8 @@ export interface RetentionRequest {
   filters: unknown;
 }
 
-export interface Cohort {
-  cohort: string;
-  visitors: number;
-  retained: number[];
-  percent: number[];
-}
-
-export interface RetentionAnswer {
-  cohorts: Cohort[];
-  meta: { interval: Interval; date_range: [string, string]; note: string };
-}
+type Cohort = RetentionCohort;
+type RetentionAnswer = RetentionReport;
 
 export const RETENTION_NOTE = 'Only identified visitors (a uid, or the SDK\'s persistent id given with consent) are counted: '
   + 'anonymous visitors get a new id every day, so they cannot be followed from one day to the next.';
