@@ -45,7 +45,7 @@ export const reportPaths: Record<string, Json> = {
     parameters: [SITE, pathParam('id', 'Funnel id (from GET …/funnels)')],
     get: operation({
       summary: 'A stored funnel over a date range: visitors per step, conversion, drop-off, median time',
-      description: `${READ} In-order matching with other events allowed between steps; one event advances one step. Served from raw events, bounded: a range of more than 2M events is 400 \`query_too_large\`.`,
+      description: `${READ} In-order matching with other events allowed between steps; one event advances one step. Served from raw events, bounded: a range of more than 500k events is 400 \`query_too_large\`.`,
       tags: ['reports'],
       parameters: [...RANGE_PARAMS, queryParam('window', 'session (default), 24h or 7d', WINDOW)],
       ok: { 200: json(funnelAnswer) },

@@ -235,3 +235,12 @@ describe('sequence filter edge cases', () => {
     expect(await results(id, { filters: [seq] })).toEqual([{ dimensions: [], metrics: [1] }]);
   });
 });
+
+describe('sequence filter bounds', () => {
+  it('a deeply nested step is refused at once (the nesting check is linear in the body)', async () => {
+    const deep = (n: number): unknown => (n === 0 ? ['is', 'event:page', ['/']] : ['and', [deep(n - 1)]]);
+    // an exponential walk of this body (the first nesting check) took a minute: the test's timeout
+    await expect(runQuery(env.DB, 'sequence-validation.test', { site_id: 'sequence-validation.test', metrics: ['visitors'], date_range: 'all', filters: [['sequence', [deep(25)]]] }, NOW))
+      .rejects.toThrow('nest at most 8 levels deep');
+  });
+});

@@ -26,10 +26,9 @@ const BEHAVIOURAL = ['has_done', 'has_not_done', 'sequence'];
 export const NESTED_MESSAGE = 'Invalid filter: Behavioral filters (has_done, has_not_done, sequence) cannot be nested';
 const EVENT_ONLY_MESSAGE = 'Invalid filter: Behavioral filters (has_done, has_not_done, sequence) can only be used with event dimension filters';
 
+/** One visit per array node: linear in the body, which assertBodyDepth keeps to 64 levels. */
 function containsBehavioural(raw: unknown): boolean {
-  if (!Array.isArray(raw)) return false;
-  if (BEHAVIOURAL.includes(raw[0])) return true;
-  return raw.some((x) => Array.isArray(x) && (containsBehavioural(x) || x.some(containsBehavioural)));
+  return Array.isArray(raw) && (BEHAVIOURAL.includes(raw[0]) || raw.some(containsBehavioural));
 }
 
 function leafDimensions(f: Filter, out: string[] = []): string[] {
