@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Fixture } from '../../../test/helpers/query-fixtures';
 import { QueryDb } from '../../query/db';
+import { refreshRollups } from '../../rollups/refresh';
 import { runFunnel, type FunnelRequest } from './run-funnel';
 import { parseSteps, type Window } from './steps';
 
@@ -172,5 +173,16 @@ describe('funnels: validation and bounds', () => {
     const d = db();
     const err = await message(() => runFunnel(d, SITE, { funnel: { id: null, name: 't' }, steps: parseSteps([G(1), G(0)]), dateRange: RANGE, filters: undefined, window: 'session' }, NOW, { maxRawRows: 5 }));
     expect(err).toBe('400 This report would scan more than 5 events; narrow the date range');
+  });
+
+  it('once the rollups hold the range, the bound is checked from their daily totals, not by counting events', async () => {
+    await refreshRollups(env, NOW, 60_000, undefined, [SITE]);
+    const d = db();
+    const req = { funnel: { id: null, name: 't' }, steps: parseSteps([G(1), G(0)]), dateRange: RANGE, filters: undefined, window: 'session' as const };
+    expect(await message(() => runFunnel(d, SITE, req, NOW, { maxRawRows: 5 }))).toBe('400 This report would scan more than 5 events; narrow the date range');
+    // the site rows, the stale-day check and the daily totals (11 rows): counting would read the range's 19 events
+    expect(d.rowsRead).toBeLessThan(19);
+    expect((await runFunnel(db(), SITE, req, NOW, { maxRawRows: 19 })).steps.map((s) => s.visitors)).toEqual([6, 2]);
+    expect(await message(() => runFunnel(db(), SITE, req, NOW, { maxRawRows: 18 }))).toBe('400 This report would scan more than 18 events; narrow the date range');
   });
 });
