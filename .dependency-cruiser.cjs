@@ -33,8 +33,8 @@ module.exports = {
     {
       name: 'read-path-not-rollup-writer',
       severity: 'error',
-      comment: 'The query engine reads rollups; it never imports what writes them (only their shape).',
-      from: { path: '^workers/query/', pathNot: TEST_FILE },
+      comment: 'The query engine and the reports read rollups; they never import what writes them (only their shape).',
+      from: { path: '^workers/(query|reports)/', pathNot: TEST_FILE },
       to: { path: '^workers/rollups/', pathNot: '^workers/rollups/(shape|stale-days)\\.ts$' },
     },
     {

@@ -7,6 +7,10 @@
 import { QueryDb } from '../workers/query/db';
 import { refreshRollups } from '../workers/rollups/refresh';
 import { runQuery } from '../workers/query/run-query';
+import { runFunnel } from '../workers/reports/funnels/run-funnel';
+import { parseSteps, parseWindow } from '../workers/reports/funnels/steps';
+import { runJourneys } from '../workers/reports/journeys/run-journeys';
+import { runRetention } from '../workers/reports/retention/run-retention';
 import type { Env } from '../workers/env';
 import { FIRST_DAY, NOW, SITE, TZ } from './query-data';
 
@@ -47,6 +51,18 @@ export default {
         const trace: ('rollup' | 'raw')[] = [];
         const res = await runQuery(env.DB, SITE, { site_id: SITE, ...body }, NOW, { mode, maxRawRows: Infinity, trace }, db);
         return Response.json({ rowsRead: db.rowsRead, statements: db.statements, trace, rows: res.results.length, first: res.results[0] });
+      }
+      if (url.pathname === '/report') {
+        // the behaviour reports (workers/reports/), raw plans with no row bound: the bench measures them
+        const { kind, params } = (await json(request)) as { kind: 'funnel' | 'retention' | 'journeys'; params: Record<string, unknown> };
+        const db = new QueryDb(env.DB);
+        const opts = { maxRawRows: Infinity };
+        const res = kind === 'funnel'
+          ? await runFunnel(db, SITE, { funnel: { id: null, name: 'bench' }, steps: parseSteps(params.steps), dateRange: params.date_range, filters: params.filters, window: parseWindow(params.window) }, NOW, opts)
+          : kind === 'retention'
+            ? await runRetention(db, SITE, { interval: params.interval as 'week', dateRange: params.date_range ?? null, filters: params.filters }, NOW, opts)
+            : await runJourneys(db, SITE, { start: (params.start as string | undefined) ?? null, steps: 5, limit: 20, dateRange: params.date_range, filters: params.filters }, NOW, opts);
+        return Response.json({ rowsRead: db.rowsRead, statements: db.statements, answer: res });
       }
       return new Response('not found', { status: 404 });
     } catch (e) {

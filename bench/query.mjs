@@ -9,6 +9,7 @@
  *   --state DIR keeps the loaded database in DIR and reuses it on the next run (same --events)
  *   --days D loads the first D of the 30 days only, at the daily rate of --events a month
  *   --window MINUTES the arrivals one incremental run applies (default 5: the cron's interval)
+ *   --port P the local server's port (default 8797; another to run beside a bench already running)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 10);
 const RAW_RUNS = arg('raw-runs', 3);
 const WINDOW_MINUTES = arg('window', 5);
+const PORT = arg('port', 8797);
 const STATE_DIR = process.argv.includes('--state') ? process.argv[process.argv.indexOf('--state') + 1] : null;
 const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
@@ -41,6 +43,15 @@ const VIEW = {
   countries: { metrics: ['visitors', 'percentage'], dimensions: ['visit:country'], date_range: '30d', pagination: { limit: 9 } },
   devices: { metrics: ['visitors', 'percentage'], dimensions: ['visit:device'], date_range: '30d' },
   goals: { metrics: ['visitors', 'events', 'conversion_rate'], dimensions: ['event:goal'], date_range: '30d' },
+};
+// the behaviour reports (workers/reports/): a 4-step funnel, weekly retention, journeys
+const REPORTS = {
+  'funnel, 4 steps': { kind: 'funnel', params: { steps: [['is', 'event:page', ['/']], ['is', 'event:page', ['/docs/1']], ['contains', 'event:page', ['/blog/']], 'g1'], date_range: '30d' } },
+  'funnel, 4 steps, 7d window': { kind: 'funnel', params: { steps: [['is', 'event:page', ['/']], ['is', 'event:page', ['/docs/1']], ['contains', 'event:page', ['/blog/']], 'g1'], date_range: '30d', window: '7d' } },
+  'retention, weeks': { kind: 'retention', params: { interval: 'week', date_range: ['2026-09-28', '2026-10-31'] } },
+  'retention, days': { kind: 'retention', params: { interval: 'day', date_range: '30d' } },
+  'journeys from entry': { kind: 'journeys', params: { date_range: '30d' } },
+  'journeys from /docs/1': { kind: 'journeys', params: { date_range: '30d', start: '/docs/1' } },
 };
 // the same view with one filter (the dashboard after a click on a source)
 const FILTERED = Object.fromEntries(Object.entries(VIEW).map(([k, v]) => [`${k} | source=Google`, { ...v, filters: [['is', 'visit:source', ['Google']]] }]));
@@ -63,7 +74,7 @@ async function main() {
   // the synthetic site's generator, for the bulk loader in Node
   await build({ entryPoints: ['bench/query-data.ts'], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'data.mjs'), target: 'es2022', logLevel: 'error' });
   const { generate, NOW, SITE, TODAY, TODAY_START } = await import(join(dir, 'data.mjs'));
-  const start = () => startDevServer({ config: join(dir, 'wrangler.toml'), port: 8797, persistTo: state, extraArgs: ['--no-bundle'] });
+  const start = () => startDevServer({ config: join(dir, 'wrangler.toml'), port: PORT, persistTo: state, extraArgs: ['--no-bundle'] });
   let server = await start();
   const call = async (path, body) => {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
@@ -168,6 +179,21 @@ async function main() {
       console.log(`${'VIEW (sum of queries)'.padEnd(28)} ${`${pct(pv.runs, 50).toFixed(1)} / ${pct(pv.runs, 95).toFixed(1)}`.padStart(20)} ${String(pv.rows).padStart(10)} ${''.padStart(14)}   ${rawView[0].padStart(18)} ${rawView[1].padStart(10)}`);
       if (RAW_RUNS > 0) console.log(`speed-up: ${(pct(rv.runs, 50) / pct(pv.runs, 50)).toFixed(0)}x latency, ${(rv.rows / Math.max(1, pv.rows)).toFixed(0)}x fewer rows read`);
       console.log(`VIEW with the planner, queries in parallel as the dashboard sends them: p50 ${pct(parallel, 50).toFixed(1)} ms, p95 ${pct(parallel, 95).toFixed(1)} ms`);
+    }
+
+    // The reports have one plan today: raw rows, bounded in production (workers/reports/README.md);
+    // their pre-aggregated plan is not built yet, so its column says so rather than a number.
+    console.log(`\nbehaviour reports, 30 days, ${events.toLocaleString()} events`);
+    console.log(`${'report'.padEnd(28)} ${'raw p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)}   ${'pre-aggregated'.padStart(16)}`);
+    for (const [name, report] of Object.entries(REPORTS)) {
+      const times = [];
+      let last;
+      for (let i = 0; i < Math.max(1, RAW_RUNS); i++) {
+        const s = performance.now();
+        last = await call('/report', report);
+        times.push(performance.now() - s);
+      }
+      console.log(`${name.padEnd(28)} ${`${pct(times, 50).toFixed(0)} / ${pct(times, 95).toFixed(0)}`.padStart(20)} ${String(last.rowsRead).padStart(10)}   ${'not built'.padStart(16)}`);
     }
 
     printIncremental(await measureIncremental({

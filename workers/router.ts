@@ -7,6 +7,7 @@ import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
 import { mountStatsV1Routes } from './stats-v1/routes';
+import { mountReportRoutes } from './reports/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -26,6 +27,8 @@ mountQueryRoutes(router);
 mountRealtimeRoutes(router);
 // Plausible's legacy Stats API v1, answered by the v2 planner (issue 15).
 mountStatsV1Routes(router);
+// Funnels, retention and journeys (issue 16).
+mountReportRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))

@@ -1,8 +1,30 @@
 import { PulseApiError } from './errors';
-import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot, Segment, SegmentCreate, SegmentUpdate } from '../../contract/api';
+import type { Filter, QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot, Segment, SegmentCreate, SegmentUpdate } from '../../contract/api';
+import type { FunnelReport, FunnelWindow, JourneysReport, RetentionInterval, RetentionReport } from '../../contract/reports';
 
 export { PulseApiError } from './errors';
 export type * from '../../contract/api';
+export type * from '../../contract/reports';
+
+/** Date range and visit filters of the behaviour reports (`period=30d` or `date=2026-11-01,2026-11-30`). */
+export interface ReportParams {
+  period?: string;
+  date?: string;
+  /** Stats API v2 filters on visit dimensions; sent as JSON */
+  filters?: Filter[];
+}
+
+/** A funnel step: a goal id, or an event filter such as `['is', 'event:page', ['/pricing']]`. */
+export type FunnelStep = string | Filter;
+
+/** Body of `POST /api/v1/sites/{site}/funnels/query`. */
+export interface FunnelQuery {
+  steps: FunnelStep[];
+  date_range?: QueryRequest['date_range'];
+  filters?: Filter[];
+  window?: FunnelWindow;
+  name?: string;
+}
 
 /** Settings of {@link createClient}. */
 export interface ClientOptions {
@@ -16,7 +38,7 @@ export interface ClientOptions {
 
 /** A typed client of the Pulse Stats API; see {@link createClient}. */
 export interface PulseClient {
-  // Funnels, retention, journeys, vitals and errors get methods when their routes are served.
+  // Vitals and errors get methods when their routes are served.
   /** `POST /api/v2/query`. */
   query(body: QueryRequest): Promise<QueryResponse>;
   /** `GET /api/v1/sites/{site}/realtime`. */
@@ -52,6 +74,31 @@ export interface PulseClient {
    * await pulse.deleteSegment('example.com', seg.id);
    */
   deleteSegment(site: string, id: number): Promise<void>;
+  /**
+   * `GET /api/v1/sites/{site}/funnels/{id}`: a stored funnel over a range.
+   * @example
+   * const { steps } = await pulse.funnel('example.com', 'fnl_123', { period: '30d', window: '7d' });
+   * console.log(steps.map((s) => `${s.name}: ${s.visitors} (${s.conversion_rate} %)`));
+   */
+  funnel(site: string, id: string, params?: ReportParams & { window?: FunnelWindow }): Promise<FunnelReport>;
+  /**
+   * `POST /api/v1/sites/{site}/funnels/query`: an ad-hoc funnel of 2–8 steps.
+   * @example
+   * await pulse.funnelQuery('example.com', { steps: [['is', 'event:page', ['/pricing']], ['is', 'event:name', ['Signup']]], date_range: '7d' });
+   */
+  funnelQuery(site: string, body: FunnelQuery): Promise<FunnelReport>;
+  /**
+   * `GET /api/v1/sites/{site}/retention`: cohorts of identified visitors.
+   * @example
+   * const { cohorts } = await pulse.retention('example.com', { interval: 'week' });
+   */
+  retention(site: string, params?: ReportParams & { interval?: RetentionInterval }): Promise<RetentionReport>;
+  /**
+   * `GET /api/v1/sites/{site}/journeys`: top page paths and transitions.
+   * @example
+   * const { paths } = await pulse.journeys('example.com', { start: '/pricing', steps: 4, limit: 10 });
+   */
+  journeys(site: string, params?: ReportParams & { start?: string; steps?: number; limit?: number }): Promise<JourneysReport>;
 }
 
 /**
@@ -85,6 +132,11 @@ export function createClient(options: ClientOptions): PulseClient {
   };
   const json = async <T>(path: string, params?: RangeParams): Promise<T> => (await request('GET', path, params)).json() as Promise<T>;
   const site = (s: string) => '/api/v1/sites/' + encodeURIComponent(s);
+  // filters travel as one JSON parameter, as the routes read them
+  const report = <T, P extends ReportParams = ReportParams>(path: string, params?: P): Promise<T> => {
+    const { filters, ...rest } = (params || {}) as P;
+    return json<T>(path, { ...(rest as RangeParams), filters: filters === undefined ? undefined : JSON.stringify(filters) });
+  };
 
   return {
     query: async (body) => (await request('POST', '/api/v2/query', undefined, body)).json() as Promise<QueryResponse>,
@@ -96,6 +148,10 @@ export function createClient(options: ClientOptions): PulseClient {
     deleteSegment: async (s, id) => {
       await request('DELETE', site(s) + '/segments/' + id);
     },
+    funnel: (s, id, params) => report(site(s) + '/funnels/' + encodeURIComponent(id), params),
+    funnelQuery: async (s, body) => (await request('POST', site(s) + '/funnels/query', undefined, body)).json() as Promise<FunnelReport>,
+    retention: (s, params) => report(site(s) + '/retention', params),
+    journeys: (s, params) => report(site(s) + '/journeys', params),
   };
 }
 

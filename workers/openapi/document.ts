@@ -5,6 +5,7 @@ import { analyticsPaths } from './paths-analytics';
 import { managementPaths } from './paths-management';
 import { segmentPaths } from './paths-segments';
 import { statsV1Paths } from './paths-stats-v1';
+import { reportPaths } from './paths-reports';
 import { schemas } from './schemas';
 
 export function buildOpenApiDocument(serverUrl?: string): Json {
@@ -19,7 +20,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: { ...analyticsPaths, ...statsV1Paths, ...managementPaths, ...segmentPaths },
+    paths: mergePaths(analyticsPaths, statsV1Paths, reportPaths, managementPaths, segmentPaths),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },
@@ -32,6 +33,13 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
       responses: errorResponses(),
     },
   };
+}
+
+/** Path tables joined; one path may have operations in several (a stored funnel: read here, deleted there). */
+function mergePaths(...tables: Record<string, Json>[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const table of tables) for (const [path, item] of Object.entries(table)) out[path] = { ...out[path], ...item };
+  return out;
 }
 
 // The document is static apart from the server URL; build it once per isolate.

@@ -9,6 +9,7 @@
 import type { Goal } from '../lib/goals';
 import { goalNameMatches } from '../lib/goals';
 import { DAY_MS } from '../lib/timezone';
+import { sequenceSql } from './sequence';
 import { dimensionSql, type DimContext, type Side } from './sql';
 import type { Filter, LeafFilter } from './types';
 
@@ -22,6 +23,8 @@ export interface FilterContext extends DimContext {
   from: number;
   to: number;
   goals: ResolvedGoal[];
+  /** the query has an event dimension: a sequence keeps the event after it, not its sessions */
+  eventDimensions?: boolean;
 }
 
 /** `AND`-joined conditions for a side; `1` when there are none. */
@@ -37,6 +40,8 @@ function filterSql(f: Filter, side: Side, ctx: FilterContext): string {
       return f.filters.map((x) => `(${filterSql(x, side, ctx)})`).join(f.op === 'and' ? ' AND ' : ' OR ');
     case 'not':
       return `NOT (${filterSql(f.filter, side, ctx)})`;
+    case 'sequence':
+      return sequenceSql(f.filters, side, ctx, (step) => filterSql(step, 'e', ctx), ctx.eventDimensions === true);
     case 'has_done':
     case 'has_not_done': {
       // a session-level condition (as Plausible): the visit has a matching event. Sessions start in

@@ -48,7 +48,8 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
   const filters = await resolveFilters(db, q.filters, q.site.id, resolveCtx, q.range.from, q.range.to, budget);
   const usesGoals = q.dimensions.includes('event:goal') || JSON.stringify(q.filters).includes('"event:goal"');
   const resolved = usesGoals ? await resolveGoals(db, goals, q.site.id, resolveCtx, q.range.from, q.range.to, budget) : [];
-  const newCtx = (): FilterContext => ({ ...base, params: new Params(), site: q.site.id, from: q.range.from, to: q.range.to, goals: resolved });
+  const eventDimensions = q.dimensions.some((d) => d.startsWith('event:'));
+  const newCtx = (): FilterContext => ({ ...base, params: new Params(), site: q.site.id, from: q.range.from, to: q.range.to, goals: resolved, eventDimensions });
 
   const sessionMode = q.dimensions.some((d) => SESSION_ONLY_DIMENSIONS.includes(d));
   const eventDims = q.dimensions.some((d) => d.startsWith('event:') && d !== 'event:page');

@@ -43,7 +43,8 @@ export type Filter =
   | { op: FilterOp; dimension: string; values: string[]; caseSensitive: boolean }
   /** internal: an exact set of values, resolved from a regex or wildcard (never user-given) */
   | { op: 'in_set' | 'not_in_set'; dimension: string; values: string[]; caseSensitive: true }
-  | { op: 'and' | 'or'; filters: Filter[] }
+  /** `sequence`: ordered steps within a session (sequence.ts); the other two combine conditions */
+  | { op: 'and' | 'or' | 'sequence'; filters: Filter[] }
   | { op: 'not'; filter: Filter }
   | { op: 'has_done' | 'has_not_done'; filter: Filter };
 

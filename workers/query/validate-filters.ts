@@ -1,6 +1,7 @@
 /** Filter validation: `[op, dimension, [values], {case_sensitive}?]`, logic ops and has_done. */
 import { patternError } from '../lib/user-regex';
 import { HttpError } from '../lib/http-error';
+import { NESTED_MESSAGE, parseSequence } from './sequence';
 import { isTimeDimension, isValidDimension, type Filter, type FilterOp, type LeafFilter } from './types';
 
 const bad = (message: string) => new HttpError(400, 'invalid_query', message);
@@ -53,12 +54,18 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
     }
     return { op, filters: raw[1].map((f: unknown, i: number) => parseFilter(f, `${pointer}/1/${i}`, depth + 1, insideHasDone, count)) };
   }
+  if (op === 'sequence') {
+    if (insideHasDone) throw bad(`${pointer}: ${NESTED_MESSAGE}`);
+    return parseSequence(raw, pointer, (step, at) => parseFilter(step, at, depth + 1, true, count));
+  }
   if (op === 'not') {
     if (raw.length !== 2) throw invalid();
+    if (Array.isArray(raw[1]) && raw[1][0] === 'sequence') throw bad(`${pointer}: Invalid filter: sequence filters cannot be wrapped in not`);
     return { op, filter: parseFilter(raw[1], `${pointer}/1`, depth + 1, insideHasDone, count) };
   }
   if (op === 'has_done' || op === 'has_not_done') {
-    if (raw.length !== 2 || insideHasDone) throw invalid();
+    if (raw.length !== 2) throw invalid();
+    if (insideHasDone) throw bad(`${pointer}: ${NESTED_MESSAGE}`);
     const inner = parseFilter(raw[1], `${pointer}/1`, depth + 1, true, count);
     walkLeaves([inner], (leaf) => {
       if (!leaf.dimension.startsWith('event:')) {

@@ -1,0 +1,74 @@
+/**
+ * Journeys from sessions' page sequences (pure): consecutive repeats collapsed (a reload or an
+ * in-page navigation is not a step), cut at the first view of the start page when one is
+ * given, `(exit)` where the session ends, at most `steps` positions. Paths are counted by
+ * sessions and distinct visitors; transitions (for a Sankey) by sessions, per position.
+ */
+import type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
+
+export const EXIT = '(exit)';
+
+export interface SessionPages {
+  session: string;
+  /** `i:<id>` or `a:<id>`: identified and anonymous ids are apart */
+  visitor: string;
+  /** pathnames of the session's pageviews in time order */
+  pages: string[];
+}
+
+export type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
+
+/** A session's journey, or null when it never viewed `start`. */
+export function journeyOf(pages: string[], start: string | null, steps: number): string[] | null {
+  const collapsed = pages.filter((p, i) => i === 0 || p !== pages[i - 1]);
+  const from = start === null ? 0 : collapsed.indexOf(start);
+  if (from < 0 || collapsed.length === 0) return null;
+  return [...collapsed.slice(from), EXIT].slice(0, steps);
+}
+
+export interface Journeys {
+  paths: PathRow[];
+  transitions: TransitionRow[];
+  sessions: number;
+}
+
+/** most sessions first, then by code units (not the locale: paths sort the same everywhere) */
+const byCount = <T extends { sessions: number }>(key: (x: T) => string) => (a: T, b: T) => {
+  const ka = key(a);
+  const kb = key(b);
+  return b.sessions - a.sessions || (ka < kb ? -1 : ka > kb ? 1 : 0);
+};
+
+export function countJourneys(sessions: SessionPages[], start: string | null, steps: number, limit: number, maxTransitionsPerStep: number): Journeys {
+  const paths = new Map<string, { pages: string[]; sessions: number; visitors: Set<string> }>();
+  const transitions = new Map<string, TransitionRow>();
+  let counted = 0;
+  for (const s of sessions) {
+    const journey = journeyOf(s.pages, start, steps);
+    if (!journey) continue;
+    counted++;
+    const key = JSON.stringify(journey);
+    let row = paths.get(key);
+    if (!row) paths.set(key, (row = { pages: journey, sessions: 0, visitors: new Set() }));
+    row.sessions++;
+    row.visitors.add(s.visitor);
+    for (let i = 1; i < journey.length; i++) {
+      const tkey = JSON.stringify([i, journey[i - 1], journey[i]]);
+      let t = transitions.get(tkey);
+      if (!t) transitions.set(tkey, (t = { step: i, from: journey[i - 1]!, to: journey[i]!, sessions: 0 }));
+      t.sessions++;
+    }
+  }
+  const pathRows = [...paths.values()].map((p) => ({ pages: p.pages, sessions: p.sessions, visitors: p.visitors.size }))
+    .sort(byCount((p) => p.pages.join('\u0000')))
+    .slice(0, limit);
+  const perStep = new Map<number, TransitionRow[]>();
+  for (const t of transitions.values()) {
+    let list = perStep.get(t.step);
+    if (!list) perStep.set(t.step, (list = []));
+    list.push(t);
+  }
+  const transitionRows = [...perStep.keys()].sort((a, b) => a - b)
+    .flatMap((step) => perStep.get(step)!.sort(byCount((t) => `${t.from}\u0000${t.to}`)).slice(0, maxTransitionsPerStep));
+  return { paths: pathRows, transitions: transitionRows, sessions: counted };
+}
