@@ -6,6 +6,7 @@ import { handleCollect, handleCollectPreflight } from './collect/route';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
+import { mountReportRoutes } from './reports/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -23,6 +24,8 @@ mountManagementRoutes(router);
 mountQueryRoutes(router);
 // Realtime snapshot, live-stream tokens and the live WebSocket (issue 5).
 mountRealtimeRoutes(router);
+// Vitals and errors reports (issue 17).
+mountReportRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))

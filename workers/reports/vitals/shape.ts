@@ -1,0 +1,92 @@
+/**
+ * One vitals row as the report answers it (DESIGN §4a), from either source: raw samples (exact
+ * p75) or merged daily histograms (p75 within HISTOGRAM_ERROR); threshold shares are exact in both.
+ */
+import { METRICS, p75Exact, p75FromBuckets, rate, share, VITALS, type Rating, type VitalMetric } from './histogram';
+
+export interface MetricAnswer {
+  p75: number | null;
+  samples: number;
+  good: number;
+  needs_improvement: number;
+  poor: number;
+}
+
+export interface VitalsRow {
+  dimension?: string;
+  /** measured page views: the samples of the row's most-measured metric */
+  samples: number;
+  LCP: MetricAnswer;
+  INP: MetricAnswer;
+  CLS: MetricAnswer;
+  FCP: MetricAnswer;
+  TTFB: MetricAnswer;
+  /** navigation timing, p75 in ms: time to first byte, first paint, DOM complete */
+  page_load: { ttfb: number | null; first_paint: number | null; dom_complete: number | null };
+}
+
+interface MetricAcc {
+  values: number[] | null;
+  buckets: Map<number, number>;
+  ratings: Record<Rating, number>;
+}
+
+/** What one row has gathered, metric by metric. */
+export class RowAcc {
+  private readonly metrics = new Map<VitalMetric, MetricAcc>();
+
+  private acc(metric: VitalMetric): MetricAcc {
+    let a = this.metrics.get(metric);
+    if (!a) this.metrics.set(metric, (a = { values: null, buckets: new Map(), ratings: { g: 0, n: 0, p: 0 } }));
+    return a;
+  }
+
+  /** A raw sample (its rating from the thresholds, not the one the browser sent). */
+  addValue(metric: VitalMetric, value: number): void {
+    const a = this.acc(metric);
+    (a.values ??= []).push(value);
+    const r = rate(metric, value);
+    if (r) a.ratings[r] += 1;
+  }
+
+  /** A histogram row's JSON: `"LCP:12": count` buckets and `"LCP:g": count` ratings. */
+  addHistogram(hist: Record<string, number>): void {
+    for (const [key, count] of Object.entries(hist)) {
+      const [metric, part] = key.split(':') as [VitalMetric, string];
+      if (!(METRICS as readonly string[]).includes(metric)) continue;
+      const a = this.acc(metric);
+      if (part === 'g' || part === 'n' || part === 'p') a.ratings[part] += count;
+      else a.buckets.set(Number(part), (a.buckets.get(Number(part)) ?? 0) + count);
+    }
+  }
+
+  p75(metric: VitalMetric): number | null {
+    const a = this.metrics.get(metric);
+    if (!a) return null;
+    return a.values ? p75Exact(a.values) : p75FromBuckets(metric, a.buckets);
+  }
+
+  samples(metric: VitalMetric): number {
+    const a = this.metrics.get(metric);
+    if (!a) return 0;
+    if (a.values) return a.values.length;
+    let n = 0;
+    for (const c of a.buckets.values()) n += c;
+    return n;
+  }
+
+  answer(dimension?: string): VitalsRow {
+    const metric = (m: VitalMetric): MetricAnswer => {
+      const r = this.metrics.get(m)?.ratings ?? { g: 0, n: 0, p: 0 };
+      const rated = r.g + r.n + r.p;
+      return { p75: this.p75(m), samples: this.samples(m), good: share(r.g, rated), needs_improvement: share(r.n, rated), poor: share(r.p, rated) };
+    };
+    const [LCP, INP, CLS, FCP, TTFB] = VITALS.map(metric) as [MetricAnswer, MetricAnswer, MetricAnswer, MetricAnswer, MetricAnswer];
+    const samples = Math.max(0, ...METRICS.map((m) => this.samples(m)));
+    return {
+      ...(dimension === undefined ? {} : { dimension }),
+      samples, LCP, INP, CLS, FCP, TTFB,
+      page_load: { ttfb: TTFB.p75, first_paint: this.p75('FP'), dom_complete: this.p75('DOM') },
+    };
+  }
+}
