@@ -3,6 +3,7 @@ import { jsonResponse } from '../lib/http-error';
 import { errorResponses, type Json } from './helpers';
 import { analyticsPaths } from './paths-analytics';
 import { managementPaths } from './paths-management';
+import { reportPaths } from './paths-reports';
 import { schemas } from './schemas';
 
 export function buildOpenApiDocument(serverUrl?: string): Json {
@@ -17,7 +18,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: { ...analyticsPaths, ...managementPaths },
+    paths: { ...analyticsPaths, ...reportPaths, ...managementPaths },
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },

@@ -1,8 +1,7 @@
 /**
  * OpenAPI paths of ingestion, stats and realtime (DESIGN §3–4), served by other modules of the
  * Worker; described here so the whole API is in one document. Only routes the router serves are
- * listed (openapi.test.ts calls each one): the reports of DESIGN §4a (funnel results, retention,
- * journeys, vitals, errors) come back here with their routes.
+ * listed (openapi.test.ts calls each one); the vitals and errors reports are in paths-reports.ts.
  */
 import { json, operation, queryParam, ref, SITE, type Json } from './helpers';
 
