@@ -1,8 +1,10 @@
 import { PulseApiError } from './errors';
 import type { QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot } from '../../contract/api';
+import type { ErrorDetailReport, ErrorsReport, VitalsDimension, VitalsReport } from '../../contract/reports';
 
 export { PulseApiError } from './errors';
 export type * from '../../contract/api';
+export type * from '../../contract/reports';
 
 /** Settings of {@link createClient}. */
 export interface ClientOptions {
@@ -16,13 +18,31 @@ export interface ClientOptions {
 
 /** A typed client of the Pulse Stats API; see {@link createClient}. */
 export interface PulseClient {
-  // Funnels, retention, journeys, vitals and errors get methods when their routes are served.
+  // Funnels, retention and journeys get methods when their routes are served.
   /** `POST /api/v2/query`. */
   query(body: QueryRequest): Promise<QueryResponse>;
   /** `GET /api/v1/sites/{site}/realtime`. */
   realtime(site: string): Promise<RealtimeSnapshot>;
   /** `GET /api/v1/sites/{site}/export.csv`, as text. */
   exportCsv(site: string, params?: RangeParams): Promise<string>;
+  /**
+   * `GET /api/v1/sites/{site}/vitals`: p75 and threshold shares per metric, by a dimension.
+   * @example
+   * const { results } = await pulse.vitals('example.com', { period: '30d', dimension: 'event:page' });
+   */
+  vitals(site: string, params?: RangeParams & { dimension?: VitalsDimension; include?: 'timeseries'; filters?: string; limit?: number }): Promise<VitalsReport>;
+  /**
+   * `GET /api/v1/sites/{site}/errors`: JavaScript errors grouped by fingerprint.
+   * @example
+   * const { results } = await pulse.errors('example.com', { period: '7d' });
+   */
+  errors(site: string, params?: RangeParams & { limit?: number }): Promise<ErrorsReport>;
+  /**
+   * `GET /api/v1/sites/{site}/errors/{fingerprint}`: one group with daily counts and sample stacks.
+   * @example
+   * const { result } = await pulse.errorGroup('example.com', results[0].fingerprint, { period: '7d' });
+   */
+  errorGroup(site: string, fingerprint: string, params?: RangeParams): Promise<ErrorDetailReport>;
 }
 
 /**
@@ -61,6 +81,9 @@ export function createClient(options: ClientOptions): PulseClient {
     query: async (body) => (await request('POST', '/api/v2/query', undefined, body)).json() as Promise<QueryResponse>,
     realtime: (s) => json(site(s) + '/realtime'),
     exportCsv: async (s, params) => (await request('GET', site(s) + '/export.csv', params)).text(),
+    vitals: (s, params) => json(site(s) + '/vitals', params),
+    errors: (s, params) => json(site(s) + '/errors', params),
+    errorGroup: (s, fingerprint, params) => json(site(s) + '/errors/' + encodeURIComponent(fingerprint), params),
   };
 }
 

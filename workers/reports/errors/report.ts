@@ -9,24 +9,7 @@
  */
 import type { QueryDb } from '../../query/db';
 import type { ReportRequest } from '../report-request';
-
-export interface ErrorGroup {
-  fingerprint: string;
-  message: string | null;
-  source: string | null;
-  line: number | null;
-  events: number;
-  visitors: number;
-  first_seen: string;
-  last_seen: string;
-  pages: { page: string; events: number; visitors: number }[];
-  browsers: { browser: string; events: number; visitors: number }[];
-}
-
-export interface ErrorDetail extends ErrorGroup {
-  daily: { date: string; events: number; visitors: number }[];
-  stacks: { stack: string; last_seen: string }[];
-}
+import type { ErrorDetailReport, ErrorGroup, ErrorGroupDetail as ErrorDetail, ErrorsReport } from '../../../contract/reports';
 
 interface Row {
   dim: string;
@@ -100,7 +83,7 @@ function finish(g: ErrorGroup & { newest: number }, dimRows: Row[]): ErrorGroup 
   };
 }
 
-export async function listErrorGroups(db: QueryDb, req: ReportRequest, limit: number): Promise<{ results: ErrorGroup[]; meta: { date_range: [string, string]; groups: number; rows_read: number } }> {
+export async function listErrorGroups(db: QueryDb, req: ReportRequest, limit: number): Promise<ErrorsReport> {
   const start = db.rowsRead;
   const { shown, groupRows, dimRows } = await readGroups(db, req, null, limit);
   const groups = new Set(groupRows.map((r) => r.fingerprint)).size;
@@ -108,7 +91,7 @@ export async function listErrorGroups(db: QueryDb, req: ReportRequest, limit: nu
 }
 
 /** One group's detail, or null when the range holds none of it. */
-export async function errorGroupDetail(db: QueryDb, req: ReportRequest, fingerprint: string): Promise<{ result: ErrorDetail; meta: { date_range: [string, string] } } | null> {
+export async function errorGroupDetail(db: QueryDb, req: ReportRequest, fingerprint: string): Promise<ErrorDetailReport | null> {
   const { shown, groupRows, dimRows } = await readGroups(db, req, fingerprint, 1);
   const g = shown[0];
   if (!g) return null;

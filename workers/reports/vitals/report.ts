@@ -15,7 +15,8 @@ import { offsetSegments } from '../../lib/timezone';
 import { eventFiltersSql, type ReportRequest } from '../report-request';
 import { HISTOGRAM_ERROR, MAX_VALUE, METRICS, VITALS, type VitalMetric } from './histogram';
 import { VITAL_DIMENSIONS, type VitalDimension } from './refresh';
-import { RowAcc, type VitalsRow } from './shape';
+import { RowAcc } from './shape';
+import type { VitalsReport } from '../../../contract/reports';
 
 export const REPORT_DIMENSIONS = Object.keys(VITAL_DIMENSIONS).filter((d) => d !== '') as Exclude<VitalDimension, ''>[];
 
@@ -29,13 +30,6 @@ export interface VitalsOptions {
   rawScanLimit?: number;
   /** events a filtered read may scan (filters have no histogram) */
   maxRawRows?: number;
-}
-
-export interface VitalsReport {
-  results: VitalsRow[];
-  totals: VitalsRow;
-  timeseries?: { date: string; LCP: number | null; INP: number | null; CLS: number | null; FCP: number | null; TTFB: number | null }[];
-  meta: { dimension: string | null; date_range: [string, string]; method: 'exact' | 'histogram'; error_bound: number; rows_read: number };
 }
 
 export const EXACT_MAX_SAMPLES = 20_000;

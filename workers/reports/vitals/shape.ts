@@ -2,34 +2,16 @@
  * One vitals row as the report answers it (DESIGN §4a), from either source: raw samples (exact
  * p75) or merged daily histograms (p75 within HISTOGRAM_ERROR); threshold shares are exact in both.
  */
+import type { VitalMetricAnswer as MetricAnswer, VitalsRow } from '../../../contract/reports';
 import { METRICS, p75Exact, p75FromBuckets, rate, share, VITALS, type Rating, type VitalMetric } from './histogram';
-
-export interface MetricAnswer {
-  p75: number | null;
-  samples: number;
-  good: number;
-  needs_improvement: number;
-  poor: number;
-}
-
-export interface VitalsRow {
-  dimension?: string;
-  /** measured page views: the samples of the row's most-measured metric */
-  samples: number;
-  LCP: MetricAnswer;
-  INP: MetricAnswer;
-  CLS: MetricAnswer;
-  FCP: MetricAnswer;
-  TTFB: MetricAnswer;
-  /** navigation timing, p75 in ms: time to first byte, first paint, DOM complete */
-  page_load: { ttfb: number | null; first_paint: number | null; dom_complete: number | null };
-}
 
 interface MetricAcc {
   values: number[] | null;
   buckets: Map<number, number>;
   ratings: Record<Rating, number>;
 }
+
+export type { MetricAnswer, VitalsRow };
 
 /** What one row has gathered, metric by metric. */
 export class RowAcc {
