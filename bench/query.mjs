@@ -28,7 +28,7 @@ const RUNS = arg('runs', 10);
 const RAW_RUNS = arg('raw-runs', 3);
 const WINDOW_MINUTES = arg('window', 5);
 const STATE_DIR = process.argv.includes('--state') ? process.argv[process.argv.indexOf('--state') + 1] : null;
-const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
+const EVENTS_PER_SESSION = 5.0; // about what the generator averages (with web vitals and errors); loading stops at EVENTS
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 // --days D loads only the first D days at the same daily rate (the incremental measurement needs today's rate, not 30 days)
 const DAYS_LOADED = arg('days', 30);
@@ -168,6 +168,24 @@ async function main() {
       console.log(`${'VIEW (sum of queries)'.padEnd(28)} ${`${pct(pv.runs, 50).toFixed(1)} / ${pct(pv.runs, 95).toFixed(1)}`.padStart(20)} ${String(pv.rows).padStart(10)} ${''.padStart(14)}   ${rawView[0].padStart(18)} ${rawView[1].padStart(10)}`);
       if (RAW_RUNS > 0) console.log(`speed-up: ${(pct(rv.runs, 50) / pct(pv.runs, 50)).toFixed(0)}x latency, ${(rv.rows / Math.max(1, pv.rows)).toFixed(0)}x fewer rows read`);
       console.log(`VIEW with the planner, queries in parallel as the dashboard sends them: p50 ${pct(parallel, 50).toFixed(1)} ms, p95 ${pct(parallel, 95).toFixed(1)} ms`);
+    }
+
+    // the vitals and errors reports (workers/reports/), 30 days, as their routes run them
+    console.log(`\nreports, 30 days, ${events.toLocaleString()} events`);
+    console.log(`${'report'.padEnd(34)} ${'p50/p95 ms'.padStart(16)} ${'rows read'.padStart(10)} ${'rows'.padStart(6)}  method`);
+    for (const [name, report, query] of [
+      ['vitals by page', 'vitals', 'period=30d&dimension=event:page'],
+      ['vitals by device + timeseries', 'vitals', 'period=30d&dimension=visit:device&include=timeseries'],
+      ['errors (top groups)', 'errors', 'period=30d'],
+    ]) {
+      const times = [];
+      let last;
+      for (let i = 0; i < RUNS; i++) {
+        const s = performance.now();
+        last = await call('/report', { report, query });
+        times.push(performance.now() - s);
+      }
+      console.log(`${name.padEnd(34)} ${`${pct(times, 50).toFixed(1)} / ${pct(times, 95).toFixed(1)}`.padStart(16)} ${String(last.rowsRead).padStart(10)} ${String(last.rows).padStart(6)}  ${last.trace.join('+')}`);
     }
 
     printIncremental(await measureIncremental({
