@@ -22,6 +22,8 @@ export const vitalsDaily = sqliteTable(
     day: text('day').notNull(), // YYYY-MM-DD in the site's zone
     val: text('val').notNull(),
     hist: text('hist').notNull().default('{}'),
+    /** the row's samples, all metrics: a breakdown picks its top rows by these without reading `hist` */
+    samples: integer('samples').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.dim, t.day, t.val] })],
 );

@@ -72,8 +72,10 @@ export function vitalsUpsert(span: VitalsSpan): Statement {
     + ' GROUP BY 1, 2, 3, 4';
   const site = p.bind(span.site);
   return {
-    sql: `INSERT INTO vitals_daily (site_id, dim, day, val, hist) SELECT ${site}, dim, day, val, json_group_object(key, c) FROM (${keys}) GROUP BY dim, day, val`
-      + ' ON CONFLICT (site_id, dim, day, val) DO UPDATE SET hist = (SELECT json_group_object(key, n) FROM'
+    // samples: the bucket keys' counts (rating keys count the same samples again)
+    sql: `INSERT INTO vitals_daily (site_id, dim, day, val, hist, samples) SELECT ${site}, dim, day, val, json_group_object(key, c),`
+      + ` sum(CASE WHEN substr(key, -2) IN (':g', ':n', ':p') THEN 0 ELSE c END) FROM (${keys}) GROUP BY dim, day, val`
+      + ' ON CONFLICT (site_id, dim, day, val) DO UPDATE SET samples = samples + excluded.samples, hist = (SELECT json_group_object(key, n) FROM'
       + ' (SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(vitals_daily.hist) UNION ALL SELECT key, value FROM json_each(excluded.hist)) GROUP BY key))',
     params: p.values,
   };

@@ -73,16 +73,19 @@ describe('vitals report, exact (raw samples)', () => {
   it('breaks down by page, device, browser and country', async () => {
     const byPage = await report({ dimension: 'event:page' });
     // /pricing LCP [2000, 5000] → rank 2 → 5000; / [2600, 3000] → 3000, both needing improvement
+    // rows by measurements, all metrics: /pricing 10, / 4
     expect(byPage.results.map((r) => [r.dimension, r.samples, r.LCP.p75, r.LCP.good, r.LCP.needs_improvement, r.LCP.poor])).toEqual([
-      ['/', 2, 3000, 0, 100, 0],
       ['/pricing', 2, 5000, 50, 0, 50],
+      ['/', 2, 3000, 0, 100, 0],
     ]);
+    expect((await report({ dimension: 'event:page', limit: 1 })).results.map((r) => r.dimension)).toEqual(['/pricing']);
     const byDevice = await report({ dimension: 'visit:device' });
     expect(byDevice.results.map((r) => [r.dimension, r.LCP.p75, r.INP.p75])).toEqual([['Desktop', 2600, 250], ['Mobile', 5000, 600]]);
     const byCountry = await report({ dimension: 'visit:country' });
-    expect(byCountry.results.map((r) => [r.dimension, r.LCP.p75])).toEqual([['DE', 3000], ['(not set)', 2600], ['US', 5000]]);
+    expect(byCountry.results.map((r) => [r.dimension, r.LCP.p75])).toEqual([['DE', 3000], ['US', 5000], ['(not set)', 2600]]);
     const byBrowser = await report({ dimension: 'visit:browser' });
-    expect(byBrowser.results.map((r) => [r.dimension, r.samples])).toEqual([['Chrome', 2], ['Firefox', 1], ['Safari', 1]]);
+    // Chrome 7 + 2 measurements, Safari 3, Firefox 2
+    expect(byBrowser.results.map((r) => [r.dimension, r.samples])).toEqual([['Chrome', 2], ['Safari', 1], ['Firefox', 1]]);
   });
 
   it('gives daily p75 with include=timeseries', async () => {
@@ -116,13 +119,15 @@ describe('vitals report from the daily histograms', () => {
     expect(r.totals.CLS).toEqual({ p75: 0.3059, samples: 3, good: 33.3, needs_improvement: 33.3, poor: 33.3 });
     expect(r.totals.INP.p75).toBe(611);
     expect(r.totals.page_load).toEqual({ ttfb: 294, first_paint: 903, dom_complete: 2517 });
-    expect(r.results.map((x) => [x.dimension, x.samples, x.LCP.p75])).toEqual([['/', 2, 3059], ['/pricing', 2, 4983]]);
+    expect(r.results.map((x) => [x.dimension, x.samples, x.LCP.p75])).toEqual([['/pricing', 2, 4983], ['/', 2, 3059]]);
     expect(r.timeseries!.map((d) => [d.date, d.LCP])).toEqual([['2024-03-04', 4983], ['2024-03-05', 2643]]);
+    // limit keeps the values with the most samples: /pricing has 10 (A 7 + B 3), / has 4
+    expect((await report({ exactMaxSamples: -1, dimension: 'event:page', limit: 1 })).results.map((x) => x.dimension)).toEqual(['/pricing']);
     for (const [exact, approx] of [[3000, 3059], [5000, 4983], [2600, 2643], [600, 611]]) expect(Math.abs(approx! - exact!) / exact!).toBeLessThanOrEqual(0.0247);
   });
 
   it('incremental histograms equal a rebuild from scratch', async () => {
-    const rows = () => env.DB.prepare('SELECT dim, day, val, hist FROM vitals_daily WHERE site_id = ?1 ORDER BY dim, day, val').bind(SITE).all<{ hist: string }>();
+    const rows = () => env.DB.prepare('SELECT dim, day, val, hist, samples FROM vitals_daily WHERE site_id = ?1 ORDER BY dim, day, val').bind(SITE).all<{ hist: string }>();
     const norm = (rs: { hist: string }[]) => rs.map((r) => ({ ...r, hist: Object.fromEntries(Object.entries(JSON.parse(r.hist) as object).sort()) }));
     const incremental = norm((await rows()).results);
     expect(incremental.length).toBeGreaterThan(10);

@@ -9,7 +9,7 @@
  * The raw answer is fresh; the histograms trail by one cron run (5 minutes), like the rollups.
  */
 import { HttpError } from '../../lib/http-error';
-import type { QueryDb } from '../../query/db';
+import type { QueryDb, Statement } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
 import { offsetSegments } from '../../lib/timezone';
 import { eventFiltersSql, type ReportRequest } from '../report-request';
@@ -65,10 +65,11 @@ export async function runVitalsReport(db: QueryDb, req: ReportRequest, opts: Vit
       method = 'histogram';
     }
   }
+  // most measurements first (all metrics: what the histograms' top-rows read orders by)
   const results = [...g.rows.entries()]
-    .map(([key, acc]) => acc.answer(key))
-    .sort((a, b) => b.samples - a.samples || (a.dimension! < b.dimension! ? -1 : 1))
-    .slice(0, opts.limit);
+    .sort(([ka, a], [kb, b]) => b.measurements() - a.measurements() || (ka < kb ? -1 : 1))
+    .slice(0, opts.limit)
+    .map(([key, acc]) => acc.answer(key));
   const report: VitalsReport = {
     results: opts.dimension ? results : [],
     totals: g.total.answer(),
@@ -83,19 +84,30 @@ export async function runVitalsReport(db: QueryDb, req: ReportRequest, opts: Vit
   return report;
 }
 
-/** The range's histograms: the breakdown's rows and the site total's (which also gives the days). */
+/**
+ * The range's histograms, merged per value in SQL (json_each over the day rows, summed by key), so
+ * the Worker receives one row per value and key rather than every day's JSON. A breakdown first
+ * picks its top `limit` values by their samples (a column: `hist` is not read for the others).
+ */
 async function readHistograms(db: QueryDb, req: ReportRequest, opts: VitalsOptions): Promise<Gathered> {
   const g = gathered();
-  const sql = 'SELECT dim, day, val, hist FROM vitals_daily WHERE site_id = ?1 AND dim = ?2 AND day >= ?3 AND day <= ?4';
-  const stmts = [{ sql, params: [req.site.id, '', req.range.firstDay, req.range.lastDay] }];
-  if (opts.dimension) stmts.push({ sql, params: [req.site.id, opts.dimension, req.range.firstDay, req.range.lastDay] });
-  const [totals, rows] = await db.batch<{ dim: string; day: string; val: string; hist: string }>(stmts);
-  for (const r of totals!) {
-    const hist = JSON.parse(r.hist) as Record<string, number>;
+  const span = [req.site.id, req.range.firstDay, req.range.lastDay];
+  // json_each's columns (key, value, …) share no name with these
+  const range = 'site_id = ?1 AND dim = ?4 AND day >= ?2 AND day <= ?3';
+  const stmts: Statement[] = [
+    { sql: `SELECT v.day AS day, j.key AS key, sum(j.value) AS n FROM vitals_daily v, json_each(v.hist) j WHERE ${range} GROUP BY 1, 2`, params: [...span, ''] },
+  ];
+  if (opts.dimension) {
+    const top = `SELECT val FROM vitals_daily WHERE ${range} GROUP BY val ORDER BY sum(samples) DESC, val LIMIT ?5`;
+    stmts.push({ sql: `SELECT v.val AS val, j.key AS key, sum(j.value) AS n FROM vitals_daily v, json_each(v.hist) j WHERE ${range} AND v.val IN (${top}) GROUP BY 1, 2`, params: [...span, opts.dimension, opts.limit] });
+  }
+  const [days, rows] = await db.batch<{ day: string; val: string; key: string; n: number }>(stmts);
+  for (const r of days!) {
+    const hist = { [r.key]: r.n };
     g.total.addHistogram(hist);
     rowOf(g.days, r.day).addHistogram(hist);
   }
-  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogram(JSON.parse(r.hist) as Record<string, number>);
+  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogram({ [r.key]: r.n });
   return g;
 }
 

@@ -57,6 +57,11 @@ export class RowAcc {
     return n;
   }
 
+  /** every metric's samples: the order of a breakdown (the histograms' `samples` column) */
+  measurements(): number {
+    return METRICS.reduce((n, m) => n + this.samples(m), 0);
+  }
+
   answer(dimension?: string): VitalsRow {
     const metric = (m: VitalMetric): MetricAnswer => {
       const r = this.metrics.get(m)?.ratings ?? { g: 0, n: 0, p: 0 };

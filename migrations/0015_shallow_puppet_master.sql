@@ -21,5 +21,6 @@ CREATE TABLE `vitals_daily` (
 	`day` text NOT NULL,
 	`val` text NOT NULL,
 	`hist` text DEFAULT '{}' NOT NULL,
+	`samples` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`site_id`, `dim`, `day`, `val`)
 );
