@@ -11,6 +11,7 @@ import type { Env } from '../workers/env';
 import { FIRST_DAY, NOW, SITE, TZ } from './query-data';
 import { parseReportRequest } from '../workers/reports/report-request';
 import { runVitalsReport } from '../workers/reports/vitals/report';
+import { DEFAULT_LIMIT } from '../workers/reports/vitals/routes';
 import { listErrorGroups } from '../workers/reports/errors/report';
 
 async function json(request: Request): Promise<Record<string, unknown>> {
@@ -62,7 +63,7 @@ export default {
         const params = new URL(`https://bench/?${query}`);
         const req = parseReportRequest(params, { id: SITE, timezone: TZ, createdAt: FIRST_DAY }, NOW);
         const res = report === 'vitals'
-          ? await runVitalsReport(db, req, { dimension: params.searchParams.get('dimension') as 'event:page' | null, limit: 100, timeseries: params.searchParams.get('include') === 'timeseries' })
+          ? await runVitalsReport(db, req, { dimension: params.searchParams.get('dimension') as 'event:page' | null, limit: DEFAULT_LIMIT, timeseries: params.searchParams.get('include') === 'timeseries' })
           : await listErrorGroups(db, req, 20);
         return Response.json({ rowsRead: db.rowsRead, statements: db.statements, trace: ['method' in res.meta ? res.meta.method : 'rollup'], rows: res.results.length, first: res.results[0] });
       }

@@ -49,7 +49,7 @@ export const reportPaths: Record<string, Json> = {
         queryParam('dimension', 'Break down by event:page, visit:device, visit:browser or visit:country', { type: 'string', enum: ['event:page', 'visit:device', 'visit:browser', 'visit:country'] }),
         queryParam('filters', 'Stats API v2 filters (JSON) on the page and visit dimensions; is, is_not, contains, contains_not, and, or, not'),
         queryParam('include', '`timeseries` for daily p75 of the site'),
-        queryParam('limit', 'Rows, 1–1000 (default 100), most samples first', { type: 'integer', minimum: 1, maximum: 1000 }),
+        queryParam('limit', 'Rows, 1–1000 (default 20), most measurements (samples of all metrics) first', { type: 'integer', minimum: 1, maximum: 1000 }),
         queryParam('auth', 'Share link token (read only)'),
       ],
       ok: {

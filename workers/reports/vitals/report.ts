@@ -85,29 +85,26 @@ export async function runVitalsReport(db: QueryDb, req: ReportRequest, opts: Vit
 }
 
 /**
- * The range's histograms, merged per value in SQL (json_each over the day rows, summed by key), so
- * the Worker receives one row per value and key rather than every day's JSON. A breakdown first
- * picks its top `limit` values by their samples (a column: `hist` is not read for the others).
+ * The range's histograms: the site total's day rows (one per day), and for a breakdown the day
+ * rows of its top `limit` values by samples (a column, so `hist` is read only for the values
+ * shown). Merged here: `json_each` in SQL would count every JSON key as a row read.
  */
 async function readHistograms(db: QueryDb, req: ReportRequest, opts: VitalsOptions): Promise<Gathered> {
   const g = gathered();
   const span = [req.site.id, req.range.firstDay, req.range.lastDay];
-  // json_each's columns (key, value, …) share no name with these
   const range = 'site_id = ?1 AND dim = ?4 AND day >= ?2 AND day <= ?3';
-  const stmts: Statement[] = [
-    { sql: `SELECT v.day AS day, j.key AS key, sum(j.value) AS n FROM vitals_daily v, json_each(v.hist) j WHERE ${range} GROUP BY 1, 2`, params: [...span, ''] },
-  ];
+  const stmts: Statement[] = [{ sql: `SELECT day, val, hist FROM vitals_daily WHERE ${range}`, params: [...span, ''] }];
   if (opts.dimension) {
     const top = `SELECT val FROM vitals_daily WHERE ${range} GROUP BY val ORDER BY sum(samples) DESC, val LIMIT ?5`;
-    stmts.push({ sql: `SELECT v.val AS val, j.key AS key, sum(j.value) AS n FROM vitals_daily v, json_each(v.hist) j WHERE ${range} AND v.val IN (${top}) GROUP BY 1, 2`, params: [...span, opts.dimension, opts.limit] });
+    stmts.push({ sql: `SELECT day, val, hist FROM vitals_daily WHERE ${range} AND val IN (${top})`, params: [...span, opts.dimension, opts.limit] });
   }
-  const [days, rows] = await db.batch<{ day: string; val: string; key: string; n: number }>(stmts);
+  const [days, rows] = await db.batch<{ day: string; val: string; hist: string }>(stmts);
   for (const r of days!) {
-    const hist = { [r.key]: r.n };
+    const hist = JSON.parse(r.hist) as Record<string, number>;
     g.total.addHistogram(hist);
     rowOf(g.days, r.day).addHistogram(hist);
   }
-  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogram({ [r.key]: r.n });
+  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogram(JSON.parse(r.hist) as Record<string, number>);
   return g;
 }
 

@@ -10,6 +10,8 @@ import { loadSite, parseReportRequest } from '../report-request';
 import { REPORT_DIMENSIONS, runVitalsReport } from './report';
 
 export const MAX_LIMIT = 1000;
+/** a dashboard table's rows; each row shown reads its days' histograms */
+export const DEFAULT_LIMIT = 20;
 
 export async function handleVitals(request: IRequest, env: Env): Promise<Response> {
   const id = pathParam(request, 'site');
@@ -22,7 +24,7 @@ export async function handleVitals(request: IRequest, env: Env): Promise<Respons
     throw new HttpError(400, 'invalid_request', `dimension must be one of ${REPORT_DIMENSIONS.join(', ')}`);
   }
   const limitParam = url.searchParams.get('limit');
-  const limit = limitParam === null ? 100 : Number(limitParam);
+  const limit = limitParam === null ? DEFAULT_LIMIT : Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, 'invalid_request', `limit must be an integer from 1 to ${MAX_LIMIT}`);
   const include = (url.searchParams.get('include') ?? '').split(',').filter(Boolean);
   for (const i of include) if (i !== 'timeseries') throw new HttpError(400, 'invalid_request', `include takes timeseries, not ${i}`);
