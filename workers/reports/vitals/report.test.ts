@@ -126,6 +126,14 @@ describe('vitals report from the daily histograms', () => {
     for (const [exact, approx] of [[3000, 3059], [5000, 4983], [2600, 2643], [600, 611]]) expect(Math.abs(approx! - exact!) / exact!).toBeLessThanOrEqual(0.0247);
   });
 
+  it('falls back to the histograms when the exact read would scan more events than its bound, and refuses a filtered read past its own', async () => {
+    // 4 pageviews + 14 web-vital events (7 + 3 + 2 + 2) in the range: a bound of 17 is exceeded
+    expect((await report({ rawScanLimit: 17 })).meta.method).toBe('histogram');
+    expect((await report({ rawScanLimit: 18 })).meta.method).toBe('exact');
+    const filtered = report({ maxRawRows: 17, query: `filters=${encodeURIComponent(JSON.stringify([['is', 'visit:device', ['Mobile']]]))}` });
+    await expect(filtered).rejects.toMatchObject({ status: 400, code: 'query_too_large' });
+  });
+
   it('incremental histograms equal a rebuild from scratch', async () => {
     const rows = () => env.DB.prepare('SELECT dim, day, val, hist, samples FROM vitals_daily WHERE site_id = ?1 ORDER BY dim, day, val').bind(SITE).all<{ hist: string }>();
     const norm = (rs: { hist: string }[]) => rs.map((r) => ({ ...r, hist: Object.fromEntries(Object.entries(JSON.parse(r.hist) as object).sort()) }));
