@@ -65,15 +65,15 @@ export function p75Exact(values: readonly number[]): number | null {
   return sorted[Math.ceil(0.75 * sorted.length) - 1]!;
 }
 
-/** p75 by nearest rank over a histogram (bucket → count); null when empty. */
-export function p75FromBuckets(metric: VitalMetric, buckets: ReadonlyMap<number, number>): number | null {
+/** p75 by nearest rank over a histogram (index = bucket, value = count); null when empty. */
+export function p75FromBuckets(metric: VitalMetric, buckets: readonly (number | undefined)[]): number | null {
   let n = 0;
-  for (const c of buckets.values()) n += c;
+  for (const c of buckets) n += c ?? 0;
   if (n === 0) return null;
   const rank = Math.ceil(0.75 * n);
   let seen = 0;
-  for (const b of [...buckets.keys()].sort((x, y) => x - y)) {
-    seen += buckets.get(b)!;
+  for (let b = 0; b < buckets.length; b++) {
+    seen += buckets[b] ?? 0;
     if (seen >= rank) return bucketValue(metric, b);
   }
   return null;

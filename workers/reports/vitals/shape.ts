@@ -5,9 +5,12 @@
 import type { VitalMetricAnswer as MetricAnswer, VitalsRow } from '../../../contract/reports';
 import { METRICS, p75Exact, p75FromBuckets, rate, share, VITALS, type Rating, type VitalMetric } from './histogram';
 
+const IS_METRIC: ReadonlySet<string> = new Set(METRICS);
+
 interface MetricAcc {
   values: number[] | null;
-  buckets: Map<number, number>;
+  /** index = bucket (at most ~320: an hour in ms, a CLS of 100 in 0.0001 units) */
+  buckets: number[];
   ratings: Record<Rating, number>;
 }
 
@@ -19,7 +22,7 @@ export class RowAcc {
 
   private acc(metric: VitalMetric): MetricAcc {
     let a = this.metrics.get(metric);
-    if (!a) this.metrics.set(metric, (a = { values: null, buckets: new Map(), ratings: { g: 0, n: 0, p: 0 } }));
+    if (!a) this.metrics.set(metric, (a = { values: null, buckets: [], ratings: { g: 0, n: 0, p: 0 } }));
     return a;
   }
 
@@ -31,14 +34,30 @@ export class RowAcc {
     if (r) a.ratings[r] += 1;
   }
 
-  /** A histogram row's JSON: `"LCP:12": count` buckets and `"LCP:g": count` ratings. */
+  /**
+   * A histogram row's JSON: `"LCP:12": count` buckets and `"LCP:g": count` ratings. The hot loop
+   * of a report (tens of thousands of keys per request): no per-key arrays or lookups in lists.
+   */
   addHistogram(hist: Record<string, number>): void {
-    for (const [key, count] of Object.entries(hist)) {
-      const [metric, part] = key.split(':') as [VitalMetric, string];
-      if (!(METRICS as readonly string[]).includes(metric)) continue;
-      const a = this.acc(metric);
-      if (part === 'g' || part === 'n' || part === 'p') a.ratings[part] += count;
-      else a.buckets.set(Number(part), (a.buckets.get(Number(part)) ?? 0) + count);
+    let name = '';
+    let a: MetricAcc | undefined;
+    for (const key in hist) {
+      const colon = key.indexOf(':');
+      const metric = key.slice(0, colon);
+      if (metric !== name) {
+        name = metric;
+        a = IS_METRIC.has(metric) ? this.acc(metric as VitalMetric) : undefined;
+      }
+      if (!a) continue;
+      const count = hist[key]!;
+      const code = key.charCodeAt(colon + 1);
+      if (code >= 48 && code <= 57) {
+        const bucket = +key.slice(colon + 1);
+        if (bucket < 1000) a.buckets[bucket] = (a.buckets[bucket] ?? 0) + count;
+      } else {
+        const part = key[colon + 1] as Rating;
+        if (part in a.ratings) a.ratings[part] += count;
+      }
     }
   }
 
@@ -53,7 +72,7 @@ export class RowAcc {
     if (!a) return 0;
     if (a.values) return a.values.length;
     let n = 0;
-    for (const c of a.buckets.values()) n += c;
+    for (const c of a.buckets) n += c ?? 0;
     return n;
   }
 
