@@ -11,7 +11,8 @@ import { LongestFirstSequencer } from './test/sequencer';
 const UNIT_TESTS = [
   'contract/**/*.test.ts',
   'dashboard/src/lib/**/*.test.ts',
-  'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots,ua-cache}.test.ts',
+  'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots,scrub-text,ua-cache}.test.ts',
+  'workers/reports/errors/fingerprint.test.ts',
   'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
   'workers/stats-v1/params.test.ts',

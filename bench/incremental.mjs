@@ -45,7 +45,7 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   // the clock only moves forward: this measurement runs after whatever refreshed the state last
   const clock = Math.max(now, watermark) + 120_000;
   for (const sql of ['DELETE FROM events WHERE site_id = ?1 AND ts >= ?2', 'DELETE FROM sessions WHERE site_id = ?1 AND start >= ?2']) db.prepare(sql).run(site, todayStart);
-  for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
+  for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger', 'vitals_daily', 'errors_daily']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
   db.prepare("UPDATE rollup_state SET ledger_days = (SELECT coalesce(json_group_array(value), '[]') FROM json_each(ledger_days) WHERE value != ?2) WHERE site_id = ?1").run(site, today);
 
   const traffic = todaysTraffic(generate, perDay, now);
@@ -76,6 +76,7 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   return {
     todayEvents: morning.events.length,
     windowEvents: windowEvents.length,
+    windowReportEvents: windowEvents.filter((e) => e.name === 'web-vital' || e.name === 'error').length,
     touchedSessions: touched.length,
     windowMinutes: windowMs / 60_000,
     rebuild,
@@ -93,6 +94,9 @@ export function printIncremental(r) {
   console.log(line(`  incremental refresh of the ${String(r.windowMinutes).padEnd(3)} minutes (what a run pays now)                        `, r.incremental));
   console.log(`  per run: ${(before.rowsRead / Math.max(1, r.incremental.rowsRead)).toFixed(0)}x fewer rows read, ${(before.rowsWritten / Math.max(1, r.incremental.rowsWritten)).toFixed(0)}x fewer rows written; `
     + `per event of the window: ${(r.incremental.rowsRead / Math.max(1, r.windowEvents)).toFixed(0)} rows read, ${(r.incremental.rowsWritten / Math.max(1, r.windowEvents)).toFixed(1)} written`);
+  const reportEvents = r.windowReportEvents;
+  console.log(`  of which the vitals and errors pre-aggregates: ${r.incremental.reportRead.toLocaleString()} rows read, ${r.incremental.reportWritten.toLocaleString()} rows written `
+    + `(${(r.incremental.reportWritten / Math.max(1, r.windowEvents)).toFixed(2)} per event of the window, ${(r.incremental.reportWritten / Math.max(1, reportEvents)).toFixed(2)} per web-vital or error event)`);
   console.log('  costliest statements of the incremental run (rows read / written):');
   for (const c of r.incremental.costliest) console.log(`    ${String(c.rowsRead).padStart(9)} / ${String(c.rowsWritten).padStart(6)}  ${c.sql}`);
 }

@@ -4,6 +4,7 @@
  * (site, clock) and by the bulk loader in Node (rows).
  */
 import { prng } from '../test/helpers/prng';
+import { fingerprintError } from '../workers/reports/errors/fingerprint';
 
 export const SITE = 'bench.example';
 export const TZ = 'Europe/Berlin';
@@ -30,6 +31,22 @@ const DEVICES: [string, string, string][] = [
   ['Desktop', 'Chrome', 'Windows'], ['Desktop', 'Chrome', 'Mac'], ['Desktop', 'Firefox', 'Windows'],
   ['Desktop', 'Safari', 'Mac'], ['Mobile', 'Safari', 'iOS'], ['Mobile', 'Chrome', 'Android'], ['Tablet', 'Safari', 'iOS'],
 ];
+
+/**
+ * Web vitals and errors as the SDK's modules send them: a share of page views report LCP, FCP,
+ * TTFB and CLS (and INP when the visitor interacted); a few slow pages, phones slower. About one
+ * page view in a hundred throws one of a few errors (ids in the message differ; fingerprints group).
+ */
+const VITALS_SHARE = 0.3;
+const SLOW_PAGES = new Set(['/docs/3', '/docs/7', '/blog/post-42']);
+const ERRORS: [string, string][] = [
+  ['TypeError: Cannot read properties of undefined (reading \'id\')', 'at renderCart (https://bench.example/app.js:120:9)'],
+  ['Error: Request 4711 failed with status 503', 'at fetchJson (https://bench.example/api.js:31:11)'],
+  ['ReferenceError: gtag is not defined', 'at https://bench.example/analytics.js:2:1'],
+  ['TypeError: item 88 not found', 'at loadItem (https://bench.example/app.js:410:3)'],
+  ['Error: ResizeObserver loop limit exceeded', 'at https://bench.example/vendor.js:1:9000'],
+];
+const gauss = (rnd: () => number) => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
 
 /** Zipf-ish pick: low indexes are much more likely. */
 const skewed = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(xs.length * rnd() ** 2.5)]!;
@@ -81,6 +98,23 @@ export function generate(from: number, count: number, sessionsPerDay: number, to
       paths.push(path);
       push('pageview', path);
       if (rnd() < 0.35) push('engagement', path, { scroll_depth: Math.floor(rnd() * 100), engaged_ms: Math.floor(rnd() * 60_000) });
+      if (rnd() < VITALS_SHARE) {
+        const slow = (SLOW_PAGES.has(path) ? 2.2 : 1) * (device === 'Mobile' ? 1.7 : 1);
+        const vital = (metric: string, median: number, spread = 0.45) => {
+          const v = metric === 'CLS' ? Math.round(Math.max(0, median * Math.exp(spread * gauss(rnd))) * 1e4) / 1e4 : Math.round(median * slow * Math.exp(spread * gauss(rnd)));
+          push('web-vital', path, { interactive: 0, props: JSON.stringify({ metric, value: String(v) }) });
+        };
+        vital('TTFB', 350);
+        vital('FCP', 1100);
+        vital('LCP', 1900);
+        vital('CLS', 0.04 * slow, 0.9);
+        if (rnd() < 0.5) vital('INP', 140);
+      }
+      if (rnd() < 0.01) {
+        const [message, frame] = skewed(rnd, ERRORS);
+        const props = { message: message.replace(/\d+/, String(Math.floor(rnd() * 9000))), source: 'https://bench.example/app.js', stack: `${message}\n    ${frame}` };
+        push('error', path, { interactive: 0, props: JSON.stringify({ ...props, fingerprint: fingerprintError(props) }) });
+      }
     }
     const end = ts;
     if (rnd() < 0.04) {
@@ -88,7 +122,7 @@ export function generate(from: number, count: number, sessionsPerDay: number, to
       push('Signup', paths.at(-1)!, { props: JSON.stringify({ plan: rnd() < 0.3 ? 'pro' : 'free' }) });
       interactive++;
     }
-    const counted = n - events.slice(-n).filter((e) => e.name === 'engagement').length;
+    const counted = n - events.slice(-n).filter((e) => e.name === 'engagement' || e.name === 'web-vital' || e.name === 'error').length;
     sessions.push({
       id, site_id: SITE, visitor_id: visitor, identified, version: 1, start, end: ts, duration: Math.round((Math.max(end, ts) - start) / 1000),
       pageviews, events: counted, interactive_events: interactive, is_bounce: pageviews < 2 && interactive === 0 ? 1 : 0,

@@ -13,6 +13,10 @@ import { runJourneys } from '../workers/reports/journeys/run-journeys';
 import { runRetention } from '../workers/reports/retention/run-retention';
 import type { Env } from '../workers/env';
 import { FIRST_DAY, NOW, SITE, TZ } from './query-data';
+import { parseReportRequest } from '../workers/reports/report-request';
+import { runVitalsReport } from '../workers/reports/vitals/report';
+import { DEFAULT_LIMIT } from '../workers/reports/vitals/routes';
+import { listErrorGroups } from '../workers/reports/errors/report';
 
 async function json(request: Request): Promise<Record<string, unknown>> {
   return (await request.json()) as Record<string, unknown>;
@@ -43,7 +47,11 @@ export default {
         const ledger = db.profile.filter((p) => p.sql.includes('INTO rollup_ledger'));
         const ledgerRead = ledger.reduce((n, p) => n + p.rowsRead, 0);
         const ledgerWritten = ledger.reduce((n, p) => n + p.rowsWritten, 0);
-        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, costliest });
+        // what the vitals and errors reports' pre-aggregates cost (workers/reports/refresh.ts)
+        const reports = db.profile.filter((p) => /INTO (vitals|errors)_daily/.test(p.sql));
+        const reportRead = reports.reduce((n, p) => n + p.rowsRead, 0);
+        const reportWritten = reports.reduce((n, p) => n + p.rowsWritten, 0);
+        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, reportRead, reportWritten, costliest });
       }
       if (url.pathname === '/query') {
         const { body, mode } = (await json(request)) as { body: Record<string, unknown>; mode: 'auto' | 'raw' };
@@ -63,6 +71,17 @@ export default {
             ? await runRetention(db, SITE, { interval: params.interval as 'week', dateRange: params.date_range ?? null, filters: params.filters }, NOW, opts)
             : await runJourneys(db, SITE, { start: (params.start as string | undefined) ?? null, steps: 5, limit: 20, dateRange: params.date_range, filters: params.filters }, NOW, opts);
         return Response.json({ rowsRead: db.rowsRead, statements: db.statements, answer: res });
+      }
+      if (url.pathname === '/perf-report') {
+        // the vitals and errors reports as their routes run them (`query` is the route's query string)
+        const { report, query } = (await json(request)) as { report: 'vitals' | 'errors'; query: string };
+        const db = new QueryDb(env.DB);
+        const params = new URL(`https://bench/?${query}`);
+        const req = parseReportRequest(params, { id: SITE, timezone: TZ, createdAt: FIRST_DAY }, NOW);
+        const res = report === 'vitals'
+          ? await runVitalsReport(db, req, { dimension: params.searchParams.get('dimension') as 'event:page' | null, limit: DEFAULT_LIMIT, timeseries: params.searchParams.get('include') === 'timeseries' })
+          : await listErrorGroups(db, req, 20);
+        return Response.json({ rowsRead: db.rowsRead, statements: db.statements, trace: ['method' in res.meta ? res.meta.method : 'rollup'], rows: res.results.length, first: res.results[0] });
       }
       return new Response('not found', { status: 404 });
     } catch (e) {

@@ -30,7 +30,7 @@ const RAW_RUNS = arg('raw-runs', 3);
 const WINDOW_MINUTES = arg('window', 5);
 const PORT = arg('port', 8797);
 const STATE_DIR = process.argv.includes('--state') ? process.argv[process.argv.indexOf('--state') + 1] : null;
-const EVENTS_PER_SESSION = 2.5; // about what the generator averages; loading stops at EVENTS
+const EVENTS_PER_SESSION = 5.0; // about what the generator averages (with web vitals and errors); loading stops at EVENTS
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 // --days D loads only the first D days at the same daily rate (the incremental measurement needs today's rate, not 30 days)
 const DAYS_LOADED = arg('days', 30);
@@ -194,6 +194,24 @@ async function main() {
         times.push(performance.now() - s);
       }
       console.log(`${name.padEnd(28)} ${`${pct(times, 50).toFixed(0)} / ${pct(times, 95).toFixed(0)}`.padStart(20)} ${String(last.rowsRead).padStart(10)}   ${'not built'.padStart(16)}`);
+    }
+
+    // the vitals and errors reports (workers/reports/), 30 days, as their routes run them
+    console.log(`\nreports, 30 days, ${events.toLocaleString()} events`);
+    console.log(`${'report'.padEnd(34)} ${'p50/p95 ms'.padStart(16)} ${'rows read'.padStart(10)} ${'rows'.padStart(6)}  method`);
+    for (const [name, report, query] of [
+      ['vitals by page', 'vitals', 'period=30d&dimension=event:page'],
+      ['vitals by device + timeseries', 'vitals', 'period=30d&dimension=visit:device&include=timeseries'],
+      ['errors (top groups)', 'errors', 'period=30d'],
+    ]) {
+      const times = [];
+      let last;
+      for (let i = 0; i < RUNS; i++) {
+        const s = performance.now();
+        last = await call('/perf-report', { report, query });
+        times.push(performance.now() - s);
+      }
+      console.log(`${name.padEnd(34)} ${`${pct(times, 50).toFixed(1)} / ${pct(times, 95).toFixed(1)}`.padStart(16)} ${String(last.rowsRead).padStart(10)} ${String(last.rows).padStart(6)}  ${last.trace.join('+')}`);
     }
 
     printIncremental(await measureIncremental({

@@ -52,6 +52,10 @@ const plausibleApp = compressedSizes(bundles.plausible);
 for (const [name, code] of Object.entries(bundles)) line(`app: ${name}`, compressedSizes(code), plausibleApp);
 
 console.log(`# budget: pulse.js core ${core.gzip} B gzip (limit 1000 B): ${core.gzip <= 1000 ? 'ok' : 'OVER'}`);
+{
+  const reports = manifest['pulse.vitals.js'].gzip + manifest['pulse.errors.js'].gzip;
+  console.log(`# budget: pulse.vitals.js ${manifest['pulse.vitals.js'].gzip} B + pulse.errors.js ${manifest['pulse.errors.js'].gzip} B = ${reports} B gzip (limit 2500 B): ${reports <= 2500 ? 'ok' : 'OVER'}`);
+}
 
 console.log(`# main-thread time added to a page load, Chromium, median of ${RUNS} loads (CDP Performance.getMetrics)`);
 // `empty script` loads an empty external file: its cost is the script tag itself (fetch, parse,

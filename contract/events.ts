@@ -151,7 +151,9 @@ export type DropReason =
   | 'hostname_not_allowed'
   | 'rate_limited'
   /** an engagement, web-vital or error event with no session to join (as Plausible: not recorded) */
-  | 'no_session';
+  | 'no_session'
+  /** an `error` event past the per-session cap (durable-objects/site-do/error-cap.ts) */
+  | 'error_cap';
 
 /** What the SiteDO's `ingest` answers the collector for one call. */
 export interface IngestResult {

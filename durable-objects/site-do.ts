@@ -44,6 +44,7 @@ import { SESSION_IDLE_MS } from '../contract/sessions';
 import { FLUSH_ROWS, pendingCount, type Outbox } from './site-do/outbox';
 import { OutboxLog } from './site-do/outbox-log';
 import { DropCounts } from './site-do/drop-counts';
+import { ErrorCap } from './site-do/error-cap';
 import { sendOutbox } from './site-do/outbox-send';
 import { readShardCounters, readSnapshot, toLiveEvent } from './site-do/realtime/events';
 import type { RealtimeWindow } from './site-do/realtime/window';
@@ -93,6 +94,7 @@ export class SiteDO extends DurableObject<Env> {
   private sessions!: OpenSessions;
   private realtime!: RealtimeWindow;
   private drops!: DropCounts;
+  private readonly errorCap = new ErrorCap();
   /** the newest deleted incarnation (`purge`): refused, since a collector's cache outlives a delete */
   private retired: number | null = null;
 
@@ -158,6 +160,10 @@ export class SiteDO extends DurableObject<Env> {
           if (!session) {
             result.outcomes[order[i]!] = 'no_session';
             return drop('no_session');
+          }
+          if (event.name === 'error' && !this.errorCap.take(session.id)) {
+            result.outcomes[order[i]!] = 'error_cap';
+            return drop('error_cap');
           }
           const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
           // DESIGN §5: source, referrer, UTM, channel, device and geo are the visit's, from its first

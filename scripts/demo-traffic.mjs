@@ -1,9 +1,12 @@
 /**
  * Realistic demo traffic for the seeded site: 30 days of visits with weekly and daily rhythm,
- * a handful of sources, pages, devices, custom events with props and revenue, and engagement.
+ * a handful of sources, pages, devices, custom events with props and revenue, engagement, web
+ * vitals and JavaScript errors.
  * Deterministic (seeded PRNG), so every fresh `npm run dev` shows the same history.
  * Events go through the real `POST /api/event` with an `events:write` key, as a backfill would.
  */
+import { demoError, demoVitals } from './demo-reports.mjs';
+
 const DAY = 86_400_000;
 
 function prng(seed) {
@@ -81,6 +84,7 @@ export function* demoEventBatches({ site, now, days = 30, seed = 42 }) {
       const ip = `198.51.${Math.floor(rand() * 200)}.${Math.floor(rand() * 250)}`;
       const path = weighted(rand, LANDING);
       const base = { d: site, ip, ua };
+      const firstTs = ts;
       batch.push({ ...base, n: 'pageview', u: `https://${site}${path}${entry.query ?? ''}`, r: entry.r, ts });
       const pages = rand() < 0.45 ? 1 : 1 + Math.floor(rand() * 4);
       let current = path;
@@ -94,16 +98,12 @@ export function* demoEventBatches({ site, now, days = 30, seed = 42 }) {
         batch.push({ ...base, n: 'Signup', u: `https://${site}/signup`, p: { plan: weighted(rand, [['free', 6], ['pro', 3], ['team', 1]]) }, ts: ts + 20_000 });
         if (rand() < 0.3) batch.push({ ...base, n: 'Purchase', u: `https://${site}/checkout`, $: { amount: pick(rand, ['19.00', '49.00', '99.00']), currency: 'EUR' }, ts: ts + 40_000 });
       }
-      if (rand() < 0.6) {
-        const lcp = Math.round(700 + rand() * rand() * 5000);
-        const rating = lcp <= 2500 ? 'good' : lcp <= 4000 ? 'needs-improvement' : 'poor';
-        batch.push({ ...base, n: 'web-vital', u: `https://${site}${path}`, i: false, p: { metric: 'LCP', value: String(lcp), rating }, ts: ts + 3_000 });
-      }
-      if (rand() < 0.02) {
-        batch.push({ ...base, n: 'error', u: `https://${site}${current}`, i: false, p: { message: "TypeError: Cannot read properties of undefined (reading 'plan')", source: `https://${site}/assets/app.js`, line: '118' }, ts: ts + 5_000 });
-      }
+      // vitals of the landing page view, an error maybe on the last page (scripts/demo-reports.mjs)
+      batch.push(...demoVitals(rand, { site, path, ua, base, ts: firstTs }));
+      const error = demoError(rand, { site, path: current, ua, base, ts });
+      if (error) batch.push(error);
       if (rand() < 0.1) batch.push({ ...base, n: 'Outbound Link: Click', u: `https://${site}${current}`, p: { url: 'https://github.com/pulse/pulse' }, ts: ts + 30_000 });
-      if (batch.length >= 38) { // a visit adds at most 12 events; a batch holds 50
+      if (batch.length >= 34) { // a visit adds at most 16 events; a batch holds 50
         yield batch;
         batch = [];
       }

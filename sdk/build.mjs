@@ -13,6 +13,8 @@ import * as esbuild from 'esbuild';
 const SDK = dirname(fileURLToPath(import.meta.url));
 const DIST = join(SDK, 'dist');
 export const CORE_BUDGET_GZIP = 1000;
+/** the vitals and errors modules together (issue 17) */
+export const REPORTS_BUDGET_GZIP = 2500;
 
 /** Script-tag files: stable name → entry point (and whether hash routing is compiled in). */
 export const SCRIPTS = {
@@ -123,6 +125,8 @@ export async function build({ types = true } = {}) {
   if (types) await buildTypes();
   const core = manifest['pulse.js'];
   if (core.gzip > CORE_BUDGET_GZIP) throw new Error(`pulse.js is ${core.gzip} B gzip, over the ${CORE_BUDGET_GZIP} B budget`);
+  const reports = manifest['pulse.vitals.js'].gzip + manifest['pulse.errors.js'].gzip;
+  if (reports > REPORTS_BUDGET_GZIP) throw new Error(`pulse.vitals.js + pulse.errors.js are ${reports} B gzip, over the ${REPORTS_BUDGET_GZIP} B budget`);
   return manifest;
 }
 
@@ -132,5 +136,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`${name.padEnd(17)} ${String(m.raw).padStart(6)} B  gzip ${String(m.gzip).padStart(5)} B  br ${String(m.brotli).padStart(5)} B  ${m.file}  ${m.sri}`);
   }
   console.log(`core budget: pulse.js ${manifest['pulse.js'].gzip} B gzip <= ${CORE_BUDGET_GZIP} B ok`);
+  console.log(`modules budget: pulse.vitals.js + pulse.errors.js ${manifest['pulse.vitals.js'].gzip + manifest['pulse.errors.js'].gzip} B gzip <= ${REPORTS_BUDGET_GZIP} B ok`);
   console.log(`esm: ${relative(process.cwd(), join(DIST, 'esm'))}/, types: ${relative(process.cwd(), join(DIST, 'types'))}/`);
 }

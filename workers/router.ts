@@ -27,7 +27,7 @@ mountQueryRoutes(router);
 mountRealtimeRoutes(router);
 // Plausible's legacy Stats API v1, answered by the v2 planner (issue 15).
 mountStatsV1Routes(router);
-// Funnels, retention and journeys (issue 16).
+// Funnels, retention, journeys (issue 16), vitals and errors (issue 17).
 mountReportRoutes(router);
 
 router

@@ -1,6 +1,6 @@
 import { PulseApiError } from './errors';
 import type { Filter, QueryRequest, QueryResponse, RangeParams, RealtimeSnapshot, Segment, SegmentCreate, SegmentUpdate } from '../../contract/api';
-import type { FunnelReport, FunnelWindow, JourneysReport, RetentionInterval, RetentionReport } from '../../contract/reports';
+import type { ErrorDetailReport, ErrorsReport, FunnelReport, FunnelWindow, JourneysReport, RetentionInterval, RetentionReport, VitalsDimension, VitalsReport } from '../../contract/reports';
 
 export { PulseApiError } from './errors';
 export type * from '../../contract/api';
@@ -38,7 +38,6 @@ export interface ClientOptions {
 
 /** A typed client of the Pulse Stats API; see {@link createClient}. */
 export interface PulseClient {
-  // Vitals and errors get methods when their routes are served.
   /** `POST /api/v2/query`. */
   query(body: QueryRequest): Promise<QueryResponse>;
   /** `GET /api/v1/sites/{site}/realtime`. */
@@ -99,6 +98,24 @@ export interface PulseClient {
    * const { paths } = await pulse.journeys('example.com', { start: '/pricing', steps: 4, limit: 10 });
    */
   journeys(site: string, params?: ReportParams & { start?: string; steps?: number; limit?: number }): Promise<JourneysReport>;
+  /**
+   * `GET /api/v1/sites/{site}/vitals`: p75 and threshold shares per metric, by a dimension.
+   * @example
+   * const { results } = await pulse.vitals('example.com', { period: '30d', dimension: 'event:page' });
+   */
+  vitals(site: string, params?: RangeParams & { dimension?: VitalsDimension; include?: 'timeseries'; filters?: string; limit?: number }): Promise<VitalsReport>;
+  /**
+   * `GET /api/v1/sites/{site}/errors`: JavaScript errors grouped by fingerprint.
+   * @example
+   * const { results } = await pulse.errors('example.com', { period: '7d' });
+   */
+  errors(site: string, params?: RangeParams & { limit?: number }): Promise<ErrorsReport>;
+  /**
+   * `GET /api/v1/sites/{site}/errors/{fingerprint}`: one group with daily counts and sample stacks.
+   * @example
+   * const { result } = await pulse.errorGroup('example.com', results[0].fingerprint, { period: '7d' });
+   */
+  errorGroup(site: string, fingerprint: string, params?: RangeParams): Promise<ErrorDetailReport>;
 }
 
 /**
@@ -152,6 +169,9 @@ export function createClient(options: ClientOptions): PulseClient {
     funnelQuery: async (s, body) => (await request('POST', site(s) + '/funnels/query', undefined, body)).json() as Promise<FunnelReport>,
     retention: (s, params) => report(site(s) + '/retention', params),
     journeys: (s, params) => report(site(s) + '/journeys', params),
+    vitals: (s, params) => json(site(s) + '/vitals', params),
+    errors: (s, params) => json(site(s) + '/errors', params),
+    errorGroup: (s, fingerprint, params) => json(site(s) + '/errors/' + encodeURIComponent(fingerprint), params),
   };
 }
 

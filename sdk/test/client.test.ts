@@ -76,6 +76,18 @@ describe('createClient', () => {
     ]);
   });
 
+  test('vitals(), errors() and errorGroup() hit the report routes with their parameters', async () => {
+    const client = createClient({ baseUrl, key: 'k' });
+    await client.vitals('example.com', { period: '30d', dimension: 'event:page', include: 'timeseries' });
+    await client.errors('example.com', { date: '2026-11-01,2026-11-30', limit: 5 });
+    await client.errorGroup('example.com', '0123456789abcdef', { period: '7d' });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /api/v1/sites/example.com/vitals?period=30d&dimension=event%3Apage&include=timeseries',
+      'GET /api/v1/sites/example.com/errors?date=2026-11-01%2C2026-11-30&limit=5',
+      'GET /api/v1/sites/example.com/errors/0123456789abcdef?period=7d',
+    ]);
+  });
+
   test('exportCsv() returns the CSV text', async () => {
     reply = { status: 200, type: 'text/csv', body: 'date,visitors\n2026-11-23,5\n' };
     expect(await createClient({ baseUrl, key: 'k' }).exportCsv('example.com', { period: '7d' })).toBe('date,visitors\n2026-11-23,5\n');

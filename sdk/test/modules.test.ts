@@ -2,7 +2,37 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { build } from '../build.mjs';
+import { deflateSync } from 'node:zlib';
 import { FixtureServer, fixture, launchChromium, openPage, setHidden, sleep } from './harness';
+
+/** An RGB PNG of random pixels. */
+function noisyPng(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let i = 0; i < rows.length; i++) rows[i] = i % (width * 3 + 1) === 0 ? 0 : Math.floor(Math.random() * 256);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 let server: FixtureServer;
 let browser: Browser;
@@ -138,7 +168,11 @@ describe('persist module', () => {
 });
 
 describe('vitals module', () => {
-  test('LCP, INP, CLS, FCP and TTFB as non-interactive web-vital events with ratings', async () => {
+  type Vital = { n: string; u: string; p: { metric: string; value: string; rating?: string } };
+  const vitalsOf = () => server.events().filter((e) => e.n === 'web-vital') as unknown as Vital[];
+  const byMetric = (vitals: Vital[]) => Object.fromEntries(vitals.map((v) => [v.p.metric, v]));
+
+  test('each metric once per page view: TTFB, FCP, LCP, navigation timing, INP and CLS at page hide', async () => {
     server.page(
       '/vitals',
       fixture({
@@ -153,25 +187,85 @@ describe('vitals module', () => {
     await moduleLoaded(page, 'vitals');
     await sleep(600);
     await page.click('#slow');
-    // web-vitals processes interactions in an idle callback (≤ 1 s) before it can report INP
-    await sleep(1500);
+    await sleep(300);
+    await setHidden(page, true);
+    await setHidden(page, false);
+    await page.click('#slow'); // after the page view was reported: not sent again
     await setHidden(page, true);
     await server.waitForEvents(7, { timeout: 5000 });
-    const vitals = server.events().filter((e) => e.n === 'web-vital');
-    expect(vitals.map((e) => (e.p as { metric: string }).metric).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    const vitals = vitalsOf();
+    expect(vitals.map((e) => e.p.metric).sort()).toEqual(['CLS', 'DOM', 'FCP', 'FP', 'INP', 'LCP', 'TTFB']);
     for (const v of vitals) {
+      const rated = !['FP', 'DOM'].includes(v.p.metric);
       expect(v).toEqual({
         n: 'web-vital',
         ...base('/vitals'),
-        p: { metric: expect.any(String), value: expect.stringMatching(/^\d+(\.\d+)?$/), rating: expect.stringMatching(/^(good|needs-improvement|poor)$/) },
+        p: { metric: expect.any(String), value: expect.stringMatching(/^\d+(\.\d+)?$/), ...(rated ? { rating: expect.stringMatching(/^(good|needs-improvement|poor)$/) } : {}) },
         i: false,
       });
     }
-    const inp = vitals.find((e) => (e.p as { metric: string }).metric === 'INP')!;
-    expect(Number((inp.p as { value: string }).value)).toBeGreaterThanOrEqual(100);
-    const cls = vitals.find((e) => (e.p as { metric: string }).metric === 'CLS')!;
-    expect(Number((cls.p as { value: string }).value)).toBeGreaterThan(0);
+    const m = byMetric(vitals);
+    expect(Number(m.INP!.p.value)).toBeGreaterThanOrEqual(100);
+    expect(Number(m.CLS!.p.value)).toBeGreaterThan(0);
+    expect(Number(m.FP!.p.value)).toBeLessThanOrEqual(Number(m.FCP!.p.value));
+    expect(Number(m.DOM!.p.value)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a slow image gives the LCP: it is painted after the image arrives', async () => {
+    // a noisy 300x200 PNG (Chromium skips upscaled and low-entropy images for LCP), served after 900 ms
+    const png = noisyPng(300, 200);
+    server.page('/hero', fixture({ attrs: 'data-modules="vitals"', body: '<p>short</p><img id="hero" src="/hero.png" width="300" height="200">' }));
+    const { context, page } = await openPage(browser);
+    await page.route('**/hero.png', async (route) => {
+      await sleep(900);
+      await route.fulfill({ status: 200, contentType: 'image/png', body: png });
+    });
+    await page.goto(origin + '/hero');
+    await moduleLoaded(page, 'vitals');
+    await page.waitForFunction(() => (document.getElementById('hero') as HTMLImageElement).complete);
+    await sleep(200);
+    await setHidden(page, true);
+    await server.waitForEvents(6, { timeout: 5000 });
+    const m = byMetric(vitalsOf());
+    expect(vitalsOf().filter((v) => v.p.metric === 'LCP')).toHaveLength(1);
+    expect(Number(m.LCP!.p.value)).toBeGreaterThanOrEqual(900);
+    expect(Number(m.LCP!.p.value)).toBeGreaterThan(Number(m.FCP!.p.value));
+    await context.close();
+  });
+
+  test('an SPA navigation reports the left page under its URL and measures the new page on its own', async () => {
+    server.page(
+      '/app',
+      fixture({
+        attrs: 'data-modules="vitals"',
+        body: `<h1>app</h1><button id="slow" onclick="const t = performance.now(); while (performance.now() - t < 150) {}">slow</button>
+          <button id="go" onclick="history.pushState({}, '', '/app/settings')">go</button>
+          <button id="quick" onclick="const t = performance.now(); while (performance.now() - t < 40) {}">quick</button>`,
+      }),
+    );
+    const { context, page } = await openPage(browser);
+    await page.goto(origin + '/app');
+    await moduleLoaded(page, 'vitals');
+    await sleep(300);
+    await page.click('#slow');
+    await sleep(300);
+    await page.click('#go'); // leaves /app: its INP and CLS go now, under /app
+    await sleep(300);
+    await page.click('#quick');
+    await sleep(300);
+    await setHidden(page, true);
+    await server.waitForEvents(9, { timeout: 5000 });
+    const vitals = vitalsOf();
+    const at = (path: string) => vitals.filter((v) => v.u === origin + path).map((v) => v.p.metric).sort();
+    // the load's metrics belong to the landing page; the new page has its own INP and CLS
+    expect(at('/app')).toEqual(['CLS', 'DOM', 'FCP', 'FP', 'INP', 'LCP', 'TTFB']);
+    expect(at('/app/settings')).toEqual(['CLS', 'INP']);
+    const inp = (path: string) => Number(vitals.find((v) => v.u === origin + path && v.p.metric === 'INP')!.p.value);
+    expect(inp('/app')).toBeGreaterThanOrEqual(130);
+    // the slow click on /app does not leak into the new page's INP
+    expect(inp('/app/settings')).toBeLessThan(130);
     await context.close();
   });
 });
@@ -192,6 +286,7 @@ function failLong() { setTimeout(() => { const e = new Error('long'); e.stack = 
     await page.goto(origin + '/errors');
     await moduleLoaded(page, 'errors');
     await page.evaluate(() => void Promise.reject(new Error('nope')));
+    await page.evaluate(() => void Promise.reject(new Error('nope'))); // the same rejection again: sent once
     await sleep(200);
     await page.evaluate(() => {
       const w = window as unknown as { fail(m: string): void; failLong(): void };

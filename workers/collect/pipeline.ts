@@ -6,6 +6,7 @@ import { attributeSource } from './attribute-source';
 import { geoFromCf } from './geo-from-cf';
 import { parseDevice } from './parse-device';
 import { scrubText } from './scrub';
+import { fingerprintError } from '../reports/errors/fingerprint';
 import { memoByUa } from './ua-cache';
 
 /**
@@ -86,17 +87,23 @@ export const attachGeo = <E extends Draft>(event: E, req: RequestContext): E & {
 
 export const attachDevice = <E extends Draft>(event: E, req: RequestContext): E & { device: Device } => ({ ...event, device: deviceOf(req.ua) });
 
-/** The props of an `error` event that carry page text and URLs (DESIGN §3's `error` kind). */
-const ERROR_TEXT_PROPS = ['message', 'stack', 'source'] as const;
+/** The props of an `error` event that carry page text and URLs (DESIGN §3's `error` kind), and their caps in characters. */
+export const ERROR_PROP_CAPS = { message: 500, source: 300, stack: 2000 } as const;
 
 /**
  * An error's message and stack quote whatever the app had at hand (an e-mail, a reset token, the
- * script URL with its query string), so they are scrubbed before storage (DESIGN §4a).
+ * script URL with its query string), so they are scrubbed before storage (DESIGN §4a), then cut to
+ * their caps (scrubbing first: a cut never leaves half a token unscrubbed). `line` keeps digits
+ * only. The fingerprint the errors report groups by is computed here, over the scrubbed text.
  */
 export const scrubErrorProps = <E extends Draft>(event: E): E => {
   if (event.incoming.name !== 'error') return event;
   const props = { ...event.incoming.props };
-  for (const key of ERROR_TEXT_PROPS) if (typeof props[key] === 'string') props[key] = scrubText(props[key]);
+  for (const [key, cap] of Object.entries(ERROR_PROP_CAPS)) {
+    if (typeof props[key] === 'string') props[key] = scrubText(props[key]).slice(0, cap);
+  }
+  if (props.line !== undefined && !/^\d{1,9}$/.test(props.line)) delete props.line;
+  props.fingerprint = fingerprintError(props);
   return { ...event, incoming: { ...event.incoming, props } };
 };
 

@@ -80,6 +80,10 @@ function decodeBytewise(run: string): string {
 // a bracket or a quote, keeping a stack frame's `:line:col` after it.
 const TEXT_QUERY = /\?[^\s()[\]{}'"`<>#]*/g;
 const LINE_COL = /(?::\d+){1,2}$/;
+// `token=…`, `api_key: …` and the like outside a query string (a message that quotes a form body or
+// a header): the value is a secret whatever it looks like, however short.
+const SECRET_PARAM = /\b((?:access_|refresh_|id_|api_?|auth_?|session_?)?(?:token|key|secret|password|passwd|pwd|sid|signature|sig)["']?\s*[=:]\s*["']?)(?!\[token\])[^\s&,;'"`<>)\]}]+/gi;
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 // Runs of URL-safe characters long enough to be a token (shorter runs are words and identifiers).
 const LONG_WORD = /[A-Za-z0-9_-]{32,}/g;
 
@@ -91,6 +95,8 @@ const LONG_WORD = /[A-Za-z0-9_-]{32,}/g;
 export function scrubText(text: string): string {
   return text
     .replace(TEXT_QUERY, (query) => LINE_COL.exec(query)?.[0] ?? '')
+    .replace(SECRET_PARAM, (_, key: string) => `${key}[token]`)
+    .replace(BEARER, '$1 [token]')
     .replace(EMAIL, '[email]')
     .replace(JWT, '[token]')
     .replace(LONG_HEX, '[token]')

@@ -5,6 +5,7 @@ import { analyticsPaths } from './paths-analytics';
 import { managementPaths } from './paths-management';
 import { segmentPaths } from './paths-segments';
 import { statsV1Paths } from './paths-stats-v1';
+import { performancePaths } from './paths-performance';
 import { reportPaths } from './paths-reports';
 import { schemas } from './schemas';
 
@@ -20,7 +21,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: mergePaths(analyticsPaths, statsV1Paths, reportPaths, managementPaths, segmentPaths),
+    paths: mergePaths(analyticsPaths, statsV1Paths, reportPaths, performancePaths, managementPaths, segmentPaths),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },

@@ -1,7 +1,8 @@
 /**
  * OpenAPI paths of ingestion, stats and realtime (DESIGN §3–4), served by other modules of the
  * Worker; described here so the whole API is in one document. Only routes the router serves are
- * listed (openapi.test.ts calls each one). Funnels, retention and journeys are in paths-reports.ts.
+ * listed (openapi.test.ts calls each one). The reports of DESIGN §4a are in paths-reports.ts
+ * (funnels, retention, journeys) and paths-performance.ts (vitals, errors).
  */
 import { json, operation, queryParam, ref, SITE, type Json } from './helpers';
 

@@ -4,6 +4,8 @@
  * dimension labels and merged. Used for what rollups cannot answer and as their ground truth.
  */
 import type { QueryDb } from './db';
+// the vitals report computes p75 the same way (one definition: nearest rank)
+import { p75Exact } from '../reports/vitals/histogram';
 import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { entryPageSql, filtersSql, goalSql, type FilterContext, type ResolvedGoal } from './filters';
 import type { Goal } from '../lib/goals';
@@ -176,14 +178,8 @@ function mergeResults(q: BaseQuery, stmts: Stmt[], results: Record<string, unkno
   for (const [key, per] of vitals) {
     const row = rows.get(key)!;
     row.vitals = {};
-    for (const [metric, list] of per) row.vitals[`${metric.toLowerCase()}_p75` as keyof typeof row.vitals] = p75(list);
+    for (const [metric, list] of per) row.vitals[`${metric.toLowerCase()}_p75` as keyof typeof row.vitals] = p75Exact(list);
   }
   return [...rows.values()];
 }
 
-/** 75th percentile by nearest rank, as web-vitals reporting does. */
-function p75(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil(0.75 * sorted.length) - 1]!;
-}

@@ -7,6 +7,7 @@ import type { QueryDb, Statement } from '../query/db';
 import { timeSql, Params, type DimContext, type Side } from '../query/sql';
 import { addDays, dayStart, offsetSegments } from '../lib/timezone';
 import { runGuarded } from './run-lock';
+import { reportRebuildStatements } from '../reports/refresh';
 import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
 import { ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
@@ -151,6 +152,8 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
     },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day = ?2', params: [site, day] },
     ...(opts.ledger ? [ledgerStatement(span)] : []),
+    // the vitals and errors reports' day, in the same transaction (workers/reports/refresh.ts)
+    ...reportRebuildStatements(site, tz, day, from, to, span.upTo),
   ];
   await runGuarded(db, site, opts.token, stmts);
 }

@@ -14,6 +14,7 @@ import type { Env } from '../env';
 import { QueryDb, type Statement } from '../query/db';
 import { closeDayStatements, deltaStatements } from './delta';
 import { rebuildDay } from './rebuild';
+import { reportDeltaStatements } from '../reports/refresh';
 import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
@@ -153,7 +154,11 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   const firstArrived = incremental.find((d) => touched.includes(d));
   const eventsFrom = firstArrived ? dayStart(firstArrived, tz) : to;
   const delta: Statement[] = incremental.length
-    ? deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay })
+    ? [
+        ...deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay }),
+        // the vitals and errors reports' histograms and groups (workers/reports/refresh.ts)
+        ...reportDeltaStatements({ site, tz, from: eventsFrom, to, after: state.watermark, upTo: next }),
+      ]
     : [];
   await runGuarded(db, site, token, [
     ...delta,

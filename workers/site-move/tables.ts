@@ -12,6 +12,7 @@
 export const SITE_DATA_TABLES = [
   'erasures', 'goals', 'funnels', 'segments', 'drop_counts', 'sessions', 'events', 'arrivals',
   'rollup_state', 'rollup_runs', 'rollup_ledger', 'rollup_hourly', 'rollup_daily', 'rollup_pairs',
+  'vitals_daily', 'errors_daily',
 ] as const;
 
 /**
