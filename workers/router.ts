@@ -6,6 +6,7 @@ import { handleCollect, handleCollectPreflight } from './collect/route';
 import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
+import { mountAutomationRoutes } from './automation/routes';
 
 export type Args = [Env, ExecutionContext];
 
@@ -23,6 +24,8 @@ mountManagementRoutes(router);
 mountQueryRoutes(router);
 // Realtime snapshot, live-stream tokens and the live WebSocket (issue 5).
 mountRealtimeRoutes(router);
+// Annotations, webhooks (issue 19).
+mountAutomationRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))

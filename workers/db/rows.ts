@@ -7,6 +7,7 @@ import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
+import type { annotations, webhookDeliveries, webhooks } from './schema-automation';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -18,3 +19,6 @@ export type GoalRow = Row<typeof goals>;
 export type FunnelRow = Row<typeof funnels>;
 export type ErasureRow = Row<typeof erasures>;
 export type DeletedSiteRow = Row<typeof deletedSites>;
+export type AnnotationRow = Row<typeof annotations>;
+export type WebhookRow = Row<typeof webhooks>;
+export type WebhookDeliveryRow = Row<typeof webhookDeliveries>;

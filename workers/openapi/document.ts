@@ -3,6 +3,7 @@ import { jsonResponse } from '../lib/http-error';
 import { errorResponses, type Json } from './helpers';
 import { analyticsPaths } from './paths-analytics';
 import { managementPaths } from './paths-management';
+import { automationPaths, automationSchemas } from './paths-automation';
 import { schemas } from './schemas';
 
 export function buildOpenApiDocument(serverUrl?: string): Json {
@@ -17,7 +18,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: { ...analyticsPaths, ...managementPaths },
+    paths: { ...analyticsPaths, ...managementPaths, ...automationPaths },
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },
@@ -26,7 +27,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
         share: { type: 'apiKey', in: 'query', name: 'auth', description: 'Public share link token (read only)' },
         admin: { type: 'http', scheme: 'bearer', description: 'Bootstrap admin token (PULSE_ADMIN_TOKEN), used by the CLI' },
       },
-      schemas,
+      schemas: { ...schemas, ...automationSchemas },
       responses: errorResponses(),
     },
   };

@@ -1,0 +1,36 @@
+CREATE TABLE `annotations` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`date` text NOT NULL,
+	`text` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `annotations_site_date` ON `annotations` (`site_id`,`date`);--> statement-breakpoint
+CREATE TABLE `webhook_deliveries` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`webhook_id` text NOT NULL,
+	`delivery_id` text NOT NULL,
+	`type` text NOT NULL,
+	`attempt` integer NOT NULL,
+	`outcome` text NOT NULL,
+	`http_status` integer,
+	`error` text,
+	`duration_ms` integer NOT NULL,
+	`at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_hook_at` ON `webhook_deliveries` (`webhook_id`,`at`);--> statement-breakpoint
+CREATE TABLE `webhooks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`url` text NOT NULL,
+	`events` text NOT NULL,
+	`secret` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `webhooks_site` ON `webhooks` (`site_id`);

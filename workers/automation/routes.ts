@@ -1,0 +1,18 @@
+/**
+ * Mounts the automation resources of DESIGN §4b under `/api/v1/sites/{site}/`: one line per
+ * route, handlers in one room per resource (annotations/, webhooks/).
+ */
+import type { IRequest, RouterType } from 'itty-router';
+import type { Env } from '../env';
+import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
+
+type Args = [Env, ExecutionContext];
+
+export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void {
+  const site = '/api/v1/sites/:site';
+  router
+    .get(`${site}/annotations`, listAnnotations)
+    .post(`${site}/annotations`, createAnnotation)
+    .patch(`${site}/annotations/:id`, updateAnnotation)
+    .delete(`${site}/annotations/:id`, deleteAnnotation);
+}

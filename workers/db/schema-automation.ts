@@ -1,0 +1,65 @@
+/**
+ * Automation (DESIGN §4b): annotations on the chart, webhooks and their delivery log. All are site
+ * data: they live in the site's own D1 database beside the rows they describe (workers/lib/
+ * site-db.ts) and move and are deleted with it (workers/site-move/tables.ts). Times are epoch ms.
+ */
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** A note on one day of the main chart ("launched v2", "newsletter sent"). */
+export const annotations = sqliteTable(
+  'annotations',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    /** the site-local day, `YYYY-MM-DD`, as the chart's x axis */
+    date: text('date').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('annotations_site_date').on(t.siteId, t.date)],
+);
+
+/**
+ * A URL that receives signed POSTs of matching events. The secret is kept in the clear because
+ * every delivery is signed with it (HMAC needs the key itself); the API shows it only at creation.
+ */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    url: text('url').notNull(),
+    /** JSON array of selectors: `goal:<name>`, `event:<name>`, `alert`, `*` */
+    events: text('events').notNull(),
+    secret: text('secret').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhooks_site').on(t.siteId)],
+);
+
+/**
+ * One row per delivery attempt (the last WEBHOOK_LOG_KEEP per webhook are kept): what the
+ * receiver answered, or why there was no answer, so an owner can see a failing endpoint.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    /** the payload's id: every attempt of one payload shares it (receivers deduplicate by it) */
+    deliveryId: text('delivery_id').notNull(),
+    /** `event`, `alert`, `test` */
+    type: text('type').notNull(),
+    attempt: integer('attempt').notNull(),
+    /** `ok`, `retrying` (a later attempt follows), `failed` (the last attempt; dead-lettered) */
+    outcome: text('outcome').notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('webhook_deliveries_hook_at').on(t.webhookId, t.at)],
+);
