@@ -5,6 +5,7 @@
 import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, sendTestDelivery, updateWebhook } from './webhooks/routes';
 
 type Args = [Env, ExecutionContext];
 
@@ -14,5 +15,11 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     .get(`${site}/annotations`, listAnnotations)
     .post(`${site}/annotations`, createAnnotation)
     .patch(`${site}/annotations/:id`, updateAnnotation)
-    .delete(`${site}/annotations/:id`, deleteAnnotation);
+    .delete(`${site}/annotations/:id`, deleteAnnotation)
+    .get(`${site}/webhooks`, listWebhooks)
+    .post(`${site}/webhooks`, createWebhook)
+    .patch(`${site}/webhooks/:id`, updateWebhook)
+    .delete(`${site}/webhooks/:id`, deleteWebhook)
+    .get(`${site}/webhooks/:id/deliveries`, listDeliveries)
+    .post(`${site}/webhooks/:id/test`, sendTestDelivery);
 }
