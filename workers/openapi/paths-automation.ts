@@ -21,6 +21,34 @@ export const automationSchemas: Record<string, Json> = {
     type: 'object', additionalProperties: false, minProperties: 1,
     properties: { date: day, text: { type: 'string', minLength: 1, maxLength: 500 } },
   },
+  Webhook: {
+    type: 'object',
+    properties: { id: str, url: str, events: { type: 'array', items: str }, created_at: dateTime, updated_at: dateTime },
+  },
+  WebhookCreated: {
+    allOf: [ref('Webhook'), { type: 'object', properties: { secret: { type: 'string', description: 'Signs every delivery (`Pulse-Signature`); shown only in this answer' } } }],
+  },
+  WebhookCreate: {
+    type: 'object', required: ['url', 'events'], additionalProperties: false,
+    properties: {
+      url: { type: 'string', description: '`https://` to a public host (loopback over http too under `npm run dev`)' },
+      events: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', examples: ['goal:Signup', 'event:Purchase', 'alert', '*'] } },
+    },
+  },
+  WebhookUpdate: {
+    type: 'object', additionalProperties: false, minProperties: 1,
+    properties: { url: str, events: { type: 'array', minItems: 1, maxItems: 20, items: str } },
+  },
+  WebhookDelivery: {
+    type: 'object',
+    properties: {
+      id: str, delivery_id: { type: 'string', description: 'Same for every attempt of one payload (the `Pulse-Delivery` header)' },
+      type: { type: 'string', enum: ['event', 'alert', 'test'] }, attempt: { type: 'integer' },
+      outcome: { type: 'string', enum: ['ok', 'error', 'dead'], description: '`dead`: the last retry failed and the payload went to the dead-letter queue' },
+      http_status: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] }, duration_ms: { type: 'integer' }, at: dateTime,
+    },
+  },
+  WebhookTestQueued: { type: 'object', properties: { delivery_id: str, queued: { type: 'boolean' } } },
 };
 
 export const automationPaths: Record<string, Json> = {
@@ -37,5 +65,27 @@ export const automationPaths: Record<string, Json> = {
     parameters: [SITE, ID('Annotation')],
     patch: operation({ summary: "Change an annotation's date or text", description: ADMIN, tags: ['automation'], body: ref('AnnotationUpdate'), ok: { 200: json(ref('Annotation')) }, errors: [400, 401, 403, 404, 413, 429] }),
     delete: operation({ summary: 'Delete an annotation', description: ADMIN, tags: ['automation'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/webhooks': {
+    parameters: [SITE],
+    get: operation({ summary: 'Webhooks (without their secrets)', description: ADMIN, tags: ['automation'], ok: { 200: json(list('webhooks', 'Webhook')) }, errors: [400, 401, 403, 429] }),
+    post: operation({
+      summary: 'Create a webhook; the answer carries its secret, once',
+      description: `${ADMIN} Matching events are POSTed within seconds, signed \`Pulse-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>\`, retried with exponential back-off. At most 10 per site.`,
+      tags: ['automation'], body: ref('WebhookCreate'), ok: { 201: json(ref('WebhookCreated'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/webhooks/{id}': {
+    parameters: [SITE, ID('Webhook')],
+    patch: operation({ summary: "Change a webhook's URL or events", description: ADMIN, tags: ['automation'], body: ref('WebhookUpdate'), ok: { 200: json(ref('Webhook')) }, errors: [400, 401, 403, 404, 413, 429] }),
+    delete: operation({ summary: 'Delete a webhook and its delivery log', description: ADMIN, tags: ['automation'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/webhooks/{id}/deliveries': {
+    parameters: [SITE, ID('Webhook')],
+    get: operation({ summary: 'The last 100 delivery attempts, newest first', description: ADMIN, tags: ['automation'], ok: { 200: json(list('deliveries', 'WebhookDelivery')) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/webhooks/{id}/test': {
+    parameters: [SITE, ID('Webhook')],
+    post: operation({ summary: 'Send a test delivery through the same Queue, signing and log', description: ADMIN, tags: ['automation'], ok: { 202: json(ref('WebhookTestQueued'), 'Queued') }, errors: [400, 401, 403, 404, 429] }),
   },
 };
