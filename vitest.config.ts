@@ -16,6 +16,7 @@ const UNIT_TESTS = [
   'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
   'workers/automation/webhooks/{signature,targets}.test.ts',
+  'workers/automation/alerts/anomaly.test.ts',
 ];
 
 /**
