@@ -1,3 +1,35 @@
+CREATE TABLE `alert_firings` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`alert_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`period` text NOT NULL,
+	`observed` real NOT NULL,
+	`expected` real,
+	`score` real,
+	`at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `alert_firings_once` ON `alert_firings` (`alert_id`,`period`,`kind`);--> statement-breakpoint
+CREATE INDEX `alert_firings_site_at` ON `alert_firings` (`site_id`,`at`);--> statement-breakpoint
+CREATE TABLE `alerts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`metric` text NOT NULL,
+	`kind` text NOT NULL,
+	`op` text,
+	`value` real,
+	`window` text NOT NULL,
+	`channels` text NOT NULL,
+	`cooldown_minutes` integer NOT NULL,
+	`firing` integer DEFAULT 0 NOT NULL,
+	`last_fired_at` integer,
+	`checked_period` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `alerts_site` ON `alerts` (`site_id`);--> statement-breakpoint
 CREATE TABLE `annotations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`site_id` text NOT NULL,

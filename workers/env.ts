@@ -23,6 +23,10 @@ export interface Env {
   PULSE_WEBHOOK_ALLOW_LOOPBACK?: string;
   /** seconds before the first webhook retry (default 30); each later retry waits 4× longer */
   PULSE_WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Cloudflare Email Service: alert and digest emails (`wrangler dev` simulates it) */
+  SEND_EMAIL?: SendEmail;
+  /** the From address of those emails; default pulse@localhost */
+  PULSE_EMAIL_FROM?: string;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;

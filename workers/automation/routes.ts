@@ -1,10 +1,11 @@
 /**
  * Mounts the automation resources of DESIGN §4b under `/api/v1/sites/{site}/`: one line per
- * route, handlers in one room per resource (annotations/, webhooks/).
+ * route, handlers in one room per resource (annotations/, webhooks/, alerts/).
  */
 import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
+import { createAlert, deleteAlert, listAlerts, listFirings, updateAlert } from './alerts/routes';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, sendTestDelivery, updateWebhook } from './webhooks/routes';
 
 type Args = [Env, ExecutionContext];
@@ -21,5 +22,10 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     .patch(`${site}/webhooks/:id`, updateWebhook)
     .delete(`${site}/webhooks/:id`, deleteWebhook)
     .get(`${site}/webhooks/:id/deliveries`, listDeliveries)
-    .post(`${site}/webhooks/:id/test`, sendTestDelivery);
+    .post(`${site}/webhooks/:id/test`, sendTestDelivery)
+    .get(`${site}/alerts`, listAlerts)
+    .post(`${site}/alerts`, createAlert)
+    .patch(`${site}/alerts/:id`, updateAlert)
+    .delete(`${site}/alerts/:id`, deleteAlert)
+    .get(`${site}/alerts/:id/firings`, listFirings);
 }

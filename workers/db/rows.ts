@@ -7,7 +7,7 @@ import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
-import type { annotations, webhookDeliveries, webhooks } from './schema-automation';
+import type { alertFirings, alerts, annotations, webhookDeliveries, webhooks } from './schema-automation';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -22,3 +22,5 @@ export type DeletedSiteRow = Row<typeof deletedSites>;
 export type AnnotationRow = Row<typeof annotations>;
 export type WebhookRow = Row<typeof webhooks>;
 export type WebhookDeliveryRow = Row<typeof webhookDeliveries>;
+export type AlertRow = Row<typeof alerts>;
+export type AlertFiringRow = Row<typeof alertFirings>;

@@ -1,9 +1,10 @@
 /**
- * Automation (DESIGN §4b): annotations on the chart, webhooks and their delivery log. All are site
+ * Automation (DESIGN §4b): annotations on the chart, webhooks and their delivery log, alert rules
+ * and their firings. All are site
  * data: they live in the site's own D1 database beside the rows they describe (workers/lib/
  * site-db.ts) and move and are deleted with it (workers/site-move/tables.ts). Times are epoch ms.
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** A note on one day of the main chart ("launched v2", "newsletter sent"). */
 export const annotations = sqliteTable(
@@ -62,4 +63,52 @@ export const webhookDeliveries = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('webhook_deliveries_hook_at').on(t.webhookId, t.at)],
+);
+
+/** An alert rule: a threshold or an anomaly on one metric, checked by the cron (workers/automation/alerts/). */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    /** `visitors`, `pageviews`, `current_visitors`, `goal:<name>` */
+    metric: text('metric').notNull(),
+    kind: text('kind', { enum: ['threshold', 'anomaly'] }).notNull(),
+    /** `above` / `below`; null for an anomaly rule that watches spikes and drops */
+    op: text('op'),
+    value: real('value'),
+    window: text('window').notNull(),
+    /** JSON array of channels: `{type: "email", to}`, `{type: "slack", url}`, `{type: "webhook", url}` */
+    channels: text('channels').notNull(),
+    cooldownMinutes: integer('cooldown_minutes').notNull(),
+    /** 1 while the condition holds (fired, not yet back to normal) */
+    firing: integer('firing').notNull().default(0),
+    lastFiredAt: integer('last_fired_at'),
+    /** the last period judged (an hour or day label, a 5-minute slot): each is judged once */
+    checkedPeriod: text('checked_period'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('alerts_site').on(t.siteId)],
+);
+
+/**
+ * Every firing and every "back to normal". Unique per alert, period and kind: two overlapping
+ * cron runs judging the same hour insert one row, and only the run whose insert landed notifies.
+ */
+export const alertFirings = sqliteTable(
+  'alert_firings',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    alertId: text('alert_id').notNull(),
+    /** `fire` or `resolve` */
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    observed: real('observed').notNull(),
+    expected: real('expected'),
+    score: real('score'),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('alert_firings_once').on(t.alertId, t.period, t.kind), index('alert_firings_site_at').on(t.siteId, t.at)],
 );

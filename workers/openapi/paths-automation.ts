@@ -1,4 +1,4 @@
-/** OpenAPI paths and schemas of the automation resources (DESIGN §4b): annotations, webhooks. */
+/** OpenAPI paths and schemas of the automation resources (DESIGN §4b): annotations, webhooks, alerts. */
 import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
 
 const str = { type: 'string' };
@@ -48,6 +48,44 @@ export const automationSchemas: Record<string, Json> = {
       http_status: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] }, duration_ms: { type: 'integer' }, at: dateTime,
     },
   },
+  Channel: {
+    oneOf: [
+      { type: 'object', required: ['type', 'to'], additionalProperties: false, properties: { type: { const: 'email' }, to: { type: 'string', format: 'email' } } },
+      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'slack' }, url: { type: 'string', description: 'A Slack incoming-webhook URL' } } },
+      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: 'Receives the alert JSON (unsigned; use a webhook resource with `alert` for signed deliveries)' } } },
+    ],
+  },
+  Alert: {
+    type: 'object',
+    properties: {
+      id: str, metric: str, kind: { type: 'string', enum: ['threshold', 'anomaly'] }, op: { type: ['string', 'null'], enum: ['above', 'below', null] },
+      value: { type: 'number' }, window: { type: 'string', enum: ['5m', '1h', '1d'] }, channels: { type: 'array', items: ref('Channel') },
+      cooldown_minutes: { type: 'integer' }, firing: { type: 'boolean' }, last_fired_at: { type: ['string', 'null'], format: 'date-time' }, created_at: dateTime, updated_at: dateTime,
+    },
+  },
+  AlertCreate: {
+    type: 'object', required: ['metric', 'kind', 'channels'], additionalProperties: false,
+    properties: {
+      metric: { type: 'string', description: '`visitors`, `pageviews`, `current_visitors` or `goal:<name>` (`errors` and `vital:*` are refused until those reports exist)', examples: ['visitors', 'goal:Signup'] },
+      kind: { type: 'string', enum: ['threshold', 'anomaly'], description: 'anomaly: against the same hour of the week over the previous 4–8 weeks (median, MAD, Poisson-aware)' },
+      op: { type: 'string', enum: ['above', 'below'], description: 'Required for thresholds; for anomalies, spikes only (above), drops only (below) or both (omitted)' },
+      value: { type: 'number', description: 'Thresholds only' },
+      window: { type: 'string', enum: ['5m', '1h', '1d'], description: '5m for current_visitors; 1h (default) or 1d otherwise; anomalies are 1h' },
+      channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') },
+      cooldown_minutes: { type: 'integer', minimum: 0, maximum: 10080, default: 60 },
+    },
+  },
+  AlertUpdate: {
+    type: 'object', additionalProperties: false,
+    properties: { op: { type: ['string', 'null'], enum: ['above', 'below', null] }, value: { type: 'number' }, channels: { type: 'array', items: ref('Channel') }, cooldown_minutes: { type: 'integer' } },
+  },
+  AlertFiring: {
+    type: 'object',
+    properties: {
+      id: str, state: { type: 'string', enum: ['firing', 'resolved'] }, period: { type: 'string', description: 'Local hour (`2026-11-30 12:00:00`), day or 5-minute slot judged' },
+      observed: { type: 'number' }, expected: { type: ['number', 'null'] }, score: { type: ['number', 'null'], description: 'Anomalies: (observed − expected) / normal variation' }, at: dateTime,
+    },
+  },
   WebhookTestQueued: { type: 'object', properties: { delivery_id: str, queued: { type: 'boolean' } } },
 };
 
@@ -87,5 +125,23 @@ export const automationPaths: Record<string, Json> = {
   '/api/v1/sites/{site}/webhooks/{id}/test': {
     parameters: [SITE, ID('Webhook')],
     post: operation({ summary: 'Send a test delivery through the same Queue, signing and log', description: ADMIN, tags: ['automation'], ok: { 202: json(ref('WebhookTestQueued'), 'Queued') }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/alerts': {
+    parameters: [SITE],
+    get: operation({ summary: 'Alert rules', description: ADMIN, tags: ['automation'], ok: { 200: json(list('alerts', 'Alert')) }, errors: [400, 401, 403, 429] }),
+    post: operation({
+      summary: 'Create an alert rule: a threshold or an anomaly',
+      description: `${ADMIN} Checked by the cron (every 5 minutes for current_visitors, hourly otherwise); each firing and each "back to normal" is stored and sent to the rule's channels and to webhooks that select \`alert\`. At most 20 per site.`,
+      tags: ['automation'], body: ref('AlertCreate'), ok: { 201: json(ref('Alert'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/alerts/{id}': {
+    parameters: [SITE, ID('Alert')],
+    patch: operation({ summary: "Change a rule's op, value, channels or cool-down", description: ADMIN, tags: ['automation'], body: ref('AlertUpdate'), ok: { 200: json(ref('Alert')) }, errors: [400, 401, 403, 404, 413, 429] }),
+    delete: operation({ summary: 'Delete a rule and its firings', description: ADMIN, tags: ['automation'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/alerts/{id}/firings': {
+    parameters: [SITE, ID('Alert')],
+    get: operation({ summary: 'Firings and returns to normal, newest first (at most 500)', description: ADMIN, tags: ['automation'], ok: { 200: json(list('firings', 'AlertFiring')) }, errors: [400, 401, 403, 404, 429] }),
   },
 };

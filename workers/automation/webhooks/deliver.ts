@@ -45,7 +45,7 @@ interface Attempt {
 }
 
 /** One POST of the message's body to the webhook's URL, signed now. */
-async function post(env: Env, url: string, secret: string, message: WebhookMessage): Promise<Attempt> {
+async function post(env: Env, url: string, secret: string | null, message: WebhookMessage): Promise<Attempt> {
   const started = Date.now();
   const problem = targetProblem(url, loopbackAllowed(env));
   if (problem) return { ok: false, status: null, error: `target refused: ${problem}`, ms: 0 };
@@ -57,7 +57,7 @@ async function post(env: Env, url: string, secret: string, message: WebhookMessa
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Pulse-Webhooks/1',
-        'pulse-signature': await signatureHeader(secret, message.body, Math.floor(Date.now() / 1000)),
+        ...(secret ? { 'pulse-signature': await signatureHeader(secret, message.body, Math.floor(Date.now() / 1000)) } : {}),
         'pulse-delivery': message.deliveryId,
         'pulse-event': message.type,
       },
@@ -75,11 +75,15 @@ async function post(env: Env, url: string, secret: string, message: WebhookMessa
 async function deliverMessage(env: Env, message: Message<WebhookMessage>): Promise<void> {
   const m = message.body;
   const db = await siteDb(env, m.site);
-  const hook = await db.prepare('SELECT url, secret FROM webhooks WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ url: string; secret: string }>();
+  const hook = m.target
+    ? { url: m.target.url, secret: null }
+    : await db.prepare('SELECT url, secret FROM webhooks WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ url: string; secret: string }>();
   // deleted since the event: nobody wants this delivery any more
   if (!hook) return message.ack();
   const attempt = await post(env, hook.url, hook.secret, m);
-  await logAttempt(db, m, message.attempts, attempt.ok ? 'ok' : 'error', attempt);
+  if (m.target) {
+    if (!attempt.ok) console.error('alert channel delivery failed; will retry', m.webhookId, attempt.error);
+  } else await logAttempt(db, m, message.attempts, attempt.ok ? 'ok' : 'error', attempt);
   if (attempt.ok) message.ack();
   else message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
 }
