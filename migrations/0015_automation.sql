@@ -40,6 +40,14 @@ CREATE TABLE `annotations` (
 );
 --> statement-breakpoint
 CREATE INDEX `annotations_site_date` ON `annotations` (`site_id`,`date`);--> statement-breakpoint
+CREATE TABLE `cron_runs` (
+	`name` text PRIMARY KEY NOT NULL,
+	`last_run` integer NOT NULL,
+	`duration_ms` integer NOT NULL,
+	`ok` integer NOT NULL,
+	`error` text
+);
+--> statement-breakpoint
 CREATE TABLE `webhook_deliveries` (
 	`id` text PRIMARY KEY NOT NULL,
 	`site_id` text NOT NULL,

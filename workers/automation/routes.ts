@@ -1,10 +1,12 @@
 /**
  * Mounts the automation resources of DESIGN §4b under `/api/v1/sites/{site}/`: one line per
- * route, handlers in one room per resource (annotations/, webhooks/, alerts/).
+ * route, handlers in one room per resource (annotations/, webhooks/, alerts/), and the
+ * operator's `GET /api/v1/status` (workers/status/).
  */
 import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
+import { getStatus } from '../status/status';
 import { createAlert, deleteAlert, listAlerts, listFirings, updateAlert } from './alerts/routes';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, sendTestDelivery, updateWebhook } from './webhooks/routes';
 
@@ -27,5 +29,6 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     .post(`${site}/alerts`, createAlert)
     .patch(`${site}/alerts/:id`, updateAlert)
     .delete(`${site}/alerts/:id`, deleteAlert)
-    .get(`${site}/alerts/:id/firings`, listFirings);
+    .get(`${site}/alerts/:id/firings`, listFirings)
+    .get('/api/v1/status', getStatus);
 }

@@ -112,3 +112,15 @@ export const alertFirings = sqliteTable(
   },
   (t) => [uniqueIndex('alert_firings_once').on(t.alertId, t.period, t.kind), index('alert_firings_site_at').on(t.siteId, t.at)],
 );
+
+/**
+ * Operations (`GET /api/v1/status`): the last run of each cron task, one row per task, upserted
+ * by every run (a few rows written per hour). Account-level: in the primary database only.
+ */
+export const cronRuns = sqliteTable('cron_runs', {
+  name: text('name').primaryKey(),
+  lastRun: integer('last_run').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  ok: integer('ok').notNull(),
+  error: text('error'),
+});

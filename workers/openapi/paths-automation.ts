@@ -86,6 +86,22 @@ export const automationSchemas: Record<string, Json> = {
       observed: { type: 'number' }, expected: { type: ['number', 'null'] }, score: { type: ['number', 'null'], description: 'Anomalies: (observed − expected) / normal variation' }, at: dateTime,
     },
   },
+  Status: {
+    type: 'object',
+    properties: {
+      at: dateTime,
+      sites: { type: 'array', items: { type: 'object', properties: {
+        site: str, outbox_pending: { type: 'integer', description: 'Events, session snapshots and drop counts in the SiteDO outboxes, not yet accepted by the Queue' },
+        outbox_oldest_seconds: { type: ['integer', 'null'] }, drops: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Today (UTC) by reason' },
+        events_today: { type: 'integer', description: "Site-local today, as the Stats API's `events`" }, rollup_lag_seconds: { type: ['integer', 'null'] },
+      } } },
+      next_offset: { type: ['integer', 'null'] },
+      queues: { type: 'object', additionalProperties: { type: 'object', properties: { backlog: { type: 'null', description: 'Not readable from a Worker' }, dlq: { type: 'integer', description: 'Dead letters kept' } } } },
+      cron: { type: 'array', items: { type: 'object', properties: { name: str, last_run: dateTime, duration_ms: { type: 'integer' }, ok: { type: 'boolean' }, error: { type: ['string', 'null'] } } } },
+      rollups: { type: 'object', properties: { lag_seconds: { type: ['integer', 'null'] } } },
+      databases: { type: 'array', items: { type: 'object', properties: { binding: str, size_bytes: { type: 'integer' }, limit_bytes: { type: 'integer' } } } },
+    },
+  },
   WebhookTestQueued: { type: 'object', properties: { delivery_id: str, queued: { type: 'boolean' } } },
 };
 
@@ -143,5 +159,14 @@ export const automationPaths: Record<string, Json> = {
   '/api/v1/sites/{site}/alerts/{id}/firings': {
     parameters: [SITE, ID('Alert')],
     get: operation({ summary: 'Firings and returns to normal, newest first (at most 500)', description: ADMIN, tags: ['automation'], ok: { 200: json(list('firings', 'AlertFiring')) }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/status': {
+    get: operation({
+      summary: 'Operations: outbox backlog, drops, events today, dead letters, cron runs, rollup lag, database sizes (operator)',
+      description: 'Admin token only. Sites 100 at a time (`offset`, `next_offset`) or one (`site`).',
+      tags: ['operator'], security: [{ admin: [] }],
+      parameters: [queryParam('site', 'Only this site'), queryParam('offset', 'Skip this many sites', { type: 'integer', minimum: 0 })],
+      ok: { 200: json(ref('Status')) }, errors: [400, 401, 403, 404],
+    }),
   },
 };
