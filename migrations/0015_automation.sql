@@ -48,6 +48,18 @@ CREATE TABLE `cron_runs` (
 	`error` text
 );
 --> statement-breakpoint
+CREATE TABLE `reports` (
+	`id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`interval` text NOT NULL,
+	`channels` text NOT NULL,
+	`unsubscribe_secret` text NOT NULL,
+	`last_sent_period` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `reports_site` ON `reports` (`site_id`);--> statement-breakpoint
 CREATE TABLE `webhook_deliveries` (
 	`id` text PRIMARY KEY NOT NULL,
 	`site_id` text NOT NULL,

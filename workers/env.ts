@@ -27,6 +27,8 @@ export interface Env {
   SEND_EMAIL?: SendEmail;
   /** the From address of those emails; default pulse@localhost */
   PULSE_EMAIL_FROM?: string;
+  /** where people reach this deployment (digest links, unsubscribe); default http://127.0.0.1:8787 */
+  PULSE_PUBLIC_URL?: string;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;

@@ -42,11 +42,12 @@ export interface Notice {
 }
 
 /** The email as sent: RFC 5322 text (tests read it back). */
-export function composeEmail(from: string, to: string, notice: Notice, html?: string): string {
+export function composeEmail(from: string, to: string, notice: Notice, html?: string, headers: Record<string, string> = {}): string {
   const msg = createMimeMessage();
   msg.setSender({ name: 'Pulse', addr: from });
   msg.setTo(to);
   msg.setSubject(notice.subject);
+  for (const [name, value] of Object.entries(headers)) msg.setHeader(name, value);
   msg.addMessage({ contentType: 'text/plain', data: notice.text });
   if (html) msg.addMessage({ contentType: 'text/html', data: html });
   return msg.asRaw();
@@ -57,18 +58,19 @@ export const slackPayload = (notice: Notice): string => JSON.stringify({ text: `
 export const emailSender = (env: Env): string => env.PULSE_EMAIL_FROM ?? 'pulse@localhost';
 
 /**
- * Sends one notice to every channel. `key` names the notice (an alert firing, a digest period):
+ * Sends one notice to every channel of `owner` (an alert or a report). `key` names the notice (an
+ * alert firing, a digest period):
  * Queue messages carry it as their delivery id, so receivers can tell a retry from a new notice.
  */
-export async function notifyChannels(env: Env, site: string, ownerId: string, key: string, channels: Channel[], notice: Notice, html?: string): Promise<void> {
+export async function notifyChannels(env: Env, site: string, owner: { id: string; type: 'alert' | 'report' }, key: string, channels: Channel[], notice: Notice, html?: string, headers?: Record<string, string>): Promise<void> {
   const queued = channels.flatMap((c) =>
-    c.type === 'email' ? [] : [{ site, webhookId: ownerId, deliveryId: `${ownerId}.${key}`, type: 'alert' as const, target: { url: c.url }, body: c.type === 'slack' ? slackPayload(notice) : JSON.stringify(notice.json) }],
+    c.type === 'email' ? [] : [{ site, webhookId: owner.id, deliveryId: `${owner.id}.${key}`, type: owner.type, target: { url: c.url }, body: c.type === 'slack' ? slackPayload(notice) : JSON.stringify(notice.json) }],
   );
   await sendWebhookMessages(env, queued);
   for (const c of channels) {
     if (c.type !== 'email') continue;
     if (!env.SEND_EMAIL) throw new Error('no send_email binding (SEND_EMAIL) configured');
     const from = emailSender(env);
-    await env.SEND_EMAIL.send(new EmailMessage(from, c.to, composeEmail(from, c.to, notice, html)));
+    await env.SEND_EMAIL.send(new EmailMessage(from, c.to, composeEmail(from, c.to, notice, html, headers)));
   }
 }

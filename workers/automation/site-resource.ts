@@ -31,7 +31,7 @@ export const idParam = (request: IRequest): string => pathParam(request, 'id').s
 export const notFound = (what: string): HttpError => new HttpError(404, 'not_found', `no such ${what}`);
 
 /** A created or updated resource counts against a per-site cap, so a loop cannot fill D1. */
-export async function requireBelowCap(db: D1Database, table: 'annotations' | 'webhooks' | 'alerts', site: string, cap: number): Promise<void> {
+export async function requireBelowCap(db: D1Database, table: 'annotations' | 'webhooks' | 'alerts' | 'reports', site: string, cap: number): Promise<void> {
   const row = await db.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`).bind(site).first<{ n: number }>();
   if ((row?.n ?? 0) >= cap) throw new HttpError(409, 'limit_reached', `a site has at most ${cap} ${table}; delete some first`);
 }

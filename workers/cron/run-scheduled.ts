@@ -11,6 +11,7 @@ import { dataBindings, databaseOf, sitePlacement } from '../lib/site-db';
 import { meterEnv } from '../lib/usage-meter';
 import { runAlerts } from '../automation/alerts/check';
 import { recordCronRun } from './cron-runs';
+import { runDigests } from '../automation/reports/send';
 
 export const ROLLUP_CRON = '*/5 * * * *';
 export const HOUSEKEEPING_CRON = '17 * * * *';
@@ -68,6 +69,10 @@ export async function runHousekeeping(env: Env, now: number): Promise<Housekeepi
   await attempt('alerts', async () => {
     const report = await runAlerts(env, 'hourly', now);
     for (const id of report.failures) failures.push(`alert ${id}`);
+  });
+  await attempt('digests', async () => {
+    const report = await runDigests(env, now);
+    for (const id of report.failures) failures.push(`digest ${id}`);
   });
   if (failures.length) console.error(`housekeeping: ${failures.length} of its tasks failed; the others ran`);
   return { sites: results.length, failures };

@@ -7,7 +7,7 @@ import type { InferSelectModel, Table } from 'drizzle-orm';
 import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accounts';
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
-import type { alertFirings, alerts, annotations, webhookDeliveries, webhooks } from './schema-automation';
+import type { alertFirings, alerts, annotations, reports, webhookDeliveries, webhooks } from './schema-automation';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -24,3 +24,4 @@ export type WebhookRow = Row<typeof webhooks>;
 export type WebhookDeliveryRow = Row<typeof webhookDeliveries>;
 export type AlertRow = Row<typeof alerts>;
 export type AlertFiringRow = Row<typeof alertFirings>;
+export type ReportRow = Row<typeof reports>;

@@ -1,6 +1,6 @@
 /**
  * Automation (DESIGN §4b): annotations on the chart, webhooks and their delivery log, alert rules
- * and their firings. All are site
+ * and their firings, digests (`reports`). All are site
  * data: they live in the site's own D1 database beside the rows they describe (workers/lib/
  * site-db.ts) and move and are deleted with it (workers/site-move/tables.ts). Times are epoch ms.
  */
@@ -111,6 +111,25 @@ export const alertFirings = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [uniqueIndex('alert_firings_once').on(t.alertId, t.period, t.kind), index('alert_firings_site_at').on(t.siteId, t.at)],
+);
+
+/** A digest: the site's week (Monday to Sunday, local) or month, sent to its channels. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    interval: text('interval', { enum: ['weekly', 'monthly'] }).notNull(),
+    /** JSON array of channels, as alerts' */
+    channels: text('channels').notNull(),
+    /** signs the unsubscribe links of this report's emails (HMAC), so they work signed out */
+    unsubscribeSecret: text('unsubscribe_secret').notNull(),
+    /** the last period the cron sent (`2026-11-23` for a week, `2026-11` for a month): each once */
+    lastSentPeriod: text('last_sent_period'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('reports_site').on(t.siteId)],
 );
 
 /**

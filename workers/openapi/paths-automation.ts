@@ -86,6 +86,19 @@ export const automationSchemas: Record<string, Json> = {
       observed: { type: 'number' }, expected: { type: ['number', 'null'] }, score: { type: ['number', 'null'], description: 'Anomalies: (observed − expected) / normal variation' }, at: dateTime,
     },
   },
+  Report: {
+    type: 'object',
+    properties: { id: str, interval: { type: 'string', enum: ['weekly', 'monthly'] }, channels: { type: 'array', items: ref('Channel') }, last_sent_period: { type: ['string', 'null'] }, created_at: dateTime, updated_at: dateTime },
+  },
+  ReportCreate: {
+    type: 'object', required: ['interval', 'channels'], additionalProperties: false,
+    properties: { interval: { type: 'string', enum: ['weekly', 'monthly'], description: 'weekly: Monday–Sunday, sent Monday from 07:00 site time; monthly: sent on the 1st' }, channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') } },
+  },
+  ReportUpdate: {
+    type: 'object', additionalProperties: false, minProperties: 1,
+    properties: { interval: { type: 'string', enum: ['weekly', 'monthly'] }, channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') } },
+  },
+  ReportSent: { type: 'object', properties: { sent: { type: 'boolean' }, period: { type: 'object', properties: { from: day, to: day } } } },
   Status: {
     type: 'object',
     properties: {
@@ -168,5 +181,27 @@ export const automationPaths: Record<string, Json> = {
       parameters: [queryParam('site', 'Only this site'), queryParam('offset', 'Skip this many sites', { type: 'integer', minimum: 0 })],
       ok: { 200: json(ref('Status')) }, errors: [400, 401, 403, 404],
     }),
+  },
+  '/api/v1/sites/{site}/reports': {
+    parameters: [SITE],
+    get: operation({ summary: 'Digests (email, Slack, webhook)', description: ADMIN, tags: ['automation'], ok: { 200: json(list('reports', 'Report')) }, errors: [400, 401, 403, 429] }),
+    post: operation({
+      summary: 'Create a weekly or monthly digest',
+      description: `${ADMIN} Top stats with change against the previous period, top sources, pages and goals, a sparkline and a dashboard link; numbers are the Stats API's. Webhook body: \`{"type": "report", "site", "period", "stats", "top", "daily"}\`. At most 10 per site.`,
+      tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('Report'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/reports/{id}': {
+    parameters: [SITE, ID('Report')],
+    patch: operation({ summary: "Change a digest's interval or channels", description: ADMIN, tags: ['automation'], body: ref('ReportUpdate'), ok: { 200: json(ref('Report')) }, errors: [400, 401, 403, 404, 413, 429] }),
+    delete: operation({ summary: 'Delete a digest', description: ADMIN, tags: ['automation'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/sites/{site}/reports/{id}/send': {
+    parameters: [SITE, ID('Report')],
+    post: operation({ summary: 'Send the last complete period now (a test send)', description: ADMIN, tags: ['automation'], ok: { 202: json(ref('ReportSent'), 'Sent') }, errors: [400, 401, 403, 404, 429] }),
+  },
+  '/api/v1/reports/unsubscribe': {
+    get: operation({ summary: 'The unsubscribe page of a digest email (signed link, no sign-in)', tags: ['automation'], security: [], parameters: [queryParam('site', 'Site id'), queryParam('report', 'Report id'), queryParam('to', 'The email address'), queryParam('sig', 'HMAC of the link')], ok: { 200: { description: 'An HTML page with an Unsubscribe button', content: { 'text/html': { schema: str } } } }, errors: [400] }),
+    post: operation({ summary: 'Unsubscribe the address (also RFC 8058 one-click)', tags: ['automation'], security: [], parameters: [queryParam('site', 'Site id'), queryParam('report', 'Report id'), queryParam('to', 'The email address'), queryParam('sig', 'HMAC of the link')], ok: { 200: { description: 'An HTML confirmation', content: { 'text/html': { schema: str } } } }, errors: [400] }),
   },
 };

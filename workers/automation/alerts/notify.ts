@@ -57,6 +57,6 @@ export async function notifyAlert(env: Env, site: SiteConfig, alert: AlertRow, t
     message: notice.text,
   };
   notice.json = body;
-  await notifyChannels(env, site.id, alert.id, firingId, JSON.parse(alert.channels) as Channel[], notice);
+  await notifyChannels(env, site.id, { id: alert.id, type: 'alert' }, firingId, JSON.parse(alert.channels) as Channel[], notice);
   await fanOutAlert(env, site.id, firingId, body);
 }

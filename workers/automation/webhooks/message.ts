@@ -10,7 +10,7 @@ export interface WebhookMessage {
   target?: { url: string };
   /** the same for every attempt of this payload: sent as `Pulse-Delivery` so receivers deduplicate */
   deliveryId: string;
-  type: 'event' | 'alert' | 'test';
+  type: 'event' | 'alert' | 'report' | 'test';
   /** the exact JSON body that is signed and POSTed */
   body: string;
 }
