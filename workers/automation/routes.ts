@@ -7,6 +7,7 @@ import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
 import { getStatus } from '../status/status';
+import { getInsights } from './insights/routes';
 import { createReport, deleteReport, listReports, sendReportNow, updateReport } from './reports/routes';
 import { confirmUnsubscribe, showUnsubscribe } from './reports/unsubscribe';
 import { createAlert, deleteAlert, listAlerts, listFirings, updateAlert } from './alerts/routes';
@@ -40,5 +41,6 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     // signed-out: the link in every digest email
     .get('/api/v1/reports/unsubscribe', showUnsubscribe)
     .post('/api/v1/reports/unsubscribe', confirmUnsubscribe)
+    .get(`${site}/insights`, getInsights)
     .get('/api/v1/status', getStatus);
 }

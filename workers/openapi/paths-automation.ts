@@ -99,6 +99,19 @@ export const automationSchemas: Record<string, Json> = {
     properties: { interval: { type: 'string', enum: ['weekly', 'monthly'] }, channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') } },
   },
   ReportSent: { type: 'object', properties: { sent: { type: 'boolean' }, period: { type: 'object', properties: { from: day, to: day } } } },
+  Insights: {
+    type: 'object',
+    properties: {
+      period: { type: 'object', properties: { from: day, to: day } }, compared_to: { type: ['object', 'null'], properties: { from: day, to: day } },
+      summary: { type: 'object', properties: { sentence: str } },
+      movers: { type: 'array', items: { type: 'object', properties: {
+        dimension: { type: 'string', enum: ['visit:source', 'event:page', 'visit:country', 'visit:device', 'event:goal'] }, value: str,
+        current: { type: 'integer' }, previous: { type: 'integer' }, change: { type: ['number', 'null'] },
+        z: { type: 'number', description: '(current − previous) / sqrt(current + previous)' }, significant: { type: 'boolean', description: '|z| ≥ 3: beyond normal variation' }, sentence: str,
+      } } },
+      anomalies: { type: 'array', items: { type: 'object', properties: { alert_id: str, metric: str, period: str, observed: { type: 'number' }, expected: { type: ['number', 'null'] }, score: { type: ['number', 'null'] }, at: dateTime, sentence: str } } },
+    },
+  },
   Status: {
     type: 'object',
     properties: {
@@ -203,5 +216,15 @@ export const automationPaths: Record<string, Json> = {
   '/api/v1/reports/unsubscribe': {
     get: operation({ summary: 'The unsubscribe page of a digest email (signed link, no sign-in)', tags: ['automation'], security: [], parameters: [queryParam('site', 'Site id'), queryParam('report', 'Report id'), queryParam('to', 'The email address'), queryParam('sig', 'HMAC of the link')], ok: { 200: { description: 'An HTML page with an Unsubscribe button', content: { 'text/html': { schema: str } } } }, errors: [400] }),
     post: operation({ summary: 'Unsubscribe the address (also RFC 8058 one-click)', tags: ['automation'], security: [], parameters: [queryParam('site', 'Site id'), queryParam('report', 'Report id'), queryParam('to', 'The email address'), queryParam('sig', 'HMAC of the link')], ok: { 200: { description: 'An HTML confirmation', content: { 'text/html': { schema: str } } } }, errors: [400] }),
+  },
+  '/api/v1/sites/{site}/insights': {
+    parameters: [SITE],
+    get: operation({
+      summary: 'What changed most against the previous period, and whether it is beyond normal variation (stats:read)',
+      description: 'Top movers by source, page, country, device and goal (visitors, each among the top 50 of this period), ranked by a Poisson z score, plus the alert engine\'s firings in the period; each with a plain sentence.',
+      tags: ['analytics'],
+      parameters: [queryParam('period', '7d (default), 28d, 30d, 91d or month'), queryParam('date', 'Two days instead of period: 2026-11-01,2026-11-30')],
+      ok: { 200: json(ref('Insights')) }, errors: [400, 401, 403, 404, 429],
+    }),
   },
 };
