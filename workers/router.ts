@@ -7,6 +7,7 @@ import { mountManagementRoutes } from './api/routes';
 import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
 import { mountAutomationRoutes } from './automation/routes';
+import { handleMcp } from './mcp/handler';
 
 export type Args = [Env, ExecutionContext];
 
@@ -34,6 +35,8 @@ router
   // Normally answered by static assets before the Worker runs; routed here too so that a request
   // that reaches the Worker anyway (tests, a custom route order) gets the same file and headers.
   .get('/js/*', (req, env) => env.ASSETS.fetch(req))
+  // MCP (DESIGN §4c): its tools call this router with the caller's credential
+  .all('/mcp', (req, env, ctx) => handleMcp(req, env, (inner) => router.fetch(inner, env, ctx)))
   .all('*', () => {
     throw new HttpError(404, 'not_found', 'no such route');
   });

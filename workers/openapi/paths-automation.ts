@@ -227,4 +227,12 @@ export const automationPaths: Record<string, Json> = {
       ok: { 200: json(ref('Insights')) }, errors: [400, 401, 403, 404, 429],
     }),
   },
+  '/mcp': {
+    post: operation({
+      summary: 'Model Context Protocol (Streamable HTTP, JSON answers): tools list_sites, query, realtime, insights',
+      description: 'Send a Pulse API key as `Authorization: Bearer`. Each tool call is the matching API request made with that key: the same scopes, site checks and rate limits.',
+      tags: ['agents'], security: [{ apiKey: [] }], body: { type: 'object', description: 'A JSON-RPC 2.0 message of MCP' },
+      ok: { 200: json({ type: 'object' }, 'A JSON-RPC answer'), 202: { description: 'Accepted (a notification)' } }, errors: [400, 401, 413],
+    }),
+  },
 };
