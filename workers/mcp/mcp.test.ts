@@ -20,7 +20,7 @@ async function connect(token: string | null): Promise<Client> {
   return client;
 }
 
-const textOf = (result: { content?: unknown }) => (result.content as { type: string; text: string }[])[0]!.text;
+const textOf = (result: unknown) => ((result as { content: { type: string; text: string }[] }).content)[0]!.text;
 
 describe('MCP server', () => {
   it('lists the tools with descriptions and input schemas written for a model', async () => {
