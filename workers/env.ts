@@ -29,6 +29,8 @@ export interface Env {
   PULSE_EMAIL_FROM?: string;
   /** where people reach this deployment (digest links, unsubscribe); default http://127.0.0.1:8787 */
   PULSE_PUBLIC_URL?: string;
+  /** the dashboard's origin, for the links in digests; default PULSE_PUBLIC_URL */
+  PULSE_DASHBOARD_URL?: string;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;

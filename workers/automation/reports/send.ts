@@ -16,7 +16,7 @@ import { publicOrigin, unsubscribeUrl } from './unsubscribe';
 
 export async function sendDigest(env: Env, site: SiteConfig, report: ReportRow, period: DigestPeriod, now: number): Promise<void> {
   const content = await digestContent(env, site, period, now);
-  const dashboard = `${publicOrigin(env)}/sites/${encodeURIComponent(site.id)}?period=custom&from=${period.from}&to=${period.to}`;
+  const dashboard = `${(env.PULSE_DASHBOARD_URL ?? publicOrigin(env)).replace(/\/+$/, '')}/sites/${encodeURIComponent(site.id)}?period=custom&from=${period.from}&to=${period.to}`;
   const subject = digestSubject(content, report.interval as Interval);
   const text = digestText(content, dashboard);
   const json = digestJson(content);
