@@ -51,8 +51,11 @@ export async function sendWebhookMessages(env: Env, messages: WebhookMessage[]):
 /** Deliveries for events just written (per site, as the consumer groups them). */
 export async function fanOutEvents(env: Env, written: { site: string; events: StoredEvent[] }[]): Promise<number> {
   const messages: WebhookMessage[] = [];
+  // one lookup per distinct site, side by side (a consumer call carries messages of many sites)
+  const sites = [...new Set(written.map((w) => w.site))];
+  const lookups = new Map(await Promise.all(sites.map(async (site) => [site, await siteHooks(env, site)] as const)));
   for (const { site, events } of written) {
-    const { hooks, goals } = await siteHooks(env, site);
+    const { hooks, goals } = lookups.get(site)!;
     if (!hooks.length) continue;
     for (const event of events) {
       const completed = goals.length ? goalsOf(event, goals) : [];
