@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
 import { LongestFirstSequencer } from './test/sequencer';
+import { startWebhookReceiver } from './test/helpers/webhook-receiver.mjs';
 
 /**
  * Pure modules (parsing, normalising, attribution, dates, patterns) need no runtime: their tests
@@ -16,6 +17,8 @@ const UNIT_TESTS = [
   'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
   'workers/stats-v1/params.test.ts',
+  'workers/automation/webhooks/{signature,targets}.test.ts',
+  'workers/automation/alerts/anomaly.test.ts',
 ];
 
 /**
@@ -45,6 +48,12 @@ export default defineConfig({
                 ...(await createDevSecrets()),
                 // the attack suite's fuzzers (test/fuzz/): a fixed seed unless FUZZ_SEED is set
                 FUZZ_SEED: process.env.FUZZ_SEED ?? '',
+                // webhooks (workers/automation/webhooks/): a real receiver on loopback, which the
+                // tests allow as `npm run dev` does, and retries without back-off so that the DLQ
+                // test walks every attempt in seconds
+                TEST_WEBHOOK_RECEIVER: await startWebhookReceiver(),
+                PULSE_WEBHOOK_ALLOW_LOOPBACK: '1',
+                PULSE_WEBHOOK_RETRY_BASE_SECONDS: '0',
               },
               d1Databases: ['MIGRATION_TEST_DB'],
             },

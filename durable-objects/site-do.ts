@@ -253,6 +253,11 @@ export class SiteDO extends DurableObject<Env> {
     return readSnapshot(this.realtime, this.feed.place.site, options.now ?? Date.now(), options.goals, options.limit ?? DEFAULT_TOP);
   }
 
+  /** For `GET /api/v1/status`: what waits for the Queue, and since when (DESIGN §4b). */
+  async outboxStatus(): Promise<{ pending: number; oldestPendingAt: number | null }> {
+    return { pending: pendingCount(this.outbox), oldestPendingAt: this.log.oldestUnsentAt() };
+  }
+
   /** Shard 0 only: another shard's coalesced live batch. Returns how many viewers are connected. */
   async relayLive(batch: RelayBatch): Promise<number> {
     return this.feed.receive(batch);

@@ -106,7 +106,9 @@ async function main() {
   for (const { name } of d1Databases(readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8'))) await runOnce(['d1', 'migrations', 'apply', name, '--local']);
 
   console.log('Starting the Worker on workerd…');
-  const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled'], {
+  // Loopback webhook targets (http://127.0.0.1:…) are allowed on a laptop only: production refuses
+  // them (workers/automation/webhooks/targets.ts).
+  const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1'], {
     cwd: ROOT,
     stdio: ['inherit', 'pipe', 'pipe'],
   });

@@ -49,6 +49,8 @@ function main() {
   create(['r2', 'bucket', 'create', 'pulse-archive'], 'the R2 bucket');
   create(['queues', 'create', 'pulse-events'], 'the events queue');
   create(['queues', 'create', 'pulse-events-dlq'], 'the dead letter queue');
+  create(['queues', 'create', 'pulse-webhooks'], 'the webhook deliveries queue');
+  create(['queues', 'create', 'pulse-webhooks-dlq'], "the webhook deliveries' dead letter queue");
 
   const existing = DRY ? '' : wrangler(['secret', 'list']).output;
   return createDevSecrets().then((secrets) => {

@@ -9,6 +9,8 @@ declare global {
       MIGRATION_TEST_DB: D1Database;
       /** overrides the fuzzers' default seed (test/helpers/fuzz.ts); '' = the default */
       FUZZ_SEED: string;
+      /** the local webhook receiver's origin (test/helpers/webhook-receiver.mjs) */
+      TEST_WEBHOOK_RECEIVER: string;
     }
   }
 }

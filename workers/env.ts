@@ -1,6 +1,7 @@
 import type { SiteDO } from '../durable-objects/site-do';
 import type { RateLimiterDO } from '../durable-objects/rate-limiter-do';
 import type { QueueMessageBody } from '../contract/events';
+import type { WebhookMessage } from './automation/webhooks/message';
 
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` / `wrangler secret`. */
 export interface Env {
@@ -16,6 +17,20 @@ export interface Env {
   /** static assets: the tracker scripts under /js/ */
   ASSETS: Fetcher;
   EVENTS_QUEUE: Queue<QueueMessageBody>;
+  /** signed webhook deliveries (workers/automation/webhooks/), consumed by this Worker too */
+  WEBHOOKS_QUEUE: Queue<WebhookMessage>;
+  /** `1` lets webhooks target loopback over http (`npm run dev`, tests); never set in production */
+  PULSE_WEBHOOK_ALLOW_LOOPBACK?: string;
+  /** seconds before the first webhook retry (default 30); each later retry waits 4× longer */
+  PULSE_WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Cloudflare Email Service: alert and digest emails (`wrangler dev` simulates it) */
+  SEND_EMAIL?: SendEmail;
+  /** the From address of those emails; default pulse@localhost */
+  PULSE_EMAIL_FROM?: string;
+  /** where people reach this deployment (digest links, unsubscribe); default http://127.0.0.1:8787 */
+  PULSE_PUBLIC_URL?: string;
+  /** the dashboard's origin, for the links in digests; default PULSE_PUBLIC_URL */
+  PULSE_DASHBOARD_URL?: string;
   IP_LIMITER?: RateLimit;
   PULSE_ENV: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;

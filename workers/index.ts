@@ -1,7 +1,9 @@
 import type { Env } from './env';
 import type { QueueMessageBody } from '../contract/events';
+import type { WebhookMessage } from './automation/webhooks/message';
 import { router } from './router';
 import { handleQueue } from './consumer/handle-queue';
+import { handleWebhookQueue, isWebhookQueue } from './automation/webhooks/deliver';
 import { runScheduled } from './cron/run-scheduled';
 import { fetchStage, meterEnv } from './lib/usage-meter';
 
@@ -12,6 +14,6 @@ export { RateLimiterDO } from '../durable-objects/rate-limiter-do';
 // meters its own tasks apart.
 export default {
   fetch: (request, env, ctx) => router.fetch(request, meterEnv(env, fetchStage(request)), ctx),
-  queue: (batch, env, ctx) => handleQueue(batch, meterEnv(env, 'consumer'), ctx),
+  queue: (batch, env, ctx) => (isWebhookQueue(batch.queue) ? handleWebhookQueue(batch, env) : handleQueue(batch, meterEnv(env, 'consumer'), ctx)),
   scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),
-} satisfies ExportedHandler<Env, QueueMessageBody>;
+} satisfies ExportedHandler<Env, QueueMessageBody | WebhookMessage>;

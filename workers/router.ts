@@ -8,6 +8,8 @@ import { mountQueryRoutes } from './query/routes';
 import { mountRealtimeRoutes } from './realtime/routes';
 import { mountStatsV1Routes } from './stats-v1/routes';
 import { mountReportRoutes } from './reports/routes';
+import { mountAutomationRoutes } from './automation/routes';
+import { handleMcp } from './mcp/handler';
 
 export type Args = [Env, ExecutionContext];
 
@@ -29,6 +31,8 @@ mountRealtimeRoutes(router);
 mountStatsV1Routes(router);
 // Funnels, retention, journeys (issue 16), vitals and errors (issue 17).
 mountReportRoutes(router);
+// Annotations, webhooks, alerts, digests, insights, status (issue 19).
+mountAutomationRoutes(router);
 
 router
   .get('/api/health', (_req, env) => getHealth(env))
@@ -37,6 +41,8 @@ router
   // Normally answered by static assets before the Worker runs; routed here too so that a request
   // that reaches the Worker anyway (tests, a custom route order) gets the same file and headers.
   .get('/js/*', (req, env) => env.ASSETS.fetch(req))
+  // MCP (DESIGN §4c): its tools call this router with the caller's credential
+  .all('/mcp', (req, env, ctx) => handleMcp(req, env, (inner) => router.fetch(inner, env, ctx)))
   .all('*', () => {
     throw new HttpError(404, 'not_found', 'no such route');
   });

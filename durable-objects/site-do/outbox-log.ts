@@ -116,6 +116,16 @@ export class OutboxLog {
     return n;
   }
 
+  /** When the oldest event the Queue has not accepted arrived (null: none waits). Reads, never writes. */
+  oldestUnsentAt(): number | null {
+    for (const gen of this.gens) {
+      if (gen.lastSeq <= this.cursor.events) continue;
+      const at = this.sql.exec<{ at: number | null }>(`SELECT min(at) AS at FROM ${table(gen.gen)} WHERE seq > ? AND kind = 'e'`, this.cursor.events).one().at;
+      if (at !== null) return at;
+    }
+    return null;
+  }
+
   /** One row written (an upsert of the meta row), only when the cursor moved. */
   advance(next: Cursor): void {
     if (next.events === this.cursor.events && next.sessions === this.cursor.sessions) return;

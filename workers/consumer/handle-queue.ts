@@ -3,6 +3,7 @@ import type { QueueMessageBody } from '../../contract/events';
 import { archiveMessages, type MessageArchive } from './archive-r2';
 import { archivedElsewhereStatement, writeStatements } from './write-d1';
 import { recordDeadLetters } from './dead-letters';
+import { fanOutEvents } from '../automation/webhooks/fan-out';
 import { guardStatement, readGuard } from './tombstones';
 import { dataBindings, forgetSitePlacement, placementTargets, primaryPlacementCheck, PRIMARY, sitePlacement, type Placement } from '../lib/site-db';
 
@@ -33,10 +34,20 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
   );
   const done = written.filter((w) => w !== null);
   const failed = await archiveMessages(env.ARCHIVE, done.flatMap((w) => (w.archive ? [w.archive] : [])));
-  for (const { message, archive } of done) {
+  const stored = done.filter(({ message, archive }) => {
     if (archive && failed.has(archive.batchId)) retry(message, new Error('archive failed'));
-    else message.ack();
+    return !(archive && failed.has(archive.batchId));
+  });
+  // Webhooks see an event once it is in D1 (workers/automation/webhooks/fan-out.ts). Should the
+  // Queue refuse the deliveries, the messages are retried: their writes are idempotent, and a
+  // resent delivery keeps its id, which receivers deduplicate by.
+  try {
+    await fanOutEvents(env, stored.flatMap((w) => (w.archive ? [w.archive] : [])));
+  } catch (err) {
+    for (const { message } of stored) retry(message, err);
+    return;
   }
+  for (const { message } of stored) message.ack();
 }
 
 /** Writes one message to D1 and the archive on its own (a direct call: tests, fixtures). */

@@ -9,17 +9,28 @@ import { runArchiveCleanups } from './deleted-sites';
 import { pruneAuthState } from '../auth/maintenance';
 import { dataBindings, databaseOf, sitePlacement } from '../lib/site-db';
 import { meterEnv } from '../lib/usage-meter';
+import { runAlerts } from '../automation/alerts/check';
+import { recordCronRun } from './cron-runs';
+import { runDigests } from '../automation/reports/send';
 
 export const ROLLUP_CRON = '*/5 * * * *';
 export const HOUSEKEEPING_CRON = '17 * * * *';
 
-/** Cron entry: every 5 minutes erasure jobs and rollups; hourly salt rotation, retention, pruning. */
+/** Cron entry: every 5 minutes erasure jobs, rollups and current-visitor alerts; hourly salt rotation, retention, pruning, alerts. */
 export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const now = controller.scheduledTime;
-  if (controller.cron === HOUSEKEEPING_CRON) return void (await runHousekeeping(meterEnv(env, 'cron'), now));
+  if (controller.cron === HOUSEKEEPING_CRON) {
+    const failed = (r: HousekeepingReport) => (r.failures.length ? `failed: ${r.failures.join(', ')}` : null);
+    return void (await recordCronRun(env.DB, 'housekeeping', () => runHousekeeping(meterEnv(env, 'cron'), now), failed));
+  }
   // An erasure job's failure must not stop the rollups, nor the rollups' an erasure.
-  const [erasures, rollups] = await Promise.allSettled([runErasureJobs(meterEnv(env, 'erasure'), now), runRollups(meterEnv(env, 'rollups'), now)]);
+  const [erasures, rollups, alerts] = await Promise.allSettled([
+    recordCronRun(env.DB, 'erasures', () => runErasureJobs(meterEnv(env, 'erasure'), now)),
+    recordCronRun(env.DB, 'rollups', () => runRollups(meterEnv(env, 'rollups'), now)),
+    recordCronRun(env.DB, 'alerts-5m', () => runAlerts(env, 'five-minute', now)),
+  ]);
   if (erasures.status === 'rejected') console.error('erasure jobs failed', erasures.reason);
+  if (alerts.status === 'rejected') console.error('current-visitor alerts failed', alerts.reason);
   if (rollups.status === 'rejected') throw rollups.reason;
 }
 
@@ -54,6 +65,15 @@ export async function runHousekeeping(env: Env, now: number): Promise<Housekeepi
   for (const binding of dataBindings(env)) await attempt(`operational rows ${binding}`, () => pruneOperationalRows(databaseOf(env, binding), now));
   for (const site of sites) await attempt(`retention ${site.id}`, () => applyRetentionWhereItLives(env, site, now));
   await attempt('deleted sites', () => runArchiveCleanups(env, attempt));
+  // last: the previous hour's rows have long been rolled up by now (the rollup cron runs every 5 minutes)
+  await attempt('alerts', async () => {
+    const report = await runAlerts(env, 'hourly', now);
+    for (const id of report.failures) failures.push(`alert ${id}`);
+  });
+  await attempt('digests', async () => {
+    const report = await runDigests(env, now);
+    for (const id of report.failures) failures.push(`digest ${id}`);
+  });
   if (failures.length) console.error(`housekeeping: ${failures.length} of its tasks failed; the others ran`);
   return { sites: results.length, failures };
 }

@@ -8,6 +8,7 @@ import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accoun
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
 import type { segments } from './schema-segments';
+import type { alertFirings, alerts, annotations, reports, webhookDeliveries, webhooks } from './schema-automation';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -20,3 +21,9 @@ export type FunnelRow = Row<typeof funnels>;
 export type SegmentRow = Row<typeof segments>;
 export type ErasureRow = Row<typeof erasures>;
 export type DeletedSiteRow = Row<typeof deletedSites>;
+export type AnnotationRow = Row<typeof annotations>;
+export type WebhookRow = Row<typeof webhooks>;
+export type WebhookDeliveryRow = Row<typeof webhookDeliveries>;
+export type AlertRow = Row<typeof alerts>;
+export type AlertFiringRow = Row<typeof alertFirings>;
+export type ReportRow = Row<typeof reports>;

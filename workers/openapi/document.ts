@@ -7,6 +7,7 @@ import { segmentPaths } from './paths-segments';
 import { statsV1Paths } from './paths-stats-v1';
 import { performancePaths } from './paths-performance';
 import { reportPaths } from './paths-reports';
+import { automationPaths, automationSchemas } from './paths-automation';
 import { schemas } from './schemas';
 
 export function buildOpenApiDocument(serverUrl?: string): Json {
@@ -21,7 +22,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     // Default: any Pulse credential; each operation narrows it in its description.
     security: [{ apiKey: [] }, { session: [] }, { cookie: [] }, { admin: [] }],
-    paths: mergePaths(analyticsPaths, statsV1Paths, reportPaths, performancePaths, managementPaths, segmentPaths),
+    paths: mergePaths(analyticsPaths, statsV1Paths, reportPaths, performancePaths, managementPaths, segmentPaths, automationPaths),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'API key (ES256 JWT, audience pulse:api)' },
@@ -30,7 +31,7 @@ export function buildOpenApiDocument(serverUrl?: string): Json {
         share: { type: 'apiKey', in: 'query', name: 'auth', description: 'Public share link token (read only)' },
         admin: { type: 'http', scheme: 'bearer', description: 'Bootstrap admin token (PULSE_ADMIN_TOKEN), used by the CLI' },
       },
-      schemas,
+      schemas: { ...schemas, ...automationSchemas },
       responses: errorResponses(),
     },
   };

@@ -1,0 +1,62 @@
+/**
+ * An alert's notice (DESIGN §4b): `{"type": "alert", "site", "alert": {...}, "observed",
+ * "expected"?, "at"}` plus `state` (`firing` or `resolved`), to the rule's own channels and to
+ * every webhook of the site that selects `alert`.
+ */
+import type { Env } from '../../env';
+import type { AlertRow } from '../../db/rows';
+import type { SiteConfig } from '../../lib/site-config';
+import { notifyChannels, type Channel, type Notice } from '../channels';
+import { fanOutAlert } from '../webhooks/fan-out';
+import type { Transition } from './anomaly';
+import type { Judgement } from './check';
+
+export const alertJson = (a: AlertRow) => ({
+  id: a.id,
+  metric: a.metric,
+  kind: a.kind,
+  op: a.op,
+  ...(a.value === null ? {} : { value: a.value }),
+  window: a.window,
+  channels: JSON.parse(a.channels) as Channel[],
+  cooldown_minutes: a.cooldown_minutes,
+  firing: a.firing === 1,
+  last_fired_at: a.last_fired_at === null ? null : new Date(a.last_fired_at).toISOString(),
+  created_at: new Date(a.created_at).toISOString(),
+  updated_at: new Date(a.updated_at).toISOString(),
+});
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** "visitors spiked to 412 in 2026-11-30 13:00:00 (expected about 120)". */
+export function describeAlert(site: string, alert: AlertRow, transition: NonNullable<Transition>, j: Judgement): Notice & { json: Record<string, unknown> } {
+  const what = alert.metric.startsWith('goal:') ? `conversions of "${alert.metric.slice(5)}"` : alert.metric.replace('_', ' ');
+  const when = alert.window === '5m' ? 'now' : alert.window === '1d' ? `on ${j.period}` : `in the hour ${j.period}`;
+  const condition = alert.kind === 'anomaly'
+    ? `${j.observed > (j.expected ?? 0) ? 'unusually high' : 'unusually low'}: ${fmt(j.observed)} ${when}, where ${fmt(j.expected ?? 0)} is normal for that hour of the week`
+    : `${fmt(j.observed)} ${when}, ${alert.op} the threshold of ${fmt(alert.value!)}`;
+  const headline = alert.kind === 'anomaly' ? condition.slice(0, condition.indexOf(':')) : `${alert.op} ${fmt(alert.value!)}`;
+  const subject = transition === 'fire' ? `${site}: ${what} ${headline}` : `${site}: ${what} back to normal`;
+  const text = transition === 'fire'
+    ? `${what[0]!.toUpperCase()}${what.slice(1)} ${alert.kind === 'anomaly' ? 'are' : 'were'} ${condition}.`
+    : `${what[0]!.toUpperCase()}${what.slice(1)} are back to normal: ${fmt(j.observed)} ${when}${j.expected === null ? '' : ` (normal: ${fmt(j.expected)})`}.`;
+  return { subject, text, json: {} };
+}
+
+export async function notifyAlert(env: Env, site: SiteConfig, alert: AlertRow, transition: NonNullable<Transition>, firingId: string, j: Judgement, now: number): Promise<void> {
+  const notice = describeAlert(site.id, alert, transition, j);
+  const body = {
+    type: 'alert',
+    site: site.id,
+    alert: alertJson(alert),
+    state: transition === 'fire' ? 'firing' : 'resolved',
+    period: j.period,
+    observed: j.observed,
+    ...(j.expected === null ? {} : { expected: j.expected, score: j.score }),
+    at: new Date(now).toISOString(),
+    message: notice.text,
+  };
+  notice.json = body;
+  await notifyChannels(env, site.id, { id: alert.id, type: 'alert' }, firingId, JSON.parse(alert.channels) as Channel[], notice);
+  await fanOutAlert(env, site.id, firingId, body);
+}
