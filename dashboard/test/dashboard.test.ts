@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
+import { chartSuite } from './chart.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
 import { settingsSuite } from './settings.suite';
@@ -15,6 +16,7 @@ describe('dashboard', () => {
   afterAll(stopAll, 60_000);
   authSuite();
   overviewSuite();
+  chartSuite();
   shareSuite();
   realtimeSuite();
   settingsSuite();

@@ -2,7 +2,7 @@
  * Date range picker, "compare" switch and the active filters. Everything is a plain link or a
  * GET form that rewrites the URL, so it works before (and without) any JavaScript.
  */
-import { component$ } from '@builder.io/qwik';
+import { component$, useSignal } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import { labelFor } from '../breakdown/breakdown';
 import { findTab } from '../breakdown/cards';
@@ -11,15 +11,17 @@ import { hrefWith, hrefWithoutFilter, PERIODS, readView } from '../../lib/view';
 export const Controls = component$(() => {
   const loc = useLocation();
   const view = readView(loc.url);
+  const picker = useSignal<HTMLDetailsElement>();
   const current = PERIODS.find((p) => p.id === view.period)!;
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
   return (
     <div class="controls">
-      <details class="picker">
+      <details class="picker" ref={picker}>
         <summary class="button" data-testid="period">
           {view.period === 'custom' ? `${view.from} – ${view.to}` : current.label}
         </summary>
-        <div class="menu">
+        {/* A <details> stays open across a client-side navigation: a chosen period closes it. */}
+        <div class="menu" onClick$={(e) => (e.target as Element).closest('a[data-period]') && picker.value && (picker.value.open = false)}>
           {PERIODS.filter((p) => p.id !== 'custom').map((p) => (
             <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : undefined} data-period={p.id}>
               {p.label}
@@ -40,10 +42,11 @@ export const Controls = component$(() => {
           </form>
         </div>
       </details>
+      {/* a link, not a toggle button: its text says the state, so no aria-pressed (buttons only) */}
       <Link
         class="button"
         href={hrefWith(loc.url, { compare: view.compare ? null : '1' })}
-        aria-pressed={view.compare}
+        data-on={view.compare ? '1' : undefined}
         data-testid="compare"
       >
         {view.compare ? 'Stop comparing' : 'Compare to previous period'}

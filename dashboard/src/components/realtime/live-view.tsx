@@ -6,10 +6,13 @@
  */
 import { component$, useStore, useVisibleTask$ } from '@builder.io/qwik';
 import { getLiveToken, LIVE_PROTOCOL, type LiveMessage, type RealtimeSnapshot } from '../../lib/live';
+import { SNAPSHOT_INTERVAL_MS } from '../../../../contract/realtime';
 import { countryName } from '../../lib/format';
 import { ApexChart } from '../chart/apex-chart';
 
 const FEED = 50;
+/** How often the socket grants a snapshot, plus a margin so that jitter never gets one refused. */
+const SNAPSHOT_EVERY_MS = SNAPSHOT_INTERVAL_MS + 200;
 
 export const LiveView = component$<{ site: string; share: string | null; snapshot: RealtimeSnapshot }>(({ site, share, snapshot }) => {
   const state = useStore({ snap: snapshot, status: 'connecting' as 'connecting' | 'live' | 'offline', error: '' });
@@ -19,6 +22,22 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
     let stopped = false;
     let retry = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+
+    // An `events` message carries the current visitors and the minute, not the 30-minute totals
+    // or the top lists: those come with a snapshot, which the socket grants once per
+    // SNAPSHOT_EVERY_MS. So events ask for one, at most that often, and a burst asks once.
+    let askedAt = 0;
+    let askTimer: ReturnType<typeof setTimeout> | undefined;
+    const askSnapshot = () => {
+      if (askTimer) return;
+      const wait = Math.max(0, askedAt + SNAPSHOT_EVERY_MS - Date.now());
+      askTimer = setTimeout(() => {
+        askTimer = undefined;
+        if (socket?.readyState !== WebSocket.OPEN) return;
+        askedAt = Date.now();
+        socket.send(JSON.stringify({ type: 'snapshot' }));
+      }, wait);
+    };
 
     const apply = (msg: LiveMessage) => {
       if (msg.type === 'snapshot') {
@@ -32,6 +51,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       if (minutes.length && minutes[minutes.length - 1]!.time === msg.minute.time) minutes[minutes.length - 1] = msg.minute;
       else minutes.push(msg.minute), minutes.shift();
       state.snap = { ...state.snap, visitors: msg.visitors, minutes, recent: [...fresh.reverse(), ...state.snap.recent].slice(0, FEED), at: msg.at };
+      askSnapshot();
     };
 
     const connect = async () => {
@@ -43,6 +63,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       socket = new WebSocket(grant.url, [LIVE_PROTOCOL, grant.token]);
       socket.onopen = () => {
         retry = 0;
+        askedAt = Date.now(); // the socket's first message is a snapshot
         state.status = 'live';
         state.error = '';
       };
@@ -68,34 +89,37 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
     cleanup(() => {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(askTimer);
       socket?.close();
     });
   });
 
   const s = state.snap;
-  const labels = s.minutes.map((m) => m.time.slice(11, 16));
+  const labels = s.minutes.map((m) => m.time);
   return (
     <div class="grid">
-      <section class="card" aria-live="polite">
+      <section class="card">
         <h2>
           <span class="live-dot" aria-hidden="true" />
           Current visitors
         </h2>
-        <p class="big-number" data-testid="live-visitors">
+        {/* only this number is a live region: the whole card would be read out on every event */}
+        <p class="big-number" data-testid="live-visitors" aria-live="polite" aria-atomic="true">
           {s.visitors}
         </p>
         <p class="muted" data-testid="live-status">
           {state.status === 'live' ? 'Live' : state.status === 'connecting' ? 'Connecting…' : `Reconnecting (${state.error})`} · {s.visitors_30m} visitors, {s.pageviews} pageviews in the last 30 minutes
         </p>
         <h2>Pageviews per minute</h2>
-        <ApexChart labels={labels} series={[{ name: 'Pageviews', data: s.minutes.map((m) => m.pageviews) }]} kind="number" label="Pageviews per minute over the last 30 minutes" />
+        <ApexChart id="live-minutes" labels={labels} series={[{ name: 'Pageviews', data: s.minutes.map((m) => m.pageviews) }]} metric="pageviews" interval="minute" label="Pageviews per minute over the last 30 minutes" />
       </section>
       <section class="card">
         <h2>Live feed</h2>
         {s.recent.length === 0 ? (
           <p class="empty">No events in the last 30 minutes. They appear here the moment they arrive.</p>
         ) : (
-          <ol class="feed" data-testid="live-feed">
+          // focusable so that keyboard users can scroll it (a scrollable region must be)
+          <ol class="feed" data-testid="live-feed" tabIndex={0} aria-label="Latest events, newest first">
             {s.recent.map((e) => (
               <li key={e.id}>
                 <span>
