@@ -13,9 +13,9 @@ type Row = { metrics: number[]; dimensions: string[]; comparison?: { metrics: nu
 /** The series as ApexCharts holds it: `null` when no chart is drawn yet. */
 const plottedSeries = (page: Page) =>
   page.evaluate(() => {
-    const apex = (window as unknown as { Apex?: { _chartInstances?: { id: string; chart: { w: { config: { series: { data: (number | null)[] }[]; xaxis: { categories: string[] } } } } }[] } }).Apex;
+    const apex = (window as unknown as { Apex?: { _chartInstances?: { id: string; chart: { w: { config: { series: { data: (number | null)[] }[] }; globals: { labels: string[] } } } }[] } }).Apex;
     const chart = apex?._chartInstances?.find((c) => c.id === 'main-chart')?.chart;
-    return chart ? { labels: chart.w.config.xaxis.categories, series: chart.w.config.series.map((s) => s.data) } : null;
+    return chart ? { labels: chart.w.globals.labels, series: chart.w.config.series.map((s) => s.data) } : null;
   });
 
 /**
@@ -92,16 +92,16 @@ export function chartSuite() {
       await page.click('[data-period="30d"]');
       await page.waitForURL(/period=30d/);
       await expect.poll(() => page.evaluate(() => (document.querySelector('details.picker') as HTMLDetailsElement).open)).toBe(false);
-      expect(await page.$$eval('.picker [aria-current]', (els) => els.map((e) => e.getAttribute('data-period')))).toEqual(['30d']);
+      expect(await page.$$eval('.picker [aria-current=true]', (els) => els.map((e) => e.getAttribute('data-period')))).toEqual(['30d']);
       await page.click('[data-interval=week]');
       await page.waitForURL(/interval=week/);
-      expect(await page.$$eval('[data-interval][aria-current]', (els) => els.map((e) => e.getAttribute('data-interval')))).toEqual(['week']);
+      expect(await page.$$eval('[data-interval][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-interval')))).toEqual(['week']);
       // selected means visibly selected: its background differs from the others'
       const bg = (sel: string) => page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
       expect(await bg('[data-interval=week]')).not.toBe(await bg('[data-interval=day]'));
       await page.click('[data-metric=bounce_rate]');
       await page.waitForURL(/metric=bounce_rate/);
-      expect(await page.$$eval('[data-metric][aria-current]', (els) => els.map((e) => e.getAttribute('data-metric')))).toEqual(['bounce_rate']);
+      expect(await page.$$eval('[data-metric][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-metric')))).toEqual(['bounce_rate']);
       // aria-pressed belongs to buttons only
       expect(await page.$$eval('[aria-pressed]', (els) => els.filter((e) => e.tagName !== 'BUTTON').length)).toBe(0);
       await page.close();
@@ -117,7 +117,7 @@ export function chartSuite() {
       expect(drawn.filter(([l]) => l <= today).every(([, v]) => typeof v === 'number')).toBe(true);
       await page.goto(overview('?period=12mo'));
       await expect.poll(() => page.$$eval('[data-chart=main-chart] .apexcharts-xaxis-label', (els) => els.length), { timeout: 45_000 }).toBeGreaterThan(0);
-      const texts = await page.$$eval('[data-chart=main-chart] .apexcharts-xaxis-label', (els) => els.map((e) => e.textContent));
+      const texts = await page.$$eval('[data-chart=main-chart] .apexcharts-xaxis-label tspan', (els) => els.map((e) => e.textContent));
       for (const t of texts) expect(t).toMatch(/^[A-Z][a-z]{2} \d{4}$/);
       await page.close();
     });
@@ -132,7 +132,7 @@ export function chartSuite() {
       );
       expect(boxes.length).toBeGreaterThan(1);
       for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0]!, `label ${i} starts after label ${i - 1} ends`).toBeGreaterThanOrEqual(boxes[i - 1]![1]!);
-      const ylabels = await page.$$eval('[data-chart=main-chart] .apexcharts-yaxis-label', (els) => els.map((e) => e.textContent ?? ''));
+      const ylabels = await page.$$eval('[data-chart=main-chart] .apexcharts-yaxis-label tspan', (els) => els.map((e) => e.textContent ?? ''));
       // formatNumber: plain integers below 10,000 (no "1.0", no thousands commas)
       for (const t of ylabels) expect(t).toMatch(/^\d+(\.\d+)?$|^\d+(\.\d)?K$/);
       await shot(page, 'chart-phone');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
+import { detailsSuite } from './details.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
 import { settingsSuite } from './settings.suite';
@@ -17,6 +18,7 @@ describe('dashboard', () => {
   authSuite();
   overviewSuite();
   chartSuite();
+  detailsSuite();
   shareSuite();
   realtimeSuite();
   settingsSuite();

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { cardsFilled, ctx, query, shot } from './harness';
 
@@ -72,8 +73,32 @@ export function overviewSuite() {
       const href = await page.getAttribute('[data-card=devices] [data-csv]', 'href');
       const res = await page.request.get(ctx.dashboard.url + href!);
       expect(res.status()).toBe(200);
-      const csv = await res.text();
-      expect(csv.split(/\r?\n/)[0]).toBe('visit:browser,visitors');
+      const range = await query({ metrics: ['visitors'], date_range: '7d' });
+      const [from, to] = ((range as unknown as { query: { date_range: string[] } }).query.date_range).map((d) => d.slice(0, 10));
+      expect(res.headers()['content-disposition']).toBe(`attachment; filename="${ctx.worker.demo.site}-browsers-${from}-${to}.csv"`);
+      const lines = (await res.text()).trim().split('\r\n');
+      expect(lines[0]).toBe('Browser,Visitors,Visitors (%)');
+      const api = await query({ metrics: ['visitors', 'percentage'], date_range: '7d', dimensions: ['visit:browser'] });
+      expect(lines.slice(1)).toEqual(api.results.map((r) => `${r.dimensions[0]},${r.metrics[0]},${r.metrics[1]}`));
+      await page.close();
+    });
+
+    it('exports every card as one zip of CSV files', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(overview('?period=7d&f=visit:source,is,Google'));
+      const href = await page.getAttribute('[data-testid=export-all]', 'href');
+      const res = await page.request.get(ctx.dashboard.url + href!);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-disposition']).toMatch(new RegExp(`^attachment; filename="${ctx.worker.demo.site.replace(/\./g, '\\.')}-export-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.zip"$`));
+      const files = unzipSync(new Uint8Array(await res.body()));
+      expect(Object.keys(files)).toEqual(expect.arrayContaining(['visitors.csv', 'sources.csv', 'channels.csv', 'top-pages.csv', 'entry-pages.csv', 'countries.csv', 'browsers.csv', 'goals.csv']));
+      const pages = strFromU8(files['top-pages.csv']!).trim().split('\r\n');
+      expect(pages[0]).toBe('Page,Visitors,Pageviews');
+      const api = await query({ metrics: ['visitors', 'pageviews'], date_range: '7d', dimensions: ['event:page'], filters: [['is', 'visit:source', ['Google']]] });
+      expect(pages.slice(1)).toEqual(api.results.map((r) => `${r.dimensions[0]},${r.metrics[0]},${r.metrics[1]}`));
+      const visitors = strFromU8(files['visitors.csv']!).trim().split('\r\n');
+      expect(visitors[0]).toBe('Time,Visitors,Visits,Pageviews,Bounce rate (%),Visit duration (s)');
+      expect(visitors).toHaveLength(8); // the header and the 7 days
       await page.close();
     });
 

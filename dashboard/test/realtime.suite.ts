@@ -27,6 +27,13 @@ export function realtimeSuite() {
       expect(res.status).toBe(202);
       await expect.poll(() => page.textContent('[data-testid=live-visitors]'), { timeout: 15_000 }).toBe('1');
       await expect.poll(() => page.textContent('[data-testid=live-feed]'), { timeout: 5_000 }).toContain('/live-check');
+      // the 30-minute totals and top lists follow the stream too, without a reload
+      await expect.poll(() => page.textContent('[data-testid=live-status]'), { timeout: 15_000 }).toContain('1 visitors, 1 pageviews in the last 30 minutes');
+      await expect.poll(() => page.$$eval('[data-testid=live-pages] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual(['/live-check1']);
+      await expect.poll(() => page.$$eval('[data-testid=live-sources] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual(['Hacker News1']);
+      // the feed scrolls by keyboard: it takes focus; only the live number is announced
+      expect(await page.getAttribute('[data-testid=live-feed]', 'tabindex')).toBe('0');
+      expect(await page.$$eval('[aria-live]', (els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['live-visitors']);
       await shot(page, 'realtime');
       await page.close();
     });

@@ -28,16 +28,18 @@ export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimen
   return { site_id: site, metrics: tab.metrics, date_range: dateRange(view), dimensions: [dimension], filters, include: { total_rows: true } };
 }
 
-/** A link to the CSV export of `query` on the dashboard's origin (proxied to the Worker). */
-export function csvHref(query: QueryRequest, share: string | null): string {
-  const p = new URLSearchParams();
-  p.set('metrics', query.metrics.filter((m) => m !== 'percentage').join(','));
-  if (query.dimensions?.length) p.set('dimensions', query.dimensions.join(','));
-  p.set('date_range', typeof query.date_range === 'string' ? query.date_range : JSON.stringify(query.date_range));
-  if (query.filters?.length) p.set('filters', JSON.stringify(query.filters));
-  if (share) p.set('auth', share);
-  return `/api/v1/sites/${encodeURIComponent(query.site_id)}/export.csv?${p}`;
+/** The CSV of one tab under the current view, named and built by the dashboard (card-export.ts). */
+export function cardCsvHref(site: string, url: URL, tab: Tab, dimension: string, search = ''): string {
+  const p = new URLSearchParams(viewSearch(url));
+  if (tab.id === 'props') p.set('dim', dimension);
+  if (search) p.set('q', search);
+  return `${exportBase(site)}/${tab.id}.csv?${p}`;
 }
+
+/** Every card of the current view as CSV files in one zip. */
+export const everythingHref = (site: string, url: URL) => `${exportBase(site)}/all.zip${viewSearch(url)}`;
+
+const exportBase = (site: string) => `/export/${encodeURIComponent(site)}`;
 
 export const labelFor = (dimension: string, value: string) =>
   dimension === 'visit:country' ? countryName(value) : value === '' ? '(none)' : value;
@@ -150,7 +152,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                   </ol>
                 )}
                 <div class="card-foot">
-                  <a href={csvHref(r.query, share)} download data-csv>
+                  <a href={cardCsvHref(site, loc.url, r.tab, r.dim)} download data-csv>
                     Export CSV
                   </a>
                   {(r.data.meta.total_rows ?? 0) > 0 && (

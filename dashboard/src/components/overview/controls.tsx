@@ -5,25 +5,26 @@
 import { component$, useSignal } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import { labelFor } from '../breakdown/breakdown';
-import { findTab } from '../breakdown/cards';
+import { filterSubject, opWords, periodText } from './filter-text';
 import { hrefWith, hrefWithoutFilter, PERIODS, readView } from '../../lib/view';
 
 export const Controls = component$(() => {
   const loc = useLocation();
   const view = readView(loc.url);
   const picker = useSignal<HTMLDetailsElement>();
-  const current = PERIODS.find((p) => p.id === view.period)!;
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
   return (
     <div class="controls">
       <details class="picker" ref={picker}>
         <summary class="button" data-testid="period">
-          {view.period === 'custom' ? `${view.from} – ${view.to}` : current.label}
+          {periodText(view)}
         </summary>
         {/* A <details> stays open across a client-side navigation: a chosen period closes it. */}
         <div class="menu" onClick$={(e) => (e.target as Element).closest('a[data-period]') && picker.value && (picker.value.open = false)}>
+          {/* 'false', not undefined: an attribute Qwik once rendered stays after a client-side
+              re-render that omits it, and two periods read as current */}
           {PERIODS.filter((p) => p.id !== 'custom').map((p) => (
-            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : undefined} data-period={p.id}>
+            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : 'false'} data-period={p.id}>
               {p.label}
             </Link>
           ))}
@@ -56,7 +57,7 @@ export const Controls = component$(() => {
           {view.filters.map((f) => (
             <li key={f.dimension} class="chip" data-filter={`${f.dimension},${f.op},${f.value}`}>
               <span>
-                {findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '')} {f.op === 'is' ? 'is' : f.op === 'is_not' ? 'is not' : 'contains'}{' '}
+                {filterSubject(f)} {opWords(f.op)}{' '}
                 <strong>{labelFor(f.dimension, f.value)}</strong>
               </span>
               <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${f.dimension}`}>

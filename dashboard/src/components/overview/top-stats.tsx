@@ -77,7 +77,7 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
                     key={m}
                     class="stat"
                     href={hrefWith(loc.url, { metric: m === 'visitors' ? null : m })}
-                    aria-current={view.metric === m ? 'true' : undefined}
+                    aria-current={view.metric === m ? 'true' : 'false'}
                     data-metric={m}
                     data-value={value ?? ''}
                     style="text-decoration:none;color:inherit"

@@ -139,7 +139,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       </section>
       <section class="card">
         <h2>Top pages (30 min)</h2>
-        <table>
+        <table data-testid="live-pages">
           <tbody>
             {s.pages.map((p) => (
               <tr key={p.name ?? ''}>
@@ -152,7 +152,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       </section>
       <section class="card">
         <h2>Top sources (30 min)</h2>
-        <table>
+        <table data-testid="live-sources">
           <tbody>
             {s.sources.map((p) => (
               <tr key={p.name ?? ''}>

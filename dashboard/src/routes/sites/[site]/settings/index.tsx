@@ -3,6 +3,8 @@ import { component$, useSignal } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, apiOrigin, messageOf } from '../../../../lib/api';
 import type { Site } from '../../../../lib/site';
+import { isTimeZone } from '../../../../lib/time-zones';
+import { TimeZoneInput } from '../../../../components/time-zone/time-zone-input';
 
 interface Share {
   id: string;
@@ -42,7 +44,7 @@ export const useSaveSite = routeAction$(
     }
   },
   zod$({
-    timezone: z.string().trim().min(1, 'Enter a time zone such as Europe/Berlin.'),
+    timezone: z.string().trim().refine(isTimeZone, 'Pick a time zone from the list, such as Europe/Berlin.'),
     retention_days: z.coerce.number().int().min(1).max(3650),
     hostnames: z.string().default(''),
     public: z.string().optional(),
@@ -109,10 +111,7 @@ export default component$(() => {
       <section class="card">
         <h2>Site</h2>
         <Form action={save} class="stack">
-          <label>
-            Time zone (IANA, e.g. Europe/Berlin)
-            <input name="timezone" value={info.timezone} required />
-          </label>
+          <TimeZoneInput label="Time zone" value={info.timezone} />
           <label>
             Keep raw events for (days)
             <input name="retention_days" type="number" min={1} max={3650} value={info.retention_days} required />
@@ -154,7 +153,7 @@ export default component$(() => {
             </li>
           ))}
         </ul>
-        <Form action={createShare} class="inline-form">
+        <Form action={createShare} class="inline-form" spaReset>
           <label>
             Name
             <input name="name" placeholder="Shared link" />
