@@ -112,14 +112,15 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             // A property breakdown lists every event; the ones without the property are noise here.
             const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
             const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
-            const second = r.tab.metrics[1];
+            // after the main number, the tab's other metrics (percentage, or pageviews, time on page
+            // and scroll depth on the pages tab) in small type
+            const extra = r.tab.metrics.slice(1);
             return (
               <>
                 <div class="cols" aria-hidden="true">
                   <span>{r.tab.column}</span>
                   <span>
-                    {METRIC_LABELS[r.tab.metrics[0]!]}
-                    {second && second !== 'percentage' ? ` / ${METRIC_LABELS[second] ?? second}` : ''}
+                    {[r.tab.metrics[0]!, ...extra.filter((m) => m !== 'percentage')].map((m) => METRIC_LABELS[m] ?? m).join(' / ')}
                   </span>
                 </div>
                 {results.length === 0 ? (
@@ -144,7 +145,11 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                           </Link>
                           <span class="num">
                             {formatMetric(r.tab.metrics[0]!, row.metrics[0])}
-                            {second && <small>{formatMetric(second, row.metrics[1])}</small>}
+                            {extra.map((m, i) => (
+                              <small key={m} data-metric={m} title={METRIC_LABELS[m]}>
+                                {formatMetric(m, row.metrics[i + 1])}
+                              </small>
+                            ))}
                           </span>
                         </li>
                       );

@@ -39,7 +39,7 @@ export const CARDS: CardDef[] = [
     id: 'pages',
     title: 'Top pages',
     tabs: [
-      { id: 'page', label: 'Top pages', dimension: 'event:page', column: 'Page', metrics: ['visitors', 'pageviews'] },
+      { id: 'page', label: 'Top pages', dimension: 'event:page', column: 'Page', metrics: ['visitors', 'pageviews', 'time_on_page', 'scroll_depth'] },
       { id: 'entry', label: 'Entry pages', dimension: 'visit:entry_page', column: 'Entry page', metrics: ['visitors', 'visits'] },
       { id: 'exit', label: 'Exit pages', dimension: 'visit:exit_page', column: 'Exit page', metrics: ['visitors', 'visits'] },
     ],

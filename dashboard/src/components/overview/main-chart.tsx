@@ -4,7 +4,11 @@ import { useLocation } from '@builder.io/qwik-city';
 import { METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { chartQuery, plotted } from '../../lib/chart-series';
-import { readView } from '../../lib/view';
+import { topMetrics } from '../../lib/top-metrics';
+import { readView, type View } from '../../lib/view';
+
+/** The chart's title: the top stat's own name ("Unique conversions" under a goal filter). */
+const titleOf = (view: View) => topMetrics(view.filters).find((m) => m.metric === view.metric)?.label ?? METRIC_LABELS[view.metric] ?? view.metric;
 import type { ScopeProps } from '../breakdown/breakdown';
 import { Skeleton } from '../breakdown/breakdown';
 import { ApexChart } from '../chart/apex-chart';
@@ -20,10 +24,11 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
     return {
       ok: true as const,
       metric: view.metric,
+      title: titleOf(view),
       interval: view.interval,
       labels,
       series: [
-        { name: METRIC_LABELS[view.metric] ?? view.metric, data: current },
+        { name: titleOf(view), data: current },
         ...(view.compare ? [{ name: 'Previous period', data: previous, dashed: true }] : []),
       ],
     };
@@ -32,7 +37,7 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
   return (
     <section class="card chart-card" aria-labelledby="chart-title">
       <div class="chart-head">
-        <h2 id="chart-title">{METRIC_LABELS[view.metric]}</h2>
+        <h2 id="chart-title">{titleOf(view)}</h2>
         <IntervalPicker />
       </div>
       <Resource
@@ -40,7 +45,7 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
         onPending={() => <Skeleton rows={3} />}
         onResolved={(r) =>
           r.ok ? (
-            <ApexChart id="main-chart" labels={r.labels} series={r.series} metric={r.metric} interval={r.interval} label={`${METRIC_LABELS[r.metric]} by ${r.interval}`} />
+            <ApexChart id="main-chart" labels={r.labels} series={r.series} metric={r.metric} interval={r.interval} label={`${r.title} by ${r.interval}`} />
           ) : (
             <p class="error" role="alert">
               Could not load the graph: {r.error}
