@@ -1,11 +1,11 @@
 /**
  * The realtime view: current visitors, pageviews per minute over 30 minutes and the live event
- * feed. Starts from the server-rendered snapshot, then follows the WebSocket: a `snapshot`
- * message replaces everything, `events` messages append. A dropped socket reconnects with a
- * fresh token after 1, 2, 4… (at most 30) seconds.
+ * feed. Starts from the server-rendered snapshot, then follows the WebSocket (lib/live-socket.ts):
+ * a `snapshot` message replaces everything, `events` messages append.
  */
 import { component$, useStore, useVisibleTask$ } from '@builder.io/qwik';
-import { getLiveToken, LIVE_PROTOCOL, type LiveMessage, type RealtimeSnapshot } from '../../lib/live';
+import type { LiveMessage, RealtimeSnapshot } from '../../lib/live';
+import { openLive } from '../../lib/live-socket';
 import { SNAPSHOT_INTERVAL_MS } from '../../../../contract/realtime';
 import { countryName } from '../../lib/format';
 import { ApexChart } from '../chart/apex-chart';
@@ -18,11 +18,6 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
   const state = useStore({ snap: snapshot, status: 'connecting' as 'connecting' | 'live' | 'offline', error: '' });
 
   useVisibleTask$(({ cleanup }) => {
-    let socket: WebSocket | null = null;
-    let stopped = false;
-    let retry = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-
     // An `events` message carries the current visitors and the minute, not the 30-minute totals
     // or the top lists: those come with a snapshot, which the socket grants once per
     // SNAPSHOT_EVERY_MS. So events ask for one, at most that often, and a burst asks once.
@@ -33,9 +28,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       const wait = Math.max(0, askedAt + SNAPSHOT_EVERY_MS - Date.now());
       askTimer = setTimeout(() => {
         askTimer = undefined;
-        if (socket?.readyState !== WebSocket.OPEN) return;
-        askedAt = Date.now();
-        socket.send(JSON.stringify({ type: 'snapshot' }));
+        if (live.send(JSON.stringify({ type: 'snapshot' }))) askedAt = Date.now();
       }, wait);
     };
 
@@ -45,6 +38,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
         state.snap = snap;
         return;
       }
+      if (msg.type !== 'events') return; // a notice (a refused request): the next ask retries
       const known = new Set(state.snap.recent.map((e) => e.id));
       const fresh = msg.events.filter((e) => !known.has(e.id));
       const minutes = [...state.snap.minutes];
@@ -54,43 +48,17 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       askSnapshot();
     };
 
-    const connect = async () => {
-      if (stopped) return;
-      state.status = 'connecting';
-      const grant = await getLiveToken(site, share).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
-      if (stopped) return;
-      if (!grant.ok) return later(grant.error);
-      socket = new WebSocket(grant.url, [LIVE_PROTOCOL, grant.token]);
-      socket.onopen = () => {
-        retry = 0;
-        askedAt = Date.now(); // the socket's first message is a snapshot
-        state.status = 'live';
-        state.error = '';
-      };
-      socket.onmessage = (e) => {
-        try {
-          apply(JSON.parse(String(e.data)) as LiveMessage);
-        } catch {
-          // a message we do not understand (a newer server): keep the stream going
-        }
-      };
-      // 4403: the Worker closed it because the session, key or share link was revoked
-      socket.onclose = (e) => later(e.code === 4403 ? 'access revoked' : 'connection lost');
-    };
-    const later = (why: string) => {
-      if (stopped) return;
-      state.status = 'offline';
-      state.error = why;
-      socket = null;
-      const wait = Math.min(30_000, 1000 * 2 ** retry++);
-      timer = setTimeout(connect, wait);
-    };
-    void connect();
+    const live = openLive(site, share, {
+      onMessage: apply,
+      onStatus: (status, why) => {
+        if (status === 'live') askedAt = Date.now(); // the socket's first message is a snapshot
+        state.status = status;
+        state.error = why ?? '';
+      },
+    });
     cleanup(() => {
-      stopped = true;
-      clearTimeout(timer);
       clearTimeout(askTimer);
-      socket?.close();
+      live.stop();
     });
   });
 
