@@ -6,16 +6,18 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axisLabel } from '../src/lib/chart-labels';
+import type { Interval } from '../src/lib/view';
 import { cardsFilled, ctx, query, shot } from './harness';
 
 type Row = { metrics: number[]; dimensions: string[]; comparison?: { metrics: number[] } };
 
-/** The series as ApexCharts holds it: `null` when no chart is drawn yet. */
+/** The series as ApexCharts holds it, with its x labels as drawn: `null` before a chart is drawn. */
 const plottedSeries = (page: Page) =>
   page.evaluate(() => {
-    const apex = (window as unknown as { Apex?: { _chartInstances?: { id: string; chart: { w: { config: { series: { data: (number | null)[] }[] }; globals: { labels: string[] } } } }[] } }).Apex;
+    const apex = (window as unknown as { Apex?: { _chartInstances?: { id: string; chart: { w: { config: { series: { data: (number | null)[] }[] }; globals: { categoryLabels: string[] } } } }[] } }).Apex;
     const chart = apex?._chartInstances?.find((c) => c.id === 'main-chart')?.chart;
-    return chart ? { labels: chart.w.globals.labels, series: chart.w.config.series.map((s) => s.data) } : null;
+    return chart ? { labels: chart.w.globals.categoryLabels, series: chart.w.config.series.map((s) => s.data) } : null;
   });
 
 /**
@@ -32,8 +34,10 @@ async function expected(body: Record<string, unknown>, metric: string, compare =
   const by = new Map(res.results.map((r) => [r.dimensions[0], r]));
   const labels = res.meta.time_labels;
   const series = [labels.map((l) => value(by.get(l)?.metrics))];
+  const interval = String((body.dimensions as string[])[0]).slice('time:'.length) as Interval;
   if (compare) series.push(labels.map((l) => (by.get(l)?.comparison ? value(by.get(l)!.comparison!.metrics) : 0)));
-  return { labels, series };
+  // ApexCharts keeps only the formatted labels; axisLabel's own cases are unit-tested
+  return { labels: labels.map((l) => axisLabel(l, interval)), series };
 }
 
 export function chartSuite() {
@@ -92,16 +96,16 @@ export function chartSuite() {
       await page.click('[data-period="30d"]');
       await page.waitForURL(/period=30d/);
       await expect.poll(() => page.evaluate(() => (document.querySelector('details.picker') as HTMLDetailsElement).open)).toBe(false);
-      expect(await page.$$eval('.picker [aria-current=true]', (els) => els.map((e) => e.getAttribute('data-period')))).toEqual(['30d']);
+      await expect.poll(() => page.$$eval('.picker [aria-current=true]', (els) => els.map((e) => e.getAttribute('data-period')))).toEqual(['30d']);
       await page.click('[data-interval=week]');
       await page.waitForURL(/interval=week/);
-      expect(await page.$$eval('[data-interval][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-interval')))).toEqual(['week']);
+      await expect.poll(() => page.$$eval('[data-interval][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-interval')))).toEqual(['week']);
       // selected means visibly selected: its background differs from the others'
       const bg = (sel: string) => page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
       expect(await bg('[data-interval=week]')).not.toBe(await bg('[data-interval=day]'));
       await page.click('[data-metric=bounce_rate]');
       await page.waitForURL(/metric=bounce_rate/);
-      expect(await page.$$eval('[data-metric][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-metric')))).toEqual(['bounce_rate']);
+      await expect.poll(() => page.$$eval('[data-metric][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-metric')))).toEqual(['bounce_rate']);
       // aria-pressed belongs to buttons only
       expect(await page.$$eval('[aria-pressed]', (els) => els.filter((e) => e.tagName !== 'BUTTON').length)).toBe(0);
       await page.close();

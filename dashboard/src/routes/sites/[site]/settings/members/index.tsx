@@ -161,8 +161,10 @@ export default component$(() => {
             Create invitation
           </button>
         </Form>
+        {/* keyed by the link: without it Qwik patched the href of a second invitation but kept
+            the first one's text */}
         {invited && (
-          <p role="status">
+          <p role="status" key={invited.url}>
             Send this link to {invited.email} (valid 7 days):{' '}
             <a class="token" href={invited.url} data-testid="invitation-link">
               {invited.url}
