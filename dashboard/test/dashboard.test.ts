@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
+import { a11ySuite } from './a11y.suite';
 import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
@@ -22,4 +23,5 @@ describe('dashboard', () => {
   shareSuite();
   realtimeSuite();
   settingsSuite();
+  a11ySuite();
 });
