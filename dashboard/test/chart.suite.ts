@@ -96,16 +96,16 @@ export function chartSuite() {
       await page.click('[data-period="30d"]');
       await page.waitForURL(/period=30d/);
       await expect.poll(() => page.evaluate(() => (document.querySelector('details.picker') as HTMLDetailsElement).open)).toBe(false);
-      await expect.poll(() => page.$$eval('.picker [aria-current=true]', (els) => els.map((e) => e.getAttribute('data-period')))).toEqual(['30d']);
+      await expect.poll(() => page.$$eval('.picker [aria-current=true]', (els) => els.map((e) => e.getAttribute('data-period'))), { timeout: 15_000 }).toEqual(['30d']);
       await page.click('[data-interval=week]');
       await page.waitForURL(/interval=week/);
-      await expect.poll(() => page.$$eval('[data-interval][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-interval')))).toEqual(['week']);
+      await expect.poll(() => page.$$eval('[data-interval][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-interval'))), { timeout: 15_000 }).toEqual(['week']);
       // selected means visibly selected: its background differs from the others'
       const bg = (sel: string) => page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
       expect(await bg('[data-interval=week]')).not.toBe(await bg('[data-interval=day]'));
       await page.click('[data-metric=bounce_rate]');
       await page.waitForURL(/metric=bounce_rate/);
-      await expect.poll(() => page.$$eval('[data-metric][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-metric')))).toEqual(['bounce_rate']);
+      await expect.poll(() => page.$$eval('[data-metric][aria-current=true]', (els) => els.map((e) => e.getAttribute('data-metric'))), { timeout: 30_000 }).toEqual(['bounce_rate']);
       // aria-pressed belongs to buttons only
       expect(await page.$$eval('[aria-pressed]', (els) => els.filter((e) => e.tagName !== 'BUTTON').length)).toBe(0);
       await page.close();
@@ -115,8 +115,11 @@ export function chartSuite() {
       const page = await freshPage('?period=month&interval=day');
       const today = new Date().toISOString().slice(0, 10); // the demo site's zone is UTC
       await expect.poll(() => plottedSeries(page), { timeout: 45_000 }).not.toBeNull();
-      const { labels, series } = (await plottedSeries(page))!;
-      const drawn = labels.map((l, i) => [l, series[0]![i]] as const);
+      const { series } = (await plottedSeries(page))!;
+      // the bucket dates, from the API: ApexCharts keeps only the formatted labels
+      const month = (await query({ metrics: ['visitors'], date_range: 'month', dimensions: ['time:day'], include: { time_labels: true } })) as unknown as { meta: { time_labels: string[] } };
+      expect(series[0]).toHaveLength(month.meta.time_labels.length);
+      const drawn = month.meta.time_labels.map((l, i) => [l, series[0]![i]] as const);
       expect(drawn.filter(([l]) => l > today).every(([, v]) => v === null)).toBe(true);
       expect(drawn.filter(([l]) => l <= today).every(([, v]) => typeof v === 'number')).toBe(true);
       await page.goto(overview('?period=12mo'));
