@@ -130,6 +130,19 @@ export function overviewSuite() {
       await page.close();
     });
 
+    it("offers the site's own property keys in the Properties tab", async () => {
+      const res = await fetch(`${ctx.worker.url}/api/v1/sites/${ctx.worker.demo.site}/prop-keys?date_range=7d`, { headers: { authorization: `Bearer ${ctx.worker.demo.key}` } });
+      const { keys } = (await res.json()) as { keys: { key: string }[] };
+      expect(keys.length).toBeGreaterThan(0);
+      const page = await ctx.signedIn.newPage();
+      await page.goto(overview('?period=7d'));
+      await cardsFilled(page);
+      await page.click('[data-card=goals] [data-tab=props]');
+      await expect.poll(() => page.$$eval('[data-testid=prop-key] option', (os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 15_000 }).toEqual(keys.map((k) => k.key));
+      await page.waitForSelector(`[data-card=goals] [data-rows="event:props:${keys[0]!.key}"], [data-card=goals] [data-empty]`);
+      await page.close();
+    });
+
     it('fits a phone in dark mode, with keyboard focus visible', async () => {
       const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', storageState: await ctx.signedIn.storageState() });
       const page = await context.newPage();

@@ -10,6 +10,7 @@ import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';
 import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
+import { PropKeyPicker } from './prop-key-picker';
 
 export interface ScopeProps {
   site: string;
@@ -90,18 +91,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
           ))}
         </div>
       </header>
-      {tab.value.id === 'props' && (
-        <label class="muted">
-          Property{' '}
-          <select value={propKey.value} onChange$={(_, el) => (propKey.value = el.value)}>
-            {DEFAULT_PROP_KEYS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {tab.value.id === 'props' && <PropKeyPicker site={site} share={share} propKey={propKey} />}
       <div role="tabpanel" aria-labelledby={`tab-${card.id}-${tabId.value}`}>
         <Resource
           value={rows}

@@ -82,5 +82,5 @@ export const CARDS: CardDef[] = [
 
 export const findTab = (dimension: string): Tab | undefined => CARDS.flatMap((c) => c.tabs).find((t) => t.dimension === dimension);
 
-/** Property keys offered in the Properties tab (a site's own keys are typed in). */
+/** The Properties tab's key before the site's own keys have loaded (prop-key-picker.tsx). */
 export const DEFAULT_PROP_KEYS = ['plan', 'url', 'path', 'method'];
