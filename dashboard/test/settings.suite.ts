@@ -43,6 +43,8 @@ export function settingsSuite() {
       const link = (await (await page.waitForSelector('[data-testid=invitation-link]')).getAttribute('href'))!;
       expect(link.startsWith(`${ctx.dashboard.url}/invitations/accept/?token=`)).toBe(true);
       await page.waitForSelector(`[data-testid=invitations] tr[data-email="${email}"]`);
+      // the form is empty again after the save
+      await expect.poll(() => page.inputValue('input[name=email]'), { timeout: 10_000 }).toBe('');
       // a second invitation, revoked from the list: it disappears and its link stops working
       const other = `revoked-${Date.now().toString(36)}@pulse.local`;
       await page.fill('input[name=email]', other);

@@ -13,6 +13,8 @@ beforeAll(async () => {
     .visit({ visitor: 1, at: '2024-03-10T10:00:00Z' }, [{ path: '/' }, { name: 'Signup', props: { plan: 'pro', path: '/a' }, after: 5 }])
     .visit({ visitor: 2, at: '2024-03-11T10:00:00Z' }, [{ name: 'Signup', props: { plan: 'free' } }, { name: 'Upgrade', props: { plan: 'pro' }, after: 5 }])
     .visit({ visitor: 3, at: '2024-04-01T10:00:00Z' }, [{ name: 'Signup', props: { coupon: 'x' } }])
+    // a web vital's props are Pulse's own fields, not custom properties
+    .visit({ visitor: 4, at: '2024-03-12T10:00:00Z' }, [{ path: '/' }, { name: 'web-vital', props: { metric: 'LCP', value: '1200' }, after: 2 }])
     .write(env.DB);
   key = (await makeKey([site], 'stats:read')).token;
 });

@@ -5,6 +5,7 @@
  * the read is bounded: the newest SCAN_LIMIT events of the range, the top KEYS_LIMIT keys.
  */
 import type { IRequest } from 'itty-router';
+import { PASSIVE_EVENT_NAMES } from '../../contract/events';
 import { requireAuth } from '../auth';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
@@ -33,13 +34,16 @@ export async function handlePropKeys(request: IRequest, env: Env): Promise<Respo
   const db = new QueryDb(await siteDb(env, siteId));
   const { site } = await loadSiteAndStaleDays(db, siteId);
   const range = resolveDateRange(input, site, Date.now(), null);
-  // json_each over the newest SCAN_LIMIT events only: the inner LIMIT bounds the rows read
+  // json_each over the newest SCAN_LIMIT events only: the inner LIMIT bounds the rows read, so
+  // every other condition sits outside it. Passive events' props (a web vital's metric, an
+  // error's message) are Pulse's own fields, not the site's custom properties.
+  const passive = PASSIVE_EVENT_NAMES.map((_, i) => `?${i + 6}`).join(', ');
   const rows = await db.all<{ key: string; events: number }>(
     `SELECT j.key AS key, count(*) AS events
-       FROM (SELECT props FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC LIMIT ?4) e, json_each(e.props) j
-      WHERE e.props != '{}'
+       FROM (SELECT name, props FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts DESC LIMIT ?4) e, json_each(e.props) j
+      WHERE e.props != '{}' AND e.name NOT IN (${passive})
       GROUP BY j.key ORDER BY events DESC, key ASC LIMIT ?5`,
-    [site.id, range.from, range.to, SCAN_LIMIT, KEYS_LIMIT],
+    [site.id, range.from, range.to, SCAN_LIMIT, KEYS_LIMIT, ...PASSIVE_EVENT_NAMES],
   );
   return jsonResponse({ keys: rows.map((r) => ({ key: r.key, events: r.events })), date_range: echoDateRange(range, site.timezone), scanned_at_most: SCAN_LIMIT });
 }
