@@ -35,7 +35,7 @@ const allFilled = () => {
 };
 
 /** The main chart's series as ApexCharts holds them (JSON), in the page. */
-const plotted = () => JSON.stringify(window.Apex?._chartInstances?.find((x) => x.id === 'main-chart')?.chart.w.config.series ?? null);
+const plotted = () => JSON.stringify(window.Apex?._chartInstances?.filter((x) => x.id === 'main-chart').at(-1)?.chart.w.config.series ?? null);
 
 async function measure(context, url) {
   const page = await context.newPage();
@@ -74,8 +74,11 @@ async function measure(context, url) {
   await page.click('[data-card=sources] li.row a');
   const [refilledAt, redrawnAt] = await Promise.all([
     page.waitForSelector('[data-filter]').then(() => page.waitForFunction(allFilled, undefined, { timeout: 60_000 })).then(() => page.evaluate(() => performance.now())),
-    page.waitForFunction((old) => { const c = window.Apex?._chartInstances?.find((x) => x.id === 'main-chart')?.chart; return c && JSON.stringify(c.w.config.series) !== old; }, before, { timeout: 60_000, polling: 'raf' }).then(() => page.evaluate(() => performance.now())),
+    // the newest chart of that id: a redraw after a filter may mount a new one
+    page.waitForFunction((old) => { const c = window.Apex?._chartInstances?.filter((x) => x.id === 'main-chart').at(-1)?.chart; return c && JSON.stringify(c.w.config.series) !== old; }, before, { timeout: 60_000, polling: 'raf' }).then(() => page.evaluate(() => performance.now())),
   ]);
+  const instances = await page.evaluate(() => window.Apex?._chartInstances?.filter((x) => x.id === 'main-chart').length ?? 0);
+  if (instances > 1) console.log(`note: ${instances} ApexCharts instances named main-chart after the filter (the replaced one was not destroyed)`);
   await page.close();
   return { appBytes, chartBytes, fcp, html, filledAt, refilled: refilledAt - t0, redrawn: redrawnAt - t0 };
 }
