@@ -86,6 +86,12 @@ export interface LiveNotice {
 }
 
 export const RECENT_EVENTS = 50;
+/**
+ * A live socket may have a requested snapshot (`{"type":"snapshot"}`) this often: each is ~12 KB
+ * built from SQLite (and other shards) for a 19-byte request. The one sent on connect does not
+ * count. Viewers that want fresh totals pace their requests by it.
+ */
+export const SNAPSHOT_INTERVAL_MS = 5_000;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
 /** Rows per breakdown a shard returns for merging: enough that the merged top 10 is exact in practice. */

@@ -6,7 +6,8 @@
  */
 import { SELF } from 'cloudflare:test';
 import { CARDS } from '../../dashboard/src/components/breakdown/cards';
-import { DEFAULT_PERIOD, intervalsFor, TOP_METRICS } from '../../dashboard/src/lib/view';
+import { topMetrics } from '../../dashboard/src/lib/top-metrics';
+import { DEFAULT_PERIOD, intervalsFor } from '../../dashboard/src/lib/view';
 
 const ORIGIN = 'https://pulse.bench';
 const TOP_ROWS = 9; // dashboard/src/components/breakdown/breakdown.tsx (a Qwik module the bench cannot load)
@@ -14,7 +15,7 @@ const TOP_ROWS = 9; // dashboard/src/components/breakdown/breakdown.tsx (a Qwik 
 export function dashboardQueries(site: string): Record<string, unknown>[] {
   const date_range = DEFAULT_PERIOD;
   return [
-    { site_id: site, metrics: TOP_METRICS, date_range, include: { comparisons: { mode: 'previous_period' } } },
+    { site_id: site, metrics: topMetrics([]).map((m) => m.metric), date_range, include: { comparisons: { mode: 'previous_period' } } },
     { site_id: site, metrics: ['visitors'], date_range, dimensions: [`time:${intervalsFor(DEFAULT_PERIOD)[0]}`], include: { time_labels: true } },
     ...CARDS.map((card) => {
       const tab = card.tabs[0]!;

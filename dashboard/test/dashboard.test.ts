@@ -4,7 +4,10 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
+import { a11ySuite } from './a11y.suite';
 import { authSuite } from './auth.suite';
+import { chartSuite } from './chart.suite';
+import { detailsSuite } from './details.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
 import { segmentsSuite } from './segments.suite';
@@ -17,7 +20,10 @@ describe('dashboard', () => {
   authSuite();
   overviewSuite();
   segmentsSuite();
+  chartSuite();
+  detailsSuite();
   shareSuite();
   realtimeSuite();
   settingsSuite();
+  a11ySuite();
 });

@@ -198,6 +198,34 @@ export const analyticsPaths: Record<string, Json> = {
       errors: [400, 401, 403, 404, 429],
     }),
   },
+  '/api/v1/sites/{site}/prop-keys': {
+    parameters: [SITE],
+    get: operation({
+      summary: "The custom property keys of the site's events in a range, most used first",
+      description: `${READ} Counted over the newest 50,000 events of the range; at most 100 keys.`,
+      tags: ['stats'],
+      parameters: [queryParam('date_range', '30d (default), 7d, month, … or a JSON array of two dates'), queryParam('auth', 'Share link token (read only)')],
+      ok: {
+        200: {
+          description: 'Keys with their event counts',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['keys', 'date_range'],
+                properties: {
+                  keys: { type: 'array', items: { type: 'object', required: ['key', 'events'], properties: { key: { type: 'string' }, events: { type: 'integer' } } } },
+                  date_range: { type: 'array', items: { type: 'string' } },
+                  scanned_at_most: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      },
+      errors: [400, 401, 403, 404, 429],
+    }),
+  },
   '/js/pulse.js': {
     get: operation({
       summary: 'The tracker script',

@@ -10,6 +10,7 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { toCsvStream } from './csv';
 import { metricNumber } from './revenue';
+import { handlePropKeys } from './prop-keys';
 import { runQuery } from './run-query';
 import { pathParam } from '../lib/path-param';
 import { siteDb } from '../lib/site-db';
@@ -91,5 +92,6 @@ export async function handleExport(request: IRequest, env: Env): Promise<Respons
 export function mountQueryRoutes(router: RouterType<IRequest, Args>): void {
   router
     .post('/api/v2/query', (req, env) => handleQuery(req, env))
-    .get('/api/v1/sites/:site/export.csv', (req, env) => handleExport(req, env));
+    .get('/api/v1/sites/:site/export.csv', (req, env) => handleExport(req, env))
+    .get('/api/v1/sites/:site/prop-keys', (req, env) => handlePropKeys(req, env));
 }

@@ -46,6 +46,11 @@ export function apiOrigin(ev: RequestEventBase): string {
   return (ev.env.get('PULSE_API_URL') || DEFAULT_API).replace(/\/+$/, '');
 }
 
+/** Where browsers load the tracker from: the Worker's public origin (configuration, not ours). */
+export function trackerOrigin(ev: RequestEventBase): string {
+  return (ev.env.get('PULSE_PUBLIC_API_URL') || (ev.env.get('PULSE_API_URL') ? apiOrigin(ev) : 'https://YOUR-PULSE-WORKER')).replace(/\/+$/, '');
+}
+
 /** Sends a request to the Worker and returns the raw response (CSV, WebSocket upgrades). */
 export async function apiFetch(ev: RequestEventBase, path: string, init: ApiInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);

@@ -21,6 +21,7 @@ export function formatMetric(metric: Metric | string, n: number | null | undefin
   if (n === null || n === undefined) return '—';
   switch (metric) {
     case 'bounce_rate':
+    case 'scroll_depth':
     case 'percentage':
     case 'conversion_rate':
     case 'group_conversion_rate':
@@ -44,6 +45,8 @@ export const METRIC_LABELS: Record<string, string> = {
   visit_duration: 'Visit duration',
   events: 'Events',
   conversion_rate: 'Conversion rate',
+  time_on_page: 'Time on page',
+  scroll_depth: 'Scroll depth',
   percentage: '%',
 };
 

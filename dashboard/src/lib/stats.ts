@@ -26,3 +26,14 @@ export const currentVisitors = server$(async function (site: string, share: stri
     return null; // the live number is a bonus on the overview; its absence shows as a dash
   }
 });
+
+/** The property keys the site's events carry in the view's range, most used first. */
+export const propKeys = server$(async function (site: string, share: string | null, dateRange: QueryRequest['date_range']): Promise<Result<string[]>> {
+  try {
+    const range = typeof dateRange === 'string' ? dateRange : JSON.stringify(dateRange);
+    const res = await api<{ keys: { key: string }[] }>(this, `/api/v1/sites/${encodeURIComponent(site)}/prop-keys?date_range=${encodeURIComponent(range)}`, { share });
+    return { ok: true, data: res.keys.map((k) => k.key) };
+  } catch (e) {
+    return { ok: false, error: messageOf(e) };
+  }
+});

@@ -5,6 +5,7 @@
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
 import type { DateRange, Dimension, Filter, Metric } from '../../../contract/api';
+import { topMetrics } from './top-metrics';
 
 export type Period = 'day' | '24h' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'year' | 'all' | 'custom';
 export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
@@ -24,8 +25,6 @@ export const PERIODS: { id: Period; label: string; key: string }[] = [
 
 export const DEFAULT_PERIOD: Period = '30d';
 
-/** The top-stat metrics, in the order the cards show them. */
-export const TOP_METRICS: Metric[] = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
 
 export interface FilterSpec {
   dimension: string;
@@ -69,8 +68,9 @@ export function readView(url: URL): View {
   if (period === 'custom' && !custom) period = DEFAULT_PERIOD;
   const allowed = intervalsFor(period, from, to);
   const interval = (allowed.includes(q.get('interval') as Interval) ? q.get('interval') : allowed[0]) as Interval;
-  const metric = (TOP_METRICS.includes(q.get('metric') as Metric) ? q.get('metric') : 'visitors') as Metric;
   const filters = q.getAll('f').map(parseFilter).filter((f): f is FilterSpec => f !== null);
+  // only a metric the top stats offer for these filters: another one the API would refuse
+  const metric = (topMetrics(filters).some((m) => m.metric === q.get('metric')) ? q.get('metric') : 'visitors') as Metric;
   return {
     period,
     from: custom ? (from! <= to! ? from : to) : null,

@@ -1,7 +1,7 @@
 import type { Goal } from '../../../workers/lib/goals';
 import type { SiteConfig } from '../../../workers/lib/site-config';
 import { errorResponse, HttpError } from '../../../workers/lib/http-error';
-import { LIVE_HEADERS, type LiveNotice, type RealtimeSnapshot } from '../../../contract/realtime';
+import { LIVE_HEADERS, SNAPSHOT_INTERVAL_MS, type LiveNotice, type RealtimeSnapshot } from '../../../contract/realtime';
 import type { LiveFeed, SocketRate, Viewer } from './live-feed';
 
 /**
@@ -20,11 +20,8 @@ export interface SnapshotOptions {
 
 /** Sockets per site; each one costs the holder a send per batch. */
 export const MAX_VIEWERS = 1000;
-/**
- * A socket may have a requested snapshot this often: each is ~12 KB built from SQLite (and other
- * shards) for a 19-byte request. The one sent on connect does not count.
- */
-export const SNAPSHOT_INTERVAL_MS = 5_000;
+// How often a socket may ask for a snapshot: in the contract, since viewers pace themselves by it.
+export { SNAPSHOT_INTERVAL_MS };
 /** More messages than this per window close the socket (1008): each one wakes the object. */
 export const FLOOD_MESSAGES = 20;
 export const FLOOD_WINDOW_MS = 10_000;

@@ -10,6 +10,7 @@ import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';
 import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
+import { PropKeyPicker } from './prop-key-picker';
 
 export interface ScopeProps {
   site: string;
@@ -28,16 +29,18 @@ export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimen
   return { site_id: site, metrics: tab.metrics, date_range: dateRange(view), dimensions: [dimension], filters, include: { total_rows: true } };
 }
 
-/** A link to the CSV export of `query` on the dashboard's origin (proxied to the Worker). */
-export function csvHref(query: QueryRequest, share: string | null): string {
-  const p = new URLSearchParams();
-  p.set('metrics', query.metrics.filter((m) => m !== 'percentage').join(','));
-  if (query.dimensions?.length) p.set('dimensions', query.dimensions.join(','));
-  p.set('date_range', typeof query.date_range === 'string' ? query.date_range : JSON.stringify(query.date_range));
-  if (query.filters?.length) p.set('filters', JSON.stringify(query.filters));
-  if (share) p.set('auth', share);
-  return `/api/v1/sites/${encodeURIComponent(query.site_id)}/export.csv?${p}`;
+/** The CSV of one tab under the current view, named and built by the dashboard (card-export.ts). */
+export function cardCsvHref(site: string, url: URL, tab: Tab, dimension: string, search = ''): string {
+  const p = new URLSearchParams(viewSearch(url));
+  if (tab.id === 'props') p.set('dim', dimension);
+  if (search) p.set('q', search);
+  return `${exportBase(site)}/${tab.id}.csv?${p}`;
 }
+
+/** Every card of the current view as CSV files in one zip. */
+export const everythingHref = (site: string, url: URL) => `${exportBase(site)}/all.zip${viewSearch(url)}`;
+
+const exportBase = (site: string) => `/export/${encodeURIComponent(site)}`;
 
 export const labelFor = (dimension: string, value: string) =>
   dimension === 'visit:country' ? countryName(value) : value === '' ? '(none)' : value;
@@ -88,18 +91,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
           ))}
         </div>
       </header>
-      {tab.value.id === 'props' && (
-        <label class="muted">
-          Property{' '}
-          <select value={propKey.value} onChange$={(_, el) => (propKey.value = el.value)}>
-            {DEFAULT_PROP_KEYS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {tab.value.id === 'props' && <PropKeyPicker site={site} share={share} propKey={propKey} />}
       <div role="tabpanel" aria-labelledby={`tab-${card.id}-${tabId.value}`}>
         <Resource
           value={rows}
@@ -110,14 +102,15 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             // A property breakdown lists every event; the ones without the property are noise here.
             const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
             const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
-            const second = r.tab.metrics[1];
+            // after the main number, the tab's other metrics (percentage, or pageviews, time on page
+            // and scroll depth on the pages tab) in small type
+            const extra = r.tab.metrics.slice(1);
             return (
               <>
                 <div class="cols" aria-hidden="true">
                   <span>{r.tab.column}</span>
                   <span>
-                    {METRIC_LABELS[r.tab.metrics[0]!]}
-                    {second && second !== 'percentage' ? ` / ${METRIC_LABELS[second] ?? second}` : ''}
+                    {[r.tab.metrics[0]!, ...extra.filter((m) => m !== 'percentage')].map((m) => METRIC_LABELS[m] ?? m).join(' / ')}
                   </span>
                 </div>
                 {results.length === 0 ? (
@@ -142,7 +135,11 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                           </Link>
                           <span class="num">
                             {formatMetric(r.tab.metrics[0]!, row.metrics[0])}
-                            {second && <small>{formatMetric(second, row.metrics[1])}</small>}
+                            {extra.map((m, i) => (
+                              <small key={m} data-metric={m} title={METRIC_LABELS[m]}>
+                                {formatMetric(m, row.metrics[i + 1])}
+                              </small>
+                            ))}
                           </span>
                         </li>
                       );
@@ -150,7 +147,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                   </ol>
                 )}
                 <div class="card-foot">
-                  <a href={csvHref(r.query, share)} download data-csv>
+                  <a href={cardCsvHref(site, loc.url, r.tab, r.dim)} download data-csv>
                     Export CSV
                   </a>
                   {(r.data.meta.total_rows ?? 0) > 0 && (

@@ -39,7 +39,7 @@ export const CARDS: CardDef[] = [
     id: 'pages',
     title: 'Top pages',
     tabs: [
-      { id: 'page', label: 'Top pages', dimension: 'event:page', column: 'Page', metrics: ['visitors', 'pageviews'] },
+      { id: 'page', label: 'Top pages', dimension: 'event:page', column: 'Page', metrics: ['visitors', 'pageviews', 'time_on_page', 'scroll_depth'] },
       { id: 'entry', label: 'Entry pages', dimension: 'visit:entry_page', column: 'Entry page', metrics: ['visitors', 'visits'] },
       { id: 'exit', label: 'Exit pages', dimension: 'visit:exit_page', column: 'Exit page', metrics: ['visitors', 'visits'] },
     ],
@@ -82,5 +82,5 @@ export const CARDS: CardDef[] = [
 
 export const findTab = (dimension: string): Tab | undefined => CARDS.flatMap((c) => c.tabs).find((t) => t.dimension === dimension);
 
-/** Property keys offered in the Properties tab (a site's own keys are typed in). */
+/** The Properties tab's key before the site's own keys have loaded (prop-key-picker.tsx). */
 export const DEFAULT_PROP_KEYS = ['plan', 'url', 'path', 'method'];

@@ -1,22 +1,15 @@
 /**
  * ApexCharts, loaded only when the chart scrolls into view (`useVisibleTask$` + dynamic import),
  * so the library's ~500 KB never delay the first paint or the first interaction.
+ *
+ * The draw is race-free: a view change that lands while the library is still loading (the first
+ * click after a page load) only replaces the options waiting to be drawn, and whatever is drawn
+ * last is always the latest props. See `drawLatest`.
  */
-import { component$, noSerialize, useSignal, useStore, useVisibleTask$, type NoSerialize } from '@builder.io/qwik';
+import { component$, useSignal, useVisibleTask$ } from '@builder.io/qwik';
+import { chartOptions, type ChartProps } from './chart-options';
 
-export interface ChartSeries {
-  name: string;
-  data: (number | null)[];
-  dashed?: boolean;
-}
-
-export interface ChartProps {
-  labels: string[];
-  series: ChartSeries[];
-  /** formats a y value, e.g. percentages or durations */
-  kind: 'number' | 'percent' | 'duration';
-  label: string;
-}
+export type { ChartProps, ChartSeries } from './chart-options';
 
 interface ApexLike {
   render(): Promise<void>;
@@ -24,66 +17,78 @@ interface ApexLike {
   destroy(): void;
 }
 
-function shortLabel(label: string): string {
-  // "2026-11-24 13:00:00" -> "13:00"; "2026-11-24" -> "Nov 24"; "2026-11" -> "Nov 2026"
-  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[ T](\d{2}:\d{2}))?/.exec(label);
-  if (!m) return label;
-  const month = new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)).toLocaleString('en', { month: 'short', timeZone: 'UTC' });
-  if (m[4]) return m[4] === '00:00' ? `${month} ${+m[3]!}` : m[4];
-  return m[3] ? `${month} ${+m[3]}` : `${month} ${m[1]}`;
+/** One chart per element: what is drawn, what should be, and whether a draw is running. */
+interface Holder {
+  chart: ApexLike | null;
+  wanted: object;
+  drawing: boolean;
+}
+
+// Keyed by the element, not kept in a store: an ApexCharts instance cannot be serialized, and
+// a task run must see the other runs' chart even while they are still awaiting the import.
+const holders = new WeakMap<HTMLElement, Holder>();
+
+async function drawLatest(el: HTMLElement, holder: Holder): Promise<void> {
+  if (holder.drawing) return; // the running draw picks up `wanted` when it finishes
+  holder.drawing = true;
+  try {
+    let drawn: object | null = null;
+    while (drawn !== holder.wanted) {
+      drawn = holder.wanted;
+      if (holder.chart) await holder.chart.updateOptions(drawn, true);
+      else {
+        const { default: ApexCharts } = await import('apexcharts');
+        holder.chart = new ApexCharts(el, drawn) as unknown as ApexLike;
+        await holder.chart.render();
+      }
+    }
+  } finally {
+    holder.drawing = false;
+  }
 }
 
 export const ApexChart = component$<ChartProps>((props) => {
   const el = useSignal<HTMLElement>();
-  const state = useStore<{ chart: NoSerialize<ApexLike> | null; failed: string | null }>({ chart: null, failed: null });
+  const drawn = useSignal(false);
+  const failed = useSignal<string | null>(null);
+  const version = useSignal(0);
 
-  useVisibleTask$(async ({ track, cleanup }) => {
-    track(() => [props.labels, props.series, props.kind]);
+  useVisibleTask$(async ({ track }) => {
+    track(() => [props.labels, props.series, props.metric, props.interval]);
+    const node = el.value!;
     const css = getComputedStyle(document.documentElement);
-    const color = (name: string) => css.getPropertyValue(name).trim();
-    const dark = matchMedia('(prefers-color-scheme: dark)').matches;
-    const fmt = (v: number | null) => {
-      if (v === null || v === undefined) return '—';
-      if (props.kind === 'percent') return `${Math.round(v * 10) / 10}%`;
-      if (props.kind === 'duration') return v < 60 ? `${Math.round(v)}s` : `${Math.floor(v / 60)}m ${Math.round(v % 60)}s`;
-      return String(Math.round(v * 100) / 100);
-    };
-    const options = {
-      chart: { type: 'area', height: 300, toolbar: { show: false }, zoom: { enabled: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit' },
-      theme: { mode: dark ? 'dark' : 'light' },
-      colors: [color('--accent'), color('--muted')],
-      series: props.series.map((s) => ({ name: s.name, data: s.data })),
-      xaxis: { categories: props.labels, labels: { formatter: shortLabel, hideOverlappingLabels: true, rotate: 0 }, tickAmount: Math.min(props.labels.length, 8) },
-      yaxis: { min: 0, labels: { formatter: fmt } },
-      stroke: { curve: 'smooth', width: 2, dashArray: props.series.map((s) => (s.dashed ? 5 : 0)) },
-      fill: { type: 'gradient', gradient: { opacityFrom: 0.35, opacityTo: 0.02 } },
-      dataLabels: { enabled: false },
-      grid: { borderColor: color('--border') },
-      legend: { show: props.series.length > 1 },
-      tooltip: { theme: dark ? 'dark' : 'light', y: { formatter: fmt } },
-    };
+    const options = chartOptions(props, {
+      color: (name) => css.getPropertyValue(name).trim(),
+      dark: matchMedia('(prefers-color-scheme: dark)').matches,
+      width: node.clientWidth || window.innerWidth,
+    });
+    const holder = holders.get(node) ?? { chart: null, wanted: options, drawing: false };
+    holders.set(node, holder);
+    holder.wanted = options;
     try {
-      if (state.chart) {
-        await state.chart.updateOptions(options, true);
-        return;
-      }
-      const { default: ApexCharts } = await import('apexcharts');
-      const chart = new ApexCharts(el.value!, options) as unknown as ApexLike;
-      state.chart = noSerialize(chart);
-      await chart.render();
+      await drawLatest(node, holder);
+      drawn.value = true;
+      version.value++;
+      failed.value = null;
     } catch (e) {
-      state.failed = e instanceof Error ? e.message : String(e);
+      failed.value = e instanceof Error ? e.message : String(e);
     }
   });
 
-  useVisibleTask$(({ cleanup }) => cleanup(() => state.chart?.destroy()));
+  useVisibleTask$(({ cleanup }) =>
+    cleanup(() => {
+      const node = el.value;
+      if (node) holders.get(node)?.chart?.destroy();
+      if (node) holders.delete(node);
+    }),
+  );
 
   return (
     <div class="chart" role="img" aria-label={props.label}>
-      {state.failed && <p class="error">The chart could not be drawn: {state.failed}</p>}
-      {!state.chart && !state.failed && <div class="chart-placeholder">Loading chart…</div>}
+      {failed.value && <p class="error">The chart could not be drawn: {failed.value}</p>}
+      {!drawn.value && !failed.value && <div class="chart-placeholder">Loading chart…</div>}
       {/* ApexCharts owns this element's children; Qwik never renders into it */}
-      <div ref={el} data-testid="chart" data-points={props.labels.length} data-drawn={state.chart ? '1' : undefined} />
+      <div ref={el} data-testid="chart" data-chart={props.id} data-points={props.labels.length} data-drawn={drawn.value ? version.value : undefined} />
     </div>
   );
 });

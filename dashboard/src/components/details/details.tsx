@@ -1,51 +1,26 @@
 /**
- * "Details" of a breakdown card: every row of one dimension with search and pagination. Rendered
- * on the server from the URL (`?dim=&q=&page=`), so it works as a plain link and without JS.
+ * "Details" of a breakdown card: every row of one dimension with search, sortable columns and
+ * pages, under the period and filters in force. Rendered on the server from the URL
+ * (load-details.ts), so it works as a plain link and without JS.
  */
 import { component$ } from '@builder.io/qwik';
-import { Link, useLocation, type RequestEventLoader } from '@builder.io/qwik-city';
-import type { Dimension, QueryResponse } from '../../../../contract/api';
-import { api, messageOf } from '../../lib/api';
+import { Link, useLocation } from '@builder.io/qwik-city';
 import { formatMetric, METRIC_LABELS } from '../../lib/format';
-import { hrefWith, hrefWithFilter, viewSearch } from '../../lib/view';
-import { csvHref, labelFor, tabQuery } from '../breakdown/breakdown';
-import { CARDS, findTab, type Tab } from '../breakdown/cards';
+import { hrefWith, hrefWithFilter, readView, viewSearch } from '../../lib/view';
+import { labelFor } from '../breakdown/breakdown';
+import { filterText, periodText } from '../overview/filter-text';
+import type { DetailsData } from './load-details';
 
-export const PAGE_SIZE = 50;
-
-export interface DetailsData {
-  dimension: string;
-  tab: Tab;
-  search: string;
-  page: number;
-  total: number;
-  rows: { value: string; metrics: (number | null)[] }[];
-  csv: string;
-  error: string | null;
-}
-
-export async function loadDetails(ev: RequestEventLoader, share: string | null): Promise<DetailsData> {
-  const site = ev.params.site!;
-  const dimension = ev.url.searchParams.get('dim') ?? 'visit:source';
-  const byId = CARDS.flatMap((c) => c.tabs).find((t) => t.id === ev.url.searchParams.get('tab'));
-  const tab = findTab(dimension) ?? (dimension.startsWith('event:props:') && byId ? byId : CARDS[0]!.tabs[0]!);
-  const search = (ev.url.searchParams.get('q') ?? '').trim().slice(0, 200);
-  const page = Math.max(1, Math.min(1000, Number(ev.url.searchParams.get('page')) || 1));
-  const query = tabQuery(site, ev.url, tab, dimension as Dimension);
-  if (search) query.filters = [...(query.filters ?? []), ['contains', dimension as Dimension, [search]]];
-  query.pagination = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-  const base = { dimension, tab, search, page, csv: csvHref(query, share) };
-  try {
-    const res = await api<QueryResponse>(ev, '/api/v2/query', { body: query, share });
-    return { ...base, total: res.meta.total_rows ?? res.results.length, rows: res.results.map((r) => ({ value: String(r.dimensions[0] ?? ''), metrics: r.metrics })), error: null };
-  } catch (e) {
-    return { ...base, total: 0, rows: [], error: messageOf(e) };
-  }
-}
+export { loadDetails, PAGE_SIZE, type DetailsData } from './load-details';
 
 export const Details = component$<{ data: DetailsData; base: string }>(({ data, base }) => {
   const loc = useLocation();
-  const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+  const { pages } = data;
+  const view = readView(loc.url);
+  // A header sorts by its column, descending first; a second click flips the direction.
+  const sortHref = (column: string) => hrefWith(loc.url, { sort: column, dir: data.sort === column && data.dir === 'desc' ? 'asc' : 'desc', page: null });
+  const ariaSort = (column: string) => (data.sort === column ? (data.dir === 'asc' ? 'ascending' : 'descending') : undefined);
+  const arrow = (column: string) => (data.sort === column ? (data.dir === 'asc' ? ' ↑' : ' ↓') : '');
   const back = `${base}/${viewSearch(loc.url)}`;
   // a row filters the overview, like a click on the card's row does
   const overview = new URL(back, loc.url);
@@ -57,6 +32,10 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
       <h2>
         {data.tab.column} <span class="muted">({data.total})</span>
       </h2>
+      <p class="muted" data-testid="details-scope">
+        {periodText(view)}
+        {view.filters.map((f) => ` · ${filterText(f)}`).join('')}
+      </p>
       <form class="inline-form" method="get" role="search">
         {[...loc.url.searchParams.entries()]
           .filter(([k]) => k !== 'q' && k !== 'page')
@@ -78,10 +57,22 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
         <table data-testid="details">
           <thead>
             <tr>
-              <th scope="col">{data.tab.column}</th>
+              <th scope="col" aria-sort={ariaSort(data.dimension)}>
+                <Link href={sortHref(data.dimension)} data-sort={data.dimension}>
+                  {data.tab.column}
+                  {arrow(data.dimension)}
+                </Link>
+              </th>
               {data.tab.metrics.map((m) => (
-                <th key={m} scope="col" class="num">
-                  {METRIC_LABELS[m] ?? m}
+                <th key={m} scope="col" class="num" aria-sort={ariaSort(m)}>
+                  {m === 'percentage' ? (
+                    METRIC_LABELS[m]
+                  ) : (
+                    <Link href={sortHref(m)} data-sort={m}>
+                      {METRIC_LABELS[m] ?? m}
+                      {arrow(m)}
+                    </Link>
+                  )}
                 </th>
               ))}
             </tr>
@@ -104,7 +95,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
       )}
       <nav class="pager" aria-label="Pages">
         {data.page > 1 && <Link href={hrefWith(loc.url, { page: String(data.page - 1) })}>← Previous</Link>}
-        <span class="muted">
+        <span class="muted" data-testid="pager">
           Page {data.page} of {pages}
         </span>
         {data.page < pages && <Link href={hrefWith(loc.url, { page: String(data.page + 1) })}>Next →</Link>}

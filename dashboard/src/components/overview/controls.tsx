@@ -6,16 +6,15 @@ import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import type { Segment } from '../../../../contract/api';
 import { labelFor, type ScopeProps } from '../breakdown/breakdown';
-import { findTab } from '../breakdown/cards';
 import { listSegments } from '../../lib/segments';
 import { hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
+import { filterSubject, opWords, periodText } from './filter-text';
 import { SegmentMenu } from './segment-menu';
 
 /** A chip's words: "source is Google", or "segment Mobile visitors" for a saved segment. */
 function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
   if (f.dimension === SEGMENT) return ['segment', segments?.find((s) => String(s.id) === f.value)?.name ?? `#${f.value}`];
-  const name = findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '');
-  return [`${name} ${f.op === 'is' ? 'is' : f.op === 'is_not' ? 'is not' : 'contains'}`, labelFor(f.dimension, f.value)];
+  return [`${filterSubject(f)} ${opWords(f.op)}`, labelFor(f.dimension, f.value)];
 }
 
 export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, share }) => {
@@ -27,17 +26,20 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
     const res = await listSegments(site, share);
     segments.value = res.ok ? res.data : [];
   });
-  const current = PERIODS.find((p) => p.id === view.period)!;
+  const picker = useSignal<HTMLDetailsElement>();
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
   return (
     <div class="controls">
-      <details class="picker">
+      <details class="picker" ref={picker}>
         <summary class="button" data-testid="period">
-          {view.period === 'custom' ? `${view.from} – ${view.to}` : current.label}
+          {periodText(view)}
         </summary>
-        <div class="menu">
+        {/* A <details> stays open across a client-side navigation: a chosen period closes it. */}
+        <div class="menu" onClick$={(e) => (e.target as Element).closest('a[data-period]') && picker.value && (picker.value.open = false)}>
+          {/* 'false', not undefined: an attribute Qwik once rendered stays after a client-side
+              re-render that omits it, and two periods read as current */}
           {PERIODS.filter((p) => p.id !== 'custom').map((p) => (
-            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : undefined} data-period={p.id}>
+            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : 'false'} data-period={p.id}>
               {p.label}
             </Link>
           ))}
@@ -56,10 +58,11 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
           </form>
         </div>
       </details>
+      {/* a link, not a toggle button: its text says the state, so no aria-pressed (buttons only) */}
       <Link
         class="button"
         href={hrefWith(loc.url, { compare: view.compare ? null : '1' })}
-        aria-pressed={view.compare}
+        data-on={view.compare ? '1' : undefined}
         data-testid="compare"
       >
         {view.compare ? 'Stop comparing' : 'Compare to previous period'}

@@ -1,12 +1,15 @@
 /** The whole overview of one site; the signed-in page and the public share page both render it. */
 import { component$ } from '@builder.io/qwik';
-import { Breakdown, type ScopeProps } from '../breakdown/breakdown';
+import { useLocation } from '@builder.io/qwik-city';
+import { Breakdown, everythingHref, type ScopeProps } from '../breakdown/breakdown';
 import { CARDS } from '../breakdown/cards';
 import { Controls } from './controls';
 import { MainChart } from './main-chart';
 import { TopStats } from './top-stats';
 
-export const Overview = component$<ScopeProps & { live: number | null }>((props) => (
+export const Overview = component$<ScopeProps & { live: number | null }>((props) => {
+  const loc = useLocation();
+  return (
   <>
     <Controls site={props.site} share={props.share} />
     <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
@@ -16,5 +19,11 @@ export const Overview = component$<ScopeProps & { live: number | null }>((props)
         <Breakdown key={card.id} card={card} site={props.site} share={props.share} base={props.base} />
       ))}
     </div>
+    <p class="export-all">
+      <a href={everythingHref(props.site, loc.url)} download data-testid="export-all">
+        Export everything (zip of every card as CSV)
+      </a>
+    </p>
   </>
-));
+  );
+});

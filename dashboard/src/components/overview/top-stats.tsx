@@ -5,9 +5,10 @@
  */
 import { component$, Resource, useResource$, useSignal, useVisibleTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
-import { formatMetric, LOWER_IS_BETTER, METRIC_LABELS } from '../../lib/format';
+import { formatMetric, LOWER_IS_BETTER } from '../../lib/format';
 import { currentVisitors, queryStats } from '../../lib/stats';
-import { apiFilters, dateRange, hrefWith, readView, TOP_METRICS } from '../../lib/view';
+import { topMetrics } from '../../lib/top-metrics';
+import { apiFilters, dateRange, hrefWith, readView } from '../../lib/view';
 import type { ScopeProps } from '../breakdown/breakdown';
 
 export const TopStats = component$<ScopeProps & { live: number | null }>(({ site, share, live }) => {
@@ -15,16 +16,18 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
   const liveNow = useSignal(live);
   const stats = useResource$(async ({ track }) => {
     const view = readView(track(() => loc.url));
-    return queryStats(
+    const shown = topMetrics(view.filters);
+    const res = await queryStats(
       {
         site_id: site,
-        metrics: TOP_METRICS,
+        metrics: shown.map((m) => m.metric),
         date_range: dateRange(view),
         filters: apiFilters(view.filters),
         include: { comparisons: { mode: 'previous_period' } },
       },
       share,
     );
+    return { res, shown };
   });
 
   // The live number refreshes every 30 s while the tab is visible; the realtime page streams it.
@@ -49,15 +52,15 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
         value={stats}
         onPending={() => (
           <>
-            {TOP_METRICS.map((m) => (
+            {topMetrics(readView(loc.url).filters).map(({ metric: m, label }) => (
               <div key={m} class="stat" aria-busy="true">
-                <span class="label">{METRIC_LABELS[m]}</span>
+                <span class="label">{label}</span>
                 <span class="value skeleton" />
               </div>
             ))}
           </>
         )}
-        onResolved={(r) => {
+        onResolved={({ res: r, shown }) => {
           if (!r.ok)
             return (
               <p class="error stat" role="alert">
@@ -67,7 +70,7 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
           const row = r.data.results[0];
           return (
             <>
-              {TOP_METRICS.map((m, i) => {
+              {shown.map(({ metric: m, label }, i) => {
                 const value = row?.metrics[i] ?? null;
                 const change = row?.comparison?.change[i] ?? null;
                 const prev = row?.comparison?.metrics[i] ?? null;
@@ -77,12 +80,12 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
                     key={m}
                     class="stat"
                     href={hrefWith(loc.url, { metric: m === 'visitors' ? null : m })}
-                    aria-pressed={view.metric === m}
+                    aria-current={view.metric === m ? 'true' : 'false'}
                     data-metric={m}
                     data-value={value ?? ''}
                     style="text-decoration:none;color:inherit"
                   >
-                    <span class="label">{METRIC_LABELS[m]}</span>
+                    <span class="label">{label}</span>
                     <span class="value">{formatMetric(m, value)}</span>
                     {change !== null && (
                       <span class={`change ${dir} ${LOWER_IS_BETTER.has(m) ? 'bad' : ''}`} title="Change against the previous period">

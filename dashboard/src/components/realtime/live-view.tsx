@@ -1,24 +1,36 @@
 /**
  * The realtime view: current visitors, pageviews per minute over 30 minutes and the live event
- * feed. Starts from the server-rendered snapshot, then follows the WebSocket: a `snapshot`
- * message replaces everything, `events` messages append. A dropped socket reconnects with a
- * fresh token after 1, 2, 4… (at most 30) seconds.
+ * feed. Starts from the server-rendered snapshot, then follows the WebSocket (lib/live-socket.ts):
+ * a `snapshot` message replaces everything, `events` messages append.
  */
 import { component$, useStore, useVisibleTask$ } from '@builder.io/qwik';
-import { getLiveToken, LIVE_PROTOCOL, type LiveMessage, type RealtimeSnapshot } from '../../lib/live';
+import type { LiveMessage, RealtimeSnapshot } from '../../lib/live';
+import { openLive } from '../../lib/live-socket';
+import { SNAPSHOT_INTERVAL_MS } from '../../../../contract/realtime';
 import { countryName } from '../../lib/format';
 import { ApexChart } from '../chart/apex-chart';
 
 const FEED = 50;
+/** How often the socket grants a snapshot, plus a margin so that jitter never gets one refused. */
+const SNAPSHOT_EVERY_MS = SNAPSHOT_INTERVAL_MS + 200;
 
 export const LiveView = component$<{ site: string; share: string | null; snapshot: RealtimeSnapshot }>(({ site, share, snapshot }) => {
   const state = useStore({ snap: snapshot, status: 'connecting' as 'connecting' | 'live' | 'offline', error: '' });
 
   useVisibleTask$(({ cleanup }) => {
-    let socket: WebSocket | null = null;
-    let stopped = false;
-    let retry = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // An `events` message carries the current visitors and the minute, not the 30-minute totals
+    // or the top lists: those come with a snapshot, which the socket grants once per
+    // SNAPSHOT_EVERY_MS. So events ask for one, at most that often, and a burst asks once.
+    let askedAt = 0;
+    let askTimer: ReturnType<typeof setTimeout> | undefined;
+    const askSnapshot = () => {
+      if (askTimer) return;
+      const wait = Math.max(0, askedAt + SNAPSHOT_EVERY_MS - Date.now());
+      askTimer = setTimeout(() => {
+        askTimer = undefined;
+        if (live.send(JSON.stringify({ type: 'snapshot' }))) askedAt = Date.now();
+      }, wait);
+    };
 
     const apply = (msg: LiveMessage) => {
       if (msg.type === 'snapshot') {
@@ -26,76 +38,56 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
         state.snap = snap;
         return;
       }
+      if (msg.type !== 'events') return; // a notice (a refused request): the next ask retries
       const known = new Set(state.snap.recent.map((e) => e.id));
       const fresh = msg.events.filter((e) => !known.has(e.id));
       const minutes = [...state.snap.minutes];
       if (minutes.length && minutes[minutes.length - 1]!.time === msg.minute.time) minutes[minutes.length - 1] = msg.minute;
       else minutes.push(msg.minute), minutes.shift();
       state.snap = { ...state.snap, visitors: msg.visitors, minutes, recent: [...fresh.reverse(), ...state.snap.recent].slice(0, FEED), at: msg.at };
+      askSnapshot();
     };
 
-    const connect = async () => {
-      if (stopped) return;
-      state.status = 'connecting';
-      const grant = await getLiveToken(site, share).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
-      if (stopped) return;
-      if (!grant.ok) return later(grant.error);
-      socket = new WebSocket(grant.url, [LIVE_PROTOCOL, grant.token]);
-      socket.onopen = () => {
-        retry = 0;
-        state.status = 'live';
-        state.error = '';
-      };
-      socket.onmessage = (e) => {
-        try {
-          apply(JSON.parse(String(e.data)) as LiveMessage);
-        } catch {
-          // a message we do not understand (a newer server): keep the stream going
-        }
-      };
-      // 4403: the Worker closed it because the session, key or share link was revoked
-      socket.onclose = (e) => later(e.code === 4403 ? 'access revoked' : 'connection lost');
-    };
-    const later = (why: string) => {
-      if (stopped) return;
-      state.status = 'offline';
-      state.error = why;
-      socket = null;
-      const wait = Math.min(30_000, 1000 * 2 ** retry++);
-      timer = setTimeout(connect, wait);
-    };
-    void connect();
+    const live = openLive(site, share, {
+      onMessage: apply,
+      onStatus: (status, why) => {
+        if (status === 'live') askedAt = Date.now(); // the socket's first message is a snapshot
+        state.status = status;
+        state.error = why ?? '';
+      },
+    });
     cleanup(() => {
-      stopped = true;
-      clearTimeout(timer);
-      socket?.close();
+      clearTimeout(askTimer);
+      live.stop();
     });
   });
 
   const s = state.snap;
-  const labels = s.minutes.map((m) => m.time.slice(11, 16));
+  const labels = s.minutes.map((m) => m.time);
   return (
     <div class="grid">
-      <section class="card" aria-live="polite">
+      <section class="card">
         <h2>
           <span class="live-dot" aria-hidden="true" />
           Current visitors
         </h2>
-        <p class="big-number" data-testid="live-visitors">
+        {/* only this number is a live region: the whole card would be read out on every event */}
+        <p class="big-number" data-testid="live-visitors" aria-live="polite" aria-atomic="true">
           {s.visitors}
         </p>
         <p class="muted" data-testid="live-status">
           {state.status === 'live' ? 'Live' : state.status === 'connecting' ? 'Connecting…' : `Reconnecting (${state.error})`} · {s.visitors_30m} visitors, {s.pageviews} pageviews in the last 30 minutes
         </p>
         <h2>Pageviews per minute</h2>
-        <ApexChart labels={labels} series={[{ name: 'Pageviews', data: s.minutes.map((m) => m.pageviews) }]} kind="number" label="Pageviews per minute over the last 30 minutes" />
+        <ApexChart id="live-minutes" labels={labels} series={[{ name: 'Pageviews', data: s.minutes.map((m) => m.pageviews) }]} metric="pageviews" interval="minute" label="Pageviews per minute over the last 30 minutes" />
       </section>
       <section class="card">
         <h2>Live feed</h2>
         {s.recent.length === 0 ? (
           <p class="empty">No events in the last 30 minutes. They appear here the moment they arrive.</p>
         ) : (
-          <ol class="feed" data-testid="live-feed">
+          // focusable so that keyboard users can scroll it (a scrollable region must be)
+          <ol class="feed" data-testid="live-feed" tabIndex={0} aria-label="Latest events, newest first">
             {s.recent.map((e) => (
               <li key={e.id}>
                 <span>
@@ -115,7 +107,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       </section>
       <section class="card">
         <h2>Top pages (30 min)</h2>
-        <table>
+        <table data-testid="live-pages">
           <tbody>
             {s.pages.map((p) => (
               <tr key={p.name ?? ''}>
@@ -128,7 +120,7 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
       </section>
       <section class="card">
         <h2>Top sources (30 min)</h2>
-        <table>
+        <table data-testid="live-sources">
           <tbody>
             {s.sources.map((p) => (
               <tr key={p.name ?? ''}>

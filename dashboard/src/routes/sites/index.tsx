@@ -6,6 +6,8 @@ import { Sparkline } from '../../components/sparkline/sparkline';
 import { api, messageOf } from '../../lib/api';
 import { formatNumber } from '../../lib/format';
 import type { Site } from '../../lib/site';
+import { TimeZoneInput } from '../../components/time-zone/time-zone-input';
+import { isTimeZone } from '../../lib/time-zones';
 
 interface SiteSummary {
   site: Site;
@@ -45,7 +47,7 @@ export const useSites = routeLoader$(async (ev): Promise<{ sites: SiteSummary[];
 export const useAddSite = routeAction$(
   async (data, ev) => {
     try {
-      await api(ev, '/api/v1/sites', { body: { domain: data.domain, timezone: data.timezone || 'UTC' } });
+      await api(ev, '/api/v1/sites', { body: { domain: data.domain, timezone: data.timezone } });
     } catch (e) {
       return ev.fail(400, { message: messageOf(e) });
     }
@@ -53,7 +55,7 @@ export const useAddSite = routeAction$(
   },
   zod$({
     domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'Enter a domain such as example.com.'),
-    timezone: z.string().optional(),
+    timezone: z.string().trim().refine(isTimeZone, 'Pick a time zone from the list, such as Europe/Berlin.'),
   }),
 );
 
@@ -88,15 +90,12 @@ export default component$(() => {
             Domain
             <input name="domain" placeholder="example.com" required />
           </label>
-          <label>
-            Time zone
-            <input name="timezone" placeholder="UTC" value="UTC" />
-          </label>
+          <TimeZoneInput label="Time zone" value="UTC" />
           <button type="submit" class="primary">
             Add site
           </button>
         </Form>
-        {add.value?.failed && <p class="error" role="alert">{(add.value as { message?: string }).message ?? String(add.value.fieldErrors?.domain ?? '')}</p>}
+        {add.value?.failed && <p class="error" role="alert">{(add.value as { message?: string }).message ?? Object.values(add.value.fieldErrors ?? {}).join(' ')}</p>}
       </details>
     </section>
   );

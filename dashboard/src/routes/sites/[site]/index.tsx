@@ -1,23 +1,44 @@
-/** `/sites/:site/`: the overview. Cards fetch their own numbers; this loader only adds the live count. */
+/**
+ * `/sites/:site/`: the overview. Cards fetch their own numbers; the loader adds the live count
+ * and tells a site that has never seen an event, which gets the onboarding instead.
+ */
 import { component$ } from '@builder.io/qwik';
 import { routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
+import type { QueryResponse } from '../../../../../contract/api';
+import { Onboarding } from '../../../components/onboarding/onboarding';
 import { Overview } from '../../../components/overview/overview';
-import { api } from '../../../lib/api';
+import { api, trackerOrigin } from '../../../lib/api';
 
 export const useLive = routeLoader$(async (ev) => {
   try {
-    const snap = await api<{ visitors?: number }>(ev, `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/realtime`);
-    return typeof snap.visitors === 'number' ? snap.visitors : null;
+    const snap = await api<{ visitors?: number; events?: number }>(ev, `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/realtime`);
+    return { visitors: typeof snap.visitors === 'number' ? snap.visitors : null, recent: snap.events ?? 0 };
   } catch {
-    return null; // no realtime endpoint (yet) or the SiteDO is unreachable: the stat shows a dash
+    return { visitors: null, recent: null }; // the SiteDO is unreachable: the stat shows a dash
+  }
+});
+
+/** True only when the site has no event at all, stored or in the last 30 minutes. */
+export const useIsNew = routeLoader$(async (ev) => {
+  if (ev.url.searchParams.get('setup') === 'done') return null;
+  const live = await ev.resolveValue(useLive);
+  if (live.recent !== 0) return null;
+  try {
+    const res = await api<QueryResponse>(ev, '/api/v2/query', { body: { site_id: ev.params.site!, metrics: ['events'], date_range: 'all' } });
+    return (res.results[0]?.metrics[0] ?? 0) === 0 ? { tracker: trackerOrigin(ev) } : null;
+  } catch {
+    return null; // the overview shows the error in its cards
   }
 });
 
 export default component$(() => {
   const loc = useLocation();
   const live = useLive();
+  const isNew = useIsNew();
   const site = loc.params.site!;
-  return <Overview site={site} share={null} base={`/sites/${encodeURIComponent(site)}`} live={live.value} />;
+  const base = `/sites/${encodeURIComponent(site)}`;
+  if (isNew.value) return <Onboarding site={site} tracker={isNew.value.tracker} base={base} />;
+  return <Overview site={site} share={null} base={base} live={live.value.visitors} />;
 });
 
 export const head: DocumentHead = ({ params }) => ({ title: params.site });

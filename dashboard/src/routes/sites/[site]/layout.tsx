@@ -58,7 +58,7 @@ export default component$(() => {
           <ul>
             {mine.value.map(({ site: s }) => (
               <li key={s}>
-                <Link href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : undefined}>
+                <Link href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : 'false'}>
                   {s}
                 </Link>
               </li>
@@ -66,8 +66,9 @@ export default component$(() => {
           </ul>
         </details>
         <nav class="tabs-nav" aria-label="Reports">
+          {/* a list that other reports extend; aria-current 'false' rather than omitted (see controls.tsx) */}
           {tabs.map((t) => (
-            <Link key={t.href} href={t.href + (t.label === 'Settings' ? '' : search)} aria-current={t.current ? 'page' : undefined}>
+            <Link key={t.href} href={t.href + (t.label === 'Settings' ? '' : search)} aria-current={t.current ? 'page' : 'false'}>
               {t.label}
             </Link>
           ))}

@@ -1,8 +1,11 @@
 /** General settings: time zone, retention, allowed hostnames, public links, tracking snippet. */
-import { component$, useSignal } from '@builder.io/qwik';
+import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
-import { api, apiOrigin, messageOf } from '../../../../lib/api';
+import { api, messageOf, trackerOrigin } from '../../../../lib/api';
 import type { Site } from '../../../../lib/site';
+import { isTimeZone } from '../../../../lib/time-zones';
+import { TimeZoneInput } from '../../../../components/time-zone/time-zone-input';
+import { Snippet } from '../../../../components/snippet/snippet';
 
 interface Share {
   id: string;
@@ -16,8 +19,7 @@ const path = (site: string) => `/api/v1/sites/${encodeURIComponent(site)}`;
 
 export const useGeneral = routeLoader$(async (ev) => {
   const site = ev.params.site!;
-  // The tracker is served by the Worker, not by the dashboard: its public origin is configuration.
-  const tracker = (ev.env.get('PULSE_PUBLIC_API_URL') || (ev.env.get('PULSE_API_URL') ? apiOrigin(ev) : 'https://YOUR-PULSE-WORKER')).replace(/\/+$/, '');
+  const tracker = trackerOrigin(ev);
   try {
     const [info, shares] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`)]);
     // Share links are built on the dashboard's origin: that is where /share/:site lives.
@@ -42,7 +44,7 @@ export const useSaveSite = routeAction$(
     }
   },
   zod$({
-    timezone: z.string().trim().min(1, 'Enter a time zone such as Europe/Berlin.'),
+    timezone: z.string().trim().refine(isTimeZone, 'Pick a time zone from the list, such as Europe/Berlin.'),
     retention_days: z.coerce.number().int().min(1).max(3650),
     hostnames: z.string().default(''),
     public: z.string().optional(),
@@ -79,9 +81,7 @@ export default component$(() => {
   const createShare = useCreateShare();
   const revokeShare = useRevokeShare();
   const loc = useLocation();
-  const copied = useSignal('');
   const site = loc.params.site!;
-  const snippet = `<script defer data-domain="${site}" src="${data.value.tracker}/js/pulse.js"></script>`;
   if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
   const info = data.value.info;
   return (
@@ -89,30 +89,13 @@ export default component$(() => {
       <section class="card" id="snippet">
         <h2>Tracking snippet</h2>
         <p class="muted">Paste this into the &lt;head&gt; of every page of {site}.</p>
-        <pre class="snippet" data-testid="snippet">{snippet}</pre>
-        <button
-          type="button"
-          onClick$={async () => {
-            try {
-              await navigator.clipboard.writeText(snippet);
-              copied.value = 'Copied to the clipboard.';
-            } catch {
-              copied.value = 'Copying was refused by the browser: select the text and copy it.';
-            }
-          }}
-        >
-          Copy snippet
-        </button>{' '}
-        <span role="status">{copied.value}</span>
+        <Snippet site={site} tracker={data.value.tracker} />
       </section>
 
       <section class="card">
         <h2>Site</h2>
         <Form action={save} class="stack">
-          <label>
-            Time zone (IANA, e.g. Europe/Berlin)
-            <input name="timezone" value={info.timezone} required />
-          </label>
+          <TimeZoneInput label="Time zone" value={info.timezone} />
           <label>
             Keep raw events for (days)
             <input name="retention_days" type="number" min={1} max={3650} value={info.retention_days} required />
@@ -154,7 +137,7 @@ export default component$(() => {
             </li>
           ))}
         </ul>
-        <Form action={createShare} class="inline-form">
+        <Form action={createShare} class="inline-form" spaReset>
           <label>
             Name
             <input name="name" placeholder="Shared link" />

@@ -15,7 +15,7 @@ export default component$(() => {
     <div class="settings">
       <nav class="tabs-nav" aria-label="Settings">
         {tabs.map((t) => (
-          <Link key={t.href} href={t.href} aria-current={loc.url.pathname === t.href ? 'page' : undefined}>
+          <Link key={t.href} href={t.href} aria-current={loc.url.pathname === t.href ? 'page' : 'false'}>
             {t.label}
           </Link>
         ))}

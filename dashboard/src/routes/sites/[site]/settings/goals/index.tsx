@@ -56,6 +56,9 @@ export const useDeleteGoal = routeAction$(
 export const useAddFunnel = routeAction$(
   async (data, ev) => {
     const steps = [data.s1, data.s2, data.s3, data.s4, data.s5, data.s6, data.s7, data.s8].filter((s): s is string => !!s);
+    // A goal twice in one funnel would count the same conversion as two steps.
+    const repeated = steps.findIndex((s, i) => steps.indexOf(s) !== i);
+    if (repeated >= 0) return ev.fail(400, { message: `Step ${repeated + 1} repeats step ${steps.indexOf(steps[repeated]!) + 1}: each goal may appear once in a funnel.` });
     try {
       await api(ev, `${path(ev.params.site!)}/funnels`, { body: { name: data.name, steps } });
       return { ok: true };
@@ -112,7 +115,7 @@ export default component$(() => {
             </li>
           ))}
         </ul>
-        <Form action={addGoal} class="inline-form">
+        <Form action={addGoal} class="inline-form" spaReset>
           <label>
             Event name or page path
             <input name="target" placeholder="Signup or /pricing or /blog/**" required />
@@ -148,7 +151,7 @@ export default component$(() => {
         {goals.length < 2 ? (
           <p class="muted">A funnel needs at least two goals.</p>
         ) : (
-          <Form action={addFunnel} class="stack">
+          <Form action={addFunnel} class="stack" spaReset>
             <label>
               Funnel name
               <input name="name" required />

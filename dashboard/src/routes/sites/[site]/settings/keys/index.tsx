@@ -61,7 +61,7 @@ export default component$(() => {
     <>
       <section class="card">
         <h2>New API key</h2>
-        <Form action={create} class="inline-form">
+        <Form action={create} class="inline-form" spaReset>
           <label>
             Name
             <input name="name" placeholder="e.g. reporting script" />
@@ -100,6 +100,7 @@ export default component$(() => {
         {revoke.value?.failed && <p class="error" role="alert">{(revoke.value as { message?: string }).message}</p>}
         {keys.value.ok && keys.value.keys.length === 0 && <p class="empty">No API keys yet.</p>}
         {keys.value.ok && keys.value.keys.length > 0 && (
+          <div class="table-scroll">
           <table data-testid="keys">
             <thead>
               <tr>
@@ -112,7 +113,7 @@ export default component$(() => {
             <tbody>
               {keys.value.keys.map((k) => (
                 <tr key={k.id} data-key={k.id}>
-                  <td>{k.name}</td>
+                  <td class="wrap">{k.name}</td>
                   <td>{k.scope}</td>
                   <td>{k.expires_at.slice(0, 10)}</td>
                   <td>
@@ -133,6 +134,7 @@ export default component$(() => {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
     </>

@@ -1,4 +1,8 @@
-/** Members and roles (owner, admin, viewer) and invitations by link (Pulse sends no mail). */
+/**
+ * Members and roles (owner, admin, viewer) and invitations by link (Pulse sends no mail). The
+ * link is built here, on the dashboard's origin: the API's `url` points at the API's own origin,
+ * which has no accept page.
+ */
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
@@ -10,13 +14,30 @@ interface Member {
   role: 'owner' | 'admin' | 'viewer';
 }
 
+interface Invitation {
+  id: string;
+  email: string;
+  role: Member['role'];
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
 const path = (site: string) => `/api/v1/sites/${encodeURIComponent(site)}`;
+
+/** The page on this dashboard that accepts an invitation token. */
+export const acceptUrl = (origin: string, token: string) => `${origin}/invitations/accept/?token=${encodeURIComponent(token)}`;
 const ROLE = z.enum(['owner', 'admin', 'viewer']);
 
 export const useMembers = routeLoader$(async (ev) => {
   try {
-    const { members } = await api<{ members: Member[] }>(ev, `${path(ev.params.site!)}/members`);
-    return { ok: true as const, members, me: getMe(ev)?.user.id ?? null };
+    const [{ members }, { invitations }] = await Promise.all([
+      api<{ members: Member[] }>(ev, `${path(ev.params.site!)}/members`),
+      api<{ invitations: Invitation[] }>(ev, `${path(ev.params.site!)}/invitations`),
+    ]);
+    // accepted and expired invitations are history, not something to act on
+    const pending = invitations.filter((i) => i.accepted_at === null && i.expires_at > Date.now());
+    return { ok: true as const, members, pending, me: getMe(ev)?.user.id ?? null };
   } catch (e) {
     return { ok: false as const, error: messageOf(e) };
   }
@@ -38,8 +59,8 @@ export const useChangeRole = routeAction$(
 export const useInvite = routeAction$(
   async (data, ev) => {
     try {
-      const inv = await api<{ url: string; email: string }>(ev, `${path(ev.params.site!)}/invitations`, { body: { email: data.email, role: data.role } });
-      return { url: inv.url, email: inv.email };
+      const inv = await api<{ token: string; email: string }>(ev, `${path(ev.params.site!)}/invitations`, { body: { email: data.email, role: data.role } });
+      return { url: acceptUrl(ev.url.origin, inv.token), email: inv.email };
     } catch (e) {
       return ev.fail(400, { message: messageOf(e) });
     }
@@ -47,13 +68,26 @@ export const useInvite = routeAction$(
   zod$({ email: z.string().trim().email('Enter an email address.'), role: ROLE }),
 );
 
+export const useRevokeInvitation = routeAction$(
+  async (data, ev) => {
+    try {
+      await api(ev, `${path(ev.params.site!)}/invitations/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
+      return { ok: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ id: z.string().min(1) }),
+);
+
 export default component$(() => {
   const data = useMembers();
   const change = useChangeRole();
   const invite = useInvite();
+  const revoke = useRevokeInvitation();
   if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
   const invited = invite.value && !invite.value.failed ? (invite.value as { url: string; email: string }) : null;
-  const failed = [change.value, invite.value].find((v) => v?.failed) as { message?: string; fieldErrors?: Record<string, unknown> } | undefined;
+  const failed = [change.value, invite.value, revoke.value].find((v) => v?.failed) as { message?: string; fieldErrors?: Record<string, unknown> } | undefined;
   return (
     <>
       <section class="card">
@@ -63,6 +97,7 @@ export default component$(() => {
             {failed.message ?? Object.values(failed.fieldErrors ?? {}).join(' ')}
           </p>
         )}
+        <div class="table-scroll">
         <table>
           <thead>
             <tr>
@@ -76,7 +111,7 @@ export default component$(() => {
           <tbody>
             {data.value.members.map((m) => (
               <tr key={m.user_id}>
-                <td>
+                <td class="wrap">
                   {m.email}
                   {m.user_id === data.value.me ? <span class="muted"> (you)</span> : ''}
                 </td>
@@ -105,10 +140,11 @@ export default component$(() => {
             ))}
           </tbody>
         </table>
+        </div>
       </section>
       <section class="card">
         <h2>Invite someone</h2>
-        <Form action={invite} class="inline-form">
+        <Form action={invite} class="inline-form" spaReset>
           <label>
             Email
             <input name="email" type="email" required />
@@ -125,10 +161,55 @@ export default component$(() => {
             Create invitation
           </button>
         </Form>
+        {/* keyed by the link: without it Qwik patched the href of a second invitation but kept
+            the first one's text */}
         {invited && (
-          <p role="status">
-            Send this link to {invited.email} (valid 7 days): <span class="token">{invited.url}</span>
+          <p role="status" key={invited.url}>
+            Send this link to {invited.email} (valid 7 days):{' '}
+            <a class="token" href={invited.url} data-testid="invitation-link">
+              {invited.url}
+            </a>
           </p>
+        )}
+      </section>
+      <section class="card">
+        <h2>Pending invitations</h2>
+        {data.value.pending.length === 0 ? (
+          <p class="muted">No invitation is waiting to be accepted.</p>
+        ) : (
+          <div class="table-scroll">
+            <table data-testid="invitations">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.value.pending.map((i) => (
+                  <tr key={i.id} data-email={i.email}>
+                    <td class="wrap">{i.email}</td>
+                    <td>{i.role}</td>
+                    <td>
+                      <time dateTime={new Date(i.expires_at).toISOString()}>{new Date(i.expires_at).toISOString().slice(0, 10)}</time>
+                    </td>
+                    <td>
+                      <Form action={revoke}>
+                        <input type="hidden" name="id" value={i.id} />
+                        <button type="submit" class="danger" aria-label={`Revoke the invitation of ${i.email}`}>
+                          Revoke
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </>
