@@ -28,7 +28,7 @@ describe('MCP server', () => {
     const key = await makeKey([site], 'stats:read');
     const client = await connect(key.token);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_sites', 'query', 'realtime', 'insights']);
+    expect(tools.map((t) => t.name)).toEqual(['list_sites', 'query', 'realtime', 'insights', 'funnel', 'retention', 'journeys', 'vitals', 'errors']);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(60);
       expect(tool.inputSchema.type).toBe('object');
@@ -57,6 +57,31 @@ describe('MCP server', () => {
     expect(JSON.parse(textOf(realtime))).toMatchObject({ site, visitors: 0 });
     const insights = await client.callTool({ name: 'insights', arguments: { site, period: '7d' } });
     expect(JSON.parse(textOf(insights))).toHaveProperty('movers');
+    await client.close();
+  });
+
+  it('funnel, journeys, retention, vitals and errors answer what their API routes answer', async () => {
+    const site = await makeSite();
+    const f = new Fixture(site);
+    f.visit({ visitor: 1, at: '2026-11-10T10:00:00Z' }, [{ path: '/' }, { path: '/pricing', after: 30 }]);
+    f.visit({ visitor: 2, at: '2026-11-11T10:00:00Z' }, [{ path: '/' }]);
+    await f.write(await siteDb(env, site));
+    const key = await makeKey([site], 'stats:read');
+    const client = await connect(key.token);
+    const steps = [['is', 'event:page', ['/']], ['is', 'event:page', ['/pricing']]];
+    const funnel = await client.callTool({ name: 'funnel', arguments: { site, steps, date_range: ['2026-11-01', '2026-11-30'] } });
+    expect(funnel.isError).toBe(false);
+    const answer = JSON.parse(textOf(funnel)) as { steps: { visitors: number; conversion_rate: number; median_seconds: number | null }[] };
+    // by hand: both visitors saw /, visitor 1 went on to /pricing 30 s later
+    expect(answer.steps.map((s) => [s.visitors, s.conversion_rate, s.median_seconds])).toEqual([[2, 100, null], [1, 50, 30]]);
+    const direct = await ok(call(`/api/v1/sites/${site}/funnels/query`, { token: key.token, body: { steps, date_range: ['2026-11-01', '2026-11-30'] } }));
+    expect(answer).toEqual(direct);
+    const range = { date: '2026-11-01,2026-11-30' };
+    for (const [name, path] of [['journeys', 'journeys'], ['retention', 'retention'], ['vitals', 'vitals'], ['errors', 'errors']] as const) {
+      const result = await client.callTool({ name, arguments: { site, ...range } });
+      expect(result.isError, name).toBe(false);
+      expect(JSON.parse(textOf(result)), name).toEqual(await ok(call(`/api/v1/sites/${site}/${path}?date=2026-11-01,2026-11-30`, { token: key.token })));
+    }
     await client.close();
   });
 
