@@ -14,10 +14,13 @@ async function check(fn: () => Promise<unknown>): Promise<Check> {
 
 /** `GET /api/health`: the Worker and each binding it needs, probed cheaply. */
 export async function getHealth(env: Env): Promise<Response> {
-  // every data database: a site placed in DB_3 is down when DB_3 is, however healthy DB is
+  // every data database: a site placed in DB_3 is down when DB_3 is, however healthy DB is. The
+  // primary must hold its schema; the others are asked only to answer (a deployment may leave one
+  // empty and unmigrated until a site is placed there).
   const databases: Record<string, Check> = {};
   for (const binding of dataBindings(env)) {
-    databases[binding] = await check(() => databaseOf(env, binding).prepare('SELECT 1 FROM sites LIMIT 1').first());
+    const probe = binding === 'DB' ? 'SELECT 1 FROM sites LIMIT 1' : 'SELECT 1';
+    databases[binding] = await check(() => databaseOf(env, binding).prepare(probe).first());
   }
   const bindings = {
     ...databases,
