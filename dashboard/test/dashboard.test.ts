@@ -7,6 +7,7 @@ import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
+import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
 import { shareSuite } from './share.suite';
 
@@ -18,4 +19,5 @@ describe('dashboard', () => {
   shareSuite();
   realtimeSuite();
   settingsSuite();
+  reportsSuite();
 });
