@@ -200,6 +200,7 @@ export function reportsSuite() {
       for (const path of ['funnels/?period=7d&step=/&step=/pricing&step=/signup', 'journeys/?period=7d', 'retention/?interval=day']) {
         const page = await open(path, 390);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+        await shot(page, `phone-${path.split('/')[0]}`);
         await page.close();
       }
       const page = await open('retention/?interval=week&period=7d');

@@ -43,7 +43,7 @@ export const CohortTable = component$((props: { report: RetentionReport }) => {
                   // the shade is the percent itself: 0 % is the card, 100 % the full accent
                   style={{ background: `color-mix(in srgb, var(--accent) ${c.percent[k]}%, transparent)`, color: (c.percent[k] ?? 0) > 55 ? 'var(--card)' : undefined }}
                 >
-                  {c.percent[k]}%<small>{n}</small>
+                  {c.visitors === 0 ? '–' : <>{c.percent[k]}%<small>{n}</small></>}
                 </td>
               ))}
             </tr>

@@ -2,6 +2,7 @@
 import { component$ } from '@builder.io/qwik';
 import type { FunnelReport } from '../../../../contract/reports';
 import { formatDuration } from '../../lib/format';
+import { plural, rangeLabel } from './report-query';
 
 export const FunnelBars = component$((props: { report: FunnelReport }) => {
   const { steps, meta } = props.report;
@@ -9,14 +10,14 @@ export const FunnelBars = component$((props: { report: FunnelReport }) => {
   if (first === 0) {
     return (
       <p class="empty" data-empty>
-        No visitor reached the first step ({steps[0]?.name}) in {meta.date_range[0]} – {meta.date_range[1]}.
+        No visitor reached the first step ({steps[0]?.name}) in {rangeLabel(meta.date_range)}.
       </p>
     );
   }
   return (
     <>
       <p class="muted">
-        {meta.date_range[0]} – {meta.date_range[1]} · {meta.window === 'session' ? 'steps within one visit' : `steps within ${meta.window} (identified visitors)`}
+        {rangeLabel(meta.date_range)} · {meta.window === 'session' ? 'steps within one visit' : `steps within ${meta.window} (identified visitors)`}
       </p>
       <ol class="steps" data-rows>
         {steps.map((s, i) => (
@@ -35,7 +36,7 @@ export const FunnelBars = component$((props: { report: FunnelReport }) => {
                 <span class="num" data-testid="step-visitors">
                   {s.visitors}
                 </span>{' '}
-                visitors · <span class="num">{s.conversion_rate}%</span>
+                {plural(s.visitors, 'visitor')} · <span class="num">{s.conversion_rate}%</span>
               </span>
             </div>
             <div class="step-track" aria-hidden="true">

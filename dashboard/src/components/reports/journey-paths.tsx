@@ -4,6 +4,7 @@
  */
 import { component$ } from '@builder.io/qwik';
 import type { JourneysReport, JourneyTransition } from '../../../../contract/reports';
+import { plural, rangeLabel } from './report-query';
 
 const PER_COLUMN = 8;
 
@@ -14,7 +15,7 @@ export const JourneyPaths = component$((props: { report: JourneysReport }) => {
   return (
     <>
       <p class="muted">
-        {meta.sessions} sessions · {meta.date_range[0]} – {meta.date_range[1]} · {meta.start ? `from the first view of ${meta.start}` : 'from the entry page'}
+        {meta.sessions} {plural(meta.sessions, 'session')} · {rangeLabel(meta.date_range)} · {meta.start ? `from the first view of ${meta.start}` : 'from the entry page'}
       </p>
       <ol class="paths" data-rows>
         {paths.map((p, i) => (
@@ -29,7 +30,7 @@ export const JourneyPaths = component$((props: { report: JourneysReport }) => {
               ))}
             </span>
             <span>
-              <span class="num">{p.sessions}</span> sessions · <span class="num">{p.visitors}</span> visitors
+              <span class="num">{p.sessions}</span> {plural(p.sessions, 'session')} · <span class="num">{p.visitors}</span> {plural(p.visitors, 'visitor')}
             </span>
           </li>
         ))}

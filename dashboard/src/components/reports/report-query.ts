@@ -44,3 +44,8 @@ export function viewHiddenFields(url: URL): [string, string][] {
   for (const key of ['period', 'from', 'to', 'f']) for (const v of url.searchParams.getAll(key)) out.push([key, v]);
   return out;
 }
+
+/** An answer's `meta.date_range` (site-zone timestamps) as the dates it covers. */
+export const rangeLabel = (range: [string, string]): string => `${range[0].slice(0, 10)} – ${range[1].slice(0, 10)}`;
+
+export const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;

@@ -8,7 +8,7 @@ import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/
 import type { RetentionInterval, RetentionReport } from '../../../../../../contract/reports';
 import { CohortTable } from '../../../../components/reports/cohort-table';
 import { ReportFrame } from '../../../../components/reports/report-frame';
-import { reportQuery, reportSearch } from '../../../../components/reports/report-query';
+import { rangeLabel, reportQuery, reportSearch } from '../../../../components/reports/report-query';
 import { api, messageOf } from '../../../../lib/api';
 import { hrefWith } from '../../../../lib/view';
 
@@ -49,7 +49,7 @@ export default component$(() => {
       )}
       {report && (empty ? (
         <p class="empty" data-empty>
-          No identified visitors first seen in {report.meta.date_range[0]} – {report.meta.date_range[1]}.
+          No identified visitors first seen in {rangeLabel(report.meta.date_range)}.
         </p>
       ) : (
         <CohortTable report={report} />
