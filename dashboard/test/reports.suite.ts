@@ -151,6 +151,22 @@ export function reportsSuite() {
       await page.close();
     });
 
+    it('shows errors and empty states on funnels and retention', async () => {
+      const one = await open('funnels/?period=7d&step=/pricing');
+      expect(await one.textContent('[data-error]')).toContain('at least two steps');
+      await one.close();
+      const nobody = await open('funnels/?period=7d&step=/checkout&step=/signup');
+      expect(await nobody.textContent('[data-empty]')).toContain('Visit /checkout');
+      await nobody.close();
+      // 365 daily cohorts: more than the API's 180
+      const api = await fetch(`${ctx.worker.url}/api/v1/sites/${state.site}/retention?interval=day&period=12mo`, { headers: { authorization: `Bearer ${state.key}` } });
+      expect(api.status).toBe(400);
+      const { error } = (await api.json()) as { error: string };
+      const wide = await open('retention/?interval=day&period=12mo');
+      expect(await wide.textContent('[data-error]')).toBe(error);
+      await wide.close();
+    });
+
     it('shows the API error and the empty state on journeys', async () => {
       const bad = await open('journeys/?period=7d&start=pricing');
       expect(await bad.textContent('[data-error]')).toContain('start');
@@ -181,8 +197,8 @@ export function reportsSuite() {
       expect(await page.textContent('[data-note]')).toBe(api.meta.note);
       await shot(page, 'retention');
       await page.click('a:text("Monthly")');
-      await page.waitForURL(/interval=month/);
-      await page.waitForSelector('[data-cohort]');
+      // a client-side navigation: the daily table stays until the monthly one replaces it
+      await page.waitForSelector('th:text-is("Month 0")');
       const monthly = await reportApi<RetentionReport>('retention?interval=month');
       expect(await page.$$eval('[data-cohort]', (r) => r.map((e) => Number(e.getAttribute('data-visitors'))))).toEqual(monthly.cohorts.map((c) => c.visitors));
       await page.close();
