@@ -11,6 +11,7 @@ import { detailsSuite } from './details.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
 import { segmentsSuite } from './segments.suite';
+import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
 import { shareSuite } from './share.suite';
 
@@ -26,4 +27,5 @@ describe('dashboard', () => {
   realtimeSuite();
   settingsSuite();
   a11ySuite();
+  reportsSuite();
 });

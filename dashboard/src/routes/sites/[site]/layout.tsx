@@ -34,6 +34,9 @@ export default component$(() => {
   const tabs = [
     { href: `${base}/`, label: 'Overview', current: path === `${base}/` || path.startsWith(`${base}/details`) },
     { href: `${base}/realtime/`, label: 'Realtime', current: path.startsWith(`${base}/realtime`) },
+    { href: `${base}/funnels/`, label: 'Funnels', current: path.startsWith(`${base}/funnels`) },
+    { href: `${base}/journeys/`, label: 'Journeys', current: path.startsWith(`${base}/journeys`) },
+    { href: `${base}/retention/`, label: 'Retention', current: path.startsWith(`${base}/retention`) },
     ...(role !== 'viewer' ? [{ href: `${base}/settings/`, label: 'Settings', current: path.startsWith(`${base}/settings`) }] : []),
   ];
   if (!data.value.site) {
