@@ -167,12 +167,18 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
   }
   // goals without revenue stay null in a goal breakdown (Plausible's revenue goals have a currency)
   if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
+  // a row with no data at all is dropped; a row with activity stays even when every metric asked
+  // for is 0 (an entry page that never bounced answers bounce_rate 0, as Plausible's)
   const finished = rows
-    .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
-    .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => (metricNumber(v) ?? 0) !== 0));
+    .map((r) => ({ row: r, out: { dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) } }))
+    .filter(({ row, out }) => q.dimensions.length === 0 || hasActivity(row) || finishedHasValue(out.metrics))
+    .map(({ out }) => out);
   if (warnings) noteRevenueWarnings(q, rows, finished, warnings);
   return finished;
 }
+
+const hasActivity = (r: BaseRow): boolean => (r.visitors ?? 0) > 0 || (r.visits ?? 0) > 0 || (r.events ?? 0) > 0 || (r.pageviews ?? 0) > 0;
+const finishedHasValue = (metrics: MetricValue[]): boolean => metrics.some((v) => (metricNumber(v) ?? 0) !== 0);
 
 function vitalNames(q: Query): string[] {
   return q.metrics.filter((m) => m.endsWith('_p75')).map((m) => m.slice(0, -4).toUpperCase());
