@@ -137,8 +137,9 @@ const REVENUE_WARNINGS: Record<RevenueWarning, string> = {
 function noteRevenueWarnings(q: Query, base: BaseRow[], finished: FinishedRow[], out: Map<string, RevenueWarning>): void {
   q.metrics.forEach((m, k) => {
     if ((m !== 'total_revenue' && m !== 'average_revenue') || !finished.some((r) => r.metrics[k] === null)) return;
-    const mixed = base.some((r) => (r.revenueCurrencies ?? 0) > 1) || queryCurrency(base) === null && base.some((r) => r.revenueCurrency);
-    out.set(m, mixed ? 'no_single_revenue_currency' : 'no_revenue_goals_matching');
+    // a row null beside rows with revenue (a goal without revenue in a goal breakdown) is no warning
+    if (base.some((r) => (r.revenueCurrencies ?? 0) > 1)) out.set(m, 'no_single_revenue_currency');
+    else if (finished.every((r) => r.metrics[k] === null)) out.set(m, 'no_revenue_goals_matching');
   });
 }
 
@@ -169,7 +170,9 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
   if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
   // a row with no data at all is dropped; a row with activity stays even when every metric asked
   // for is 0 (an entry page that never bounced answers bounce_rate 0, as Plausible's)
-  const finished = rows
+  // an aggregate always has its one row, even when no statement returned one (scroll_depth over no events)
+  const aggregateRows: BaseRow[] = q.dimensions.length === 0 && rows.length === 0 ? [{ dims: [] }] : rows;
+  const finished = aggregateRows
     .map((r) => ({ row: r, out: { dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) } }))
     .filter(({ row, out }) => q.dimensions.length === 0 || hasActivity(row) || finishedHasValue(out.metrics))
     .map(({ out }) => out);
