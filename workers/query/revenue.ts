@@ -16,10 +16,17 @@ export interface Money {
 
 export type MetricValue = number | null | Money;
 
+/**
+ * Plausible's short form (Cldr's short currency format): one fraction digit, always shown
+ * (`€100.0`, `$1.2K`), rounded half to even (`$50.45` is `$50.4`). `roundingMode` is Intl v3, which
+ * the TypeScript lib in use does not type yet.
+ */
+const SHORT: Intl.NumberFormatOptions & { roundingMode: 'halfEven' } = { notation: 'compact', minimumFractionDigits: 1, maximumFractionDigits: 1, roundingMode: 'halfEven' };
+
 function format(value: number, currency: string, compact: boolean): string {
   try {
     const options: Intl.NumberFormatOptions = compact
-      ? { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }
+      ? { style: 'currency', currency, ...SHORT }
       : { style: 'currency', currency };
     return new Intl.NumberFormat('en-US', options).format(value);
   } catch {

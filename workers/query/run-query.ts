@@ -137,8 +137,9 @@ const REVENUE_WARNINGS: Record<RevenueWarning, string> = {
 function noteRevenueWarnings(q: Query, base: BaseRow[], finished: FinishedRow[], out: Map<string, RevenueWarning>): void {
   q.metrics.forEach((m, k) => {
     if ((m !== 'total_revenue' && m !== 'average_revenue') || !finished.some((r) => r.metrics[k] === null)) return;
-    const mixed = base.some((r) => (r.revenueCurrencies ?? 0) > 1) || queryCurrency(base) === null && base.some((r) => r.revenueCurrency);
-    out.set(m, mixed ? 'no_single_revenue_currency' : 'no_revenue_goals_matching');
+    // a row null beside rows with revenue (a goal without revenue in a goal breakdown) is no warning
+    if (base.some((r) => (r.revenueCurrencies ?? 0) > 1)) out.set(m, 'no_single_revenue_currency');
+    else if (finished.every((r) => r.metrics[k] === null)) out.set(m, 'no_revenue_goals_matching');
   });
 }
 
@@ -167,12 +168,20 @@ async function computeRows(db: QueryDb, q: Query, range: DateRange, goals: Goal[
   }
   // goals without revenue stay null in a goal breakdown (Plausible's revenue goals have a currency)
   if (base.needs.has('revenue') && !q.dimensions.includes('event:goal')) totals.revenueCurrency = queryCurrency(rows);
-  const finished = rows
-    .map((r) => ({ dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) }))
-    .filter((r) => q.dimensions.length === 0 || r.metrics.some((v) => (metricNumber(v) ?? 0) !== 0));
+  // a row with no data at all is dropped; a row with activity stays even when every metric asked
+  // for is 0 (an entry page that never bounced answers bounce_rate 0, as Plausible's)
+  // an aggregate always has its one row, even when no statement returned one (scroll_depth over no events)
+  const aggregateRows: BaseRow[] = q.dimensions.length === 0 && rows.length === 0 ? [{ dims: [] }] : rows;
+  const finished = aggregateRows
+    .map((r) => ({ row: r, out: { dims: r.dims, metrics: q.metrics.map((m) => finishMetric(m, r, totals)) } }))
+    .filter(({ row, out }) => q.dimensions.length === 0 || hasActivity(row) || finishedHasValue(out.metrics))
+    .map(({ out }) => out);
   if (warnings) noteRevenueWarnings(q, rows, finished, warnings);
   return finished;
 }
+
+const hasActivity = (r: BaseRow): boolean => (r.visitors ?? 0) > 0 || (r.visits ?? 0) > 0 || (r.events ?? 0) > 0 || (r.pageviews ?? 0) > 0;
+const finishedHasValue = (metrics: MetricValue[]): boolean => metrics.some((v) => (metricNumber(v) ?? 0) !== 0);
 
 function vitalNames(q: Query): string[] {
   return q.metrics.filter((m) => m.endsWith('_p75')).map((m) => m.slice(0, -4).toUpperCase());

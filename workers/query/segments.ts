@@ -77,7 +77,7 @@ export async function resolveSegments(db: QueryDb, siteId: string, body: unknown
   if (ids.length === 0) return body;
   const rows = await db.all<{ id: number; filters: string }>('SELECT id, filters FROM segments WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))', [siteId, JSON.stringify(ids)]);
   const saved = new Map(rows.map((r) => [r.id, JSON.parse(r.filters) as Json[]]));
-  if (ids.some((id) => !saved.has(id))) throw bad("#/filters: Invalid filters. Some segments don't exist or aren't accessible.");
+  if (ids.some((id) => !saved.has(id))) throw bad("Invalid filters. Some segments don't exist or aren't accessible.");
   const resolved = filters.flatMap((f: Json) => {
     const r = replace(f, saved);
     return isSegmentLeaf(f) && (f[2] as number[]).length === 1 ? (r as [string, Json[]])[1] : [r];

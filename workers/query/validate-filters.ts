@@ -69,7 +69,7 @@ function parseFilter(raw: unknown, pointer: string, depth: number, insideHasDone
     const inner = parseFilter(raw[1], `${pointer}/1`, depth + 1, true, count);
     walkLeaves([inner], (leaf) => {
       if (!leaf.dimension.startsWith('event:')) {
-        throw bad(`${pointer}: Invalid filter: ${op} only accepts event dimensions, got \`${leaf.dimension}\``);
+        throw bad(`${pointer}: Invalid filters. Behavioral filters (has_done, has_not_done) can only be used with event dimension filters. ${op} got \`${leaf.dimension}\``);
       }
     });
     return { op, filter: inner };
