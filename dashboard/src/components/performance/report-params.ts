@@ -52,3 +52,18 @@ export const readBy = (url: URL): VitalsBy => {
   const by = url.searchParams.get('by');
   return by && by in VITALS_BY ? (by as VitalsBy) : 'page';
 };
+
+/** Every local date of `[first, last]` (YYYY-MM-DD), for zero-filling sparse daily counts. */
+export function daysOf([first, last]: [string, string]): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** A group's daily events over the whole range, days without errors as 0. */
+export function dailyEvents(range: [string, string], daily: { date: string; events: number }[]): number[] {
+  const byDay = new Map(daily.map((d) => [d.date, d.events]));
+  return daysOf(range).map((d) => byDay.get(d) ?? 0);
+}

@@ -34,6 +34,8 @@ export default component$(() => {
   const tabs = [
     { href: `${base}/`, label: 'Overview', current: path === `${base}/` || path.startsWith(`${base}/details`) },
     { href: `${base}/realtime/`, label: 'Realtime', current: path.startsWith(`${base}/realtime`) },
+    { href: `${base}/performance/`, label: 'Performance', current: path.startsWith(`${base}/performance`) },
+    { href: `${base}/errors/`, label: 'Errors', current: path.startsWith(`${base}/errors`) },
     ...(role !== 'viewer' ? [{ href: `${base}/settings/`, label: 'Settings', current: path.startsWith(`${base}/settings`) }] : []),
   ];
   if (!data.value.site) {
