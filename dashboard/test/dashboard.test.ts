@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
 import { overviewSuite } from './overview.suite';
+import { performanceSuite } from './performance.suite';
 import { realtimeSuite } from './realtime.suite';
 import { settingsSuite } from './settings.suite';
 import { shareSuite } from './share.suite';
@@ -17,5 +18,6 @@ describe('dashboard', () => {
   overviewSuite();
   shareSuite();
   realtimeSuite();
+  performanceSuite();
   settingsSuite();
 });

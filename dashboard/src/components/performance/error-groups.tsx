@@ -16,7 +16,9 @@ export const ErrorGroups = component$<{ groups: ErrorGroup[]; daily: Record<stri
           <Link class="error-message" href={`/sites/${encodeURIComponent(site)}/errors/${g.fingerprint}/${search}`}>
             {g.message ?? '(no message)'}
           </Link>
-          {daily[g.fingerprint] ? <Sparkline values={daily[g.fingerprint]!} label={`daily events of ${g.message ?? g.fingerprint}`} /> : <span />}
+          <span data-daily={daily[g.fingerprint]?.join(',') ?? ''}>
+            {daily[g.fingerprint] && <Sparkline values={daily[g.fingerprint]!} label={`daily events of ${g.message ?? g.fingerprint}`} />}
+          </span>
           <p class="error-counts muted">
             <span>
               <strong data-events={g.events}>{formatNumber(g.events)}</strong> events
