@@ -65,6 +65,9 @@ function expectTable(rows: Awaited<ReturnType<typeof tableOf>>, api: VitalsRepor
 
 /** The page is no wider than the phone's viewport (nothing scrolls sideways but inner boxes). */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+/** The elements sticking out past the viewport, to name the culprit when the check fails. */
+const wide = (page: Page) =>
+  page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 5).map((e) => `${e.tagName}.${e.className}`));
 
 async function freshSite(): Promise<string> {
   const site = `perf-empty-${Date.now().toString(36)}.test`;
@@ -210,7 +213,7 @@ export function performanceSuite() {
       for (const path of ['performance/', 'performance/?by=country', 'errors/', `errors/${list.results[0]!.fingerprint}/`]) {
         await page.goto(url(path, path.includes('?') ? '&period=7d' : '?period=7d'));
         await page.waitForSelector('[data-testid=performance], [data-testid=errors], [data-testid=error-detail]');
-        expect(await overflow(page), path).toBeLessThanOrEqual(0);
+        expect(await overflow(page), `${path}: ${await wide(page)}`).toBeLessThanOrEqual(0);
       }
       await shot(page, 'error-detail-phone');
       await phone.close();
