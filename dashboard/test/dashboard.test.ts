@@ -9,6 +9,7 @@ import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
 import { overviewSuite } from './overview.suite';
+import { performanceSuite } from './performance.suite';
 import { realtimeSuite } from './realtime.suite';
 import { segmentsSuite } from './segments.suite';
 import { reportsSuite } from './reports.suite';
@@ -25,6 +26,7 @@ describe('dashboard', () => {
   detailsSuite();
   shareSuite();
   realtimeSuite();
+  performanceSuite();
   settingsSuite();
   a11ySuite();
   reportsSuite();

@@ -37,6 +37,8 @@ export default component$(() => {
     { href: `${base}/funnels/`, label: 'Funnels', current: path.startsWith(`${base}/funnels`) },
     { href: `${base}/journeys/`, label: 'Journeys', current: path.startsWith(`${base}/journeys`) },
     { href: `${base}/retention/`, label: 'Retention', current: path.startsWith(`${base}/retention`) },
+    { href: `${base}/performance/`, label: 'Performance', current: path.startsWith(`${base}/performance`) },
+    { href: `${base}/errors/`, label: 'Errors', current: path.startsWith(`${base}/errors`) },
     ...(role !== 'viewer' ? [{ href: `${base}/settings/`, label: 'Settings', current: path.startsWith(`${base}/settings`) }] : []),
   ];
   if (!data.value.site) {
