@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDevVars } from '../../scripts/generate-dev-vars.mjs';
 import { seedDemo } from '../../scripts/seed-demo.mjs';
+import { d1Databases } from '../../scripts/setup-config.mjs';
 import { run, startDevServer, startWrangler, WRANGLER } from '../../test/helpers/dev-server.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -66,7 +67,7 @@ async function snapshotWorker(dir) {
   const toml = readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true')
     .replace(/^directory = "\.\/public"/m, `directory = ${JSON.stringify(resolve(ROOT, 'public'))}`)
-    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(resolve(ROOT, 'migrations'))}`);
+    .replace(/^migrations_dir = .*$/gm, `migrations_dir = ${JSON.stringify(resolve(ROOT, 'migrations'))}`);
   writeFileSync(join(dir, 'wrangler.toml'), toml);
   copyFileSync(resolve(ROOT, '.dev.vars'), join(dir, '.dev.vars'));
   return join(dir, 'wrangler.toml');
@@ -78,7 +79,10 @@ export async function startWorker({ days = 7 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-dashboard-worker-'));
   const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-state-')); // outside `dir`: wrangler watches it
   const config = await snapshotWorker(dir);
-  await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
+  // every database of wrangler.toml, as `npm run dev` does: the crons walk DB_2 and DB_3 too
+  for (const { name } of d1Databases(readFileSync(config, 'utf8'))) {
+    await run(WRANGLER, ['d1', 'migrations', 'apply', name, '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
+  }
   const worker = await startDevServer({ config, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
   let demo;
   let events;
@@ -86,7 +90,9 @@ export async function startWorker({ days = 7 } = {}) {
     demo = await seedDemo({ api: worker.url, adminToken: secrets.PULSE_ADMIN_TOKEN, days });
     events = await waitForQuiet(worker.url, secrets.PULSE_ADMIN_TOKEN, demo.site);
     // One cron run builds the rollups, as the */5 trigger would.
-    await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+    // (`/__scheduled` is wrangler's bundling middleware, absent from this no_bundle snapshot)
+    const cron = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+    if (!cron.ok) throw new Error(`the */5 cron did not run: ${cron.status} ${await cron.text()}`);
   } catch (err) {
     // a failed seed must not leave wrangler dev running after the suite
     await worker.stop();
