@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startAll, stopAll } from './harness';
 import { authSuite } from './auth.suite';
+import { automationSuite } from './automation.suite';
 import { overviewSuite } from './overview.suite';
 import { realtimeSuite } from './realtime.suite';
 import { settingsSuite } from './settings.suite';
@@ -18,4 +19,5 @@ describe('dashboard', () => {
   shareSuite();
   realtimeSuite();
   settingsSuite();
+  automationSuite();
 });

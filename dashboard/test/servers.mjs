@@ -79,7 +79,11 @@ export async function startWorker({ days = 7 } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'pulse-dashboard-state-')); // outside `dir`: wrangler watches it
   const config = await snapshotWorker(dir);
   await run(WRANGLER, ['d1', 'migrations', 'apply', 'pulse', '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
-  const worker = await startDevServer({ config, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
+  const worker = await startDevServer({
+    config, persistTo: state, readyPath: '/api/health',
+    // loopback webhook targets (the test receiver), as `npm run dev` allows them; never in production
+    extraArgs: ['--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1'],
+  });
   let demo;
   let events;
   try {

@@ -125,7 +125,7 @@ export default component$(() => {
                 <option value="current_visitors">current visitors (threshold, every 5 minutes)</option>
                 {goals.map((g) => (
                   <option key={g} value={`goal:${g}`}>
-                    goal: {g}
+                    {`goal: ${g}`}
                   </option>
                 ))}
               </select>
