@@ -22,6 +22,7 @@ export function automationSuite() {
       await page.fill('input[name=url]', 'https://10.0.0.1/hook');
       await page.click('[data-testid=create-webhook]');
       expect(await (await page.waitForSelector('[data-testid=webhook-error]')).textContent()).toContain('url:');
+      expect(await page.inputValue('input[name=url]')).toBe('https://10.0.0.1/hook');
 
       await page.fill('input[name=url]', target);
       await page.fill('input[name=events]', 'goal:Signup alert');
@@ -51,7 +52,7 @@ export function automationSuite() {
       expect(await page.locator('[data-testid=new-webhook-secret]').count()).toBe(0);
       const entry = await page.locator('[data-webhook] [data-outcome]').first();
       expect(await entry.getAttribute('data-type')).toBe('test');
-      expect(await entry.getAttribute('data-outcome')).toBe('delivered');
+      expect(await entry.getAttribute('data-outcome')).toBe('ok');
       expect(await entry.textContent()).toContain('HTTP 200');
       await shot(page, 'webhooks');
 
@@ -70,6 +71,8 @@ export function automationSuite() {
       await page.fill('input[name=email]', 'alerts@example.com');
       await page.click('[data-testid=create-alert]');
       expect(await (await page.waitForSelector('[data-testid=alert-error]')).textContent()).toContain('a threshold needs a value');
+      // a refused save keeps what was typed
+      expect(await page.inputValue('input[name=email]')).toBe('alerts@example.com');
 
       await page.selectOption('select[name=op]', 'above');
       await page.fill('input[name=value]', '250');
@@ -77,6 +80,8 @@ export function automationSuite() {
       await page.fill('input[name=cooldown_minutes]', '120');
       await page.click('[data-testid=create-alert]');
       const rule = page.locator('[data-alert]', { hasText: 'visitors above 250 per day' });
+      await page.waitForSelector('[data-alert], [data-testid=alert-error]:not(:has-text("a threshold needs a value"))', { timeout: 10_000 });
+      expect(await page.locator('[data-testid=alert-error]').allTextContents()).toEqual([]);
       await rule.waitFor({ timeout: 10_000 });
       expect(await rule.textContent()).toContain('To email alerts@example.com · cooldown 120 min');
       expect(await rule.textContent()).toContain('Never fired.');

@@ -10,6 +10,7 @@ import { api, messageOf } from '../../../../../lib/api';
 import { CHANNEL_FIELDS, channelsFrom, describeChannel, sitePath, type Channel } from '../../../../../components/automation/channels';
 import { ChannelFields } from '../../../../../components/automation/channel-fields';
 import { Problem } from '../../../../../components/automation/problem';
+import { resetOnSuccess } from '../../../../../components/automation/reset-on-success';
 
 interface Alert {
   id: string;
@@ -115,7 +116,7 @@ export default component$(() => {
           A threshold fires when the number crosses the value; an anomaly when an hour is far from the same hour of the week over the
           previous 4–8 weeks. Both say when things are back to normal, at most once per cooldown.
         </p>
-        <Form action={create} spaReset class="stack">
+        <Form action={create} class="stack" onSubmitCompleted$={resetOnSuccess}>
           <div class="inline-form">
             <label>
               Metric

@@ -9,6 +9,7 @@ import { api, messageOf } from '../../../../../lib/api';
 import { CHANNEL_FIELDS, channelsFrom, describeChannel, sitePath, type Channel } from '../../../../../components/automation/channels';
 import { ChannelFields } from '../../../../../components/automation/channel-fields';
 import { Problem } from '../../../../../components/automation/problem';
+import { resetOnSuccess } from '../../../../../components/automation/reset-on-success';
 
 interface Report {
   id: string;
@@ -76,7 +77,7 @@ export default component$(() => {
           Top stats with their change, top sources, pages and goals. Weekly digests cover the last Monday–Sunday and go out on Monday
           morning (site time); monthly ones cover the last month and go out on the 1st.
         </p>
-        <Form action={create} spaReset class="stack">
+        <Form action={create} class="stack" onSubmitCompleted$={resetOnSuccess}>
           <label style="max-width:14rem">
             Every
             <select name="interval">

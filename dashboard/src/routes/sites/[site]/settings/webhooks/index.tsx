@@ -2,11 +2,12 @@
  * Webhooks of this site (DESIGN §4b): create (the signing secret is shown once, right here), delete,
  * send a test delivery, and each webhook's delivery log (the API keeps the last 100 attempts).
  */
-import { component$, useSignal } from '@builder.io/qwik';
-import { Form, Link, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
+import { $, component$, useSignal } from '@builder.io/qwik';
+import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
 import { sitePath } from '../../../../../components/automation/channels';
 import { Problem } from '../../../../../components/automation/problem';
+import { resetOnSuccess } from '../../../../../components/automation/reset-on-success';
 
 interface Webhook {
   id: string;
@@ -101,7 +102,7 @@ export default component$(() => {
           verification recipe). Events: <code>*</code> for every goal conversion, custom event and alert, or a list such as{' '}
           <code>goal:Signup event:Purchase alert</code>.
         </p>
-        <Form action={create} spaReset class="inline-form" onSubmitCompleted$={() => (copied.value = '')}>
+        <Form action={create} class="inline-form" onSubmitCompleted$={[resetOnSuccess, $(() => (copied.value = ''))]}>
           <label style="flex:2 1 16rem">
             URL
             <input name="url" type="url" placeholder="https://example.com/pulse-hook" required />
@@ -169,10 +170,10 @@ export default component$(() => {
                     Delete
                   </button>
                 </Form>
-                {/* deliveries go through a Queue, so the log fills a moment after "Send test" */}
-                <Link href={loc.url.pathname} class="button">
+                {/* deliveries go through a Queue, so the log fills a moment after "Send test"; a full load re-reads it */}
+                <a href={loc.url.pathname} class="button">
                   Refresh log
-                </Link>
+                </a>
               </div>
               {queued?.webhook === w.id && (
                 <p class="ok" role="status" data-testid="test-queued">
