@@ -8,6 +8,7 @@ import { a11ySuite } from './a11y.suite';
 import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
+import { automationSuite } from './automation.suite';
 import { overviewSuite } from './overview.suite';
 import { performanceSuite } from './performance.suite';
 import { realtimeSuite } from './realtime.suite';
@@ -30,4 +31,5 @@ describe('dashboard', () => {
   settingsSuite();
   a11ySuite();
   reportsSuite();
+  automationSuite();
 });

@@ -83,7 +83,11 @@ export async function startWorker({ days = 7 } = {}) {
   for (const { name } of d1Databases(readFileSync(config, 'utf8'))) {
     await run(WRANGLER, ['d1', 'migrations', 'apply', name, '--local', '--persist-to', state, '-c', config], { cwd: ROOT });
   }
-  const worker = await startDevServer({ config, persistTo: state, readyPath: '/api/health', extraArgs: ['--test-scheduled'] });
+  const worker = await startDevServer({
+    config, persistTo: state, readyPath: '/api/health',
+    // loopback webhook targets (the test receiver), as `npm run dev` allows them; never in production
+    extraArgs: ['--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1'],
+  });
   let demo;
   let events;
   try {

@@ -6,6 +6,7 @@ import { CARDS } from '../breakdown/cards';
 import { Controls } from './controls';
 import { MainChart } from './main-chart';
 import { TopStats } from './top-stats';
+import { InsightsCard } from '../insights/insights-card';
 
 export const Overview = component$<ScopeProps & { live: number | null }>((props) => {
   const loc = useLocation();
@@ -14,6 +15,7 @@ export const Overview = component$<ScopeProps & { live: number | null }>((props)
     <Controls site={props.site} share={props.share} />
     <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
     <MainChart site={props.site} share={props.share} base={props.base} />
+    <InsightsCard site={props.site} share={props.share} />
     <div class="grid">
       {CARDS.map((card) => (
         <Breakdown key={card.id} card={card} site={props.site} share={props.share} base={props.base} />

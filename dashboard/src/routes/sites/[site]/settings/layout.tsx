@@ -10,6 +10,9 @@ export default component$(() => {
     { href: `${base}/goals/`, label: 'Goals & funnels' },
     { href: `${base}/members/`, label: 'Members' },
     { href: `${base}/keys/`, label: 'API keys' },
+    { href: `${base}/reports/`, label: 'Digests' },
+    { href: `${base}/alerts/`, label: 'Alerts' },
+    { href: `${base}/webhooks/`, label: 'Webhooks' },
   ];
   return (
     <div class="settings">

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startWebhookReceiver } from '../../test/helpers/webhook-receiver.mjs';
+import { ctx, shot } from './harness';
+
+/** No element of the page is wider than a 390 px phone screen. */
+async function noHorizontalOverflow(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+}
+
+export function automationSuite() {
+  describe('automation settings', () => {
+    const settings = (sub: string) => `${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/settings/${sub}`;
+
+    it('creates a webhook, shows its secret once, and logs the delivery of "Send test" that the receiver got signed', async () => {
+      const receiver = await startWebhookReceiver();
+      const target = `${receiver}/box/dashboard-test`;
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('webhooks/'));
+      // an unsafe target is refused by the API, and its message is shown next to the form
+      await page.fill('input[name=url]', 'https://10.0.0.1/hook');
+      await page.click('[data-testid=create-webhook]');
+      expect(await (await page.waitForSelector('[data-testid=webhook-error]')).textContent()).toContain('url:');
+      expect(await page.inputValue('input[name=url]')).toBe('https://10.0.0.1/hook');
+
+      await page.fill('input[name=url]', target);
+      await page.fill('input[name=events]', 'goal:Signup alert');
+      await page.click('[data-testid=create-webhook]');
+      const secret = (await (await page.waitForSelector('[data-testid=new-webhook-secret]')).textContent())!.trim();
+      expect(secret).toMatch(/^whsec_/);
+      // the form is reset after a successful save and the error is gone
+      expect(await page.inputValue('input[name=url]')).toBe('');
+      expect(await page.locator('[data-testid=webhook-error]').count()).toBe(0);
+      const hook = page.locator('[data-webhook]', { hasText: target });
+      expect(await hook.textContent()).toContain('goal:Signup, alert');
+      expect(await hook.textContent()).toContain('No deliveries yet.');
+
+      await hook.locator('button', { hasText: 'Send test' }).click();
+      await page.waitForSelector('[data-testid=test-queued]');
+      // the Queue consumer POSTs it; the receiver sees the signed test payload
+      await expect.poll(async () => (await (await fetch(target)).json()).length, { timeout: 30_000 }).toBe(1);
+      const [got] = (await (await fetch(target)).json()) as { headers: Record<string, string>; body: string }[];
+      expect(JSON.parse(got!.body).type).toBe('test');
+      expect(got!.headers['pulse-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+
+      // a reload never shows the secret again, and the log shows the delivered attempt
+      await expect.poll(async () => {
+        await page.reload();
+        return page.locator('[data-webhook] [data-outcome]').count();
+      }, { timeout: 30_000 }).toBe(1);
+      expect(await page.locator('[data-testid=new-webhook-secret]').count()).toBe(0);
+      const entry = await page.locator('[data-webhook] [data-outcome]').first();
+      expect(await entry.getAttribute('data-type')).toBe('test');
+      expect(await entry.getAttribute('data-outcome')).toBe('ok');
+      expect(await entry.textContent()).toContain('HTTP 200');
+      await shot(page, 'webhooks');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await noHorizontalOverflow(page);
+      await page.locator('[data-webhook]', { hasText: target }).locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-webhook]').count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('creates a threshold alert (after the API refuses a threshold without a value) and lists it', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('alerts/'));
+      await page.selectOption('select[name=metric]', 'visitors');
+      await page.selectOption('select[name=kind]', 'threshold');
+      await page.fill('input[name=email]', 'alerts@example.com');
+      await page.click('[data-testid=create-alert]');
+      expect(await (await page.waitForSelector('[data-testid=alert-error]')).textContent()).toContain('a threshold needs a value');
+      // a refused save keeps what was typed
+      expect(await page.inputValue('input[name=email]')).toBe('alerts@example.com');
+
+      await page.selectOption('select[name=op]', 'above');
+      await page.fill('input[name=value]', '250');
+      await page.selectOption('select[name=window]', '1d');
+      await page.fill('input[name=cooldown_minutes]', '120');
+      await page.click('[data-testid=create-alert]');
+      const rule = page.locator('[data-alert]', { hasText: 'visitors above 250 per day' });
+      await page.waitForSelector('[data-alert], [data-testid=alert-error]:not(:has-text("a threshold needs a value"))', { timeout: 10_000 });
+      expect(await page.locator('[data-testid=alert-error]').allTextContents()).toEqual([]);
+      await rule.waitFor({ timeout: 10_000 });
+      expect(await rule.textContent()).toContain('To email alerts@example.com · cooldown 120 min');
+      expect(await rule.textContent()).toContain('Never fired.');
+      expect(await page.inputValue('input[name=value]')).toBe('');
+      expect(await page.locator('[data-testid=alert-error]').count()).toBe(0);
+      await shot(page, 'alerts');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await noHorizontalOverflow(page);
+      await rule.locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-alert]', { hasText: 'visitors above 250 per day' }).count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('creates a weekly digest, lists it, and "Send now" sends the last complete week', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('reports/'));
+      await page.click('[data-testid=create-report]');
+      expect(await (await page.waitForSelector('[data-testid=report-error]')).textContent()).toContain('give at least one channel');
+
+      await page.selectOption('select[name=interval]', 'weekly');
+      await page.fill('input[name=email]', 'digest@example.com');
+      await page.click('[data-testid=create-report]');
+      const report = page.locator('[data-report]', { hasText: 'digest@example.com' });
+      await report.waitFor({ timeout: 10_000 });
+      expect(await report.textContent()).toContain('Weekly to email digest@example.com');
+      expect(await report.textContent()).toContain('not sent yet');
+      expect(await page.inputValue('input[name=email]')).toBe('');
+
+      await report.locator('button', { hasText: 'Send now' }).click();
+      const sent = (await (await page.waitForSelector('[data-testid=report-sent]', { timeout: 30_000 })).textContent())!;
+      // the last complete Monday–Sunday week
+      const [, from, to] = /Sent the digest for (\S+) to (\S+)\./.exec(sent)!;
+      expect(new Date(`${from!.slice(0, 10)}T12:00:00Z`).getUTCDay()).toBe(1);
+      expect(new Date(`${to!.slice(0, 10)}T12:00:00Z`).getUTCDay()).toBe(0);
+      await shot(page, 'reports');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await noHorizontalOverflow(page);
+      await report.locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-report]', { hasText: 'digest@example.com' }).count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('shows the insights sentences of the current period on the overview', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(`${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/?period=7d`);
+      const summary = await page.waitForSelector('[data-insight=summary]', { timeout: 30_000 });
+      // the same sentence the API builds for the same period
+      const res = await fetch(`${ctx.worker.url}/api/v1/sites/${ctx.worker.demo.site}/insights?period=7d`, { headers: { authorization: `Bearer ${ctx.worker.demo.key}` } });
+      const insights = (await res.json()) as { summary: { sentence: string }; movers: { sentence: string }[] };
+      expect(await summary.textContent()).toBe(insights.summary.sentence);
+      const movers = await page.locator('[data-insight=mover]').allTextContents();
+      expect(movers).toEqual(insights.movers.slice(0, 5).map((m) => m.sentence));
+      await page.close();
+    });
+  });
+}
