@@ -133,13 +133,25 @@ export function overviewSuite() {
     it("offers the site's own property keys in the Properties tab", async () => {
       const res = await fetch(`${ctx.worker.url}/api/v1/sites/${ctx.worker.demo.site}/prop-keys?date_range=7d`, { headers: { authorization: `Bearer ${ctx.worker.demo.key}` } });
       const { keys } = (await res.json()) as { keys: { key: string }[] };
-      expect(keys.length).toBeGreaterThan(0);
+      // the demo sends `plan` on signups and `url` on outbound clicks; which is used more is chance
+      expect(keys.map((k) => k.key).sort()).toEqual(['plan', 'url']);
       const page = await ctx.signedIn.newPage();
       await page.goto(overview('?period=7d'));
       await cardsFilled(page);
       await page.click('[data-card=goals] [data-tab=props]');
       await expect.poll(() => page.$$eval('[data-testid=prop-key] option', (os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 15_000 }).toEqual(keys.map((k) => k.key));
-      await page.waitForSelector(`[data-card=goals] [data-rows="event:props:${keys[0]!.key}"], [data-card=goals] [data-empty]`);
+      // the most used key, even when the placeholder key (`plan`) is one of the site's keys too,
+      // and the select names the key whose rows are shown
+      await page.waitForSelector(`[data-card=goals] [data-rows="event:props:${keys[0]!.key}"]`);
+      expect(await page.inputValue('[data-testid=prop-key]')).toBe(keys[0]!.key);
+      // the user's pick wins, and outlives a switch to another tab and back
+      await page.selectOption('[data-testid=prop-key]', keys[1]!.key);
+      await page.waitForSelector(`[data-card=goals] [data-rows="event:props:${keys[1]!.key}"]`);
+      await page.click('[data-card=goals] [data-tab=goal]');
+      await page.waitForSelector('[data-card=goals] [data-rows="event:goal"], [data-card=goals] [data-empty]');
+      await page.click('[data-card=goals] [data-tab=props]');
+      await page.waitForSelector(`[data-card=goals] [data-rows="event:props:${keys[1]!.key}"]`);
+      expect(await page.inputValue('[data-testid=prop-key]')).toBe(keys[1]!.key);
       await page.close();
     });
 

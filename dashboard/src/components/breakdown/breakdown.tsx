@@ -49,6 +49,8 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
   const loc = useLocation();
   const tabId = useSignal(card.tabs[0]!.id);
   const propKey = useSignal(DEFAULT_PROP_KEYS[0]!);
+  // kept here, not in the picker: switching tabs unmounts the picker but keeps the user's key
+  const propKeyPicked = useSignal(false);
   const tab = useComputed$(() => card.tabs.find((t) => t.id === tabId.value) ?? card.tabs[0]!);
   const dimension = useComputed$(() => (tab.value.id === 'props' ? (`event:props:${propKey.value}` as const) : tab.value.dimension));
 
@@ -91,7 +93,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
           ))}
         </div>
       </header>
-      {tab.value.id === 'props' && <PropKeyPicker site={site} share={share} propKey={propKey} />}
+      {tab.value.id === 'props' && <PropKeyPicker site={site} share={share} propKey={propKey} picked={propKeyPicked} />}
       <div role="tabpanel" aria-labelledby={`tab-${card.id}-${tabId.value}`}>
         <Resource
           value={rows}
