@@ -117,8 +117,8 @@ export function automationSuite() {
         return rule.locator('[data-firing=firing]').count();
       }, { timeout: 30_000 }).toBe(1);
       expect(await rule.locator('[data-state=firing]').count()).toBe(1);
-      const text = (await rule.locator('[data-firing=firing]').textContent())!;
-      const [, day, observed] = /Fired · (\d{4}-\d{2}-\d{2}) · (\d+)/.exec(text)!;
+      const text = (await rule.locator('[data-firing=firing] span').textContent())!; // the span alone: the <time> beside it starts with digits too
+      const [, day, observed] = /Fired · (\d{4}-\d{2}-\d{2}) · (\d+)\b/.exec(text)!;
       const res = await fetch(`${ctx.worker.url}/api/v2/query`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ctx.worker.demo.key}`, 'content-type': 'application/json' },
