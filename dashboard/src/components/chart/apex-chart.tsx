@@ -22,6 +22,8 @@ interface Holder {
   chart: ApexLike | null;
   wanted: object;
   drawing: boolean;
+  /** the component is gone (a view change re-mounts it): a draw still importing must not create a chart */
+  disposed: boolean;
 }
 
 // Keyed by the element, not kept in a store: an ApexCharts instance cannot be serialized, and
@@ -38,8 +40,12 @@ async function drawLatest(el: HTMLElement, holder: Holder): Promise<void> {
       if (holder.chart) await holder.chart.updateOptions(drawn, true);
       else {
         const { default: ApexCharts } = await import('apexcharts');
+        // unmounted while the library loaded: a chart made now would never be destroyed, and
+        // would answer for this chart id beside the one the new mount draws
+        if (holder.disposed) return;
         holder.chart = new ApexCharts(el, drawn) as unknown as ApexLike;
         await holder.chart.render();
+        if (holder.disposed) holder.chart.destroy();
       }
     }
   } finally {
@@ -62,7 +68,7 @@ export const ApexChart = component$<ChartProps>((props) => {
       dark: matchMedia('(prefers-color-scheme: dark)').matches,
       width: node.clientWidth || window.innerWidth,
     });
-    const holder = holders.get(node) ?? { chart: null, wanted: options, drawing: false };
+    const holder = holders.get(node) ?? { chart: null, wanted: options, drawing: false, disposed: false };
     holders.set(node, holder);
     holder.wanted = options;
     try {
@@ -78,8 +84,12 @@ export const ApexChart = component$<ChartProps>((props) => {
   useVisibleTask$(({ cleanup }) =>
     cleanup(() => {
       const node = el.value;
-      if (node) holders.get(node)?.chart?.destroy();
-      if (node) holders.delete(node);
+      const holder = node && holders.get(node);
+      if (holder) {
+        holder.disposed = true;
+        holder.chart?.destroy();
+        holders.delete(node);
+      }
     }),
   );
 
