@@ -43,6 +43,10 @@ async function drawLatest(el: HTMLElement, holder: Holder): Promise<void> {
         // unmounted while the library loaded: a chart made now would never be destroyed, and
         // would answer for this chart id beside the one the new mount draws
         if (holder.disposed) return;
+        // an instance of a mount whose cleanup never ran still holds this chart id; the id's
+        // lookups (ApexCharts.getChartByID, the tests) would keep answering with its old series
+        const id = (drawn as { chart?: { id?: string } }).chart?.id;
+        if (id) ApexCharts.getChartByID(id)?.destroy();
         holder.chart = new ApexCharts(el, drawn) as unknown as ApexLike;
         await holder.chart.render();
         if (holder.disposed) holder.chart.destroy();
