@@ -80,6 +80,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // a page on a loaded 2-core machine can take seconds to answer a click: the 1 s default
+          // of expect.poll made CI flaky (the second invitation, the details sort)
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
