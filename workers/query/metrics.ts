@@ -90,7 +90,7 @@ export function finishMetric(m: Metric, r: BaseRow, totals: Totals): MetricValue
       return sessions ? round((100 * (r.bounces ?? 0)) / sessions) : 0;
     }
     case 'visit_duration': {
-      const sessions = r.sessionCount ?? visits;
+      const sessions = r.durationSessions ?? r.sessionCount ?? visits;
       return sessions ? round((r.duration ?? 0) / sessions) : 0;
     }
     case 'percentage':

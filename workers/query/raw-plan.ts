@@ -72,7 +72,7 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
       const dims = q.dimensions.map((d) => (d === 'event:goal' ? ctx.params.bind(goal!.name) : pages && d === 'event:page' ? 'p.pathname' : dimensionSql(d, side, ctx, q.granularity)));
       if (dims.some((d) => d === null)) return;
       const select = [...dims.map((d, i) => `${d} AS d${i}`), ...aggs(ctx)].join(', ');
-      const table = side === 'e' ? 'events e' : pages ? `sessions s JOIN ${viewedPagesSql(ctx, q)} p ON p.sid = s.id` : 'sessions s';
+      const table = side === 'e' ? 'events e' : pages ? `sessions s JOIN ${viewedPagesSql(ctx, q, filters)} p ON p.sid = s.id` : 'sessions s';
       const t = side === 'e' ? 'e.ts' : 's.start';
       let sql = `SELECT ${select} FROM ${table} WHERE ${side}.site_id = ${ctx.params.bind(q.site.id)}`
         + ` AND ${t} >= ${ctx.params.bind(q.range.from)} AND ${t} < ${ctx.params.bind(q.range.to)}`
@@ -98,12 +98,18 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
     }
     const sessionNeeds = n.has('bounces') || n.has('duration') || n.has('sessionPageviews') || (n.has('visits') && !visitsFromEvents);
     if (sessionMode || sessionNeeds) {
-      // by page, a session counts under every page it viewed and bounces only where it entered;
-      // under a page filter, bounces only count the sessions that entered on a matching page
+      // by page, a session counts under every page it viewed (visits), but its bounce and its
+      // duration count only under the page it entered on: Plausible answers a page's session
+      // metrics from the sessions table grouped by entry page (QueryOptimizer renames event:page
+      // to visit:entry_page there, in the filters too). Under a page filter (no page dimension),
+      // bounces count the sessions that entered on a matching page, duration every viewer.
       const pages = pageDim && !sessionMode;
       build('s', (ctx) => {
         const entered = pages ? 's.entry_page = p.pathname' : entryPageSql(filters, ctx);
-        const a = ['count(*) AS sessionCount', 'coalesce(sum(s.duration), 0) AS duration', 'coalesce(sum(s.pageviews), 0) AS sessionPageviews'];
+        const duration = pages
+          ? [`coalesce(sum(s.duration * (${entered})), 0) AS duration`, `coalesce(sum(${entered}), 0) AS durationSessions`]
+          : ['coalesce(sum(s.duration), 0) AS duration'];
+        const a = ['count(*) AS sessionCount', ...duration, 'coalesce(sum(s.pageviews), 0) AS sessionPageviews'];
         if (!visitsFromEvents) a.push('count(*) AS visits');
         if (entered) a.push(`coalesce(sum(s.is_bounce * (${entered})), 0) AS bounces`, `coalesce(sum(${entered}), 0) AS bounceSessions`);
         else a.push('coalesce(sum(s.is_bounce), 0) AS bounces');
@@ -135,11 +141,15 @@ export async function runRawPlan(db: QueryDb, q: BaseQuery, goals: Goal[], budge
  * The pages each session viewed (one row per session and page), for session metrics by page. Its
  * events may run a day past the range, as the sessions that start in it may.
  */
-function viewedPagesSql(ctx: FilterContext, q: BaseQuery): string {
+function viewedPagesSql(ctx: FilterContext, q: BaseQuery, filters: Filter[]): string {
   const p = ctx.params;
+  // only the pages a top-level page filter keeps: the rows are the filtered events' pages (and
+  // Plausible's sessions side turns the filter into one on the entry page, grouped by it), so a
+  // session's other pages must not add rows of their own
+  const pageFilters = filters.filter((f) => 'dimension' in f && f.dimension === 'event:page');
   // any event on the page, as a page filter matches (filters.ts, sessionsWithEvent)
   return `(SELECT DISTINCT e.session_id AS sid, e.pathname AS pathname FROM events e WHERE e.site_id = ${p.bind(q.site.id)}`
-    + ` AND e.ts >= ${p.bind(q.range.from)} AND e.ts < ${p.bind(q.range.to + DAY_MS)})`;
+    + ` AND e.ts >= ${p.bind(q.range.from)} AND e.ts < ${p.bind(q.range.to + DAY_MS)} AND ${filtersSql(pageFilters, 'e', ctx)})`;
 }
 
 /** Goals a goal breakdown lists: all, or only those a top-level `is` goal filter names. */

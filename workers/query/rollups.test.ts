@@ -79,10 +79,19 @@ describe('rollup plan == raw plan', () => {
       const metrics = ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'];
       const base = { site_id: SITE, metrics, date_range };
       const raw = (body: Record<string, unknown>) => runQuery(env.DB, SITE, { ...base, ...body }, NOW, { mode: 'raw' });
-      // a page's breakdown row is the answer under that page's filter
-      const [byPage, filtered] = await Promise.all([raw({ dimensions: ['event:page'] }), raw({ filters: [['is', 'event:page', [page]]] })]);
+      // a page's breakdown row is the answer under that page's filter for visitors, visits,
+      // pageviews and bounce rate (both count bounces of the sessions that entered on the page),
+      // but not for visit duration: Plausible's page filter averages every session that viewed
+      // the page ("can filter by page"), its page breakdown only those that entered on it ("all
+      // metrics for breakdown by event prop": the sessions side is grouped by visit:entry_page),
+      // so the row's duration is the answer under that page's entry-page filter
+      const [byPage, filtered, entered] = await Promise.all([
+        raw({ dimensions: ['event:page'] }), raw({ filters: [['is', 'event:page', [page]]] }), raw({ metrics: ['visit_duration'], filters: [['is', 'visit:entry_page', [page]]] }),
+      ]);
       const row = byPage.results.find((r) => r.dimensions[0] === page);
-      expect(row?.metrics ?? [0, 0, 0, 0, 0], `${page} ${date_range}`).toEqual(filtered.results[0]!.metrics);
+      const [visitors, visits, pageviews, bounceRate, duration] = (row?.metrics ?? [0, 0, 0, 0, 0]) as number[];
+      expect([visitors, visits, pageviews, bounceRate], `${page} ${date_range}`).toEqual(filtered.results[0]!.metrics.slice(0, 4));
+      expect(duration, `${page} ${date_range}: duration of the sessions that entered on it`).toBe(row ? entered.results[0]!.metrics[0] : 0);
       // has_done and has_not_done split the visits (sessions, not visitors)
       const did = ['is', 'event:page', [page]];
       const [all, done, notDone] = await Promise.all([raw({}), raw({ filters: [['has_done', did]] }), raw({ filters: [['has_not_done', did]] })]);

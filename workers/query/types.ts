@@ -107,6 +107,8 @@ export interface BaseRow {
   /** sessions bounce rate is judged on (entered on the page, under page filters or by page); `visits` when absent */
   bounceSessions?: number;
   duration?: number;
+  /** sessions visit duration averages over (by page: those that entered on it, as Plausible); `sessionCount` when absent */
+  durationSessions?: number;
   /** sessions' pageviews, for views_per_visit */
   sessionPageviews?: number;
   revenue?: number;

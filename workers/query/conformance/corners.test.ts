@@ -53,16 +53,32 @@ describe('corners: pages', () => {
   ];
   runCases([
     {
-      // viewed "/": visits 1 and 3 (2 visits, (180 + 0) / 2 = 90 s); entered on "/": visits 1 and 3, one bounce = 50 %
-      // viewed "/pricing": visits 1 and 2 (2 visits, 90 s); entered on "/pricing": visit 2 only, bounced = 100 %
-      name: 'by page: visits that viewed it, bounce rate of those that entered on it', events,
+      // viewed "/": visits 1 and 3 (2 visits); entered on "/": visits 1 and 3, one bounce = 50 %, (180 + 0) / 2 = 90 s
+      // viewed "/pricing": visits 1 and 2 (2 visits); entered on "/pricing": visit 2 only, bounced = 100 %, 0 s
+      name: 'by page: visits that viewed it, bounce rate and duration of those that entered on it', events,
       query: { date_range: 'all', metrics: ['visits', 'pageviews', 'bounce_rate', 'visit_duration'], dimensions: ['event:page'] },
-      results: [{ dimensions: ['/'], metrics: [2, 3, 50, 90] }, { dimensions: ['/pricing'], metrics: [2, 2, 100, 90] }],
+      results: [{ dimensions: ['/'], metrics: [2, 3, 50, 90] }, { dimensions: ['/pricing'], metrics: [2, 2, 100, 0] }],
     },
     {
-      name: 'a page filter equals its breakdown row', events,
+      // the same page as a filter: bounce rate still of visit 2 (entered there), but duration over
+      // both viewers (visits 1 and 2: (180 + 0) / 2 = 90 s), as Plausible's "can filter by page"
+      name: 'a page filter: duration over every viewer, bounce rate over those that entered', events,
       query: { date_range: 'all', metrics: ['visits', 'pageviews', 'bounce_rate', 'visit_duration'], filters: [['is', 'event:page', ['/pricing']]] },
       results: [{ dimensions: [], metrics: [2, 2, 100, 90] }],
+    },
+    {
+      // page filter and page dimension: Plausible renames the filter to visit:entry_page on the
+      // sessions side, so the row's session metrics are still those of the sessions that entered on it
+      name: 'by page under a page filter: the same row as without it', events,
+      query: { date_range: 'all', metrics: ['visits', 'bounce_rate', 'visit_duration'], dimensions: ['event:page'], filters: [['is', 'event:page', ['/pricing']]] },
+      results: [{ dimensions: ['/pricing'], metrics: [2, 100, 0] }],
+    },
+    {
+      // a time dimension beside the page: one day, so the same rows: "/" entered by visits 1 and 3
+      // (90 s), "/pricing" by visit 2 (0 s)
+      name: 'by page and day: duration of the sessions that entered on the page', events,
+      query: { date_range: 'all', metrics: ['visit_duration'], dimensions: ['time:day', 'event:page'] },
+      results: [{ dimensions: ['2021-01-01', '/'], metrics: [90] }, { dimensions: ['2021-01-01', '/pricing'], metrics: [0] }],
     },
   ]);
 });

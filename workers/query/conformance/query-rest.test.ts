@@ -95,7 +95,19 @@ describe('query_test.exs: metrics', () => {
       query: { metrics: ['bounce_rate'], date_range: 'all', dimensions: ['visit:entry_page'], order_by: [['visit:entry_page', 'asc']] },
       results: [{ dimensions: ['/entry-page-1'], metrics: [0] }, { dimensions: ['/entry-page-2'], metrics: [100] }],
     },
-    // "all metrics for breakdown by event prop" is not ported: Pulse's by-page visit duration differs (../README.md, to fix)
+    {
+      // session A (user 1): "/" then "/plausible.io" 10 min later (600 s, entered on "/");
+      // B: "/" alone (bounce); C: "/plausible.io" alone (bounce). By page, visits are the sessions
+      // that viewed it, bounce rate and duration those of the sessions that entered on it:
+      // "/" = A and B: 50 %, (600 + 0) / 2 = 300 s; "/plausible.io" = C: 100 %, 0 s
+      name: 'all metrics for breakdown by event prop',
+      events: [
+        { user: 1, path: '/', at: '2021-01-01 00:00:00' }, { user: 1, path: '/plausible.io', at: '2021-01-01 00:10:00' },
+        { path: '/', at: '2021-01-01 00:25:00' }, { path: '/plausible.io', at: '2021-01-01 00:00:00' },
+      ],
+      query: { metrics: ['visitors', 'visits', 'pageviews', 'events', 'bounce_rate', 'visit_duration'], date_range: 'all', dimensions: ['event:page'], order_by: [['event:page', 'desc']] },
+      results: [{ dimensions: ['/plausible.io'], metrics: [2, 2, 2, 2, 100, 0] }, { dimensions: ['/'], metrics: [2, 2, 2, 2, 50, 300] }],
+    },
   ]);
 });
 
