@@ -11,7 +11,7 @@
 import { HttpError } from '../../lib/http-error';
 import type { QueryDb, Statement } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
-import { offsetSegments } from '../../lib/timezone';
+import { eachDay, offsetSegments } from '../../lib/timezone';
 import { eventFiltersSql, type ReportRequest } from '../report-request';
 import { HISTOGRAM_ERROR, MAX_VALUE, METRICS, VITALS, type VitalMetric } from './histogram';
 import { VITAL_DIMENSIONS, type VitalDimension } from './refresh';
@@ -87,7 +87,9 @@ export async function runVitalsReport(db: QueryDb, req: ReportRequest, opts: Vit
 /**
  * The range's histograms: the site total's day rows (one per day), and for a breakdown the day
  * rows of its top `limit` values by samples (a column, so `hist` is read only for the values
- * shown). Merged here: `json_each` in SQL would count every JSON key as a row read.
+ * shown). Those rows are read by key, the range's days × the top values (a range scan with
+ * `val IN (…)` would step over every value's row of each day), and merged here from their text
+ * (`RowAcc.addHistogramText`): `json_each` in SQL would count every JSON key as a row read.
  */
 async function readHistograms(db: QueryDb, req: ReportRequest, opts: VitalsOptions): Promise<Gathered> {
   const g = gathered();
@@ -96,15 +98,18 @@ async function readHistograms(db: QueryDb, req: ReportRequest, opts: VitalsOptio
   const stmts: Statement[] = [{ sql: `SELECT day, val, hist FROM vitals_daily WHERE ${range}`, params: [...span, ''] }];
   if (opts.dimension) {
     const top = `SELECT val FROM vitals_daily WHERE ${range} GROUP BY val ORDER BY sum(samples) DESC, val LIMIT ?5`;
-    stmts.push({ sql: `SELECT day, val, hist FROM vitals_daily WHERE ${range} AND val IN (${top})`, params: [...span, opts.dimension, opts.limit] });
+    const days = JSON.stringify(eachDay(req.range.firstDay, req.range.lastDay));
+    stmts.push({
+      sql: `SELECT day, val, hist FROM vitals_daily WHERE site_id = ?1 AND dim = ?4 AND day IN (SELECT value FROM json_each(?6)) AND val IN (${top})`,
+      params: [...span, opts.dimension, opts.limit, days],
+    });
   }
   const [days, rows] = await db.batch<{ day: string; val: string; hist: string }>(stmts);
   for (const r of days!) {
-    const hist = JSON.parse(r.hist) as Record<string, number>;
-    g.total.addHistogram(hist);
-    rowOf(g.days, r.day).addHistogram(hist);
+    g.total.addHistogramText(r.hist);
+    rowOf(g.days, r.day).addHistogramText(r.hist);
   }
-  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogram(JSON.parse(r.hist) as Record<string, number>);
+  for (const r of rows ?? []) rowOf(g.rows, r.val).addHistogramText(r.hist);
   return g;
 }
 

@@ -61,6 +61,59 @@ export class RowAcc {
     }
   }
 
+  /**
+   * A histogram row as stored: the JSON text of `json_group_object(key, count)`, read without
+   * JSON.parse. Parsing builds an object of a hundred-odd keys per row and `for … in` walks it
+   * again; a report by page merges hundreds of rows (about a megabyte), so the text is scanned
+   * once, key by key, into the buckets. Anything but the flat `{"KEY":int,…}` shape SQLite writes
+   * falls back to JSON.parse, so the answer never depends on the shortcut.
+   */
+  addHistogramText(text: string): void {
+    const n = text.length;
+    if (n < 2 || text.charCodeAt(0) !== 123 /* { */) return this.addHistogram(JSON.parse(text) as Record<string, number>);
+    let i = 1;
+    let name = '';
+    let a: MetricAcc | undefined;
+    while (i < n && text.charCodeAt(i) !== 125 /* } */) {
+      if (text.charCodeAt(i) !== 34 /* " */) return this.fallback(text, i);
+      const colon = text.indexOf(':', i + 1);
+      const close = text.indexOf('"', i + 1);
+      if (colon < 0 || close < 0 || colon > close) return this.fallback(text, i);
+      for (let k = i + 1; k < close; k++) if (text.charCodeAt(k) === 92 /* \ */) return this.fallback(text, i);
+      const metric = text.slice(i + 1, colon);
+      if (metric !== name) {
+        name = metric;
+        a = IS_METRIC.has(metric) ? this.acc(metric as VitalMetric) : undefined;
+      }
+      // the value: digits after `":`
+      let j = close + 1;
+      if (text.charCodeAt(j) !== 58 /* : */) return this.fallback(text, i);
+      j++;
+      let count = 0;
+      const start = j;
+      for (let c = text.charCodeAt(j); c >= 48 && c <= 57; c = text.charCodeAt(++j)) count = count * 10 + (c - 48);
+      if (j === start) return this.fallback(text, i);
+      if (a) {
+        const code = text.charCodeAt(colon + 1);
+        if (code >= 48 && code <= 57) {
+          let bucket = 0;
+          for (let k = colon + 1; k < close; k++) bucket = bucket * 10 + (text.charCodeAt(k) - 48);
+          if (bucket < 1000) a.buckets[bucket] = (a.buckets[bucket] ?? 0) + count;
+        } else if (close === colon + 2) {
+          const part = text[colon + 1] as Rating;
+          if (part in a.ratings) a.ratings[part] += count;
+        }
+      }
+      i = j;
+      if (text.charCodeAt(i) === 44 /* , */) i++;
+    }
+  }
+
+  /** The rest of a row the scanner did not expect (from key offset `at`), parsed as JSON. */
+  private fallback(text: string, at: number): void {
+    this.addHistogram(JSON.parse(`{${text.slice(at)}`) as Record<string, number>);
+  }
+
   p75(metric: VitalMetric): number | null {
     const a = this.metrics.get(metric);
     if (!a) return null;
