@@ -4,27 +4,18 @@
  * first and last seen, newest message, source and line, and its top pages and browsers; the
  * detail of one group adds daily counts and the sample stacks (the newest per day, distinct).
  * Reads are key ranges of the group rows and of the breakdown rows of the groups shown: bounded
- * by days × groups, never by events. Filters are not taken here: the groups are pre-aggregated
- * without visit attributes (the route answers 400 when given some).
+ * by days × groups, never by events. With filters (the overview's: page and visit dimensions)
+ * the same rows are counted from the range's error events instead (raw-rows.ts): the groups are
+ * pre-aggregated without visit attributes or page × browser pairs. That scan is bounded by
+ * `maxRawRows` events in the range; past it, `400 query_too_large`.
  */
+import { HttpError } from '../../lib/http-error';
 import type { QueryDb } from '../../query/db';
 import type { ReportRequest } from '../report-request';
+import { readRawErrorRows, type ErrorRow } from './raw-rows';
 import type { ErrorDetailReport, ErrorGroup, ErrorGroupDetail as ErrorDetail, ErrorsReport } from '../../../contract/reports';
 
-interface Row {
-  dim: string;
-  day: string;
-  fingerprint: string;
-  val: string;
-  events: number;
-  visitors: number;
-  first_ts: number;
-  last_ts: number;
-  message: string | null;
-  source: string | null;
-  line: string | null;
-  stack: string | null;
-}
+type Row = ErrorRow;
 
 const TOP = 5;
 const MAX_STACKS = 5;
@@ -63,7 +54,23 @@ function breakdown(rows: Row[], fingerprint: string, dim: string): { val: string
 const ROWS = 'SELECT dim, day, fingerprint, val, events, visitors, first_ts, last_ts, message, source, line, stack FROM errors_daily'
   + ' WHERE site_id = ?1 AND dim = ?2 AND day >= ?3 AND day <= ?4';
 
-async function readGroups(db: QueryDb, req: ReportRequest, only: string | null, limit: number): Promise<{ shown: (ErrorGroup & { newest: number })[]; groupRows: Row[]; dimRows: Row[] }> {
+/** events a filtered report may scan (its rows come from the raw events) */
+export const MAX_RAW_ROWS = 1_000_000;
+
+export interface ErrorsOptions {
+  maxRawRows?: number;
+}
+
+async function readGroups(db: QueryDb, req: ReportRequest, only: string | null, limit: number, opts: ErrorsOptions): Promise<{ shown: (ErrorGroup & { newest: number })[]; groupRows: Row[]; dimRows: Row[] }> {
+  if (req.filters.length) {
+    const bound = opts.maxRawRows ?? MAX_RAW_ROWS;
+    const rows = await readRawErrorRows(db, req, bound, only);
+    if (!rows) throw new HttpError(400, 'query_too_large', `the filtered range holds more than ${bound} events: narrow the period or drop the filters (unfiltered, the errors report reads pre-aggregated groups)`);
+    const groupRows = rows.filter((r) => r.dim === '');
+    const shown = [...groupsOf(groupRows).values()].sort((a, b) => b.events - a.events || (a.fingerprint < b.fingerprint ? -1 : 1)).slice(0, limit);
+    const fps = new Set(shown.map((g) => g.fingerprint));
+    return { shown, groupRows, dimRows: rows.filter((r) => r.dim !== '' && fps.has(r.fingerprint)) };
+  }
   const span = [req.site.id, '', req.range.firstDay, req.range.lastDay];
   const groupRows = await db.all<Row>(only ? `${ROWS} AND fingerprint = ?5` : ROWS, only ? [...span, only] : span);
   const shown = [...groupsOf(groupRows).values()].sort((a, b) => b.events - a.events || (a.fingerprint < b.fingerprint ? -1 : 1)).slice(0, limit);
@@ -83,16 +90,16 @@ function finish(g: ErrorGroup & { newest: number }, dimRows: Row[]): ErrorGroup 
   };
 }
 
-export async function listErrorGroups(db: QueryDb, req: ReportRequest, limit: number): Promise<ErrorsReport> {
+export async function listErrorGroups(db: QueryDb, req: ReportRequest, limit: number, opts: ErrorsOptions = {}): Promise<ErrorsReport> {
   const start = db.rowsRead;
-  const { shown, groupRows, dimRows } = await readGroups(db, req, null, limit);
+  const { shown, groupRows, dimRows } = await readGroups(db, req, null, limit, opts);
   const groups = new Set(groupRows.map((r) => r.fingerprint)).size;
   return { results: shown.map((g) => finish(g, dimRows)), meta: { date_range: req.dateRange, groups, rows_read: db.rowsRead - start } };
 }
 
 /** One group's detail, or null when the range holds none of it. */
-export async function errorGroupDetail(db: QueryDb, req: ReportRequest, fingerprint: string): Promise<ErrorDetailReport | null> {
-  const { shown, groupRows, dimRows } = await readGroups(db, req, fingerprint, 1);
+export async function errorGroupDetail(db: QueryDb, req: ReportRequest, fingerprint: string, opts: ErrorsOptions = {}): Promise<ErrorDetailReport | null> {
+  const { shown, groupRows, dimRows } = await readGroups(db, req, fingerprint, 1, opts);
   const g = shown[0];
   if (!g) return null;
   const daily = groupRows.map((r) => ({ date: r.day, events: r.events, visitors: r.visitors })).sort((a, b) => (a.date < b.date ? -1 : 1));

@@ -17,7 +17,6 @@ async function prepare(request: IRequest, env: Env): Promise<{ db: QueryDb; req:
   const url = new URL(request.url);
   const db = new QueryDb(await siteDb(env, id));
   const req = parseReportRequest(url, await loadSite(db, id), Date.now());
-  if (req.filters.length) throw new HttpError(400, 'invalid_request', 'the errors report takes no filters: its groups are pre-aggregated per page and browser, shown in each group');
   return { db, req, url };
 }
 
