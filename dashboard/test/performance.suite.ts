@@ -206,6 +206,37 @@ export function performanceSuite() {
       await page.close();
     });
 
+    it('applies the overview’s filters to the error groups and their detail', async () => {
+      const all = await report<ErrorsReport>('errors', { period: '7d' });
+      const top = all.results[0]!;
+      const browser = top.browsers[0]!;
+      const f = JSON.stringify([['is', 'visit:browser', [browser.browser]]]);
+      const filtered = await report<ErrorsReport>('errors', { period: '7d', filters: f });
+      // counted from the events, the group under a browser filter is its pre-aggregated browser row
+      const same = filtered.results.find((g) => g.fingerprint === top.fingerprint)!;
+      expect([same.events, same.visitors]).toEqual([browser.events, browser.visitors]);
+      expect(same.browsers).toEqual([browser]);
+
+      const page = await ctx.signedIn.newPage();
+      await page.goto(url('errors/', `?period=7d&f=${encodeURIComponent(`visit:browser,is,${browser.browser}`)}`));
+      await page.waitForSelector('[data-testid=errors] [data-filtered]');
+      const shown = () =>
+        page.$$eval('[data-group]', (els) => els.map((e) => [e.getAttribute('data-group'), Number(e.querySelector('[data-events]')!.getAttribute('data-events')), Number(e.querySelector('[data-visitors]')!.getAttribute('data-visitors'))]));
+      await expect.poll(shown, { timeout: 15_000 }).toEqual(filtered.results.map((g) => [g.fingerprint, g.events, g.visitors]));
+      expect(Number(await page.getAttribute('[data-groups]', 'data-groups'))).toBe(filtered.meta.groups);
+
+      // the detail keeps the filter (the link carries it) and shows the filtered group
+      const detail = await report<ErrorDetailReport>(`errors/${top.fingerprint}`, { period: '7d', filters: f });
+      await page.click(`[data-group="${top.fingerprint}"] a.error-message`);
+      await page.waitForSelector(`[data-testid=error-detail][data-fingerprint="${top.fingerprint}"]`);
+      expect(new URL(page.url()).searchParams.getAll('f')).toEqual([`visit:browser,is,${browser.browser}`]);
+      expect(Number(await page.getAttribute('dd[data-events]', 'data-events'))).toBe(detail.result.events);
+      expect(detail.result.events).toBe(browser.events);
+      const browsers = await page.$$eval('[data-breakdown=browser] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-row')));
+      expect(browsers).toEqual([browser.browser]);
+      await page.close();
+    });
+
     it('fits a 390 px phone without sideways scrolling', async () => {
       const phone = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await ctx.signedIn.storageState() });
       const page = await phone.newPage();

@@ -13,6 +13,7 @@ import type { QueryDb } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
 import { offsetSegments } from '../../lib/timezone';
 import { eventFiltersSql, type ReportRequest } from '../report-request';
+import { dimensionRows } from '../preagg-sql';
 import { ERROR_DIMENSIONS } from './refresh';
 
 /** One (dimension, day, group, value) row, as `errors_daily` stores it. */
@@ -43,8 +44,7 @@ export async function readRawErrorRows(db: QueryDb, req: ReportRequest, bound: n
     + " json_extract(e.props, '$.message') AS message, json_extract(e.props, '$.source') AS source,"
     + " json_extract(e.props, '$.line') AS line, json_extract(e.props, '$.stack') AS stack"
     + ` FROM (${scan}) e WHERE ${where}`;
-  const dims = Object.keys(ERROR_DIMENSIONS).map((d) => `SELECT '${d}' AS dim`).join(' UNION ALL ');
-  const val = `CASE t.dim ${Object.entries(ERROR_DIMENSIONS).map(([d, sql]) => `WHEN '${d}' THEN ${sql}`).join(' ')} END`;
+  const { table: dims, value: val } = dimensionRows(ERROR_DIMENSIONS);
   // the group's newest text of the day (SQLite takes bare columns from the max(ts) row)
   const latest = 'SELECT day, fp, max(ts) AS ts, message, source, line, stack FROM x GROUP BY day, fp';
   const sql = `WITH x AS (${x}), l AS (${latest})`

@@ -12,6 +12,7 @@
 import type { Statement } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
 import { offsetSegments } from '../../lib/timezone';
+import { deleteDay, dimensionRows } from '../preagg-sql';
 
 /** What each group is broken down by, with its column on `events`. */
 export const ERROR_DIMENSIONS = { '': "''", 'event:page': 'x.pathname', 'visit:browser': 'x.browser' } as const;
@@ -36,8 +37,7 @@ export function errorsUpsert(span: ErrorsSpan): Statement {
   const scope = `e.site_id = ${site} AND e.ts >= ${p.bind(span.from)} AND e.ts < ${p.bind(span.to)} AND e.name = 'error'`
     + ` AND e.inserted_at <= ${p.bind(span.upTo)} AND json_extract(e.props, '$.fingerprint') IS NOT NULL`;
   const rows = `SELECT ${day} AS day, json_extract(e.props, '$.fingerprint') AS fp, e.visitor_id, e.identified, e.ts, e.inserted_at AS ins, e.pathname, e.browser FROM events e WHERE ${scope}`;
-  const dims = Object.keys(ERROR_DIMENSIONS).map((d) => `SELECT '${d}' AS dim`).join(' UNION ALL ');
-  const val = `CASE t.dim ${Object.entries(ERROR_DIMENSIONS).map(([d, sql]) => `WHEN '${d}' THEN ${sql}`).join(' ')} END`;
+  const { table: dims, value: val } = dimensionRows(ERROR_DIMENSIONS);
   // per visitor of a row: the window's events, and whether their first event of the row is new
   const perVisitor = `SELECT t.dim AS dim, x.day AS day, x.fp AS fp, ${val} AS val, sum(x.ins > ${after}) AS n, min(x.ins) AS first_ins,`
     + ` min(CASE WHEN x.ins > ${after} THEN x.ts END) AS first_ts, max(CASE WHEN x.ins > ${after} THEN x.ts END) AS last_ts`
@@ -63,7 +63,7 @@ export function errorsUpsert(span: ErrorsSpan): Statement {
 /** A rebuilt day: its rows deleted, then counted again from every error event inserted up to `upTo`. */
 export function errorsRebuildStatements(site: string, tz: string, day: string, from: number, to: number, upTo: number): Statement[] {
   return [
-    { sql: `DELETE FROM errors_daily WHERE site_id = ?1 AND dim IN (${Object.keys(ERROR_DIMENSIONS).map((d) => `'${d}'`).join(', ')}) AND day = ?2`, params: [site, day] },
+    deleteDay('errors_daily', ERROR_DIMENSIONS, site, day),
     errorsUpsert({ site, tz, from, to, after: -1, upTo }),
   ];
 }

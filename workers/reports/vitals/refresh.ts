@@ -12,6 +12,7 @@
 import type { Statement } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
 import { offsetSegments } from '../../lib/timezone';
+import { deleteDay, dimensionRows } from '../preagg-sql';
 import { BUCKET_RATIO, MAX_VALUE, METRICS, THRESHOLDS, UNIT, type VitalMetric } from './histogram';
 
 /** The dimensions kept, with their column on `events` (a country may be unknown). */
@@ -59,8 +60,7 @@ export function vitalsUpsert(span: VitalsSpan): Statement {
   const p = new Params();
   const ctx = { params: p, segments: offsetSegments(span.from, span.to, span.tz), firstDay: '' };
   const metrics = `(${METRICS.map((m) => `'${m}'`).join(', ')})`;
-  const dims = Object.keys(VITAL_DIMENSIONS).map((d) => `SELECT '${d}' AS dim`).join(' UNION ALL ');
-  const val = `CASE t.dim ${Object.entries(VITAL_DIMENSIONS).map(([d, sql]) => `WHEN '${d}' THEN ${sql}`).join(' ')} END`;
+  const { table: dims, value: val } = dimensionRows(VITAL_DIMENSIONS);
   const bucket = `CASE WHEN x.v / ${unitSql()} < 1 THEN 0 ELSE 1 + CAST(floor(ln(x.v / ${unitSql()}) / ln(${BUCKET_RATIO})) AS INTEGER) END`;
   const samples = `SELECT ${timeSql('time:day', 'e.ts', ctx)} AS day, json_extract(e.props, '$.metric') AS metric,`
     + ` CAST(json_extract(e.props, '$.value') AS REAL) AS v, e.pathname, e.device, e.browser, e.country`
@@ -84,7 +84,7 @@ export function vitalsUpsert(span: VitalsSpan): Statement {
 /** A rebuilt day: its histograms deleted, then counted again from every event inserted up to `upTo`. */
 export function vitalsRebuildStatements(site: string, tz: string, day: string, from: number, to: number, upTo: number): Statement[] {
   return [
-    { sql: `DELETE FROM vitals_daily WHERE site_id = ?1 AND dim IN (${Object.keys(VITAL_DIMENSIONS).map((d) => `'${d}'`).join(', ')}) AND day = ?2`, params: [site, day] },
+    deleteDay('vitals_daily', VITAL_DIMENSIONS, site, day),
     vitalsUpsert({ site, tz, from, to, after: -1, upTo }),
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * `/sites/:site/errors/`: the JavaScript error groups of the overview's period
- * (GET /api/v1/sites/{site}/errors), each with its daily events as a spark line (from the
+ * and filters (GET /api/v1/sites/{site}/errors), each with its daily events as a spark line (from the
  * group's detail, which carries the daily counts; one small read per group shown).
  */
 import { component$, useStyles$ } from '@builder.io/qwik';
@@ -16,8 +16,8 @@ import styles from '../../../../components/performance/performance.css?inline';
 
 export const useErrors = routeLoader$(async (ev) => {
   const view = readView(ev.url);
-  // the errors report takes no filters (its groups are pre-aggregated per page and browser)
-  const q = reportParams(view, { filters: false });
+  // the overview's filters apply (the API counts filtered groups from the error events)
+  const q = reportParams(view, { filters: true });
   const base = `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/errors`;
   try {
     const list = await api<ErrorsReport>(ev, `${base}?${q}`);
@@ -47,7 +47,7 @@ export default component$(() => {
         </h2>
         <p class="muted page-note">
           {list.meta.date_range[0]} – {list.meta.date_range[1]}
-          {filtered && ' · the overview’s filters do not apply here: errors are grouped per page and browser, shown in each group'}
+          {filtered && <span data-filtered> · only errors matching the overview’s filters</span>}
         </p>
         {list.results.length === 0 ? (
           <p class="empty" data-empty>

@@ -1,6 +1,7 @@
 /**
  * `/sites/:site/errors/:fingerprint/`: one error group (GET /api/v1/sites/{site}/errors/{fp}):
- * message and source, counts, daily events, sample stacks and the pages and browsers it hit.
+ * message and source, counts, daily events, sample stacks and the pages and browsers it hit,
+ * under the overview's period and filters.
  */
 import { component$, useStyles$ } from '@builder.io/qwik';
 import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
@@ -14,7 +15,7 @@ import { Sparkline } from '../../../../../components/sparkline/sparkline';
 import styles from '../../../../../components/performance/performance.css?inline';
 
 export const useErrorDetail = routeLoader$(async (ev) => {
-  const q = reportParams(readView(ev.url), { filters: false });
+  const q = reportParams(readView(ev.url), { filters: true });
   const path = `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/errors/${encodeURIComponent(ev.params.fingerprint!)}?${q}`;
   try {
     return { ok: true as const, detail: await api<ErrorDetailReport>(ev, path) };
