@@ -48,8 +48,9 @@ export function rollupShape(q: BaseQuery): Shape | null {
   if (eventDims && n.has('visits')) return null; // visits per event name are distinct sessions of events
   const eSide = !sessionMode && (n.has('visitors') || n.has('pageviews') || n.has('events'));
   const sSide = sessionMode || n.has('visits') || n.has('bounces') || n.has('duration') || n.has('sessionPageviews');
-  // the rollups keep a page's session sums by entry page; Plausible's visits, visit duration and
-  // pages per visit of a page (filter or breakdown) are those of every session that viewed it
+  // the rollups keep a page's session sums by entry page: Plausible's bounce rate and visit
+  // duration *by* page, but not its visits by page (every session that viewed it, which duration
+  // needs beside it) nor anything under a page filter (duration over every viewer): raw answers
   if (sSide && (breakdown === 'event:page' || filterDim === 'event:page')) return null;
   // events carry no entry/exit page; sessions carry no event name
   for (const d of [breakdown, filterDim]) {
