@@ -71,7 +71,7 @@ export const alerts = sqliteTable(
   {
     id: text('id').primaryKey(),
     siteId: text('site_id').notNull(),
-    /** `visitors`, `pageviews`, `current_visitors`, `goal:<name>` */
+    /** `visitors`, `pageviews`, `current_visitors`, `errors`, `goal:<name>`, `vital:<LCP|INP|CLS|FCP|TTFB>` */
     metric: text('metric').notNull(),
     kind: text('kind', { enum: ['threshold', 'anomaly'] }).notNull(),
     /** `above` / `below`; null for an anomaly rule that watches spikes and drops */

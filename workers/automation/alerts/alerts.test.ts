@@ -11,6 +11,7 @@ import { drainToD1 } from '../../../test/helpers/drain';
 import { siteDb } from '../../lib/site-db';
 import { runAlerts } from './check';
 import { composeEmail } from '../channels';
+import { boxUrl, newBox, received } from '../../../test/helpers/receiver-box';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 // Monday 30 Nov 2026, 13:17 UTC: the hourly cron judges 12:00–12:59
@@ -19,19 +20,7 @@ const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
 type Firing = { state: string; period: string; observed: number; expected: number | null; score: number | null };
-let boxes = 0;
-const newBox = (label: string) => `${label}-${Date.now().toString(36)}-${boxes++}`;
-const boxUrl = (box: string) => `${env.TEST_WEBHOOK_RECEIVER}/box/${box}`;
 const path = (site: string, rest = '') => `/api/v1/sites/${site}/alerts${rest}`;
-
-async function received(box: string, atLeast: number, timeoutMs = 10_000): Promise<{ headers: Record<string, string>; body: string }[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await (await fetch(boxUrl(box))).json<{ headers: Record<string, string>; body: string }[]>();
-    if (got.length >= atLeast || Date.now() > deadline) return got;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A site (created long ago unless told: earlier weeks count as history) with that many visitors in the given hours. */
 async function siteWithTraffic(hours: [at: number, visitors: number][], createdAt = Date.parse('2026-01-01T00:00:00Z')): Promise<string> {
@@ -71,8 +60,9 @@ describe('alerts: resources', () => {
     const token = adminToken();
     const email = [{ type: 'email', to: 'a@b.example' }];
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ metric: 'errors', kind: 'threshold', op: 'above', value: 5, channels: email }, /^metric: errors and vital alerts are not available yet/],
-      [{ metric: 'vital:LCP', kind: 'threshold', op: 'above', value: 4000, channels: email }, /not available yet/],
+      [{ metric: 'vital:FID', kind: 'threshold', channels: email }, /^metric: a vital must be one of vital:LCP, vital:INP, vital:CLS, vital:FCP, vital:TTFB/],
+      [{ metric: 'vital:LCP', kind: 'anomaly', channels: email }, /^kind: vital:LCP takes a threshold/],
+      [{ metric: 'vital:LCP', kind: 'threshold', window: '5m', channels: email }, /^window: 5m is for current_visitors/],
       [{ metric: 'bounce_rate', kind: 'threshold', op: 'above', value: 5, channels: email }, /^metric: must be visitors/],
       [{ metric: 'visitors', kind: 'threshold', value: 5, channels: email }, /^op: a threshold needs op/],
       [{ metric: 'visitors', kind: 'threshold', op: 'above', channels: email }, /^value: a threshold needs a value/],

@@ -1,8 +1,9 @@
 /**
  * Alert rules (DESIGN §4b) and their firings, `sites:admin` or an admin role. Thresholds on
- * visitors, pageviews and goal conversions per hour or day and on current visitors (every 5
- * minutes); anomalies on the first three per hour (anomaly.ts). `errors` and `vital:*` rules wait
- * for those reports and are refused with a 400 that says so.
+ * visitors, pageviews, goal conversions and errors per hour or day and on current visitors (every
+ * 5 minutes); anomalies on those four counts per hour (anomaly.ts). A `vital:<NAME>` rule watches
+ * the vital's p75 per hour or day, by default above its web.dev "poor" threshold (DESIGN §4a); it
+ * takes no anomaly kind, because a percentile of a few page loads is not a Poisson count.
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
@@ -13,13 +14,17 @@ import { CHANNELS, checkChannels } from '../channels';
 import { idParam, notFound, openSiteResource, requireBelowCap } from '../site-resource';
 import type { AlertFiringRow, AlertRow } from '../../db/rows';
 import { alertJson } from './notify';
+import { THRESHOLDS } from '../../reports/vitals/histogram';
 
 export const MAX_ALERTS_PER_SITE = 20;
 const METRIC = v.pipe(
   v.string(),
-  v.check((m) => !(m === 'errors' || m.startsWith('vital:')), 'errors and vital alerts are not available yet (they arrive with the errors and vitals reports)'),
-  v.regex(/^(visitors|pageviews|current_visitors|goal:.{1,120})$/s, 'must be visitors, pageviews, current_visitors or goal:<name>'),
+  v.check((m) => !m.startsWith('vital:') || m.slice(6) in THRESHOLDS, `a vital must be one of ${Object.keys(THRESHOLDS).map((n) => `vital:${n}`).join(', ')}`),
+  v.regex(/^(visitors|pageviews|current_visitors|errors|vital:[A-Z]+|goal:.{1,120})$/s, 'must be visitors, pageviews, current_visitors, errors, vital:<NAME> or goal:<name>'),
 );
+
+/** `vital:LCP` → `LCP`, or null for a count metric. */
+const vitalOf = (metric: string): keyof typeof THRESHOLDS | null => (metric.startsWith('vital:') ? (metric.slice(6) as keyof typeof THRESHOLDS) : null);
 const FIELDS = {
   metric: METRIC,
   kind: v.picklist(['threshold', 'anomaly'], 'must be threshold or anomaly'),
@@ -38,6 +43,12 @@ type Rule = Pick<AlertRow, 'metric' | 'kind' | 'op' | 'value' | 'window'>;
 function checkRule(rule: Rule): Rule {
   const bad = (message: string) => new HttpError(400, 'invalid_request', message);
   const current = rule.metric === 'current_visitors';
+  const vital = vitalOf(rule.metric);
+  if (vital) {
+    if (rule.kind !== 'threshold') throw bad(`kind: ${rule.metric} takes a threshold (its p75 is a percentile, not a count anomalies can learn)`);
+    // "a vital's p75 above its poor threshold" unless told otherwise
+    rule = { ...rule, op: rule.op ?? 'above', value: rule.value ?? THRESHOLDS[vital][1] };
+  }
   if (rule.kind === 'threshold') {
     if (!rule.op) throw bad('op: a threshold needs op (above or below)');
     if (rule.value === null) throw bad('value: a threshold needs a value');
