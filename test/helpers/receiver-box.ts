@@ -11,7 +11,8 @@ export interface Received {
 
 let boxes = 0;
 export const newBox = (label: string): string => `${label}-${Date.now().toString(36)}-${boxes++}`;
-export const boxUrl = (box: string): string => `${env.TEST_WEBHOOK_RECEIVER}/box/${box}`;
+/** `query`: `?status=500` or `?fail_first=2` makes the receiver answer 500s (webhook-receiver.mjs). */
+export const boxUrl = (box: string, query = ''): string => `${env.TEST_WEBHOOK_RECEIVER}/box/${box}${query}`;
 
 /** What the box holds once it holds `atLeast` requests (or whatever it holds at the timeout). */
 export async function received(box: string, atLeast: number, timeoutMs = 10_000): Promise<Received[]> {
@@ -21,4 +22,13 @@ export async function received(box: string, atLeast: number, timeoutMs = 10_000)
     if (got.length >= atLeast || Date.now() > deadline) return got;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The receiver's check of `Pulse-Signature` (README "Webhooks"): fresh, and the HMAC of `t.body` with the secret. */
+export async function verifiesSignature(header: string, rawBody: string, secret: string): Promise<boolean> {
+  const { t, v1 } = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
+  if (Math.abs(Date.now() / 1000 - Number(t)) > 300) return false;
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const mac = Uint8Array.from((v1 ?? '').match(/../g) ?? [], (h) => parseInt(h, 16));
+  return crypto.subtle.verify('HMAC', key, mac, new TextEncoder().encode(`${t}.${rawBody}`));
 }

@@ -81,6 +81,8 @@ export const alerts = sqliteTable(
     /** JSON array of channels: `{type: "email", to}`, `{type: "slack", url}`, `{type: "webhook", url}` */
     channels: text('channels').notNull(),
     cooldownMinutes: integer('cooldown_minutes').notNull(),
+    /** signs the POSTs to the rule's plain-webhook channels (`Pulse-Signature`, as webhooks); shown at creation only */
+    secret: text('secret'),
     /** 1 while the condition holds (fired, not yet back to normal) */
     firing: integer('firing').notNull().default(0),
     lastFiredAt: integer('last_fired_at'),
@@ -111,6 +113,33 @@ export const alertFirings = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [uniqueIndex('alert_firings_once').on(t.alertId, t.period, t.kind), index('alert_firings_site_at').on(t.siteId, t.at)],
+);
+
+/**
+ * Every attempt to send a firing (or "back to normal") to one of its alert's channels, and how it
+ * went: an email handed to `send_email` or not, a Slack or webhook POST's answer (its retries
+ * through the webhooks Queue each add a row, the DLQ a final `dead` one). The last
+ * ALERT_SEND_KEEP per alert are kept; listed with the firings.
+ */
+export const alertSends = sqliteTable(
+  'alert_sends',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    alertId: text('alert_id').notNull(),
+    firingId: text('firing_id').notNull(),
+    /** the channel's index in the alert's `channels`, and its type and address when sent */
+    channel: integer('channel').notNull(),
+    type: text('type').notNull(),
+    target: text('target').notNull(),
+    attempt: integer('attempt').notNull(),
+    /** `ok`, `error` (a retry may follow), `dead` (the last retry failed) */
+    outcome: text('outcome').notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('alert_sends_alert_at').on(t.alertId, t.at), index('alert_sends_firing').on(t.firingId)],
 );
 
 /** A digest: the site's week (Monday to Sunday, local) or month, sent to its channels. */

@@ -10,7 +10,7 @@
  * it writes there), the definitions, then the rows, the rollups last.
  */
 export const SITE_DATA_TABLES = [
-  'erasures', 'goals', 'funnels', 'segments', 'annotations', 'webhooks', 'webhook_deliveries', 'alerts', 'alert_firings', 'reports', 'drop_counts', 'sessions', 'events', 'arrivals',
+  'erasures', 'goals', 'funnels', 'segments', 'annotations', 'webhooks', 'webhook_deliveries', 'alerts', 'alert_firings', 'alert_sends', 'reports', 'drop_counts', 'sessions', 'events', 'arrivals',
   'rollup_state', 'rollup_runs', 'rollup_ledger', 'rollup_hourly', 'rollup_daily', 'rollup_pairs',
   'vitals_daily', 'errors_daily',
 ] as const;

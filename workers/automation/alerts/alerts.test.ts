@@ -97,7 +97,7 @@ describe('alerts: checks by the cron', () => {
     // two cron runs at once (a slow run overlapping the next): one firing stored, one notice sent
     await Promise.all([runAlerts(env, 'hourly', NOW), runAlerts(env, 'hourly', NOW)]);
     await runAlerts(env, 'hourly', NOW + 60_000);
-    expect(await firings(site, rule.id)).toEqual([{ id: expect.stringMatching(/^fir_/), state: 'firing', period: '2026-11-30 12:00:00', observed: 12, expected: null, score: null, at: expect.any(String) }]);
+    expect(await firings(site, rule.id)).toEqual([{ id: expect.stringMatching(/^fir_/), state: 'firing', period: '2026-11-30 12:00:00', observed: 12, expected: null, score: null, at: expect.any(String), sends: expect.any(Array) }]);
     const got = await received(box, 1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await received(box, 0)).toHaveLength(1);
