@@ -67,7 +67,7 @@ describe('digest periods', () => {
   it('text and SVG sparklines', () => {
     expect(textSparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
     expect(textSparkline([0, 0, 0])).toBe('▁▁▁');
-    const html = digestHtml({ site: 'a.example', period: { from: '2026-11-23', to: '2026-11-29' }, stats: { visitors: { value: 1, change: null }, visits: { value: 1, change: null }, pageviews: { value: 1, change: null }, bounce_rate: { value: 0, change: null }, visit_duration: { value: 0, change: null } }, top: { sources: [{ name: '<script>', visitors: 1 }], pages: [], goals: [] }, daily: [{ date: '2026-11-23', visitors: 0 }, { date: '2026-11-24', visitors: 4 }] } satisfies DigestContent, 'https://pulse.example/', null);
+    const html = digestHtml({ site: 'a.example', period: { from: '2026-11-23', to: '2026-11-29' }, stats: { visitors: { value: 1, change: null }, visits: { value: 1, change: null }, pageviews: { value: 1, change: null }, bounce_rate: { value: 0, change: null }, visit_duration: { value: 0, change: null } }, top: { sources: [{ name: '<script>', visitors: 1 }], pages: [], goals: [] }, daily: [{ date: '2026-11-23', visitors: 0 }, { date: '2026-11-24', visitors: 4 }], funnels: [] } satisfies DigestContent, 'https://pulse.example/', null);
     expect(html).toContain('points="0.0,46.0 240.0,2.0"');
     expect(html).toContain('&#60;script&#62;');
     expect(html).not.toContain('<script>');
@@ -100,6 +100,30 @@ describe('digests', () => {
     expect(Object.values(body.stats).map((s) => (s as { change: number | null }).change)).toEqual(totals.results[0]!.comparison!.change);
     const sources = await query({ site_id: site, metrics: ['visitors'], dimensions: ['visit:source'], date_range: range, order_by: [['visitors', 'desc']] });
     expect(body.top.sources.map((s: { name: string; visitors: number }) => [s.name, s.visitors])).toEqual(sources.results.map((r) => [r.dimensions[0], r.metrics[0]]));
+  });
+
+  it('carries each stored funnel\'s conversion, as GET funnels/{id} answers for the same dates', async () => {
+    const period = lastPeriod('weekly', Date.now(), 'UTC');
+    const site = await siteWithWeek(period.from);
+    const token = adminToken();
+    const pricing = await ok<{ id: string }>(call(`/api/v1/sites/${site}/goals`, { token, body: { page_path: '/pricing' } }), 201);
+    const { goals } = await ok<{ goals: { id: string; display_name: string }[] }>(call(`/api/v1/sites/${site}/goals`, { token }));
+    const signup = goals.find((g) => g.display_name === 'Signup')!;
+    const funnel = await ok<{ id: string }>(call(`/api/v1/sites/${site}/funnels`, { token, body: { name: 'Pricing to signup', steps: [pricing.id, signup.id] } }), 201);
+    const box = newBox('digest-funnel');
+    const slack = newBox('digest-funnel-slack');
+    const report = await ok<{ id: string }>(call(`/api/v1/sites/${site}/reports`, { token, body: { interval: 'weekly', channels: [{ type: 'webhook', url: boxUrl(box) }, { type: 'slack', url: boxUrl(slack) }] } }), 201);
+    await ok(call(`/api/v1/sites/${site}/reports/${report.id}/send`, { token, method: 'POST' }), 202);
+    const body = JSON.parse((await received(box, 1))[0]!.body);
+    // by hand: visitors 1–3 reach /pricing (visitor 4 only saw /); visitor 1 then signs up: 1 of 3 = 33.3 %
+    expect(body.funnels).toEqual([{
+      id: funnel.id, name: 'Pricing to signup', conversion_rate: 33.3,
+      steps: [{ name: 'Visit /pricing', visitors: 3, conversion_rate: 100 }, { name: 'Signup', visitors: 1, conversion_rate: 33.3 }],
+    }]);
+    const api = await ok<{ steps: { visitors: number; conversion_rate: number }[] }>(call(`/api/v1/sites/${site}/funnels/${funnel.id}?date=${period.from},${period.to}`, { token }));
+    expect(body.funnels[0].steps.map((s: { visitors: number; conversion_rate: number }) => [s.visitors, s.conversion_rate])).toEqual(api.steps.map((s) => [s.visitors, s.conversion_rate]));
+    const text = JSON.parse((await received(slack, 1))[0]!.body).text as string;
+    expect(text).toContain('Funnel Pricing to signup: 33.3% converted\n  1. Visit /pricing — 3 (100%)\n  2. Signup — 1 (33.3%)');
   });
 
   it('email with an unsubscribe link that works signed out; Slack as text', async () => {
