@@ -67,7 +67,7 @@ export const emailSender = (env: Env): string => env.PULSE_EMAIL_FROM ?? 'pulse@
  * by the Queue consumer. A failed email does not stop the other channels; the first failure is
  * thrown once all were tried, so the cron reports it.
  */
-export async function notifyChannels(env: Env, site: string, owner: { id: string; type: 'alert' | 'report' }, key: string, channels: Channel[], notice: Notice, html?: string, headers?: Record<string, string>): Promise<void> {
+export async function notifyChannels(env: Env, site: string, owner: { id: string; type: 'alert' | 'report' | 'ops' }, key: string, channels: Channel[], notice: Notice, html?: string, headers?: Record<string, string>): Promise<void> {
   const queued = channels.flatMap((c, channel) =>
     c.type === 'email' ? [] : [{
       site, webhookId: owner.id, deliveryId: `${owner.id}.${key}`, type: owner.type, target: { url: c.url, kind: c.type, channel, key },

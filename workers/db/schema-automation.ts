@@ -172,3 +172,41 @@ export const cronRuns = sqliteTable('cron_runs', {
   ok: integer('ok').notNull(),
   error: text('error'),
 });
+
+/**
+ * Operations alert rules (`/api/v1/status/alerts`, the operator's): a number of `GET
+ * /api/v1/status` above a value — a stalled SiteDO outbox, a database close to full, a failing
+ * cron task — checked every 5 minutes and sent through the same channels. Account-level: in the
+ * primary database only.
+ */
+export const opsAlerts = sqliteTable('ops_alerts', {
+  id: text('id').primaryKey(),
+  /** `outbox_oldest_seconds`, `database_used_percent`, `cron_failures` */
+  metric: text('metric').notNull(),
+  /** narrows the metric: a site (outbox), a database binding (database), a cron task (cron); null for all */
+  scope: text('scope'),
+  value: real('value').notNull(),
+  channels: text('channels').notNull(),
+  cooldownMinutes: integer('cooldown_minutes').notNull(),
+  /** signs the POSTs to plain-webhook channels, as alerts' */
+  secret: text('secret').notNull(),
+  firing: integer('firing').notNull().default(0),
+  lastFiredAt: integer('last_fired_at'),
+  checkedPeriod: text('checked_period'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Every firing and "back to normal" of an operations rule, once per rule, 5-minute slot and kind. */
+export const opsAlertFirings = sqliteTable(
+  'ops_alert_firings',
+  {
+    id: text('id').primaryKey(),
+    alertId: text('alert_id').notNull(),
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    observed: real('observed').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('ops_alert_firings_once').on(t.alertId, t.period, t.kind), index('ops_alert_firings_alert_at').on(t.alertId, t.at)],
+);

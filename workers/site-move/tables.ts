@@ -22,7 +22,7 @@ export const SITE_DATA_TABLES = [
  */
 export const ACCOUNT_TABLES = [
   'sites', 'users', 'memberships', 'invitations', 'api_keys', 'share_links', 'revocations',
-  'dead_letters', 'deleted_sites', 'site_databases', 'cron_runs',
+  'dead_letters', 'deleted_sites', 'site_databases', 'cron_runs', 'ops_alerts', 'ops_alert_firings',
 ] as const;
 
 export interface TableShape {

@@ -79,6 +79,11 @@ const alertChannel = (m: WebhookMessage) => (m.type === 'alert' && m.target?.kin
 /** Where a message goes and the secret it is signed with (null: unsigned), or null when nobody wants it any more. */
 async function destination(db: D1Database, m: WebhookMessage): Promise<{ url: string; secret: string | null } | null> {
   if (!m.target) return db.prepare('SELECT url, secret FROM webhooks WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ url: string; secret: string }>();
+  if (m.type === 'ops') {
+    // an operations alert's channel: its rule is in the primary (`db`, as its site is empty)
+    const rule = await db.prepare('SELECT secret FROM ops_alerts WHERE id = ?').bind(m.webhookId).first<{ secret: string }>();
+    return rule ? { url: m.target.url, secret: m.target.kind === 'webhook' ? rule.secret : null } : null;
+  }
   const channel = alertChannel(m);
   if (!channel) return { url: m.target.url, secret: null };
   const alert = await db.prepare('SELECT secret FROM alerts WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ secret: string | null }>();

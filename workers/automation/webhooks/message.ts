@@ -11,7 +11,8 @@ export interface WebhookMessage {
   target?: ChannelTarget;
   /** the same for every attempt of this payload: sent as `Pulse-Delivery` so receivers deduplicate */
   deliveryId: string;
-  type: 'event' | 'alert' | 'report' | 'test';
+  /** `ops`: an operations alert (workers/status/ops-alerts/), its `site` empty: it lives in the primary */
+  type: 'event' | 'alert' | 'report' | 'test' | 'ops';
   /** the exact JSON body that is signed and POSTed */
   body: string;
 }
