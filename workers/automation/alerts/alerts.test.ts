@@ -82,6 +82,24 @@ describe('alerts: resources', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
     }
+    // PATCH judges the rule it would make: its combination, its value and its channels
+    const rule = await ok<{ id: string }>(call(path(site), { token, body: { metric: 'visitors', kind: 'threshold', op: 'above', value: 5, channels: email } }), 201);
+    const vital = await ok<{ id: string }>(call(path(site), { token, body: { metric: 'vital:INP', kind: 'threshold', channels: email } }), 201);
+    const patches: [string, Record<string, unknown>, RegExp][] = [
+      [rule.id, { op: null }, /^op: a threshold needs op/],
+      [rule.id, { value: -1 }, /^value/],
+      [rule.id, { metric: 'pageviews' }, /metric/],
+      [rule.id, { channels: [{ type: 'slack', url: 'http://hooks.slack.com/x' }] }, /^channels\.0\.url: must be an https:\/\/ URL/],
+      [vital.id, { cooldown_minutes: 20_000 }, /^cooldown_minutes: at most a week/],
+    ];
+    for (const [id, body, message] of patches) {
+      const res = await call(path(site, `/${id}`), { method: 'PATCH', token, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await call(path(site, '/alr_nope'), { method: 'PATCH', token, body: { value: 1 } })).status).toBe(404);
+    expect(await ok(call(path(site, `/${vital.id}`), { method: 'PATCH', token, body: { value: 300 } }))).toMatchObject({ metric: 'vital:INP', op: 'above', value: 300 });
+
     const reader = await makeKey([site], 'stats:read');
     expect((await call(path(site), { token: reader.token })).status).toBe(403);
   });

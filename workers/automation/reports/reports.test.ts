@@ -168,6 +168,30 @@ describe('digests', () => {
     expect(reports).toEqual([expect.objectContaining({ id: report.id, last_sent_period: '2026-11-23' })]);
   });
 
+  it('PATCH changes the interval or channels, and refuses what create refuses, with messages that say why', async () => {
+    const site = await makeSite();
+    const token = adminToken();
+    const report = await ok<{ id: string }>(call(`/api/v1/sites/${site}/reports`, { token, body: { interval: 'weekly', channels: [{ type: 'email', to: 'a@b.example' }] } }), 201);
+    const patch = (body: unknown, id = report.id) => call(`/api/v1/sites/${site}/reports/${id}`, { method: 'PATCH', token, body });
+    expect(await ok(patch({ interval: 'monthly' }))).toMatchObject({ id: report.id, interval: 'monthly', channels: [{ type: 'email', to: 'a@b.example' }] });
+    expect(await ok(patch({ channels: [{ type: 'slack', url: 'https://hooks.slack.com/services/T/B/c' }] }))).toMatchObject({ interval: 'monthly', channels: [{ type: 'slack', url: 'https://hooks.slack.com/services/T/B/c' }] });
+    const cases: [unknown, RegExp][] = [
+      [{}, /give interval or channels/],
+      [{ interval: 'daily' }, /^interval/],
+      [{ channels: [] }, /^channels: give at least one/],
+      [{ channels: [{ type: 'webhook', url: 'https://169.254.169.254/latest' }] }, /^channels\.0\.url: points to a link-local address/],
+      [{ interval: 'weekly', secret: 'x' }, /secret/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await patch({ interval: 'weekly' }, 'rep_nope')).status).toBe(404);
+    // nothing refused was written
+    expect((await ok<{ reports: { interval: string }[] }>(call(`/api/v1/sites/${site}/reports`, { token }))).reports[0]!.interval).toBe('monthly');
+  });
+
   it('validates the interval and channels', async () => {
     const site = await makeSite();
     for (const body of [{ interval: 'daily', channels: [{ type: 'email', to: 'a@b.example' }] }, { interval: 'weekly', channels: [] }, { interval: 'weekly', channels: [{ type: 'webhook', url: 'http://example.com/x' }] }]) {
