@@ -126,8 +126,13 @@ export function automationSuite() {
       });
       const visitors = ((await res.json()) as { results: { metrics: number[] }[] }).results[0]?.metrics[0] ?? 0;
       expect(Number(observed)).toBe(visitors);
-      // the rule's webhook channel got the notice
+      // the rule's webhook channel got the notice, and the firing says so
       await expect.poll(async () => (await (await fetch(target)).json()).length, { timeout: 30_000 }).toBe(1);
+      await expect.poll(async () => {
+        await page.reload();
+        return rule.locator('[data-firing=firing] [data-send=ok][data-channel=webhook]').count();
+      }, { timeout: 30_000 }).toBe(1);
+      expect(await rule.locator('[data-firing=firing] [data-send=ok]').textContent()).toContain(`webhook ${target}: sent · HTTP 200`);
       await rule.locator('button', { hasText: 'Delete' }).click();
       await expect.poll(() => page.locator('[data-alert]', { hasText: 'visitors below 1000000' }).count(), { timeout: 10_000 }).toBe(0);
       await page.close();
@@ -159,6 +164,99 @@ export function automationSuite() {
       await noHorizontalOverflow(page);
       await report.locator('button', { hasText: 'Delete' }).click();
       await expect.poll(() => page.locator('[data-report]', { hasText: 'digest@example.com' }).count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('edits a webhook: the form starts from its URL and events, a refused target keeps the old one', async () => {
+      const receiver = await startWebhookReceiver();
+      const target = `${receiver}/box/dashboard-edit`;
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('webhooks/'));
+      await page.fill('input[name=url]', target);
+      await page.fill('input[name=events]', 'goal:Signup alert');
+      await page.click('[data-testid=create-webhook]');
+      await page.waitForSelector('[data-testid=new-webhook-secret]');
+      const hook = page.locator('[data-webhook]', { hasText: target });
+      await hook.locator('[data-edit] summary').click();
+      const edit = hook.locator('[data-edit]');
+      expect(await edit.locator('input[name=url]').inputValue()).toBe(target);
+      expect(await edit.locator('input[name=events]').inputValue()).toBe('goal:Signup alert');
+      await edit.locator('input[name=url]').fill('https://10.0.0.1/hook');
+      await edit.locator('[data-testid=save-webhook]').click();
+      expect(await (await page.waitForSelector('[data-testid=webhook-update-error]')).textContent()).toContain('url: points to a private');
+      await expect.poll(async () => (await hook.locator('.token').first().textContent())?.trim(), { timeout: 10_000 }).toBe(target);
+
+      await page.reload();
+      await hook.locator('[data-edit] summary').click();
+      await edit.locator('input[name=events]').fill('alert event:Purchase');
+      await edit.locator('[data-testid=save-webhook]').click();
+      await expect.poll(async () => hook.locator('p.muted').first().textContent(), { timeout: 10_000 }).toContain('Events: alert, event:Purchase');
+      expect(await page.locator('[data-testid=webhook-update-error]').count()).toBe(0);
+      await hook.locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-webhook]', { hasText: target }).count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('edits an alert: the form starts from the rule, a bad value is refused, a saved one shows; the signing secret was shown once', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('alerts/'));
+      await page.selectOption('select[name=metric]', 'pageviews');
+      await page.selectOption('select[name=kind]', 'threshold');
+      await page.fill('input[name=value]', '40');
+      await page.fill('input[name=email]', 'edit-alert@example.com');
+      await page.click('[data-testid=create-alert]');
+      expect(await (await page.waitForSelector('[data-testid=new-alert-secret]')).textContent()).toMatch(/whsec_/);
+      const rule = page.locator('[data-alert]', { hasText: 'edit-alert@example.com' });
+      await rule.locator('[data-edit] summary').click();
+      const edit = rule.locator('[data-edit]');
+      expect(await edit.locator('select[name=op]').inputValue()).toBe('above');
+      expect(await edit.locator('input[name=value]').inputValue()).toBe('40');
+      expect(await edit.locator('input[name=cooldown_minutes]').inputValue()).toBe('60');
+      expect(await edit.locator('input[name=email]').inputValue()).toBe('edit-alert@example.com');
+      await edit.locator('input[name=value]').fill('lots');
+      await edit.locator('[data-testid=save-alert]').click();
+      expect(await (await page.waitForSelector('[data-testid=alert-update-error]')).textContent()).toContain('The value is a number');
+
+      await page.reload();
+      await rule.locator('[data-edit] summary').click();
+      await edit.locator('select[name=op]').selectOption('below');
+      await edit.locator('input[name=value]').fill('15');
+      await edit.locator('input[name=cooldown_minutes]').fill('30');
+      await edit.locator('input[name=slack_url]').fill('https://hooks.slack.com/services/T/B/edit');
+      await edit.locator('[data-testid=save-alert]').click();
+      await expect.poll(async () => rule.locator('strong').first().textContent(), { timeout: 10_000 }).toBe('pageviews below 15 per hour');
+      expect(await rule.textContent()).toContain('To email edit-alert@example.com, slack https://hooks.slack.com/services/T/B/edit · cooldown 30 min');
+      // the secret is never shown again
+      expect(await page.locator('[data-testid=new-alert-secret]').count()).toBe(0);
+      await rule.locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-alert]', { hasText: 'edit-alert@example.com' }).count(), { timeout: 10_000 }).toBe(0);
+      await page.close();
+    });
+
+    it('edits a digest: the form starts from its interval and channels', async () => {
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings('reports/'));
+      await page.selectOption('select[name=interval]', 'weekly');
+      await page.fill('input[name=email]', 'edit-digest@example.com');
+      await page.click('[data-testid=create-report]');
+      const report = page.locator('[data-report]', { hasText: 'edit-digest@example.com' });
+      await report.waitFor({ timeout: 10_000 });
+      await report.locator('[data-edit] summary').click();
+      const edit = report.locator('[data-edit]');
+      expect(await edit.locator('select[name=interval]').inputValue()).toBe('weekly');
+      expect(await edit.locator('input[name=email]').inputValue()).toBe('edit-digest@example.com');
+      await edit.locator('input[name=email]').fill('');
+      await edit.locator('[data-testid=save-report]').click();
+      expect(await (await page.waitForSelector('[data-testid=report-update-error]')).textContent()).toContain('give at least one channel');
+
+      await page.reload();
+      await report.locator('[data-edit] summary').click();
+      await edit.locator('select[name=interval]').selectOption('monthly');
+      await edit.locator('input[name=webhook_url]').fill('https://example.com/digest-hook');
+      await edit.locator('[data-testid=save-report]').click();
+      await expect.poll(async () => report.textContent(), { timeout: 10_000 }).toContain('Monthly to email edit-digest@example.com, webhook https://example.com/digest-hook');
+      await report.locator('button', { hasText: 'Delete' }).click();
+      await expect.poll(() => page.locator('[data-report]', { hasText: 'edit-digest@example.com' }).count(), { timeout: 10_000 }).toBe(0);
       await page.close();
     });
 

@@ -12,6 +12,8 @@ import { HttpError } from '../lib/http-error';
 import { EMAIL } from '../api/validate';
 import { sendWebhookMessages } from './webhooks/fan-out';
 import { loopbackAllowed, targetProblem } from './webhooks/targets';
+import { logAlertSend } from './alerts/sends';
+import { siteDb } from '../lib/site-db';
 
 export const MAX_CHANNELS = 5;
 const URL_FIELD = v.pipe(v.string(), v.trim(), v.maxLength(2000));
@@ -61,16 +63,33 @@ export const emailSender = (env: Env): string => env.PULSE_EMAIL_FROM ?? 'pulse@
  * Sends one notice to every channel of `owner` (an alert or a report). `key` names the notice (an
  * alert firing, a digest period):
  * Queue messages carry it as their delivery id, so receivers can tell a retry from a new notice.
+ * An alert's sends are logged (alerts/sends.ts): emails here, as `send_email` answers, the others
+ * by the Queue consumer. A failed email does not stop the other channels; the first failure is
+ * thrown once all were tried, so the cron reports it.
  */
-export async function notifyChannels(env: Env, site: string, owner: { id: string; type: 'alert' | 'report' }, key: string, channels: Channel[], notice: Notice, html?: string, headers?: Record<string, string>): Promise<void> {
-  const queued = channels.flatMap((c) =>
-    c.type === 'email' ? [] : [{ site, webhookId: owner.id, deliveryId: `${owner.id}.${key}`, type: owner.type, target: { url: c.url }, body: c.type === 'slack' ? slackPayload(notice) : JSON.stringify(notice.json) }],
+export async function notifyChannels(env: Env, site: string, owner: { id: string; type: 'alert' | 'report' | 'ops' }, key: string, channels: Channel[], notice: Notice, html?: string, headers?: Record<string, string>): Promise<void> {
+  const queued = channels.flatMap((c, channel) =>
+    c.type === 'email' ? [] : [{
+      site, webhookId: owner.id, deliveryId: `${owner.id}.${key}`, type: owner.type, target: { url: c.url, kind: c.type, channel, key },
+      body: c.type === 'slack' ? slackPayload(notice) : JSON.stringify(notice.json),
+    }],
   );
   await sendWebhookMessages(env, queued);
-  for (const c of channels) {
+  let failure: unknown = null;
+  for (const [channel, c] of channels.entries()) {
     if (c.type !== 'email') continue;
-    if (!env.SEND_EMAIL) throw new Error('no send_email binding (SEND_EMAIL) configured');
-    const from = emailSender(env);
-    await env.SEND_EMAIL.send(new EmailMessage(from, c.to, composeEmail(from, c.to, notice, html, headers)));
+    let error: string | null = null;
+    try {
+      if (!env.SEND_EMAIL) throw new Error('no send_email binding (SEND_EMAIL) configured');
+      const from = emailSender(env);
+      await env.SEND_EMAIL.send(new EmailMessage(from, c.to, composeEmail(from, c.to, notice, html, headers)));
+    } catch (err) {
+      failure ??= err;
+      error = String(err instanceof Error ? err.message : err).slice(0, 300);
+    }
+    if (owner.type === 'alert') {
+      await logAlertSend(await siteDb(env, site), { site, alertId: owner.id, firingId: key, channel, type: 'email', target: c.to, attempt: 1, outcome: error ? 'error' : 'ok', httpStatus: null, error });
+    }
   }
+  if (failure) throw failure;
 }

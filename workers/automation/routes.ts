@@ -1,12 +1,13 @@
 /**
  * Mounts the automation resources of DESIGN §4b under `/api/v1/sites/{site}/`: one line per
  * route, handlers in one room per resource (annotations/, webhooks/, alerts/, reports/), and the
- * operator's `GET /api/v1/status` (workers/status/).
+ * operator's `GET /api/v1/status` and its alert rules (workers/status/).
  */
 import type { IRequest, RouterType } from 'itty-router';
 import type { Env } from '../env';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations/routes';
 import { getStatus } from '../status/status';
+import { createOpsAlert, deleteOpsAlert, listOpsAlerts, listOpsFirings, updateOpsAlert } from '../status/ops-alerts/routes';
 import { getInsights } from './insights/routes';
 import { createReport, deleteReport, listReports, sendReportNow, updateReport } from './reports/routes';
 import { confirmUnsubscribe, showUnsubscribe } from './reports/unsubscribe';
@@ -42,5 +43,10 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     .get('/api/v1/reports/unsubscribe', showUnsubscribe)
     .post('/api/v1/reports/unsubscribe', confirmUnsubscribe)
     .get(`${site}/insights`, getInsights)
-    .get('/api/v1/status', getStatus);
+    .get('/api/v1/status', getStatus)
+    .get('/api/v1/status/alerts', listOpsAlerts)
+    .post('/api/v1/status/alerts', createOpsAlert)
+    .patch('/api/v1/status/alerts/:id', updateOpsAlert)
+    .delete('/api/v1/status/alerts/:id', deleteOpsAlert)
+    .get('/api/v1/status/alerts/:id/firings', listOpsFirings);
 }

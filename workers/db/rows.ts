@@ -8,7 +8,7 @@ import type { apiKeys, funnels, goals, shareLinks, users } from './schema-accoun
 import type { sites } from './schema';
 import type { deletedSites, erasures } from './schema-privacy';
 import type { segments } from './schema-segments';
-import type { alertFirings, alerts, annotations, reports, webhookDeliveries, webhooks } from './schema-automation';
+import type { alertFirings, alertSends, alerts, opsAlertFirings, opsAlerts, annotations, reports, webhookDeliveries, webhooks } from './schema-automation';
 
 type Row<T extends Table> = InferSelectModel<T, { dbColumnNames: true }>;
 
@@ -26,4 +26,7 @@ export type WebhookRow = Row<typeof webhooks>;
 export type WebhookDeliveryRow = Row<typeof webhookDeliveries>;
 export type AlertRow = Row<typeof alerts>;
 export type AlertFiringRow = Row<typeof alertFirings>;
+export type AlertSendRow = Row<typeof alertSends>;
+export type OpsAlertRow = Row<typeof opsAlerts>;
+export type OpsAlertFiringRow = Row<typeof opsAlertFirings>;
 export type ReportRow = Row<typeof reports>;

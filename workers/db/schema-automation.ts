@@ -71,7 +71,7 @@ export const alerts = sqliteTable(
   {
     id: text('id').primaryKey(),
     siteId: text('site_id').notNull(),
-    /** `visitors`, `pageviews`, `current_visitors`, `goal:<name>` */
+    /** `visitors`, `pageviews`, `current_visitors`, `errors`, `goal:<name>`, `vital:<LCP|INP|CLS|FCP|TTFB>` */
     metric: text('metric').notNull(),
     kind: text('kind', { enum: ['threshold', 'anomaly'] }).notNull(),
     /** `above` / `below`; null for an anomaly rule that watches spikes and drops */
@@ -81,6 +81,8 @@ export const alerts = sqliteTable(
     /** JSON array of channels: `{type: "email", to}`, `{type: "slack", url}`, `{type: "webhook", url}` */
     channels: text('channels').notNull(),
     cooldownMinutes: integer('cooldown_minutes').notNull(),
+    /** signs the POSTs to the rule's plain-webhook channels (`Pulse-Signature`, as webhooks); shown at creation only */
+    secret: text('secret'),
     /** 1 while the condition holds (fired, not yet back to normal) */
     firing: integer('firing').notNull().default(0),
     lastFiredAt: integer('last_fired_at'),
@@ -113,6 +115,33 @@ export const alertFirings = sqliteTable(
   (t) => [uniqueIndex('alert_firings_once').on(t.alertId, t.period, t.kind), index('alert_firings_site_at').on(t.siteId, t.at)],
 );
 
+/**
+ * Every attempt to send a firing (or "back to normal") to one of its alert's channels, and how it
+ * went: an email handed to `send_email` or not, a Slack or webhook POST's answer (its retries
+ * through the webhooks Queue each add a row, the DLQ a final `dead` one). The last
+ * ALERT_SEND_KEEP per alert are kept; listed with the firings.
+ */
+export const alertSends = sqliteTable(
+  'alert_sends',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    alertId: text('alert_id').notNull(),
+    firingId: text('firing_id').notNull(),
+    /** the channel's index in the alert's `channels`, and its type and address when sent */
+    channel: integer('channel').notNull(),
+    type: text('type').notNull(),
+    target: text('target').notNull(),
+    attempt: integer('attempt').notNull(),
+    /** `ok`, `error` (a retry may follow), `dead` (the last retry failed) */
+    outcome: text('outcome').notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('alert_sends_alert_at').on(t.alertId, t.at), index('alert_sends_firing').on(t.firingId)],
+);
+
 /** A digest: the site's week (Monday to Sunday, local) or month, sent to its channels. */
 export const reports = sqliteTable(
   'reports',
@@ -143,3 +172,41 @@ export const cronRuns = sqliteTable('cron_runs', {
   ok: integer('ok').notNull(),
   error: text('error'),
 });
+
+/**
+ * Operations alert rules (`/api/v1/status/alerts`, the operator's): a number of `GET
+ * /api/v1/status` above a value — a stalled SiteDO outbox, a database close to full, a failing
+ * cron task — checked every 5 minutes and sent through the same channels. Account-level: in the
+ * primary database only.
+ */
+export const opsAlerts = sqliteTable('ops_alerts', {
+  id: text('id').primaryKey(),
+  /** `outbox_oldest_seconds`, `database_used_percent`, `cron_failures` */
+  metric: text('metric').notNull(),
+  /** narrows the metric: a site (outbox), a database binding (database), a cron task (cron); null for all */
+  scope: text('scope'),
+  value: real('value').notNull(),
+  channels: text('channels').notNull(),
+  cooldownMinutes: integer('cooldown_minutes').notNull(),
+  /** signs the POSTs to plain-webhook channels, as alerts' */
+  secret: text('secret').notNull(),
+  firing: integer('firing').notNull().default(0),
+  lastFiredAt: integer('last_fired_at'),
+  checkedPeriod: text('checked_period'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Every firing and "back to normal" of an operations rule, once per rule, 5-minute slot and kind. */
+export const opsAlertFirings = sqliteTable(
+  'ops_alert_firings',
+  {
+    id: text('id').primaryKey(),
+    alertId: text('alert_id').notNull(),
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    observed: real('observed').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('ops_alert_firings_once').on(t.alertId, t.period, t.kind), index('ops_alert_firings_alert_at').on(t.alertId, t.at)],
+);

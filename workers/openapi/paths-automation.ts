@@ -1,5 +1,6 @@
 /** OpenAPI paths and schemas of the automation resources (DESIGN §4b): annotations, webhooks, alerts. */
 import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
+import { opsAlertPaths, opsAlertSchemas } from './paths-automation-ops';
 
 const str = { type: 'string' };
 const dateTime = { type: 'string', format: 'date-time' };
@@ -9,6 +10,7 @@ const ID = (what: string) => pathParam('id', `${what} id`);
 const ADMIN = 'Needs `sites:admin` (API key) or the admin role.';
 
 export const automationSchemas: Record<string, Json> = {
+  ...opsAlertSchemas,
   Annotation: {
     type: 'object',
     properties: { id: str, date: { ...day, description: 'Site-local day on the chart' }, text: str, created_at: dateTime, updated_at: dateTime },
@@ -52,7 +54,7 @@ export const automationSchemas: Record<string, Json> = {
     oneOf: [
       { type: 'object', required: ['type', 'to'], additionalProperties: false, properties: { type: { const: 'email' }, to: { type: 'string', format: 'email' } } },
       { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'slack' }, url: { type: 'string', description: 'A Slack incoming-webhook URL' } } },
-      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: 'Receives the alert JSON (unsigned; use a webhook resource with `alert` for signed deliveries)' } } },
+      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: "Receives the notice JSON; an alert's is signed with the alert's secret (`Pulse-Signature`), a digest's is not" } } },
     ],
   },
   Alert: {
@@ -66,10 +68,10 @@ export const automationSchemas: Record<string, Json> = {
   AlertCreate: {
     type: 'object', required: ['metric', 'kind', 'channels'], additionalProperties: false,
     properties: {
-      metric: { type: 'string', description: '`visitors`, `pageviews`, `current_visitors` or `goal:<name>` (`errors` and `vital:*` are refused until those reports exist)', examples: ['visitors', 'goal:Signup'] },
+      metric: { type: 'string', description: '`visitors`, `pageviews`, `current_visitors`, `errors`, `goal:<name>` or `vital:<LCP|INP|CLS|FCP|TTFB>` (a vital\'s p75 per hour or day; thresholds only)', examples: ['visitors', 'goal:Signup', 'errors', 'vital:LCP'] },
       kind: { type: 'string', enum: ['threshold', 'anomaly'], description: 'anomaly: against the same hour of the week over the previous 4–8 weeks (median, MAD, Poisson-aware)' },
-      op: { type: 'string', enum: ['above', 'below'], description: 'Required for thresholds; for anomalies, spikes only (above), drops only (below) or both (omitted)' },
-      value: { type: 'number', description: 'Thresholds only' },
+      op: { type: 'string', enum: ['above', 'below'], description: 'Required for thresholds (vitals: default above); for anomalies, spikes only (above), drops only (below) or both (omitted)' },
+      value: { type: 'number', description: 'Thresholds only; a vital defaults to its poor threshold (LCP 4000, INP 500, CLS 0.25, FCP 3000, TTFB 1800)' },
       window: { type: 'string', enum: ['5m', '1h', '1d'], description: '5m for current_visitors; 1h (default) or 1d otherwise; anomalies are 1h' },
       channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') },
       cooldown_minutes: { type: 'integer', minimum: 0, maximum: 10080, default: 60 },
@@ -79,11 +81,23 @@ export const automationSchemas: Record<string, Json> = {
     type: 'object', additionalProperties: false,
     properties: { op: { type: ['string', 'null'], enum: ['above', 'below', null] }, value: { type: 'number' }, channels: { type: 'array', items: ref('Channel') }, cooldown_minutes: { type: 'integer' } },
   },
+  AlertCreated: {
+    allOf: [ref('Alert'), { type: 'object', properties: { secret: { type: 'string', description: "Signs the POSTs to the rule's webhook channels (`Pulse-Signature`); shown only in this answer" } } }],
+  },
   AlertFiring: {
     type: 'object',
     properties: {
       id: str, state: { type: 'string', enum: ['firing', 'resolved'] }, period: { type: 'string', description: 'Local hour (`2026-11-30 12:00:00`), day or 5-minute slot judged' },
       observed: { type: 'number' }, expected: { type: ['number', 'null'] }, score: { type: ['number', 'null'], description: 'Anomalies: (observed − expected) / normal variation' }, at: dateTime,
+      sends: { type: 'array', description: 'Every attempt to send this notice to each channel, oldest first', items: ref('AlertSend') },
+    },
+  },
+  AlertSend: {
+    type: 'object',
+    properties: {
+      channel: { type: 'integer', description: "Index in the rule's `channels`" }, type: { type: 'string', enum: ['email', 'slack', 'webhook'] }, target: { type: 'string', description: 'The address or URL sent to' },
+      attempt: { type: 'integer' }, outcome: { type: 'string', enum: ['ok', 'error', 'dead'], description: '`error`: a retry follows (Slack, webhook); `dead`: the last retry failed' },
+      http_status: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] }, at: dateTime,
     },
   },
   Report: {
@@ -174,7 +188,7 @@ export const automationPaths: Record<string, Json> = {
     post: operation({
       summary: 'Create an alert rule: a threshold or an anomaly',
       description: `${ADMIN} Checked by the cron (every 5 minutes for current_visitors, hourly otherwise); each firing and each "back to normal" is stored and sent to the rule's channels and to webhooks that select \`alert\`. At most 20 per site.`,
-      tags: ['automation'], body: ref('AlertCreate'), ok: { 201: json(ref('Alert'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+      tags: ['automation'], body: ref('AlertCreate'), ok: { 201: json(ref('AlertCreated'), 'Created, with the signing secret of its webhook channels, once') }, errors: [400, 401, 403, 404, 409, 413, 429],
     }),
   },
   '/api/v1/sites/{site}/alerts/{id}': {
@@ -195,12 +209,13 @@ export const automationPaths: Record<string, Json> = {
       ok: { 200: json(ref('Status')) }, errors: [400, 401, 403, 404],
     }),
   },
+  ...opsAlertPaths,
   '/api/v1/sites/{site}/reports': {
     parameters: [SITE],
     get: operation({ summary: 'Digests (email, Slack, webhook)', description: ADMIN, tags: ['automation'], ok: { 200: json(list('reports', 'Report')) }, errors: [400, 401, 403, 429] }),
     post: operation({
       summary: 'Create a weekly or monthly digest',
-      description: `${ADMIN} Top stats with change against the previous period, top sources, pages and goals, a sparkline and a dashboard link; numbers are the Stats API's. Webhook body: \`{"type": "report", "site", "period", "stats", "top", "daily"}\`. At most 10 per site.`,
+      description: `${ADMIN} Top stats with change against the previous period, top sources, pages and goals, a sparkline and a dashboard link; numbers are the Stats API's. Webhook body: \`{"type": "report", "site", "period", "stats", "top", "daily", "funnels"}\` (each stored funnel's steps and conversion, the first 5). At most 10 per site.`,
       tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('Report'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
     }),
   },
@@ -221,7 +236,7 @@ export const automationPaths: Record<string, Json> = {
     parameters: [SITE],
     get: operation({
       summary: 'What changed most against the previous period, and whether it is beyond normal variation (stats:read)',
-      description: 'Top movers by source, page, country, device and goal (visitors, each among the top 50 of this period), ranked by a Poisson z score, plus the alert engine\'s firings in the period; each with a plain sentence.',
+      description: 'Top movers by source, page, country, device and goal (visitors, each among the top 50 of this period or of the previous one, so a value that fell out or vanished counts), ranked by a Poisson z score, plus the alert engine\'s firings in the period; each with a plain sentence.',
       tags: ['analytics'],
       parameters: [queryParam('period', '7d (default), 28d, 30d, 91d or month'), queryParam('date', 'Two days instead of period: 2026-11-01,2026-11-30')],
       ok: { 200: json(ref('Insights')) }, errors: [400, 401, 403, 404, 429],

@@ -10,7 +10,7 @@
  * it writes there), the definitions, then the rows, the rollups last.
  */
 export const SITE_DATA_TABLES = [
-  'erasures', 'goals', 'funnels', 'segments', 'annotations', 'webhooks', 'webhook_deliveries', 'alerts', 'alert_firings', 'reports', 'drop_counts', 'sessions', 'events', 'arrivals',
+  'erasures', 'goals', 'funnels', 'segments', 'annotations', 'webhooks', 'webhook_deliveries', 'alerts', 'alert_firings', 'alert_sends', 'reports', 'drop_counts', 'sessions', 'events', 'arrivals',
   'rollup_state', 'rollup_runs', 'rollup_ledger', 'rollup_hourly', 'rollup_daily', 'rollup_pairs',
   'vitals_daily', 'errors_daily',
 ] as const;
@@ -22,7 +22,7 @@ export const SITE_DATA_TABLES = [
  */
 export const ACCOUNT_TABLES = [
   'sites', 'users', 'memberships', 'invitations', 'api_keys', 'share_links', 'revocations',
-  'dead_letters', 'deleted_sites', 'site_databases', 'cron_runs',
+  'dead_letters', 'deleted_sites', 'site_databases', 'cron_runs', 'ops_alerts', 'ops_alert_firings',
 ] as const;
 
 export interface TableShape {

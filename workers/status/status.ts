@@ -20,10 +20,10 @@ import { runQuery } from '../query/run-query';
 import { listCronRuns } from '../cron/cron-runs';
 import { EVENTS_DLQ } from '../consumer/handle-queue';
 import { WEBHOOKS_DLQ } from '../automation/webhooks/message';
+import { D1_LIMIT_BYTES } from './limits';
 
 export const SITES_PER_PAGE = 100;
-/** D1's per-database limit (Workers Paid), in bytes as Cloudflare counts GB */
-export const D1_LIMIT_BYTES = 10_000_000_000;
+export { D1_LIMIT_BYTES };
 
 async function siteStatus(env: Env, site: SiteConfig, now: number) {
   const db = await siteDb(env, site.id);

@@ -11,6 +11,7 @@ import { drainToD1 } from '../../../test/helpers/drain';
 import { siteDb } from '../../lib/site-db';
 import { runAlerts } from './check';
 import { composeEmail } from '../channels';
+import { boxUrl, newBox, received } from '../../../test/helpers/receiver-box';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 // Monday 30 Nov 2026, 13:17 UTC: the hourly cron judges 12:00–12:59
@@ -19,19 +20,7 @@ const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
 type Firing = { state: string; period: string; observed: number; expected: number | null; score: number | null };
-let boxes = 0;
-const newBox = (label: string) => `${label}-${Date.now().toString(36)}-${boxes++}`;
-const boxUrl = (box: string) => `${env.TEST_WEBHOOK_RECEIVER}/box/${box}`;
 const path = (site: string, rest = '') => `/api/v1/sites/${site}/alerts${rest}`;
-
-async function received(box: string, atLeast: number, timeoutMs = 10_000): Promise<{ headers: Record<string, string>; body: string }[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await (await fetch(boxUrl(box))).json<{ headers: Record<string, string>; body: string }[]>();
-    if (got.length >= atLeast || Date.now() > deadline) return got;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A site (created long ago unless told: earlier weeks count as history) with that many visitors in the given hours. */
 async function siteWithTraffic(hours: [at: number, visitors: number][], createdAt = Date.parse('2026-01-01T00:00:00Z')): Promise<string> {
@@ -71,8 +60,9 @@ describe('alerts: resources', () => {
     const token = adminToken();
     const email = [{ type: 'email', to: 'a@b.example' }];
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ metric: 'errors', kind: 'threshold', op: 'above', value: 5, channels: email }, /^metric: errors and vital alerts are not available yet/],
-      [{ metric: 'vital:LCP', kind: 'threshold', op: 'above', value: 4000, channels: email }, /not available yet/],
+      [{ metric: 'vital:FID', kind: 'threshold', channels: email }, /^metric: a vital must be one of vital:LCP, vital:INP, vital:CLS, vital:FCP, vital:TTFB/],
+      [{ metric: 'vital:LCP', kind: 'anomaly', channels: email }, /^kind: vital:LCP takes a threshold/],
+      [{ metric: 'vital:LCP', kind: 'threshold', window: '5m', channels: email }, /^window: 5m is for current_visitors/],
       [{ metric: 'bounce_rate', kind: 'threshold', op: 'above', value: 5, channels: email }, /^metric: must be visitors/],
       [{ metric: 'visitors', kind: 'threshold', value: 5, channels: email }, /^op: a threshold needs op/],
       [{ metric: 'visitors', kind: 'threshold', op: 'above', channels: email }, /^value: a threshold needs a value/],
@@ -92,6 +82,24 @@ describe('alerts: resources', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
     }
+    // PATCH judges the rule it would make: its combination, its value and its channels
+    const rule = await ok<{ id: string }>(call(path(site), { token, body: { metric: 'visitors', kind: 'threshold', op: 'above', value: 5, channels: email } }), 201);
+    const vital = await ok<{ id: string }>(call(path(site), { token, body: { metric: 'vital:INP', kind: 'threshold', channels: email } }), 201);
+    const patches: [string, Record<string, unknown>, RegExp][] = [
+      [rule.id, { op: null }, /^op: a threshold needs op/],
+      [rule.id, { value: -1 }, /^value/],
+      [rule.id, { metric: 'pageviews' }, /metric/],
+      [rule.id, { channels: [{ type: 'slack', url: 'http://hooks.slack.com/x' }] }, /^channels\.0\.url: must be an https:\/\/ URL/],
+      [vital.id, { cooldown_minutes: 20_000 }, /^cooldown_minutes: at most a week/],
+    ];
+    for (const [id, body, message] of patches) {
+      const res = await call(path(site, `/${id}`), { method: 'PATCH', token, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await call(path(site, '/alr_nope'), { method: 'PATCH', token, body: { value: 1 } })).status).toBe(404);
+    expect(await ok(call(path(site, `/${vital.id}`), { method: 'PATCH', token, body: { value: 300 } }))).toMatchObject({ metric: 'vital:INP', op: 'above', value: 300 });
+
     const reader = await makeKey([site], 'stats:read');
     expect((await call(path(site), { token: reader.token })).status).toBe(403);
   });
@@ -107,7 +115,7 @@ describe('alerts: checks by the cron', () => {
     // two cron runs at once (a slow run overlapping the next): one firing stored, one notice sent
     await Promise.all([runAlerts(env, 'hourly', NOW), runAlerts(env, 'hourly', NOW)]);
     await runAlerts(env, 'hourly', NOW + 60_000);
-    expect(await firings(site, rule.id)).toEqual([{ id: expect.stringMatching(/^fir_/), state: 'firing', period: '2026-11-30 12:00:00', observed: 12, expected: null, score: null, at: expect.any(String) }]);
+    expect(await firings(site, rule.id)).toEqual([{ id: expect.stringMatching(/^fir_/), state: 'firing', period: '2026-11-30 12:00:00', observed: 12, expected: null, score: null, at: expect.any(String), sends: expect.any(Array) }]);
     const got = await received(box, 1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await received(box, 0)).toHaveLength(1);

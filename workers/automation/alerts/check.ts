@@ -43,6 +43,8 @@ export async function judgeAlert(env: Env, site: SiteConfig, alert: AlertRow, cr
     return { period: period.label, observed, expected: verdict.expected, score: verdict.expected === null ? null : verdict.score, breached, cleared };
   }
   const observed = metric === 'current_visitors' ? await currentVisitors(env, site, now) : await measurePeriod(env, site, metric, period, now);
+  // a vital nobody reported this period: no evidence either way, the state holds
+  if (observed === null) return { period: period.label, observed: 0, expected: null, score: null, breached: false, cleared: false };
   const breached = alert.op === 'above' ? observed > alert.value! : observed < alert.value!;
   return { period: period.label, observed, expected: null, score: null, breached, cleared: !breached };
 }

@@ -12,7 +12,7 @@ import type { SiteConfig } from '../../lib/site-config';
 import { runQuery } from '../../query/run-query';
 import { MAX_WEEKS } from './anomaly';
 
-export type Metric = 'visitors' | 'pageviews' | 'current_visitors' | `goal:${string}`;
+export type Metric = 'visitors' | 'pageviews' | 'current_visitors' | 'errors' | `goal:${string}` | `vital:${string}`;
 
 /** A local hour or day: its chart label and its first and last local second. */
 export interface Period {
@@ -40,14 +40,21 @@ export const fiveMinuteSlot = (now: number): string => new Date(Math.floor(now /
 
 function queryMetric(metric: Metric): { metrics: string[]; filters?: unknown[] } {
   if (metric.startsWith('goal:')) return { metrics: ['events'], filters: [['is', 'event:goal', [metric.slice(5)]]] };
+  // the Stats API's `lcp_p75`…: the vitals report's own p75 (nearest rank)
+  if (metric.startsWith('vital:')) return { metrics: [`${metric.slice(6).toLowerCase()}_p75`] };
   return { metrics: [metric] };
 }
 
-/** The metric's total over a period (a goal's conversions are its events, as Plausible counts them). */
-export async function measurePeriod(env: Env, site: SiteConfig, metric: Metric, period: Period, now: number): Promise<number> {
+/**
+ * The metric over a period: a count's total (a goal's conversions are its events, as Plausible
+ * counts them; errors are `error` events), or a vital's p75, null when no page load reported it.
+ */
+export async function measurePeriod(env: Env, site: SiteConfig, metric: Metric, period: Period, now: number): Promise<number | null> {
   const body = { site_id: site.id, ...queryMetric(metric), date_range: [period.start, period.end] };
   const result = await runQuery(await siteDb(env, site.id), site.id, body, now);
-  return Number(result.results[0]?.metrics[0] ?? 0);
+  const value = result.results[0]?.metrics[0];
+  if (metric.startsWith('vital:')) return value === null || value === undefined ? null : Number(value);
+  return Number(value ?? 0);
 }
 
 /**

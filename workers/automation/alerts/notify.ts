@@ -28,18 +28,30 @@ export const alertJson = (a: AlertRow) => ({
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
+/** What the rule watches, in words: `pageviews`, `conversions of "Signup"`, `LCP p75`. */
+function subjectOf(metric: string): { what: string; verb: 'were' | 'was'; unit: (n: number) => string } {
+  if (metric.startsWith('goal:')) return { what: `conversions of "${metric.slice(5)}"`, verb: 'were', unit: fmt };
+  if (metric.startsWith('vital:')) {
+    const name = metric.slice(6);
+    // CLS is unitless with 3 decimals (as the Stats API rounds cls_p75), the rest are milliseconds
+    return { what: `${name} p75`, verb: 'was', unit: name === 'CLS' ? (n) => String(Math.round(n * 1000) / 1000) : (n) => `${Math.round(n)} ms` };
+  }
+  return { what: metric.replace('_', ' '), verb: 'were', unit: fmt };
+}
+
 /** "visitors spiked to 412 in 2026-11-30 13:00:00 (expected about 120)". */
 export function describeAlert(site: string, alert: AlertRow, transition: NonNullable<Transition>, j: Judgement): Notice & { json: Record<string, unknown> } {
-  const what = alert.metric.startsWith('goal:') ? `conversions of "${alert.metric.slice(5)}"` : alert.metric.replace('_', ' ');
+  const { what, verb, unit } = subjectOf(alert.metric);
   const when = alert.window === '5m' ? 'now' : alert.window === '1d' ? `on ${j.period}` : `in the hour ${j.period}`;
   const condition = alert.kind === 'anomaly'
     ? `${j.observed > (j.expected ?? 0) ? 'unusually high' : 'unusually low'}: ${fmt(j.observed)} ${when}, where ${fmt(j.expected ?? 0)} is normal for that hour of the week`
-    : `${fmt(j.observed)} ${when}, ${alert.op} the threshold of ${fmt(alert.value!)}`;
-  const headline = alert.kind === 'anomaly' ? condition.slice(0, condition.indexOf(':')) : `${alert.op} ${fmt(alert.value!)}`;
+    : `${unit(j.observed)} ${when}, ${alert.op} the threshold of ${unit(alert.value!)}`;
+  const headline = alert.kind === 'anomaly' ? condition.slice(0, condition.indexOf(':')) : `${alert.op} ${unit(alert.value!)}`;
   const subject = transition === 'fire' ? `${site}: ${what} ${headline}` : `${site}: ${what} back to normal`;
+  const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   const text = transition === 'fire'
-    ? `${what[0]!.toUpperCase()}${what.slice(1)} ${alert.kind === 'anomaly' ? 'are' : 'were'} ${condition}.`
-    : `${what[0]!.toUpperCase()}${what.slice(1)} are back to normal: ${fmt(j.observed)} ${when}${j.expected === null ? '' : ` (normal: ${fmt(j.expected)})`}.`;
+    ? `${What} ${alert.kind === 'anomaly' ? (verb === 'was' ? 'is' : 'are') : verb} ${condition}.`
+    : `${What} ${verb === 'was' ? 'is' : 'are'} back to normal: ${unit(j.observed)} ${when}${j.expected === null ? '' : ` (normal: ${fmt(j.expected)})`}.`;
   return { subject, text, json: {} };
 }
 

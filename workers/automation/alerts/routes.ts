@@ -1,25 +1,31 @@
 /**
  * Alert rules (DESIGN §4b) and their firings, `sites:admin` or an admin role. Thresholds on
- * visitors, pageviews and goal conversions per hour or day and on current visitors (every 5
- * minutes); anomalies on the first three per hour (anomaly.ts). `errors` and `vital:*` rules wait
- * for those reports and are refused with a 400 that says so.
+ * visitors, pageviews, goal conversions and errors per hour or day and on current visitors (every
+ * 5 minutes); anomalies on those four counts per hour (anomaly.ts). A `vital:<NAME>` rule watches
+ * the vital's p75 per hour or day, by default above its web.dev "poor" threshold (DESIGN §4a); it
+ * takes no anomaly kind, because a percentile of a few page loads is not a Poisson count.
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
 import type { Env } from '../../env';
 import { HttpError, jsonResponse } from '../../lib/http-error';
-import { newId, readBody } from '../../api/validate';
+import { newId, randomSecret, readBody } from '../../api/validate';
 import { CHANNELS, checkChannels } from '../channels';
 import { idParam, notFound, openSiteResource, requireBelowCap } from '../site-resource';
 import type { AlertFiringRow, AlertRow } from '../../db/rows';
 import { alertJson } from './notify';
+import { sendsOf } from './sends';
+import { THRESHOLDS } from '../../reports/vitals/histogram';
 
 export const MAX_ALERTS_PER_SITE = 20;
 const METRIC = v.pipe(
   v.string(),
-  v.check((m) => !(m === 'errors' || m.startsWith('vital:')), 'errors and vital alerts are not available yet (they arrive with the errors and vitals reports)'),
-  v.regex(/^(visitors|pageviews|current_visitors|goal:.{1,120})$/s, 'must be visitors, pageviews, current_visitors or goal:<name>'),
+  v.check((m) => !m.startsWith('vital:') || m.slice(6) in THRESHOLDS, `a vital must be one of ${Object.keys(THRESHOLDS).map((n) => `vital:${n}`).join(', ')}`),
+  v.regex(/^(visitors|pageviews|current_visitors|errors|vital:[A-Z]+|goal:.{1,120})$/s, 'must be visitors, pageviews, current_visitors, errors, vital:<NAME> or goal:<name>'),
 );
+
+/** `vital:LCP` → `LCP`, or null for a count metric. */
+const vitalOf = (metric: string): keyof typeof THRESHOLDS | null => (metric.startsWith('vital:') ? (metric.slice(6) as keyof typeof THRESHOLDS) : null);
 const FIELDS = {
   metric: METRIC,
   kind: v.picklist(['threshold', 'anomaly'], 'must be threshold or anomaly'),
@@ -38,6 +44,12 @@ type Rule = Pick<AlertRow, 'metric' | 'kind' | 'op' | 'value' | 'window'>;
 function checkRule(rule: Rule): Rule {
   const bad = (message: string) => new HttpError(400, 'invalid_request', message);
   const current = rule.metric === 'current_visitors';
+  const vital = vitalOf(rule.metric);
+  if (vital) {
+    if (rule.kind !== 'threshold') throw bad(`kind: ${rule.metric} takes a threshold (its p75 is a percentile, not a count anomalies can learn)`);
+    // "a vital's p75 above its poor threshold" unless told otherwise
+    rule = { ...rule, op: rule.op ?? 'above', value: rule.value ?? THRESHOLDS[vital][1] };
+  }
   if (rule.kind === 'threshold') {
     if (!rule.op) throw bad('op: a threshold needs op (above or below)');
     if (rule.value === null) throw bad('value: a threshold needs a value');
@@ -66,12 +78,13 @@ export async function createAlert(request: IRequest, env: Env): Promise<Response
   const now = Date.now();
   const row: AlertRow = {
     id: newId('alr'), site_id: site, ...rule, channels: JSON.stringify(body.channels), cooldown_minutes: body.cooldown_minutes ?? 60,
-    firing: 0, last_fired_at: null, checked_period: null, created_at: now, updated_at: now,
+    secret: `whsec_${randomSecret(32)}`, firing: 0, last_fired_at: null, checked_period: null, created_at: now, updated_at: now,
   };
   await db.prepare(
-    'INSERT INTO alerts (id, site_id, metric, kind, op, value, "window", channels, cooldown_minutes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).bind(row.id, site, row.metric, row.kind, row.op, row.value, row.window, row.channels, row.cooldown_minutes, now, now).run();
-  return jsonResponse(alertJson(row), 201);
+    'INSERT INTO alerts (id, site_id, metric, kind, op, value, "window", channels, cooldown_minutes, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).bind(row.id, site, row.metric, row.kind, row.op, row.value, row.window, row.channels, row.cooldown_minutes, row.secret, now, now).run();
+  // the only answer that carries the secret (it signs the rule's webhook channels)
+  return jsonResponse({ ...alertJson(row), secret: row.secret }, 201);
 }
 
 export async function updateAlert(request: IRequest, env: Env): Promise<Response> {
@@ -93,12 +106,13 @@ export async function deleteAlert(request: IRequest, env: Env): Promise<Response
   const [deleted] = await db.batch([
     db.prepare('DELETE FROM alerts WHERE id = ? AND site_id = ?').bind(id, site),
     db.prepare('DELETE FROM alert_firings WHERE alert_id = ? AND site_id = ?').bind(id, site),
+    db.prepare('DELETE FROM alert_sends WHERE alert_id = ? AND site_id = ?').bind(id, site),
   ]);
   if (!deleted!.meta.changes) throw notFound('alert');
   return new Response(null, { status: 204 });
 }
 
-const toFiringJson = (f: AlertFiringRow) => ({
+const toFiringJson = (f: AlertFiringRow, sends: Map<string, unknown[]>) => ({
   id: f.id,
   state: f.kind === 'fire' ? 'firing' : 'resolved',
   period: f.period,
@@ -106,13 +120,15 @@ const toFiringJson = (f: AlertFiringRow) => ({
   expected: f.expected,
   score: f.score,
   at: new Date(f.at).toISOString(),
+  sends: sends.get(f.id) ?? [],
 });
 
-/** `GET alerts/{id}/firings`: newest first, at most 500. */
+/** `GET alerts/{id}/firings`: newest first, at most 500, each with its send log (every attempt at every channel). */
 export async function listFirings(request: IRequest, env: Env): Promise<Response> {
   const { site, db } = await openSiteResource(request, env, 'admin', false);
   const id = idParam(request);
   if (!(await db.prepare('SELECT 1 FROM alerts WHERE id = ? AND site_id = ?').bind(id, site).first())) throw notFound('alert');
   const { results } = await db.prepare('SELECT * FROM alert_firings WHERE alert_id = ? AND site_id = ? ORDER BY at DESC, kind DESC LIMIT 500').bind(id, site).all<AlertFiringRow>();
-  return jsonResponse({ firings: results.map(toFiringJson) });
+  const sends = await sendsOf(db, id, results.map((f) => f.id));
+  return jsonResponse({ firings: results.map((f) => toFiringJson(f, sends)) });
 }

@@ -60,6 +60,30 @@ describe('GET insights', () => {
     expect(body.anomalies).toEqual([]);
   });
 
+  it('a value gone from this period, or fallen below its top 50 rows, is a mover', async () => {
+    const site = await makeSite();
+    const f = new Fixture(site);
+    let visitor = 1;
+    const visit = (day: string, source: string, path: string) =>
+      f.visit({ visitor: visitor++, at: `${day}T10:00:00Z`, source, channel: source === 'Bing' ? 'Organic Search' : 'Direct', device: 'Desktop' }, [{ path }]);
+    // the week before: 30 visitors on /zz, 20 of them from Bing
+    for (let i = 0; i < 30; i++) visit('2026-11-17', i < 20 ? 'Bing' : 'Direct / None', '/zz');
+    // this week: nobody from Bing; 2 visitors on each of /p00 … /p49 (the top 50 pages), 1 on /zz (51st)
+    for (let p = 0; p < 50; p++) for (let k = 0; k < 2; k++) visit('2026-11-24', 'Direct / None', `/p${String(p).padStart(2, '0')}`);
+    visit('2026-11-24', 'Direct / None', '/zz');
+    await f.write(await siteDb(env, site));
+    const body = await ok<{ movers: { dimension: string; value: string; current: number; previous: number; change: number | null; z: number; significant: boolean; sentence: string }[] }>(
+      call(`/api/v1/sites/${site}/insights?date=2026-11-23,2026-11-29`, { token: adminToken() }),
+    );
+    const pick = (dimension: string, value: string) => body.movers.find((m) => m.dimension === dimension && m.value === value);
+    // by hand: Bing 20 → 0: z = −20 / sqrt(20) = −4.47, −100 %; /zz 30 → 1: z = −29 / sqrt(31) = −5.21, −29/30 = −96.7 %
+    expect(pick('visit:source', 'Bing')).toMatchObject({ previous: 20, current: 0, change: -100, z: -4.47, significant: true });
+    expect(pick('visit:source', 'Bing')!.sentence).toBe('Visitors from Bing fell from 20 to 0 (-100%, none this period), beyond normal variation (z = -4.5).');
+    expect(pick('event:page', '/zz')).toMatchObject({ previous: 30, current: 1, change: -96.7, z: -5.21, significant: true });
+    // Direct / None 10 → 101: 91 / sqrt(111) = 8.64, first
+    expect(body.movers[0]).toMatchObject({ dimension: 'visit:source', value: 'Direct / None', previous: 10, current: 101, z: 8.64 });
+  });
+
   it('refuses other sites and bad periods', async () => {
     const site = await makeSite();
     const other = await makeKey([await makeSite()], 'stats:read');

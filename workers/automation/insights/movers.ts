@@ -41,7 +41,7 @@ export function poissonZ(current: number, previous: number): number {
 export function describeMover(row: MoverRow, change: number | null, z: number, significant: boolean): string {
   const who = `Visitors ${NOUNS[row.dimension] ?? 'with'} ${row.value}`;
   const verb = row.current >= row.previous ? 'rose' : 'fell';
-  const pct = change === null ? 'new this period' : `${change > 0 ? '+' : ''}${change}%`;
+  const pct = change === null ? 'new this period' : row.current === 0 ? '-100%, none this period' : `${change > 0 ? '+' : ''}${change}%`;
   const verdict = significant ? 'beyond normal variation' : 'within normal variation';
   return `${who} ${verb} from ${row.previous} to ${row.current} (${pct}), ${verdict} (z = ${z.toFixed(1)}).`;
 }

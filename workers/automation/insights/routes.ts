@@ -3,7 +3,9 @@
  * against the previous period and whether it is beyond normal variation (movers.ts), plus the
  * alert engine's firings in the period, each in a plain sentence with the numbers behind it.
  * Every number is a Stats API v2 query with `comparisons: previous_period` (runQuery), over the
- * top BREAKDOWN_ROWS rows of each dimension this period.
+ * top BREAKDOWN_ROWS rows of each dimension in either period: a value that was in the previous
+ * period's top rows and fell out of this period's (below the top rows, or gone entirely) is a
+ * mover too, with its count this period read by a filtered query (0 when it is gone).
  */
 import type { IRequest } from 'itty-router';
 import { requireAuth } from '../../auth/access';
@@ -31,6 +33,24 @@ function dateRange(url: URL): string | [string, string] {
   return period;
 }
 
+const days = (r: [string, string]): [string, string] => [r[0].slice(0, 10), r[1].slice(0, 10)];
+
+/** One dimension's rows: this period's top rows with their previous counts, and the previous period's top rows that are not among them. */
+async function moverRows(db: D1Database, site: string, dimension: string, range: string | [string, string], previousRange: [string, string] | undefined, now: number): Promise<MoverRow[]> {
+  const top = { metrics: ['visitors'], dimensions: [dimension], order_by: [['visitors', 'desc'], [dimension, 'asc']], pagination: { limit: BREAKDOWN_ROWS } };
+  const current = await runQuery(db, site, { site_id: site, ...top, date_range: range, include: { comparisons: { mode: 'previous_period' } } }, now);
+  const rows = current.results.map((r): MoverRow => ({ dimension, value: String(r.dimensions[0]), current: Number(r.metrics[0] ?? 0), previous: Number(r.comparison?.metrics[0] ?? 0) }));
+  if (!previousRange) return rows;
+  const seen = new Set(rows.map((r) => r.value));
+  const before = await runQuery(db, site, { site_id: site, ...top, date_range: days(previousRange) }, now);
+  const fallen = before.results.map((r) => ({ value: String(r.dimensions[0]), previous: Number(r.metrics[0] ?? 0) })).filter((r) => !seen.has(r.value));
+  if (!fallen.length) return rows;
+  // their counts now (below this period's top rows, or none at all)
+  const stillThere = await runQuery(db, site, { site_id: site, metrics: ['visitors'], dimensions: [dimension], date_range: range, filters: [['is', dimension, fallen.map((r) => r.value)]], pagination: { limit: fallen.length } }, now);
+  const counts = new Map(stillThere.results.map((r) => [String(r.dimensions[0]), Number(r.metrics[0] ?? 0)]));
+  return [...rows, ...fallen.map((r): MoverRow => ({ dimension, value: r.value, current: counts.get(r.value) ?? 0, previous: r.previous }))];
+}
+
 export async function getInsights(request: IRequest, env: Env): Promise<Response> {
   const site = pathParam(request, 'site');
   await requireAuth(request, env, { site, scope: 'stats:read' });
@@ -40,14 +60,11 @@ export async function getInsights(request: IRequest, env: Env): Promise<Response
   const compare = { comparisons: { mode: 'previous_period' } };
   const totals = await runQuery(db, site, { site_id: site, metrics: ['visitors', 'pageviews'], date_range: range, include: compare }, now);
   const hasGoals = (await db.prepare('SELECT 1 FROM goals WHERE site_id = ? LIMIT 1').bind(site).first()) !== null;
-  const breakdowns = await Promise.all(
-    DIMENSIONS.filter((d) => d !== 'event:goal' || hasGoals).map(async (dimension) => {
-      const result = await runQuery(db, site, { site_id: site, metrics: ['visitors'], dimensions: [dimension], date_range: range, include: compare, order_by: [['visitors', 'desc']], pagination: { limit: BREAKDOWN_ROWS } }, now);
-      return result.results.map((r): MoverRow => ({ dimension, value: String(r.dimensions[0]), current: Number(r.metrics[0] ?? 0), previous: Number(r.comparison?.metrics[0] ?? 0) }));
-    }),
-  );
   const period = totals.query.date_range as [string, string];
   const compared = totals.meta.comparison_date_range as [string, string];
+  const breakdowns = await Promise.all(
+    DIMENSIONS.filter((d) => d !== 'event:goal' || hasGoals).map((dimension) => moverRows(db, site, dimension, range, compared, now)),
+  );
   const row = totals.results[0];
   const [visitors, pageviews] = [0, 1].map((i) => ({ current: Number(row?.metrics[i] ?? 0), previous: Number(row?.comparison?.metrics[i] ?? 0), change: row?.comparison?.change[i] ?? null }));
 

@@ -1,7 +1,8 @@
 /**
  * A digest as people read it: plain text (email and Slack) with a text sparkline, and HTML email
  * with an inline SVG sparkline (no image host, nothing fetched when the mail is opened). The
- * webhook body is the DESIGN §4b shape: `{"type": "report", "site", "period", "stats", "top"}`.
+ * webhook body is the DESIGN §4b shape: `{"type": "report", "site", "period", "stats", "top"}`,
+ * plus `daily` and `funnels` (each stored funnel's steps and overall conversion).
  */
 import type { DigestContent } from './content';
 
@@ -43,6 +44,7 @@ export function digestText(c: DigestContent, dashboardUrl: string): string {
     ...list('Top sources', c.top.sources),
     ...list('Top pages', c.top.pages),
     ...(c.top.goals.length ? ['', 'Goals:', ...c.top.goals.map((g) => `  ${g.name} — ${g.visitors} visitors, ${g.events} conversions`)] : []),
+    ...c.funnels.flatMap((f) => ['', `Funnel ${f.name}: ${f.conversion_rate}% converted`, ...f.steps.map((s, i) => `  ${i + 1}. ${s.name} — ${s.visitors} (${s.conversion_rate}%)`)]),
     '',
     `Dashboard: ${dashboardUrl}`,
   ].join('\n');
@@ -57,10 +59,15 @@ export function digestHtml(c: DigestContent, dashboardUrl: string, unsubscribeUr
 <h2>${escape(c.site)}: ${escape(c.period.from)} – ${escape(c.period.to)}</h2>
 <table>${stats}</table>
 ${svgSparkline(c.daily.map((d) => d.visitors))}
-${list('Top sources', c.top.sources)}${list('Top pages', c.top.pages)}${list('Goals', c.top.goals)}
+${list('Top sources', c.top.sources)}${list('Top pages', c.top.pages)}${list('Goals', c.top.goals)}${c.funnels.map(funnelHtml).join('')}
 <p><a href="${escape(dashboardUrl)}">Open the dashboard</a></p>
 ${unsubscribeUrl ? `<p style="color:#666;font-size:12px"><a href="${escape(unsubscribeUrl)}">Unsubscribe</a> from this digest.</p>` : ''}
 </body></html>`;
 }
 
-export const digestJson = (c: DigestContent) => ({ type: 'report', site: c.site, period: c.period, stats: c.stats, top: c.top, daily: c.daily });
+function funnelHtml(f: DigestContent['funnels'][number]): string {
+  const rows = f.steps.map((s, i) => `<tr><td>${i + 1}. ${escape(s.name)}</td><td>${s.visitors}</td><td>${s.conversion_rate}%</td></tr>`).join('');
+  return `<h3>Funnel ${escape(f.name)}: ${f.conversion_rate}% converted</h3><table>${rows}</table>`;
+}
+
+export const digestJson = (c: DigestContent) => ({ type: 'report', site: c.site, period: c.period, stats: c.stats, top: c.top, daily: c.daily, funnels: c.funnels });

@@ -67,7 +67,7 @@ describe('digest periods', () => {
   it('text and SVG sparklines', () => {
     expect(textSparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
     expect(textSparkline([0, 0, 0])).toBe('▁▁▁');
-    const html = digestHtml({ site: 'a.example', period: { from: '2026-11-23', to: '2026-11-29' }, stats: { visitors: { value: 1, change: null }, visits: { value: 1, change: null }, pageviews: { value: 1, change: null }, bounce_rate: { value: 0, change: null }, visit_duration: { value: 0, change: null } }, top: { sources: [{ name: '<script>', visitors: 1 }], pages: [], goals: [] }, daily: [{ date: '2026-11-23', visitors: 0 }, { date: '2026-11-24', visitors: 4 }] } satisfies DigestContent, 'https://pulse.example/', null);
+    const html = digestHtml({ site: 'a.example', period: { from: '2026-11-23', to: '2026-11-29' }, stats: { visitors: { value: 1, change: null }, visits: { value: 1, change: null }, pageviews: { value: 1, change: null }, bounce_rate: { value: 0, change: null }, visit_duration: { value: 0, change: null } }, top: { sources: [{ name: '<script>', visitors: 1 }], pages: [], goals: [] }, daily: [{ date: '2026-11-23', visitors: 0 }, { date: '2026-11-24', visitors: 4 }], funnels: [] } satisfies DigestContent, 'https://pulse.example/', null);
     expect(html).toContain('points="0.0,46.0 240.0,2.0"');
     expect(html).toContain('&#60;script&#62;');
     expect(html).not.toContain('<script>');
@@ -100,6 +100,30 @@ describe('digests', () => {
     expect(Object.values(body.stats).map((s) => (s as { change: number | null }).change)).toEqual(totals.results[0]!.comparison!.change);
     const sources = await query({ site_id: site, metrics: ['visitors'], dimensions: ['visit:source'], date_range: range, order_by: [['visitors', 'desc']] });
     expect(body.top.sources.map((s: { name: string; visitors: number }) => [s.name, s.visitors])).toEqual(sources.results.map((r) => [r.dimensions[0], r.metrics[0]]));
+  });
+
+  it('carries each stored funnel\'s conversion, as GET funnels/{id} answers for the same dates', async () => {
+    const period = lastPeriod('weekly', Date.now(), 'UTC');
+    const site = await siteWithWeek(period.from);
+    const token = adminToken();
+    const pricing = await ok<{ id: string }>(call(`/api/v1/sites/${site}/goals`, { token, body: { page_path: '/pricing' } }), 201);
+    const { goals } = await ok<{ goals: { id: string; display_name: string }[] }>(call(`/api/v1/sites/${site}/goals`, { token }));
+    const signup = goals.find((g) => g.display_name === 'Signup')!;
+    const funnel = await ok<{ id: string }>(call(`/api/v1/sites/${site}/funnels`, { token, body: { name: 'Pricing to signup', steps: [pricing.id, signup.id] } }), 201);
+    const box = newBox('digest-funnel');
+    const slack = newBox('digest-funnel-slack');
+    const report = await ok<{ id: string }>(call(`/api/v1/sites/${site}/reports`, { token, body: { interval: 'weekly', channels: [{ type: 'webhook', url: boxUrl(box) }, { type: 'slack', url: boxUrl(slack) }] } }), 201);
+    await ok(call(`/api/v1/sites/${site}/reports/${report.id}/send`, { token, method: 'POST' }), 202);
+    const body = JSON.parse((await received(box, 1))[0]!.body);
+    // by hand: visitors 1–3 reach /pricing (visitor 4 only saw /); visitor 1 then signs up: 1 of 3 = 33.3 %
+    expect(body.funnels).toEqual([{
+      id: funnel.id, name: 'Pricing to signup', conversion_rate: 33.3,
+      steps: [{ name: 'Visit /pricing', visitors: 3, conversion_rate: 100 }, { name: 'Signup', visitors: 1, conversion_rate: 33.3 }],
+    }]);
+    const api = await ok<{ steps: { visitors: number; conversion_rate: number }[] }>(call(`/api/v1/sites/${site}/funnels/${funnel.id}?date=${period.from},${period.to}`, { token }));
+    expect(body.funnels[0].steps.map((s: { visitors: number; conversion_rate: number }) => [s.visitors, s.conversion_rate])).toEqual(api.steps.map((s) => [s.visitors, s.conversion_rate]));
+    const text = JSON.parse((await received(slack, 1))[0]!.body).text as string;
+    expect(text).toContain('Funnel Pricing to signup: 33.3% converted\n  1. Visit /pricing — 3 (100%)\n  2. Signup — 1 (33.3%)');
   });
 
   it('email with an unsubscribe link that works signed out; Slack as text', async () => {
@@ -142,6 +166,30 @@ describe('digests', () => {
     expect(JSON.parse(got[0]!.body)).toMatchObject({ type: 'report', period: { from: '2026-11-23', to: '2026-11-29' }, stats: { visitors: { value: 4, change: 100 } } });
     const { reports } = await ok<{ reports: { id: string; last_sent_period: string }[] }>(call(`/api/v1/sites/${site}/reports`, { token: adminToken() }));
     expect(reports).toEqual([expect.objectContaining({ id: report.id, last_sent_period: '2026-11-23' })]);
+  });
+
+  it('PATCH changes the interval or channels, and refuses what create refuses, with messages that say why', async () => {
+    const site = await makeSite();
+    const token = adminToken();
+    const report = await ok<{ id: string }>(call(`/api/v1/sites/${site}/reports`, { token, body: { interval: 'weekly', channels: [{ type: 'email', to: 'a@b.example' }] } }), 201);
+    const patch = (body: unknown, id = report.id) => call(`/api/v1/sites/${site}/reports/${id}`, { method: 'PATCH', token, body });
+    expect(await ok(patch({ interval: 'monthly' }))).toMatchObject({ id: report.id, interval: 'monthly', channels: [{ type: 'email', to: 'a@b.example' }] });
+    expect(await ok(patch({ channels: [{ type: 'slack', url: 'https://hooks.slack.com/services/T/B/c' }] }))).toMatchObject({ interval: 'monthly', channels: [{ type: 'slack', url: 'https://hooks.slack.com/services/T/B/c' }] });
+    const cases: [unknown, RegExp][] = [
+      [{}, /give interval or channels/],
+      [{ interval: 'daily' }, /^interval/],
+      [{ channels: [] }, /^channels: give at least one/],
+      [{ channels: [{ type: 'webhook', url: 'https://169.254.169.254/latest' }] }, /^channels\.0\.url: points to a link-local address/],
+      [{ interval: 'weekly', secret: 'x' }, /secret/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await patch({ interval: 'weekly' }, 'rep_nope')).status).toBe(404);
+    // nothing refused was written
+    expect((await ok<{ reports: { interval: string }[] }>(call(`/api/v1/sites/${site}/reports`, { token }))).reports[0]!.interval).toBe('monthly');
   });
 
   it('validates the interval and channels', async () => {

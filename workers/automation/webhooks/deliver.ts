@@ -13,6 +13,7 @@ import type { WebhookMessage } from './message';
 import { WEBHOOKS_DLQ, WEBHOOKS_QUEUE } from './message';
 import { signatureHeader } from './signature';
 import { loopbackAllowed, targetProblem } from './targets';
+import { lastAttempt, logAlertSend, type SendOutcome } from '../alerts/sends';
 
 /** Delivery-log rows kept per webhook; older ones are deleted as new ones arrive. */
 export const WEBHOOK_LOG_KEEP = 100;
@@ -72,18 +73,43 @@ async function post(env: Env, url: string, secret: string | null, message: Webho
   }
 }
 
+/** An alert channel's message: its send-log address (null for a report's or an older message). */
+const alertChannel = (m: WebhookMessage) => (m.type === 'alert' && m.target?.kind && m.target.channel !== undefined && m.target.key ? { ...m.target, kind: m.target.kind, channel: m.target.channel, key: m.target.key } : null);
+
+/** Where a message goes and the secret it is signed with (null: unsigned), or null when nobody wants it any more. */
+async function destination(db: D1Database, m: WebhookMessage): Promise<{ url: string; secret: string | null } | null> {
+  if (!m.target) return db.prepare('SELECT url, secret FROM webhooks WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ url: string; secret: string }>();
+  if (m.type === 'ops') {
+    // an operations alert's channel: its rule is in the primary (`db`, as its site is empty)
+    const rule = await db.prepare('SELECT secret FROM ops_alerts WHERE id = ?').bind(m.webhookId).first<{ secret: string }>();
+    return rule ? { url: m.target.url, secret: m.target.kind === 'webhook' ? rule.secret : null } : null;
+  }
+  const channel = alertChannel(m);
+  if (!channel) return { url: m.target.url, secret: null };
+  const alert = await db.prepare('SELECT secret FROM alerts WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ secret: string | null }>();
+  if (!alert) return null;
+  // Slack checks no signature; a plain webhook is signed like a webhook's deliveries
+  return { url: m.target.url, secret: channel.kind === 'webhook' ? alert.secret : null };
+}
+
+async function logChannelAttempt(db: D1Database, m: WebhookMessage, attempt: number, outcome: SendOutcome, a: Omit<Attempt, 'ok' | 'ms'>): Promise<void> {
+  const channel = alertChannel(m);
+  if (!channel) return;
+  await logAlertSend(db, { site: m.site, alertId: m.webhookId, firingId: channel.key, channel: channel.channel, type: channel.kind, target: channel.url, attempt, outcome, httpStatus: a.status, error: a.error });
+}
+
 async function deliverMessage(env: Env, message: Message<WebhookMessage>): Promise<void> {
   const m = message.body;
   const db = await siteDb(env, m.site);
-  const hook = m.target
-    ? { url: m.target.url, secret: null }
-    : await db.prepare('SELECT url, secret FROM webhooks WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ url: string; secret: string }>();
+  const hook = await destination(db, m);
   // deleted since the event: nobody wants this delivery any more
   if (!hook) return message.ack();
   const attempt = await post(env, hook.url, hook.secret, m);
+  const outcome = attempt.ok ? 'ok' : 'error';
   if (m.target) {
-    if (!attempt.ok) console.error('alert channel delivery failed; will retry', m.webhookId, attempt.error);
-  } else await logAttempt(db, m, message.attempts, attempt.ok ? 'ok' : 'error', attempt);
+    if (!attempt.ok) console.error('channel delivery failed; will retry', m.webhookId, attempt.error);
+    await logChannelAttempt(db, m, message.attempts, outcome, attempt);
+  } else await logAttempt(db, m, message.attempts, outcome, attempt);
   if (attempt.ok) message.ack();
   else message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
 }
@@ -108,6 +134,12 @@ async function recordDeadDeliveries(batch: MessageBatch<unknown>, env: Env): Pro
   for (const message of batch.messages) {
     const m = message.body as WebhookMessage;
     const db = await siteDb(env, m.site);
+    const channel = alertChannel(m);
+    if (channel) {
+      await logChannelAttempt(db, m, await lastAttempt(db, channel.key, channel.channel), 'dead', { status: null, error: 'gave up after the last retry' });
+      continue;
+    }
+    if (m.target) continue; // a report's channel keeps no log
     const last = await db.prepare('SELECT max(attempt) AS n FROM webhook_deliveries WHERE webhook_id = ? AND delivery_id = ?').bind(m.webhookId, m.deliveryId).first<{ n: number | null }>();
     await logAttempt(db, m, last?.n ?? 0, 'dead', { status: null, error: 'gave up after the last retry', ms: 0 });
   }

@@ -2,6 +2,10 @@
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
+import { orFail } from '../../../../../components/settings/or-fail';
+import { RowButton } from '../../../../../components/settings/row-button';
+import { OnceSecret } from '../../../../../components/settings/once-secret';
+import { Problem } from '../../../../../components/automation/problem';
 
 interface Key {
   id: string;
@@ -22,17 +26,13 @@ export const useKeys = routeLoader$(async (ev) => {
 });
 
 export const useCreateKey = routeAction$(
-  async (data, ev) => {
-    try {
-      const key = await api<Key & { token: string }>(ev, '/api/v1/keys', {
-        body: { name: data.name || undefined, sites: [ev.params.site!], scope: data.scope, expires_in_days: data.expires_in_days },
-      });
-      // Returned to this one response only: the API cannot show the token again.
-      return { id: key.id, name: key.name, token: key.token };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    const key = await api<Key & { token: string }>(ev, '/api/v1/keys', {
+      body: { name: data.name || undefined, sites: [ev.params.site!], scope: data.scope, expires_in_days: data.expires_in_days },
+    });
+    // Returned to this one response only: the API cannot show the token again.
+    return { id: key.id, name: key.name, token: key.token };
+  }),
   zod$({
     name: z.string().trim().max(100).optional(),
     scope: z.enum(['stats:read', 'events:write', 'sites:admin']),
@@ -41,14 +41,10 @@ export const useCreateKey = routeAction$(
 );
 
 export const useRevokeKey = routeAction$(
-  async (data, ev) => {
-    try {
-      await api(ev, `/api/v1/keys/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
-      return { revoked: data.id };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    await api(ev, `/api/v1/keys/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
+    return { revoked: data.id };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
@@ -82,22 +78,13 @@ export default component$(() => {
             Create key
           </button>
         </Form>
-        {create.value?.failed && <p class="error" role="alert">{(create.value as { message?: string }).message ?? 'Check the form.'}</p>}
-        {created && (
-          <div role="status" class="stack" data-testid="new-key">
-            <p>
-              <strong>{created.name}</strong>: copy this token now. It is shown only once.
-            </p>
-            <p class="token" data-testid="new-key-token">
-              {created.token}
-            </p>
-          </div>
-        )}
+        <Problem of={create.value} />
+        {created && <OnceSecret what="Token" owner={created.name} value={created.token} testid="new-key" valueTestid="new-key-token" />}
       </section>
       <section class="card">
         <h2>Keys for this site</h2>
         {!keys.value.ok && <p class="error" role="alert">{keys.value.error}</p>}
-        {revoke.value?.failed && <p class="error" role="alert">{(revoke.value as { message?: string }).message}</p>}
+        <Problem of={revoke.value} />
         {keys.value.ok && keys.value.keys.length === 0 && <p class="empty">No API keys yet.</p>}
         {keys.value.ok && keys.value.keys.length > 0 && (
           <div class="table-scroll">
@@ -122,12 +109,7 @@ export default component$(() => {
                         Revoked {k.revoked_at.slice(0, 10)}
                       </span>
                     ) : (
-                      <Form action={revoke}>
-                        <input type="hidden" name="id" value={k.id} />
-                        <button type="submit" class="danger" aria-label={`Revoke ${k.name}`}>
-                          Revoke
-                        </button>
-                      </Form>
+                      <RowButton action={revoke} id={k.id} label="Revoke" danger aria={`Revoke ${k.name}`} />
                     )}
                   </td>
                 </tr>

@@ -7,6 +7,9 @@ import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
 import { getMe } from '../../../../../lib/session';
+import { orFail } from '../../../../../components/settings/or-fail';
+import { RowButton } from '../../../../../components/settings/row-button';
+import { Problem } from '../../../../../components/automation/problem';
 
 interface Member {
   user_id: string;
@@ -44,39 +47,27 @@ export const useMembers = routeLoader$(async (ev) => {
 });
 
 export const useChangeRole = routeAction$(
-  async (data, ev) => {
-    try {
-      if (data.intent === 'remove') await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'DELETE' });
-      else await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'PATCH', body: { role: data.role } });
-      return { ok: true };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    if (data.intent === 'remove') await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'DELETE' });
+    else await api(ev, `${path(ev.params.site!)}/members/${encodeURIComponent(data.user)}`, { method: 'PATCH', body: { role: data.role } });
+    return { ok: true };
+  }),
   zod$({ user: z.string().min(1), role: ROLE.optional(), intent: z.enum(['role', 'remove']) }),
 );
 
 export const useInvite = routeAction$(
-  async (data, ev) => {
-    try {
-      const inv = await api<{ token: string; email: string }>(ev, `${path(ev.params.site!)}/invitations`, { body: { email: data.email, role: data.role } });
-      return { url: acceptUrl(ev.url.origin, inv.token), email: inv.email };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    const inv = await api<{ token: string; email: string }>(ev, `${path(ev.params.site!)}/invitations`, { body: { email: data.email, role: data.role } });
+    return { url: acceptUrl(ev.url.origin, inv.token), email: inv.email };
+  }),
   zod$({ email: z.string().trim().email('Enter an email address.'), role: ROLE }),
 );
 
 export const useRevokeInvitation = routeAction$(
-  async (data, ev) => {
-    try {
-      await api(ev, `${path(ev.params.site!)}/invitations/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
-      return { ok: true };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    await api(ev, `${path(ev.params.site!)}/invitations/${encodeURIComponent(data.id)}`, { method: 'DELETE' });
+    return { ok: true };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
@@ -87,16 +78,12 @@ export default component$(() => {
   const revoke = useRevokeInvitation();
   if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
   const invited = invite.value && !invite.value.failed ? (invite.value as { url: string; email: string }) : null;
-  const failed = [change.value, invite.value, revoke.value].find((v) => v?.failed) as { message?: string; fieldErrors?: Record<string, unknown> } | undefined;
+  const failed = [change.value, invite.value, revoke.value].find((v) => v?.failed);
   return (
     <>
       <section class="card">
         <h2>Members</h2>
-        {failed && (
-          <p class="error" role="alert">
-            {failed.message ?? Object.values(failed.fieldErrors ?? {}).join(' ')}
-          </p>
-        )}
+        <Problem of={failed} />
         <div class="table-scroll">
         <table>
           <thead>
@@ -198,12 +185,7 @@ export default component$(() => {
                       <time dateTime={new Date(i.expires_at).toISOString()}>{new Date(i.expires_at).toISOString().slice(0, 10)}</time>
                     </td>
                     <td>
-                      <Form action={revoke}>
-                        <input type="hidden" name="id" value={i.id} />
-                        <button type="submit" class="danger" aria-label={`Revoke the invitation of ${i.email}`}>
-                          Revoke
-                        </button>
-                      </Form>
+                      <RowButton action={revoke} id={i.id} label="Revoke" danger aria={`Revoke the invitation of ${i.email}`} />
                     </td>
                   </tr>
                 ))}

@@ -1,7 +1,7 @@
 /**
  * Digests of this site (DESIGN §4b, `reports`): weekly or monthly, to email, Slack or a webhook;
- * delete, and "Send now", which sends the last complete period without touching what the cron
- * has sent.
+ * edit (the form prefilled), delete, and "Send now", which sends the last complete period without
+ * touching what the cron has sent.
  */
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
@@ -10,6 +10,9 @@ import { CHANNEL_FIELDS, channelsFrom, describeChannel, sitePath, type Channel }
 import { ChannelFields } from '../../../../../components/automation/channel-fields';
 import { Problem } from '../../../../../components/automation/problem';
 import { resetOnSuccess } from '../../../../../components/automation/reset-on-success';
+import { orFail } from '../../../../../components/settings/or-fail';
+import { RowButton } from '../../../../../components/settings/row-button';
+import { EditDetails } from '../../../../../components/settings/edit-details';
 
 interface Report {
   id: string;
@@ -28,38 +31,34 @@ export const useReports = routeLoader$(async (ev) => {
 });
 
 export const useCreateReport = routeAction$(
-  async (data, ev) => {
-    try {
-      const report = await api<Report>(ev, sitePath(ev.params.site!, '/reports'), { body: { interval: data.interval, channels: channelsFrom(data) } });
-      return { created: report.id };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    const report = await api<Report>(ev, sitePath(ev.params.site!, '/reports'), { body: { interval: data.interval, channels: channelsFrom(data) } });
+    return { created: report.id };
+  }),
   zod$({ interval: z.enum(['weekly', 'monthly']), ...CHANNEL_FIELDS }),
 );
 
+export const useUpdateReport = routeAction$(
+  (data, ev) => orFail(ev, async () => {
+    const report = await api<Report>(ev, sitePath(ev.params.site!, `/reports/${encodeURIComponent(data.id)}`), { method: 'PATCH', body: { interval: data.interval, channels: channelsFrom(data) } });
+    return { updated: report.id };
+  }),
+  zod$({ id: z.string().min(1), interval: z.enum(['weekly', 'monthly']), ...CHANNEL_FIELDS }),
+);
+
 export const useDeleteReport = routeAction$(
-  async (data, ev) => {
-    try {
-      await api(ev, sitePath(ev.params.site!, `/reports/${encodeURIComponent(data.id)}`), { method: 'DELETE' });
-      return { deleted: data.id };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    await api(ev, sitePath(ev.params.site!, `/reports/${encodeURIComponent(data.id)}`), { method: 'DELETE' });
+    return { deleted: data.id };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
 export const useSendReport = routeAction$(
-  async (data, ev) => {
-    try {
-      const sent = await api<{ period: { from: string; to: string } }>(ev, sitePath(ev.params.site!, `/reports/${encodeURIComponent(data.id)}/send`), { method: 'POST' });
-      return { report: data.id, from: sent.period.from, to: sent.period.to };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    const sent = await api<{ period: { from: string; to: string } }>(ev, sitePath(ev.params.site!, `/reports/${encodeURIComponent(data.id)}/send`), { method: 'POST' });
+    return { report: data.id, from: sent.period.from, to: sent.period.to };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
@@ -68,6 +67,7 @@ export default component$(() => {
   const create = useCreateReport();
   const del = useDeleteReport();
   const send = useSendReport();
+  const update = useUpdateReport();
   const sent = send.value && !send.value.failed ? (send.value as { report: string; from: string; to: string }) : null;
   return (
     <>
@@ -105,6 +105,7 @@ export default component$(() => {
         {!data.value.ok && <p class="error" role="alert">{data.value.error}</p>}
         <Problem of={del.value} />
         <Problem of={send.value} testid="send-error" />
+        <Problem of={update.value} testid="report-update-error" />
         {data.value.ok && data.value.reports.length === 0 && <p class="empty">No digests yet.</p>}
         {data.value.ok &&
           data.value.reports.map((r) => (
@@ -114,19 +115,29 @@ export default component$(() => {
                 <span class="muted"> · {r.last_sent_period ? `last sent for ${r.last_sent_period}` : 'not sent yet'}</span>
               </span>
               <span class="inline-form">
-                <Form action={send}>
-                  <input type="hidden" name="id" value={r.id} />
-                  <button type="submit" disabled={send.isRunning}>
-                    Send now
-                  </button>
-                </Form>
-                <Form action={del}>
-                  <input type="hidden" name="id" value={r.id} />
-                  <button type="submit" class="danger" aria-label={`Delete the ${r.interval} digest`}>
-                    Delete
-                  </button>
-                </Form>
+                <RowButton action={send} id={r.id} label="Send now" />
+                <RowButton action={del} id={r.id} label="Delete" danger aria={`Delete the ${r.interval} digest`} />
               </span>
+              <div style="flex-basis:100%">
+                <EditDetails label={`Edit the ${r.interval} digest`}>
+                  <Form action={update} class="stack">
+                    <input type="hidden" name="id" value={r.id} />
+                    <label style="max-width:14rem">
+                      Every
+                      <select name="interval">
+                        <option value="weekly" selected={r.interval === 'weekly'}>week</option>
+                        <option value="monthly" selected={r.interval === 'monthly'}>month</option>
+                      </select>
+                    </label>
+                    <ChannelFields channels={r.channels} />
+                    <div>
+                      <button type="submit" class="primary" disabled={update.isRunning} data-testid="save-report">
+                        Save
+                      </button>
+                    </div>
+                  </Form>
+                </EditDetails>
+              </div>
               {sent?.report === r.id && (
                 <p class="ok" role="status" data-testid="report-sent" style="flex-basis:100%;margin:0">
                   Sent the digest for {sent.from} to {sent.to}.

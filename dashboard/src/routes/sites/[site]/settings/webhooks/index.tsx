@@ -1,13 +1,18 @@
 /**
- * Webhooks of this site (DESIGN §4b): create (the signing secret is shown once, right here), delete,
- * send a test delivery, and each webhook's delivery log (the API keeps the last 100 attempts).
+ * Webhooks of this site (DESIGN §4b): create (the signing secret is shown once, right here), edit
+ * the URL and events (the form prefilled), delete, send a test delivery, and each webhook's
+ * delivery log (the API keeps the last 100 attempts).
  */
-import { $, component$, useSignal } from '@builder.io/qwik';
+import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
 import { sitePath } from '../../../../../components/automation/channels';
 import { Problem } from '../../../../../components/automation/problem';
 import { resetOnSuccess } from '../../../../../components/automation/reset-on-success';
+import { orFail } from '../../../../../components/settings/or-fail';
+import { RowButton } from '../../../../../components/settings/row-button';
+import { OnceSecret } from '../../../../../components/settings/once-secret';
+import { EditDetails } from '../../../../../components/settings/edit-details';
 
 interface Webhook {
   id: string;
@@ -43,44 +48,42 @@ export const useWebhooks = routeLoader$(async (ev) => {
   }
 });
 
+const FIELDS = {
+  url: z.string().trim().min(1, 'Enter the URL to send events to.').max(2000),
+  events: z.string().trim().min(1, 'Give at least one event: * for all, or goal:Signup, event:Purchase, alert.').max(2000),
+};
+const eventList = (events: string) => events.split(/[\s,]+/).filter(Boolean);
+
 export const useCreateWebhook = routeAction$(
-  async (data, ev) => {
-    const events = data.events.split(/[\s,]+/).filter(Boolean);
-    try {
-      const hook = await api<Webhook & { secret: string }>(ev, sitePath(ev.params.site!, '/webhooks'), { body: { url: data.url, events } });
-      // Returned to this one response only: the API never shows the secret again.
-      return { id: hook.id, url: hook.url, secret: hook.secret };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
-  zod$({
-    url: z.string().trim().min(1, 'Enter the URL to send events to.').max(2000),
-    events: z.string().trim().min(1, 'Give at least one event: * for all, or goal:Signup, event:Purchase, alert.').max(2000),
+  (data, ev) => orFail(ev, async () => {
+    const hook = await api<Webhook & { secret: string }>(ev, sitePath(ev.params.site!, '/webhooks'), { body: { url: data.url, events: eventList(data.events) } });
+    // Returned to this one response only: the API never shows the secret again.
+    return { id: hook.id, url: hook.url, secret: hook.secret };
   }),
+  zod$(FIELDS),
+);
+
+export const useUpdateWebhook = routeAction$(
+  (data, ev) => orFail(ev, async () => {
+    const hook = await api<Webhook>(ev, sitePath(ev.params.site!, `/webhooks/${encodeURIComponent(data.id)}`), { method: 'PATCH', body: { url: data.url, events: eventList(data.events) } });
+    return { updated: hook.id };
+  }),
+  zod$({ id: z.string().min(1), ...FIELDS }),
 );
 
 export const useDeleteWebhook = routeAction$(
-  async (data, ev) => {
-    try {
-      await api(ev, sitePath(ev.params.site!, `/webhooks/${encodeURIComponent(data.id)}`), { method: 'DELETE' });
-      return { deleted: data.id };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    await api(ev, sitePath(ev.params.site!, `/webhooks/${encodeURIComponent(data.id)}`), { method: 'DELETE' });
+    return { deleted: data.id };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
 export const useTestWebhook = routeAction$(
-  async (data, ev) => {
-    try {
-      const sent = await api<{ delivery_id: string }>(ev, sitePath(ev.params.site!, `/webhooks/${encodeURIComponent(data.id)}/test`), { method: 'POST' });
-      return { webhook: data.id, delivery_id: sent.delivery_id };
-    } catch (e) {
-      return ev.fail(400, { message: messageOf(e) });
-    }
-  },
+  (data, ev) => orFail(ev, async () => {
+    const sent = await api<{ delivery_id: string }>(ev, sitePath(ev.params.site!, `/webhooks/${encodeURIComponent(data.id)}/test`), { method: 'POST' });
+    return { webhook: data.id, delivery_id: sent.delivery_id };
+  }),
   zod$({ id: z.string().min(1) }),
 );
 
@@ -89,8 +92,8 @@ export default component$(() => {
   const create = useCreateWebhook();
   const del = useDeleteWebhook();
   const test = useTestWebhook();
+  const update = useUpdateWebhook();
   const loc = useLocation();
-  const copied = useSignal('');
   const created = create.value && !create.value.failed ? (create.value as { id: string; url: string; secret: string }) : null;
   const queued = test.value && !test.value.failed ? (test.value as { webhook: string; delivery_id: string }) : null;
   return (
@@ -102,7 +105,7 @@ export default component$(() => {
           verification recipe). Events: <code>*</code> for every goal conversion, custom event and alert, or a list such as{' '}
           <code>goal:Signup event:Purchase alert</code>.
         </p>
-        <Form action={create} class="inline-form" onSubmitCompleted$={[resetOnSuccess, $(() => (copied.value = ''))]}>
+        <Form action={create} class="inline-form" onSubmitCompleted$={resetOnSuccess}>
           <label style="flex:2 1 16rem">
             URL
             <input name="url" type="url" placeholder="https://example.com/pulse-hook" required />
@@ -116,32 +119,7 @@ export default component$(() => {
           </button>
         </Form>
         <Problem of={create.value} testid="webhook-error" />
-        {created && (
-          <div role="status" class="stack" data-testid="new-webhook">
-            <p>
-              Signing secret for <strong>{created.url}</strong>: copy it now. It is shown only once.
-            </p>
-            <p class="token" data-testid="new-webhook-secret">
-              {created.secret}
-            </p>
-            <div>
-              <button
-                type="button"
-                onClick$={async () => {
-                  try {
-                    await navigator.clipboard.writeText(created.secret);
-                    copied.value = 'Copied to the clipboard.';
-                  } catch {
-                    copied.value = 'Copying was refused by the browser: select the text and copy it.';
-                  }
-                }}
-              >
-                Copy secret
-              </button>{' '}
-              <span role="status">{copied.value}</span>
-            </div>
-          </div>
-        )}
+        {created && <OnceSecret what="Signing secret" owner={created.url} value={created.secret} testid="new-webhook" />}
       </section>
 
       <section class="card stack">
@@ -149,6 +127,7 @@ export default component$(() => {
         {!hooks.value.ok && <p class="error" role="alert">{hooks.value.error}</p>}
         <Problem of={del.value} />
         <Problem of={test.value} />
+        <Problem of={update.value} testid="webhook-update-error" />
         {hooks.value.ok && hooks.value.webhooks.length === 0 && <p class="empty">No webhooks yet.</p>}
         {hooks.value.ok &&
           hooks.value.webhooks.map((w) => (
@@ -158,23 +137,29 @@ export default component$(() => {
                 Events: {w.events.join(', ')} · created {w.created_at.slice(0, 10)}
               </p>
               <div class="inline-form">
-                <Form action={test}>
-                  <input type="hidden" name="id" value={w.id} />
-                  <button type="submit" disabled={test.isRunning}>
-                    Send test
-                  </button>
-                </Form>
-                <Form action={del}>
-                  <input type="hidden" name="id" value={w.id} />
-                  <button type="submit" class="danger" aria-label={`Delete the webhook to ${w.url}`}>
-                    Delete
-                  </button>
-                </Form>
+                <RowButton action={test} id={w.id} label="Send test" />
+                <RowButton action={del} id={w.id} label="Delete" danger aria={`Delete the webhook to ${w.url}`} />
                 {/* deliveries go through a Queue, so the log fills a moment after "Send test"; a full load re-reads it */}
                 <a href={loc.url.pathname} class="button">
                   Refresh log
                 </a>
               </div>
+              <EditDetails label={`Edit the webhook to ${w.url}`}>
+                <Form action={update} class="inline-form">
+                  <input type="hidden" name="id" value={w.id} />
+                  <label style="flex:2 1 16rem">
+                    URL
+                    <input name="url" type="url" value={w.url} required />
+                  </label>
+                  <label style="flex:1 1 12rem">
+                    Events
+                    <input name="events" value={w.events.join(' ')} required />
+                  </label>
+                  <button type="submit" class="primary" disabled={update.isRunning} data-testid="save-webhook">
+                    Save
+                  </button>
+                </Form>
+              </EditDetails>
               {queued?.webhook === w.id && (
                 <p class="ok" role="status" data-testid="test-queued">
                   Test delivery {queued.delivery_id} queued; it appears in the log below once attempted.
