@@ -8,7 +8,7 @@ import { Link, useLocation } from '@builder.io/qwik-city';
 import type { QueryRequest } from '../../../../contract/api';
 import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
-import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';
+import { apiFilters, dateRange, hrefWithFilter, isFilter, readView, viewSearch } from '../../lib/view';
 import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
 import { PropKeyPicker } from './prop-key-picker';
 
@@ -132,7 +132,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                       return (
                         <li class="row" key={value} data-value={value} data-visitors={row.metrics[0]}>
                           <span class="bar" style={{ width: `${((row.metrics[0] ?? 0) / max) * 100}%` }} />
-                          <Link href={hrefWithFilter(loc.url, { dimension: r.dim, op: 'is', value })} title={`Filter by ${labelFor(r.dim, value)}`}>
+                          <Link href={hrefWithFilter(loc.url, isFilter(r.dim, value))} title={`Filter by ${labelFor(r.dim, value)}`}>
                             {labelFor(r.dim, value)}
                           </Link>
                           <span class="num">
