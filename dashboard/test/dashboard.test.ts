@@ -8,6 +8,7 @@ import { a11ySuite } from './a11y.suite';
 import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
+import { filtersSuite } from './filters.suite';
 import { automationSuite } from './automation.suite';
 import { overviewSuite } from './overview.suite';
 import { performanceSuite } from './performance.suite';
@@ -23,6 +24,7 @@ describe('dashboard', () => {
   authSuite();
   overviewSuite();
   segmentsSuite();
+  filtersSuite();
   chartSuite();
   detailsSuite();
   shareSuite();
