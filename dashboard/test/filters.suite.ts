@@ -150,4 +150,53 @@ export function filtersSuite() {
       await page.close();
     });
   });
+
+  describe('world map', () => {
+    it('draws countries shaded by visitors on the Map tab, loaded only then, and filters from the keyboard', async () => {
+      const page = await ctx.signedIn.newPage();
+      const scripts: string[] = [];
+      page.on('response', async (r) => {
+        if (r.request().resourceType() === 'script') scripts.push(await r.text().catch(() => ''));
+      });
+      await page.goto(`${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/?period=7d`);
+      await cardsFilled(page);
+      // the map's paths are not part of the JS before interaction
+      const hasMap = () => scripts.some((s) => s.includes('Kyrgyzstan'));
+      expect(hasMap()).toBe(false);
+
+      await page.click('[data-card=locations] [data-tab=map]');
+      await page.waitForSelector('[data-testid=world-map] svg', { timeout: 30_000 });
+      expect(hasMap()).toBe(true);
+      const countries = await query({ metrics: ['visitors'], date_range: '7d', dimensions: ['visit:country'], pagination: { limit: 300 } });
+      expect(countries.results.length).toBeGreaterThan(0);
+      const max = Math.max(...countries.results.map((r) => r.metrics[0]!));
+      // every country of the 1:110m map is drawn, the ones with visitors as links named with their number
+      expect(await page.$$eval('[data-testid=world-map] [data-country]', (els) => els.length)).toBe(174);
+      const shown = await page.$$eval('[data-testid=world-map] a[data-country]', (els) =>
+        els.map((e) => [e.getAttribute('data-country'), Number(e.getAttribute('data-visitors')), e.getAttribute('aria-label'), e.querySelector('title')!.textContent, (e as unknown as HTMLElement).tabIndex]),
+      );
+      const names = new Intl.DisplayNames(['en'], { type: 'region' });
+      expect(shown.sort()).toEqual(
+        countries.results
+          .map((r) => {
+            const label = `${names.of(r.dimensions[0]!)}: ${r.metrics[0]!.toLocaleString('en-US')} ${r.metrics[0] === 1 ? 'visitor' : 'visitors'}`;
+            return [r.dimensions[0], r.metrics[0], label, label, 0];
+          })
+          .sort(),
+      );
+      // the country with the most visitors is the darkest
+      const top = countries.results.find((r) => r.metrics[0] === max)!.dimensions[0]!;
+      expect(await page.$eval(`[data-testid=world-map] a[data-country="${top}"] path`, (e) => getComputedStyle(e).fillOpacity)).toBe('1');
+      // a country without visitors still has its title, and stays out of the tab order and the reading
+      const empty = await page.$eval('[data-testid=world-map] path[data-country="KG"]', (e) => [e.getAttribute('aria-hidden'), e.querySelector('title')!.textContent]);
+      expect(empty).toEqual(['true', 'Kyrgyzstan: 0 visitors']);
+      await shot(page, 'world-map');
+
+      await page.focus(`[data-testid=world-map] a[data-country="${top}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`[data-filter="visit:country,is,${top}"]`, { timeout: 20_000 });
+      await topStatsMatch(page, [['is', 'visit:country', [top]]]);
+      await page.close();
+    });
+  });
 }

@@ -9,8 +9,9 @@ import type { QueryRequest } from '../../../../contract/api';
 import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWithFilter, isFilter, readView, viewSearch } from '../../lib/view';
-import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
+import { DEFAULT_PROP_KEYS, findTab, type CardDef, type Tab } from './cards';
 import { PropKeyPicker } from './prop-key-picker';
+import { WorldMap } from '../world-map/world-map';
 
 export interface ScopeProps {
   site: string;
@@ -21,6 +22,8 @@ export interface ScopeProps {
 }
 
 export const TOP_ROWS = 9;
+/** the map shades every country: ISO 3166-1 has 249 */
+const MAP_ROWS = 300;
 
 /** The query a tab sends; shared with the details page and the CSV link. */
 export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimension): QueryRequest {
@@ -58,7 +61,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
     const url = track(() => loc.url);
     const t = track(() => tab.value);
     const dim = track(() => dimension.value);
-    const query = { ...tabQuery(site, url, t, dim), pagination: { limit: TOP_ROWS } };
+    const query = { ...tabQuery(site, url, t, dim), pagination: { limit: t.map ? MAP_ROWS : TOP_ROWS } };
     const res = await queryStats(query, share);
     return { ...res, query, tab: t, dim };
   });
@@ -107,6 +110,19 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             // after the main number, the tab's other metrics (percentage, or pageviews, time on page
             // and scroll depth on the pages tab) in small type
             const extra = r.tab.metrics.slice(1);
+            if (r.tab.map) {
+              const countries = findTab('visit:country')!;
+              return (
+                <>
+                  <WorldMap rows={results.map((x) => ({ code: String(x.dimensions[0] ?? ''), visitors: x.metrics[0] ?? 0 }))} />
+                  <div class="card-foot">
+                    <a href={cardCsvHref(site, loc.url, countries, r.dim)} download data-csv>
+                      Export CSV
+                    </a>
+                  </div>
+                </>
+              );
+            }
             return (
               <>
                 <div class="cols" aria-hidden="true">

@@ -51,7 +51,7 @@ async function visitorsCsv(ev: RequestEventBase, share: string | null, site: str
 }
 
 /** Every tab with a fixed dimension (the Properties tab needs a key, so it is left out). */
-export const ZIPPED_TABS: Tab[] = CARDS.flatMap((c) => c.tabs).filter((t) => t.id !== 'props');
+export const ZIPPED_TABS: Tab[] = CARDS.flatMap((c) => c.tabs).filter((t) => t.id !== 'props' && !t.map);
 /** Queries at a time: 16 in one go would queue behind each other in D1 anyway. */
 const PARALLEL = 4;
 

@@ -5,11 +5,12 @@
  * Tab and named with its number for screen readers; every country has a <title> for the pointer.
  * Countries too small for the 1:110m map are listed under it, so no visitor goes missing.
  */
-import { component$, noSerialize, useSignal, useVisibleTask$, type NoSerialize } from '@builder.io/qwik';
+import { component$, noSerialize, useSignal, useStyles$, useVisibleTask$, type NoSerialize } from '@builder.io/qwik';
 import { useLocation, useNavigate } from '@builder.io/qwik-city';
 import { countryName, formatMetric } from '../../lib/format';
+import { shade } from '../../lib/map-shade';
 import { hrefWithFilter, isFilter } from '../../lib/view';
-import { Skeleton } from '../breakdown/breakdown';
+import styles from './world-map.css?inline';
 
 export interface CountryRow {
   code: string;
@@ -21,12 +22,17 @@ interface World {
   countries: [code: string, name: string, d: string][];
 }
 
-/** Shade of a country: 0.15 for the fewest visitors up to 1 for the most (a square root, as counts are skewed). */
-export const shade = (visitors: number, max: number) => (visitors <= 0 || max <= 0 ? 0 : Math.round((0.15 + 0.85 * Math.sqrt(visitors / max)) * 100) / 100);
-
-const label = (name: string, visitors: number) => `${name}: ${formatMetric('visitors', visitors)} ${visitors === 1 ? 'visitor' : 'visitors'}`;
+const exact = new Intl.NumberFormat('en');
+/** "Germany: 1,204 visitors": the exact number, as a screen reader should read it. */
+const label = (name: string, visitors: number) => `${name}: ${exact.format(visitors)} ${visitors === 1 ? 'visitor' : 'visitors'}`;
+/** The name the Countries tab shows (Intl), the map file's own where Intl has none. */
+const nameOf = (code: string, fallback: string) => {
+  const n = countryName(code);
+  return n === code ? fallback : n;
+};
 
 export const WorldMap = component$<{ rows: CountryRow[] }>(({ rows }) => {
+  useStyles$(styles);
   const loc = useLocation();
   const nav = useNavigate();
   const world = useSignal<NoSerialize<World>>();
@@ -35,7 +41,7 @@ export const WorldMap = component$<{ rows: CountryRow[] }>(({ rows }) => {
     world.value = noSerialize({ viewBox: m.VIEW_BOX, countries: m.WORLD });
   });
   const w = world.value;
-  if (!w) return <Skeleton rows={4} />;
+  if (!w) return <div class="skeleton world-map-loading" aria-busy="true" aria-label="Loading the map" />;
   const counts = new Map(rows.map((r) => [r.code, r.visitors]));
   const max = Math.max(0, ...rows.map((r) => r.visitors));
   const drawn = new Set(w.countries.map(([code]) => code));
@@ -43,7 +49,8 @@ export const WorldMap = component$<{ rows: CountryRow[] }>(({ rows }) => {
   return (
     <figure class="world-map" data-testid="world-map" data-rows="visit:country">
       <svg viewBox={w.viewBox} role="group" aria-label="Visitors by country (map)">
-        {w.countries.map(([code, name, d]) => {
+        {w.countries.map(([code, fileName, d]) => {
+          const name = nameOf(code, fileName);
           const v = counts.get(code) ?? 0;
           if (v === 0)
             return (
