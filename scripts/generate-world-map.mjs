@@ -38,8 +38,15 @@ const point = ([lon, lat]) => [round((lon + 180) * K), round((NORTH - Math.max(S
 function ring(coords) {
   let out = '';
   let prev = null;
-  for (const c of coords) {
-    const [x, y] = point(c);
+  let lastLon = null;
+  for (const [rawLon, lat] of coords) {
+    // a ring crossing the antimeridian (Fiji, Chukotka) stays continuous past ±180°, drawn beyond
+    // the frame's edge (the viewBox clips it) instead of a line across the whole map
+    let lon = rawLon;
+    if (lastLon !== null) while (lon - lastLon > 180) lon -= 360;
+    if (lastLon !== null) while (lastLon - lon > 180) lon += 360;
+    lastLon = lon;
+    const [x, y] = point([lon, lat]);
     if (!prev) out += `M${x} ${y}`;
     else {
       const dx = round(x - prev[0]);

@@ -6,7 +6,7 @@
 import { $, component$, Resource, useComputed$, useResource$, useSignal } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import type { QueryRequest } from '../../../../contract/api';
-import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
+import { countryName, formatMetric, METRIC_LABELS, metricNumber } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { apiFilters, dateRange, hrefWithFilter, isFilter, readView, viewSearch } from '../../lib/view';
 import { DEFAULT_PROP_KEYS, findTab, type CardDef, type Tab } from './cards';
@@ -106,7 +106,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             if (!r.ok) return <p class="error" role="alert">Could not load {r.tab.label.toLowerCase()}: {r.error}</p>;
             // A property breakdown lists every event; the ones without the property are noise here.
             const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
-            const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
+            const max = Math.max(1, ...results.map((x) => metricNumber(x.metrics[0]) ?? 0));
             // after the main number, the tab's other metrics (percentage, or pageviews, time on page
             // and scroll depth on the pages tab) in small type
             const extra = r.tab.metrics.slice(1);
@@ -114,7 +114,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
               const countries = findTab('visit:country')!;
               return (
                 <>
-                  <WorldMap rows={results.map((x) => ({ code: String(x.dimensions[0] ?? ''), visitors: x.metrics[0] ?? 0 }))} />
+                  <WorldMap rows={results.map((x) => ({ code: String(x.dimensions[0] ?? ''), visitors: metricNumber(x.metrics[0]) ?? 0 }))} />
                   <div class="card-foot">
                     <a href={cardCsvHref(site, loc.url, countries, r.dim)} download data-csv>
                       Export CSV
@@ -147,7 +147,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                       const value = String(row.dimensions[0] ?? '');
                       return (
                         <li class="row" key={value} data-value={value} data-visitors={row.metrics[0]}>
-                          <span class="bar" style={{ width: `${((row.metrics[0] ?? 0) / max) * 100}%` }} />
+                          <span class="bar" style={{ width: `${((metricNumber(row.metrics[0]) ?? 0) / max) * 100}%` }} />
                           <Link href={hrefWithFilter(loc.url, isFilter(r.dim, value))} title={`Filter by ${labelFor(r.dim, value)}`}>
                             {labelFor(r.dim, value)}
                           </Link>
