@@ -199,4 +199,51 @@ export function filtersSuite() {
       await page.close();
     });
   });
+
+  describe('goals card revenue', () => {
+    it('shows conversion rate, and revenue where a goal has revenue, as the API gives them', async () => {
+      const site = ctx.worker.demo.site;
+      for (const event_name of ['Purchase', 'Signup']) {
+        const res = await fetch(`${ctx.worker.url}/api/v1/sites/${site}/goals`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ctx.worker.adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ event_name }),
+        });
+        expect([201, 409]).toContain(res.status);
+      }
+      type Money = { short: string; value: number; currency: string };
+      const api = (await query({ metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'], date_range: '7d', dimensions: ['event:goal'], pagination: { limit: 9 } })) as unknown as {
+        results: { dimensions: string[]; metrics: [number, number, number, Money | null, Money | null] }[];
+      };
+      const purchase = api.results.find((r) => r.dimensions[0] === 'Purchase')!;
+      const signup = api.results.find((r) => r.dimensions[0] === 'Signup')!;
+      // the demo's purchases carry EUR amounts of 19, 49 or 99; signups carry none
+      expect(purchase.metrics[3]!.currency).toBe('EUR');
+      // so the total is 19a + 49b + 99c over a + b + c = the purchase events
+      const [n, total] = [purchase.metrics[1], purchase.metrics[3]!.value];
+      let splits = 0;
+      for (let a = 0; a <= n; a++) for (let b = 0; a + b <= n; b++) if (19 * a + 49 * b + 99 * (n - a - b) === total) splits++;
+      expect(n).toBeGreaterThan(0);
+      expect(splits).toBeGreaterThan(0);
+      expect(signup.metrics[3]).toBeNull();
+
+      const page = await ctx.signedIn.newPage();
+      await page.goto(`${ctx.dashboard.url}/sites/${site}/?period=7d`);
+      await cardsFilled(page);
+      const rows = await page.$$eval('[data-card=goals] li.row', (els) =>
+        els.map((e) => [e.getAttribute('data-value'), Number(e.getAttribute('data-visitors')), ...['conversion_rate', 'total_revenue', 'average_revenue'].map((m) => e.querySelector(`small[data-metric=${m}]`)?.textContent)]),
+      );
+      expect(rows).toEqual(api.results.map((r) => [r.dimensions[0], r.metrics[0], `${Math.round(r.metrics[2] * 10) / 10}%`, r.metrics[3]?.short ?? '—', r.metrics[4]?.short ?? '—']));
+      // average revenue is total over the purchases: the card shows both as the API formats them
+      expect(purchase.metrics[4]!.value).toBeCloseTo(purchase.metrics[3]!.value / purchase.metrics[1], 2);
+      await shot(page, 'goals-revenue');
+
+      // the card's CSV carries the amounts
+      const href = await page.getAttribute('[data-card=goals] [data-csv]', 'href');
+      const csv = (await (await page.request.get(ctx.dashboard.url + href!)).text()).trim().split('\r\n');
+      expect(csv[0]).toBe('Goal,Visitors,Events,Conversion rate (%),Revenue,Average revenue');
+      expect(csv).toContain(['Purchase', ...purchase.metrics.map((m) => (m !== null && typeof m === 'object' ? m.value : m))].join(','));
+      await page.close();
+    });
+  });
 }

@@ -24,6 +24,7 @@ export interface ScopeProps {
 export const TOP_ROWS = 9;
 /** the map shades every country: ISO 3166-1 has 249 */
 const MAP_ROWS = 300;
+const REVENUE = new Set<string>(['total_revenue', 'average_revenue']);
 
 /** The query a tab sends; shared with the details page and the CSV link. */
 export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimension): QueryRequest {
@@ -108,8 +109,8 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
             const max = Math.max(1, ...results.map((x) => metricNumber(x.metrics[0]) ?? 0));
             // after the main number, the tab's other metrics (percentage, or pageviews, time on page
-            // and scroll depth on the pages tab) in small type
-            const extra = r.tab.metrics.slice(1);
+            // and scroll depth on the pages tab) in small type; revenue only where a row has some
+            const extra = r.tab.metrics.slice(1).filter((m) => !REVENUE.has(m) || results.some((x) => x.metrics[r.tab.metrics.indexOf(m)] != null));
             if (r.tab.map) {
               const countries = findTab('visit:country')!;
               return (
@@ -153,9 +154,9 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                           </Link>
                           <span class="num">
                             {formatMetric(r.tab.metrics[0]!, row.metrics[0])}
-                            {extra.map((m, i) => (
+                            {extra.map((m) => (
                               <small key={m} data-metric={m} title={METRIC_LABELS[m]}>
-                                {formatMetric(m, row.metrics[i + 1])}
+                                {formatMetric(m, row.metrics[r.tab.metrics.indexOf(m)])}
                               </small>
                             ))}
                           </span>

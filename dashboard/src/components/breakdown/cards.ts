@@ -69,7 +69,9 @@ export const CARDS: CardDef[] = [
     id: 'goals',
     title: 'Goal conversions',
     tabs: [
-      { id: 'goal', label: 'Goals', dimension: 'event:goal', column: 'Goal', metrics: ['visitors', 'events', 'conversion_rate'] },
+      // revenue: the amount the goal's events carried (null for a goal without revenue: the card
+      // shows those columns only when some goal has revenue)
+      { id: 'goal', label: 'Goals', dimension: 'event:goal', column: 'Goal', metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'] },
       {
         id: 'event',
         label: 'Custom events',
