@@ -2,6 +2,7 @@
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { api, messageOf } from '../../../../../lib/api';
+import { CopyButton } from '../../../../../components/snippet/copy-button';
 
 interface Key {
   id: string;
@@ -93,6 +94,7 @@ export default component$(() => {
             </p>
           </div>
         )}
+        {created && <CopyButton text={created.token} label="Copy token" />}
       </section>
       <section class="card">
         <h2>Keys for this site</h2>
