@@ -16,6 +16,7 @@ import { realtimeSuite } from './realtime.suite';
 import { segmentsSuite } from './segments.suite';
 import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
+import { settingsExtrasSuite } from './settings-extras.suite';
 import { shareSuite } from './share.suite';
 
 describe('dashboard', () => {
@@ -31,6 +32,7 @@ describe('dashboard', () => {
   realtimeSuite();
   performanceSuite();
   settingsSuite();
+  settingsExtrasSuite();
   a11ySuite();
   reportsSuite();
   automationSuite();
