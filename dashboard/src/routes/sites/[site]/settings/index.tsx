@@ -27,10 +27,12 @@ export const useGeneral = routeLoader$(async (ev) => {
   const site = ev.params.site!;
   const tracker = trackerOrigin(ev);
   try {
-    const [info, shares] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`)]);
+    // the caller's role from the live list (the site record carries none, the session's may be older)
+    const [info, shares, mine] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`), api<{ sites: Site[] }>(ev, '/api/v1/sites')]);
     // Share links are built on the dashboard's origin: that is where /share/:site lives.
     const links = shares.shares.filter((s) => s.token).map((s) => ({ ...s, url: `${ev.url.origin}/share/${encodeURIComponent(site)}/?auth=${s.token}` }));
-    return { ok: true as const, info, links, tracker };
+    const owner = mine.sites.find((s) => s.id === site)?.role === 'owner';
+    return { ok: true as const, info, links, tracker, owner };
   } catch (e) {
     return { ok: false as const, error: messageOf(e), tracker };
   }
@@ -174,7 +176,7 @@ export default component$(() => {
         )}
       </section>
 
-      {info.role === 'owner' && (
+      {data.value.owner && (
         <section class="card danger-zone" data-testid="danger-zone">
           <h2>Delete this site</h2>
           <p class="muted">
