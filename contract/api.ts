@@ -44,10 +44,21 @@ export interface QueryRequest {
   pagination?: { limit?: number; offset?: number };
 }
 
+/** A revenue metric's value (`total_revenue`, `average_revenue`), as Plausible's. */
+export interface Money {
+  short: string;
+  long: string;
+  value: number;
+  currency: string;
+}
+
+/** A metric in a row: revenue metrics are {@link Money}, the others numbers; null without data. */
+export type MetricValue = number | null | Money;
+
 export interface QueryResultRow {
-  metrics: (number | null)[];
+  metrics: MetricValue[];
   dimensions: string[];
-  comparison?: { dimensions: string[]; metrics: (number | null)[]; change: (number | null)[] };
+  comparison?: { dimensions: string[]; metrics: MetricValue[]; change: (number | null)[] };
 }
 
 export interface QueryResponse {

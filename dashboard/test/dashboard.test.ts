@@ -8,6 +8,7 @@ import { a11ySuite } from './a11y.suite';
 import { authSuite } from './auth.suite';
 import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
+import { filtersSuite } from './filters.suite';
 import { automationSuite } from './automation.suite';
 import { overviewSuite } from './overview.suite';
 import { performanceSuite } from './performance.suite';
@@ -15,6 +16,7 @@ import { realtimeSuite } from './realtime.suite';
 import { segmentsSuite } from './segments.suite';
 import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
+import { settingsExtrasSuite } from './settings-extras.suite';
 import { shareSuite } from './share.suite';
 
 describe('dashboard', () => {
@@ -23,12 +25,14 @@ describe('dashboard', () => {
   authSuite();
   overviewSuite();
   segmentsSuite();
+  filtersSuite();
   chartSuite();
   detailsSuite();
   shareSuite();
   realtimeSuite();
   performanceSuite();
   settingsSuite();
+  settingsExtrasSuite();
   a11ySuite();
   reportsSuite();
   automationSuite();

@@ -18,7 +18,7 @@ export function segmentsSuite() {
       const page = await ctx.signedIn.newPage();
       await page.goto(`${ctx.dashboard.url}/sites/${site}/?period=7d`);
       await cardsFilled(page);
-      await page.click('[data-testid=segments] summary');
+      await page.click('[data-testid=filter-menu] summary');
       await page.click(`[data-segment="${segment.id}"]`);
       await page.waitForURL(new RegExp(`f=segment(%2C|,)is(%2C|,)${segment.id}`));
       await page.waitForSelector(`[data-filter="segment,is,${segment.id}"]`);

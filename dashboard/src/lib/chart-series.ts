@@ -4,7 +4,8 @@
  * does), so the chart asks for visits and pageviews and divides, rounded to two decimals as
  * the API rounds it.
  */
-import type { Dimension, Metric, QueryRequest, QueryResponse } from '../../../contract/api';
+import type { Dimension, Metric, MetricValue, QueryRequest, QueryResponse } from '../../../contract/api';
+import { metricNumber } from './format';
 import { isFuture, siteNow } from './chart-labels';
 import { apiFilters, dateRange, type View } from './view';
 
@@ -24,10 +25,10 @@ export function chartQuery(site: string, view: View): QueryRequest {
 }
 
 /** The plotted value of one result row (its metrics in `chartMetrics` order). */
-export function plottedValue(metric: Metric, metrics: (number | null)[] | undefined): number {
+export function plottedValue(metric: Metric, metrics: MetricValue[] | undefined): number {
   if (!metrics) return 0; // a bucket without traffic is absent from the results
-  if (metric !== 'views_per_visit') return metrics[0] ?? 0;
-  const [visits, pageviews] = metrics as [number | null, number | null];
+  if (metric !== 'views_per_visit') return metricNumber(metrics[0]) ?? 0;
+  const [visits, pageviews] = metrics.map(metricNumber) as [number | null, number | null];
   return visits ? Math.round(((pageviews ?? 0) / visits) * 100) / 100 : 0;
 }
 

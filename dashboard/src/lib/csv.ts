@@ -4,7 +4,12 @@
  * quoting, and a leading apostrophe before `= + - @` so a spreadsheet never runs a cell as a
  * formula (a page path or UTM value is visitor-controlled).
  */
+import type { MetricValue } from '../../../contract/api';
+
 const FORMULA = /^[=+\-@\t\r]/;
+
+/** A metric's cell: a revenue as its amount (its currency is in the column title's row, not here). */
+export const csvNumber = (v: MetricValue): number | null => (v !== null && typeof v === 'object' ? v.value : v);
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -38,4 +43,6 @@ export const CSV_TITLES: Record<string, string> = {
   views_per_visit: 'Views per visit',
   time_on_page: 'Time on page (s)',
   scroll_depth: 'Scroll depth (%)',
+  total_revenue: 'Revenue',
+  average_revenue: 'Average revenue',
 };

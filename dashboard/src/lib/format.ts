@@ -1,5 +1,5 @@
 /** Number formatting shared by every card; `null` (no data) shows as a dash. */
-import type { Metric } from '../../../contract/api';
+import type { Metric, MetricValue } from '../../../contract/api';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -17,8 +17,13 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
-export function formatMetric(metric: Metric | string, n: number | null | undefined): string {
+/** A metric as a plain number (a revenue's amount): for bars, sums and sorting. */
+export const metricNumber = (v: MetricValue | undefined): number | null => (v === null || v === undefined ? null : typeof v === 'number' ? v : v.value);
+
+export function formatMetric(metric: Metric | string, n: MetricValue | undefined): string {
   if (n === null || n === undefined) return '—';
+  // revenue comes formatted by the API, as Plausible's: "€1.2K" (its currency is the events')
+  if (typeof n === 'object') return n.short;
   switch (metric) {
     case 'bounce_rate':
     case 'scroll_depth':
@@ -41,6 +46,8 @@ export const METRIC_LABELS: Record<string, string> = {
   visits: 'Total visits',
   pageviews: 'Total pageviews',
   views_per_visit: 'Views per visit',
+  total_revenue: 'Revenue',
+  average_revenue: 'Average revenue',
   bounce_rate: 'Bounce rate',
   visit_duration: 'Visit duration',
   events: 'Events',

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { topMetrics } from './top-metrics';
 import { readView } from './view';
 
-const metrics = (f: { dimension: string; op: string; value: string }[]) => topMetrics(f).map((m) => m.metric);
+const metrics = (f: { dimension: string; op: string; values: string[] }[]) => topMetrics(f).map((m) => m.metric);
 
 describe('top stats per filter', () => {
   it('shows conversions under a goal filter, events under a custom event filter', () => {
     expect(metrics([])).toEqual(['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration']);
-    expect(metrics([{ dimension: 'event:goal', op: 'is', value: 'Signup' }])).toEqual(['visitors', 'events', 'conversion_rate']);
-    expect(topMetrics([{ dimension: 'event:goal', op: 'is', value: 'Signup' }]).map((m) => m.label)).toEqual(['Unique conversions', 'Total conversions', 'Conversion rate']);
-    expect(metrics([{ dimension: 'event:name', op: 'is', value: 'Outbound Link: Click' }])).toEqual(['visitors', 'events']);
-    expect(metrics([{ dimension: 'event:page', op: 'is', value: '/' }])).not.toContain('views_per_visit');
+    expect(metrics([{ dimension: 'event:goal', op: 'is', values: ['Signup'] }])).toEqual(['visitors', 'events', 'conversion_rate']);
+    expect(topMetrics([{ dimension: 'event:goal', op: 'is', values: ['Signup'] }]).map((m) => m.label)).toEqual(['Unique conversions', 'Total conversions', 'Conversion rate']);
+    expect(metrics([{ dimension: 'event:name', op: 'is', values: ['Outbound Link: Click'] }])).toEqual(['visitors', 'events']);
+    expect(metrics([{ dimension: 'event:page', op: 'is', values: ['/'] }])).not.toContain('views_per_visit');
   });
 
   it('charts only a metric the view offers', () => {

@@ -38,13 +38,13 @@ export const CHARTABLE: Metric[] = [...new Set([...DEFAULT, ...CONVERSIONS, ...E
 interface FilterLike {
   dimension: string;
   op: string;
-  value: string;
+  values: string[];
 }
 
 export function topMetrics(filters: FilterLike[]): TopMetric[] {
   const on = (d: string) => filters.some((f) => f.dimension === d && f.op !== 'is_not');
   if (on('event:goal')) return CONVERSIONS;
-  if (filters.some((f) => f.dimension === 'event:name' && f.op === 'is' && f.value !== 'pageview')) return EVENTS;
+  if (filters.some((f) => f.dimension === 'event:name' && f.op === 'is' && !f.values.includes('pageview'))) return EVENTS;
   if (filters.some((f) => f.dimension === 'event:page')) return DEFAULT.filter((m) => m.metric !== 'views_per_visit');
   return DEFAULT;
 }

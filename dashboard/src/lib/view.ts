@@ -1,7 +1,8 @@
 /**
  * The dashboard's view state lives in the URL so that any view is a shareable link:
  * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google` (a saved segment is
- * `f=segment,is,<id>`, one at a time). This module reads
+ * `f=segment,is,<id>`, one at a time; several values of one filter are `|`-separated, a literal
+ * `|` or `\` escaped with `\`: `f=visit:source,is,Google|Bing`). This module reads
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
 import type { DateRange, Dimension, Filter, Metric } from '../../../contract/api';
@@ -26,10 +27,13 @@ export const PERIODS: { id: Period; label: string; key: string }[] = [
 export const DEFAULT_PERIOD: Period = '30d';
 
 
+export type FilterOpId = 'is' | 'is_not' | 'contains' | 'contains_not';
+
+/** One filter of the URL: `values` are or-ed, as in a Stats API filter `[op, dimension, values]`. */
 export interface FilterSpec {
   dimension: string;
-  op: 'is' | 'is_not' | 'contains';
-  value: string;
+  op: FilterOpId;
+  values: string[];
 }
 
 export interface View {
@@ -43,21 +47,44 @@ export interface View {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const OPS = new Set(['is', 'is_not', 'contains']);
+const OPS = new Set(['is', 'is_not', 'contains', 'contains_not']);
 
 /** The pseudo-dimension of a saved segment in `f=` (`f=segment,is,42`), as Plausible's filter. */
 export const SEGMENT = 'segment';
 
-/** Parses `f=<dimension>,<op>,<value>`; the value may itself contain commas. */
+/** Splits `a|b\\|c` into `["a", "b|c"]`: `\\` escapes the next character. */
+export function splitValues(raw: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\\' && i + 1 < raw.length) cur += raw[++i];
+    else if (c === '|') {
+      out.push(cur);
+      cur = '';
+    }
+    else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+export const joinValues = (values: string[]) => values.map((v) => v.replace(/[\\|]/g, '\\$&')).join('|');
+
+/** Parses `f=<dimension>,<op>,<values>`; a value may itself contain commas. */
 export function parseFilter(raw: string): FilterSpec | null {
   const [dimension, op, ...rest] = raw.split(',');
   if (!dimension || !op || !OPS.has(op) || rest.length === 0) return null;
-  if (dimension === SEGMENT) return op === 'is' && /^[1-9]\d{0,15}$/.test(rest.join(',')) ? { dimension, op, value: rest.join(',') } : null;
+  const value = rest.join(',');
+  if (dimension === SEGMENT) return op === 'is' && /^[1-9]\d{0,15}$/.test(value) ? { dimension, op, values: [value] } : null;
   if (!/^(event|visit):[\w:. -]+$/.test(dimension)) return null;
-  return { dimension, op: op as FilterSpec['op'], value: rest.join(',') };
+  return { dimension, op: op as FilterOpId, values: splitValues(value) };
 }
 
-export const formatFilter = (f: FilterSpec) => `${f.dimension},${f.op},${f.value}`;
+export const formatFilter = (f: FilterSpec) => `${f.dimension},${f.op},${joinValues(f.values)}`;
+
+/** A one-value `is` filter, as a card's row adds it. */
+export const isFilter = (dimension: string, value: string): FilterSpec => ({ dimension, op: 'is', values: [value] });
 
 export function readView(url: URL): View {
   const q = url.searchParams;
@@ -114,7 +141,7 @@ export function dateRange(view: View): DateRange {
 }
 
 export function apiFilters(filters: FilterSpec[]): Filter[] {
-  return filters.map((f) => (f.dimension === SEGMENT ? ['is', 'segment', [Number(f.value)]] : [f.op, f.dimension as Dimension, [f.value]]) as Filter);
+  return filters.map((f) => (f.dimension === SEGMENT ? ['is', 'segment', f.values.map(Number)] : [f.op, f.dimension as Dimension, f.values]) as Filter);
 }
 
 /** A link to the same page with `changes` applied (null deletes a parameter). */
@@ -129,13 +156,14 @@ export function hrefWith(url: URL, changes: Record<string, string | null>): stri
   return url.pathname + (search ? `?${search}` : '');
 }
 
-/** The same view with a filter on `dimension` (replacing one on the same dimension). */
-export function hrefWithFilter(url: URL, filter: FilterSpec, pathname = url.pathname): string {
+/** The same view with `filters` added (each replacing one on the same dimension). */
+export function hrefWithFilter(url: URL, filter: FilterSpec | FilterSpec[], pathname = url.pathname): string {
+  const added = Array.isArray(filter) ? filter : [filter];
   const next = new URLSearchParams(url.search);
-  const kept = next.getAll('f').filter((raw) => parseFilter(raw)?.dimension !== filter.dimension);
+  const kept = next.getAll('f').filter((raw) => !added.some((a) => a.dimension === parseFilter(raw)?.dimension));
   next.delete('f');
   for (const raw of kept) next.append('f', raw);
-  next.append('f', formatFilter(filter));
+  for (const f of added) next.append('f', formatFilter(f));
   return `${pathname}?${next}`;
 }
 

@@ -6,11 +6,12 @@
 import { $, component$, Resource, useComputed$, useResource$, useSignal } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import type { QueryRequest } from '../../../../contract/api';
-import { countryName, formatMetric, METRIC_LABELS } from '../../lib/format';
+import { countryName, formatMetric, METRIC_LABELS, metricNumber } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
-import { apiFilters, dateRange, hrefWithFilter, readView, viewSearch } from '../../lib/view';
-import { DEFAULT_PROP_KEYS, type CardDef, type Tab } from './cards';
+import { apiFilters, dateRange, hrefWithFilter, isFilter, readView, viewSearch } from '../../lib/view';
+import { DEFAULT_PROP_KEYS, findTab, type CardDef, type Tab } from './cards';
 import { PropKeyPicker } from './prop-key-picker';
+import { WorldMap } from '../world-map/world-map';
 
 export interface ScopeProps {
   site: string;
@@ -21,6 +22,9 @@ export interface ScopeProps {
 }
 
 export const TOP_ROWS = 9;
+/** the map shades every country: ISO 3166-1 has 249 */
+const MAP_ROWS = 300;
+const REVENUE = new Set<string>(['total_revenue', 'average_revenue']);
 
 /** The query a tab sends; shared with the details page and the CSV link. */
 export function tabQuery(site: string, url: URL, tab: Tab, dimension = tab.dimension): QueryRequest {
@@ -58,7 +62,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
     const url = track(() => loc.url);
     const t = track(() => tab.value);
     const dim = track(() => dimension.value);
-    const query = { ...tabQuery(site, url, t, dim), pagination: { limit: TOP_ROWS } };
+    const query = { ...tabQuery(site, url, t, dim), pagination: { limit: t.map ? MAP_ROWS : TOP_ROWS } };
     const res = await queryStats(query, share);
     return { ...res, query, tab: t, dim };
   });
@@ -103,10 +107,23 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
             if (!r.ok) return <p class="error" role="alert">Could not load {r.tab.label.toLowerCase()}: {r.error}</p>;
             // A property breakdown lists every event; the ones without the property are noise here.
             const results = r.tab.id === 'props' ? r.data.results.filter((x) => x.dimensions[0] !== '(none)') : r.data.results;
-            const max = Math.max(1, ...results.map((x) => x.metrics[0] ?? 0));
+            const max = Math.max(1, ...results.map((x) => metricNumber(x.metrics[0]) ?? 0));
             // after the main number, the tab's other metrics (percentage, or pageviews, time on page
-            // and scroll depth on the pages tab) in small type
-            const extra = r.tab.metrics.slice(1);
+            // and scroll depth on the pages tab) in small type; revenue only where a row has some
+            const extra = r.tab.metrics.slice(1).filter((m) => !REVENUE.has(m) || results.some((x) => x.metrics[r.tab.metrics.indexOf(m)] != null));
+            if (r.tab.map) {
+              const countries = findTab('visit:country')!;
+              return (
+                <>
+                  <WorldMap rows={results.map((x) => ({ code: String(x.dimensions[0] ?? ''), visitors: metricNumber(x.metrics[0]) ?? 0 }))} />
+                  <div class="card-foot">
+                    <a href={cardCsvHref(site, loc.url, countries, r.dim)} download data-csv>
+                      Export CSV
+                    </a>
+                  </div>
+                </>
+              );
+            }
             return (
               <>
                 <div class="cols" aria-hidden="true">
@@ -131,15 +148,15 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                       const value = String(row.dimensions[0] ?? '');
                       return (
                         <li class="row" key={value} data-value={value} data-visitors={row.metrics[0]}>
-                          <span class="bar" style={{ width: `${((row.metrics[0] ?? 0) / max) * 100}%` }} />
-                          <Link href={hrefWithFilter(loc.url, { dimension: r.dim, op: 'is', value })} title={`Filter by ${labelFor(r.dim, value)}`}>
+                          <span class="bar" style={{ width: `${((metricNumber(row.metrics[0]) ?? 0) / max) * 100}%` }} />
+                          <Link href={hrefWithFilter(loc.url, isFilter(r.dim, value))} title={`Filter by ${labelFor(r.dim, value)}`}>
                             {labelFor(r.dim, value)}
                           </Link>
                           <span class="num">
                             {formatMetric(r.tab.metrics[0]!, row.metrics[0])}
-                            {extra.map((m, i) => (
+                            {extra.map((m) => (
                               <small key={m} data-metric={m} title={METRIC_LABELS[m]}>
-                                {formatMetric(m, row.metrics[i + 1])}
+                                {formatMetric(m, row.metrics[r.tab.metrics.indexOf(m)])}
                               </small>
                             ))}
                           </span>

@@ -7,7 +7,7 @@ import type { RequestEventBase } from '@builder.io/qwik-city';
 import { strToU8, zipSync } from 'fflate';
 import type { Dimension, QueryRequest, QueryResponse } from '../../../../contract/api';
 import { api } from '../../lib/api';
-import { CSV_TITLES, exportName, slug, toCsv } from '../../lib/csv';
+import { CSV_TITLES, csvNumber, exportName, slug, toCsv } from '../../lib/csv';
 import { apiFilters, dateRange, readView } from '../../lib/view';
 import { labelFor, tabQuery } from './breakdown';
 import { CARDS, type Tab } from './cards';
@@ -32,7 +32,7 @@ export async function tabCsv(ev: RequestEventBase, share: string | null, site: s
   if (search) query.filters = [...(query.filters ?? []), ['contains', dimension as Dimension, [search]]];
   const { res, from, to } = await run(ev, query, share);
   const header = [tab.column, ...tab.metrics.map((m) => CSV_TITLES[m] ?? m)];
-  const rows = res.results.map((r) => [labelFor(dimension, String(r.dimensions[0] ?? '')), ...r.metrics]);
+  const rows = res.results.map((r) => [labelFor(dimension, String(r.dimensions[0] ?? '')), ...r.metrics.map(csvNumber)]);
   const report = dimension.startsWith('event:props:') ? `property-${dimension.slice('event:props:'.length)}` : tab.label;
   return { name: exportName(site, report, from, to), body: toCsv(header, rows), from, to };
 }
@@ -46,12 +46,12 @@ async function visitorsCsv(ev: RequestEventBase, share: string | null, site: str
   const { res, from, to } = await run(ev, query, share);
   const by = new Map(res.results.map((r) => [String(r.dimensions[0]), r.metrics]));
   const labels = res.meta.time_labels ?? [...by.keys()];
-  const rows = labels.map((l) => [l, ...(by.get(l) ?? SERIES.map(() => 0))]);
+  const rows = labels.map((l) => [l, ...(by.get(l)?.map(csvNumber) ?? SERIES.map(() => 0))]);
   return { name: exportName(site, 'visitors', from, to), body: toCsv(['Time', ...SERIES.map((m) => CSV_TITLES[m]!)], rows), from, to };
 }
 
 /** Every tab with a fixed dimension (the Properties tab needs a key, so it is left out). */
-export const ZIPPED_TABS: Tab[] = CARDS.flatMap((c) => c.tabs).filter((t) => t.id !== 'props');
+export const ZIPPED_TABS: Tab[] = CARDS.flatMap((c) => c.tabs).filter((t) => t.id !== 'props' && !t.map);
 /** Queries at a time: 16 in one go would queue behind each other in D1 anyway. */
 const PARALLEL = 4;
 

@@ -11,6 +11,8 @@ export interface Tab {
   metrics: Metric[];
   /** extra filters the tab always applies (e.g. custom events only) */
   only?: [string, Dimension, string[]][];
+  /** drawn as the world map (every country) instead of the top rows; its CSV is the countries tab's */
+  map?: boolean;
 }
 
 export interface CardDef {
@@ -51,6 +53,7 @@ export const CARDS: CardDef[] = [
       { id: 'country', label: 'Countries', dimension: 'visit:country', column: 'Country', metrics: V },
       { id: 'region', label: 'Regions', dimension: 'visit:region_name', column: 'Region', metrics: V },
       { id: 'city', label: 'Cities', dimension: 'visit:city_name', column: 'City', metrics: V },
+      { id: 'map', label: 'Map', dimension: 'visit:country', column: 'Country', metrics: V, map: true },
     ],
   },
   {
@@ -66,7 +69,9 @@ export const CARDS: CardDef[] = [
     id: 'goals',
     title: 'Goal conversions',
     tabs: [
-      { id: 'goal', label: 'Goals', dimension: 'event:goal', column: 'Goal', metrics: ['visitors', 'events', 'conversion_rate'] },
+      // revenue: the amount the goal's events carried (null for a goal without revenue: the card
+      // shows those columns only when some goal has revenue)
+      { id: 'goal', label: 'Goals', dimension: 'event:goal', column: 'Goal', metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'] },
       {
         id: 'event',
         label: 'Custom events',

@@ -6,7 +6,7 @@
 import { component$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import { formatMetric, METRIC_LABELS } from '../../lib/format';
-import { hrefWith, hrefWithFilter, readView, viewSearch } from '../../lib/view';
+import { hrefWith, hrefWithFilter, isFilter, readView, viewSearch } from '../../lib/view';
 import { labelFor } from '../breakdown/breakdown';
 import { filterText, periodText } from '../overview/filter-text';
 import type { DetailsData } from './load-details';
@@ -81,7 +81,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
             {data.rows.map((r) => (
               <tr key={r.value} data-value={r.value}>
                 <td>
-                  <Link href={hrefWithFilter(overview, { dimension: data.dimension, op: 'is', value: r.value })}>{labelFor(data.dimension, r.value)}</Link>
+                  <Link href={hrefWithFilter(overview, isFilter(data.dimension, r.value))}>{labelFor(data.dimension, r.value)}</Link>
                 </td>
                 {r.metrics.map((v, i) => (
                   <td key={i} class="num">

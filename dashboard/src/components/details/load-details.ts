@@ -4,7 +4,7 @@
  * never reads "page 2 of 1" (a search that shrank the list, an edited URL).
  */
 import type { RequestEventLoader } from '@builder.io/qwik-city';
-import type { Dimension, Metric, QueryRequest, QueryResponse } from '../../../../contract/api';
+import type { Dimension, Metric, MetricValue, QueryRequest, QueryResponse } from '../../../../contract/api';
 import { api, messageOf } from '../../lib/api';
 import { cardCsvHref, tabQuery } from '../breakdown/breakdown';
 import { CARDS, findTab, type Tab } from '../breakdown/cards';
@@ -21,7 +21,7 @@ export interface DetailsData {
   /** the column sorted on (the dimension or one of the tab's metrics) and its direction */
   sort: string;
   dir: 'asc' | 'desc';
-  rows: { value: string; metrics: (number | null)[] }[];
+  rows: { value: string; metrics: MetricValue[] }[];
   csv: string;
   error: string | null;
 }

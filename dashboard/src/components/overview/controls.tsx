@@ -1,20 +1,21 @@
 /**
- * Date range picker, "compare" switch, saved segments and the active filters. Everything is a
- * plain link or a GET form that rewrites the URL, so it works before (and without) any JavaScript.
+ * Date range picker, "compare" switch, the filter menu (builder and saved segments) and the active
+ * filters as removable chips. The period, compare and chips are plain links or a GET form that
+ * rewrite the URL, so they work before (and without) any JavaScript; the builder needs it.
  */
 import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import type { Segment } from '../../../../contract/api';
-import { labelFor, type ScopeProps } from '../breakdown/breakdown';
+import type { ScopeProps } from '../breakdown/breakdown';
 import { listSegments } from '../../lib/segments';
-import { hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
-import { filterSubject, opWords, periodText } from './filter-text';
-import { SegmentMenu } from './segment-menu';
+import { formatFilter, hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
+import { filterSubject, opWords, periodText, valuesText } from './filter-text';
+import { FilterMenu } from './filter-menu';
 
-/** A chip's words: "source is Google", or "segment Mobile visitors" for a saved segment. */
+/** A chip's words: "source is Google or Bing", or "segment Mobile visitors" for a saved segment. */
 function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
-  if (f.dimension === SEGMENT) return ['segment', segments?.find((s) => String(s.id) === f.value)?.name ?? `#${f.value}`];
-  return [`${filterSubject(f)} ${opWords(f.op)}`, labelFor(f.dimension, f.value)];
+  if (f.dimension === SEGMENT) return ['segment', segments?.find((s) => String(s.id) === f.values[0])?.name ?? `#${f.values[0]}`];
+  return [`${filterSubject(f)} ${opWords(f.op)}`, valuesText(f)];
 }
 
 export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, share }) => {
@@ -67,15 +68,15 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
       >
         {view.compare ? 'Stop comparing' : 'Compare to previous period'}
       </Link>
-      <SegmentMenu segments={segments} />
+      <FilterMenu site={site} share={share} segments={segments} />
       {view.filters.length > 0 && (
         <ul class="filters" aria-label="Active filters" data-testid="filters">
           {view.filters.map((f) => (
-            <li key={f.dimension} class="chip" data-filter={`${f.dimension},${f.op},${f.value}`}>
+            <li key={f.dimension} class="chip" data-filter={formatFilter(f)}>
               <span>
                 {chipText(f, segments.value)[0]} <strong>{chipText(f, segments.value)[1]}</strong>
               </span>
-              <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${f.dimension}`}>
+              <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${chipText(f, segments.value).join(' ')}`} data-remove>
                 ×
               </Link>
             </li>

@@ -1,13 +1,15 @@
-/** How a period and a filter read in words: "Last 7 days", "Source is not Google". */
+/** How a period and a filter read in words: "Last 7 days", "Source is not Google or Bing". */
 import { labelFor } from '../breakdown/breakdown';
 import { findTab } from '../breakdown/cards';
 import { PERIODS, type FilterSpec, type View } from '../../lib/view';
+import { dimensionLabel, FILTER_OPS } from './filter-dimensions';
 
-const OP_WORDS: Record<FilterSpec['op'], string> = { is: 'is', is_not: 'is not', contains: 'contains' };
-
-export const filterSubject = (f: FilterSpec) => findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '');
-export const opWords = (op: FilterSpec['op']) => OP_WORDS[op];
-export const filterText = (f: FilterSpec) => `${filterSubject(f)} ${opWords(f.op)} ${labelFor(f.dimension, f.value)}`;
+export const filterSubject = (f: FilterSpec) =>
+  dimensionLabel(f.dimension) ?? findTab(f.dimension)?.column ?? f.dimension.replace(/^(visit|event):(props:)?/, '');
+export const opWords = (op: FilterSpec['op']) => FILTER_OPS.find((o) => o.op === op)!.label;
+/** "Google or Bing": the values of one filter match any of them (`does not contain` any, for the negations). */
+export const valuesText = (f: FilterSpec) => f.values.map((v) => labelFor(f.dimension, v)).join(f.op.endsWith('not') ? ' nor ' : ' or ');
+export const filterText = (f: FilterSpec) => `${filterSubject(f)} ${opWords(f.op)} ${valuesText(f)}`;
 
 export function periodText(view: View): string {
   if (view.period === 'custom') return `${view.from} – ${view.to}`;

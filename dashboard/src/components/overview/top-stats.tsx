@@ -8,7 +8,9 @@ import { Link, useLocation } from '@builder.io/qwik-city';
 import { formatMetric, LOWER_IS_BETTER } from '../../lib/format';
 import { currentVisitors, queryStats } from '../../lib/stats';
 import { topMetrics } from '../../lib/top-metrics';
-import { apiFilters, dateRange, hrefWith, readView } from '../../lib/view';
+import { listSegments } from '../../lib/segments';
+import { withSegmentFilters } from '../../lib/segment-filters';
+import { apiFilters, dateRange, hrefWith, readView, SEGMENT } from '../../lib/view';
 import type { ScopeProps } from '../breakdown/breakdown';
 
 export const TopStats = component$<ScopeProps & { live: number | null }>(({ site, share, live }) => {
@@ -16,7 +18,10 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
   const liveNow = useSignal(live);
   const stats = useResource$(async ({ track }) => {
     const view = readView(track(() => loc.url));
-    const shown = topMetrics(view.filters);
+    // a saved segment's own filters decide the metrics too (segment-filters.ts): listed only then
+    const segmented = view.filters.some((f) => f.dimension === SEGMENT);
+    const list = segmented ? await listSegments(site, share) : null;
+    const shown = topMetrics(list?.ok ? withSegmentFilters(view.filters, list.data) : view.filters);
     const res = await queryStats(
       {
         site_id: site,

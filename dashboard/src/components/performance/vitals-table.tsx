@@ -6,7 +6,7 @@ import { component$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
 import type { VitalsRow } from '../../../../contract/reports';
 import { countryName, formatNumber } from '../../lib/format';
-import { hrefWith, hrefWithFilter } from '../../lib/view';
+import { hrefWith, hrefWithFilter, isFilter } from '../../lib/view';
 import { formatVital, VITALS, VITALS_BY, type VitalsBy } from './report-params';
 
 /** The rating a row's p75 falls in, from the shares: p75 is good when ≥ 75 % are good, etc. */
@@ -51,7 +51,7 @@ export const VitalsTable = component$<{ rows: VitalsRow[]; by: VitalsBy; site: s
               {rows.map((r) => (
                 <tr key={r.dimension} data-row={r.dimension}>
                   <th scope="row" class="dim">
-                    <Link href={hrefWithFilter(loc.url, { dimension: dim, op: 'is', value: r.dimension ?? '' }, overview).replace(/([?&])by=[^&]*&?/, '$1').replace(/[?&]$/, '')}>
+                    <Link href={hrefWithFilter(loc.url, isFilter(dim, r.dimension ?? ''), overview).replace(/([?&])by=[^&]*&?/, '$1').replace(/[?&]$/, '')}>
                       {by === 'country' && r.dimension ? countryName(r.dimension) : r.dimension}
                     </Link>
                   </th>

@@ -22,7 +22,7 @@ export const ReportFrame = component$((props: { title: string; error?: string | 
       {props.ignored && props.ignored.length > 0 && (
         <p class="muted" data-ignored>
           Not applied here (this report counts visits, so it takes visit filters only):{' '}
-          {props.ignored.map((f) => `${f.dimension.replace(/^event:/, '')} ${f.op.replace('_', ' ')} ${f.value}`).join('; ')}.
+          {props.ignored.map((f) => `${f.dimension.replace(/^event:/, '')} ${f.op.replace('_', ' ')} ${f.values.join(' or ')}`).join('; ')}.
         </p>
       )}
       {props.error ? (

@@ -4,7 +4,7 @@ import { Form, Link, routeAction$, routeLoader$, z, zod$, type DocumentHead } fr
 import type { QueryResponse } from '../../../../contract/api';
 import { Sparkline } from '../../components/sparkline/sparkline';
 import { api, messageOf } from '../../lib/api';
-import { formatNumber } from '../../lib/format';
+import { formatNumber, metricNumber } from '../../lib/format';
 import type { Site } from '../../lib/site';
 import { TimeZoneInput } from '../../components/time-zone/time-zone-input';
 import { isTimeZone } from '../../lib/time-zones';
@@ -33,9 +33,9 @@ export const useSites = routeLoader$(async (ev): Promise<{ sites: SiteSummary[];
             body: { site_id: site.id, metrics: ['visitors'], date_range: '24h', dimensions: ['time:hour'], include: { time_labels: true } },
           }),
         ]);
-        const byLabel = new Map(hourly.results.map((r) => [r.dimensions[0], r.metrics[0] ?? 0]));
+        const byLabel = new Map(hourly.results.map((r) => [r.dimensions[0], metricNumber(r.metrics[0]) ?? 0]));
         const labels = hourly.meta.time_labels ?? hourly.results.map((r) => r.dimensions[0]!);
-        return { site, today: today.results[0]?.metrics[0] ?? 0, hourly: labels.map((l) => byLabel.get(l) ?? 0), error: null };
+        return { site, today: metricNumber(today.results[0]?.metrics[0]) ?? 0, hourly: labels.map((l) => byLabel.get(l) ?? 0), error: null };
       } catch (e) {
         return { site, today: null, hourly: [], error: messageOf(e) };
       }

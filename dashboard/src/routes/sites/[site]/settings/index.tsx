@@ -1,6 +1,12 @@
-/** General settings: time zone, retention, allowed hostnames, public links, tracking snippet. */
+/**
+ * General settings: tracking snippet with an install check, time zone, retention, allowed
+ * hostnames, public links (each with a copy button), and for owners deleting the site, behind
+ * typing its domain.
+ */
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
+import { CopyButton } from '../../../../components/settings/copy-button';
+import { InstallCheck } from '../../../../components/snippet/install-check';
 import { api, messageOf, trackerOrigin } from '../../../../lib/api';
 import type { Site } from '../../../../lib/site';
 import { isTimeZone } from '../../../../lib/time-zones';
@@ -21,10 +27,12 @@ export const useGeneral = routeLoader$(async (ev) => {
   const site = ev.params.site!;
   const tracker = trackerOrigin(ev);
   try {
-    const [info, shares] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`)]);
+    // the caller's role from the live list (the site record carries none, the session's may be older)
+    const [info, shares, mine] = await Promise.all([api<Site>(ev, path(site)), api<{ shares: Share[] }>(ev, `${path(site)}/shares`), api<{ sites: Site[] }>(ev, '/api/v1/sites')]);
     // Share links are built on the dashboard's origin: that is where /share/:site lives.
     const links = shares.shares.filter((s) => s.token).map((s) => ({ ...s, url: `${ev.url.origin}/share/${encodeURIComponent(site)}/?auth=${s.token}` }));
-    return { ok: true as const, info, links, tracker };
+    const owner = mine.sites.find((s) => s.id === site)?.role === 'owner';
+    return { ok: true as const, info, links, tracker, owner };
   } catch (e) {
     return { ok: false as const, error: messageOf(e), tracker };
   }
@@ -75,11 +83,26 @@ export const useRevokeShare = routeAction$(
   zod$({ id: z.string().min(1) }),
 );
 
+export const useDeleteSite = routeAction$(
+  async (data, ev) => {
+    const site = ev.params.site!;
+    if (data.confirm !== site) return ev.fail(400, { message: `Type the domain, ${site}, to confirm: nothing was deleted.` });
+    try {
+      await api(ev, path(site), { method: 'DELETE' });
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+    throw ev.redirect(303, '/sites/');
+  },
+  zod$({ confirm: z.string().trim() }),
+);
+
 export default component$(() => {
   const data = useGeneral();
   const save = useSaveSite();
   const createShare = useCreateShare();
   const revokeShare = useRevokeShare();
+  const deleteSite = useDeleteSite();
   const loc = useLocation();
   const site = loc.params.site!;
   if (!data.value.ok) return <p class="error card" role="alert">{data.value.error}</p>;
@@ -90,6 +113,7 @@ export default component$(() => {
         <h2>Tracking snippet</h2>
         <p class="muted">Paste this into the &lt;head&gt; of every page of {site}.</p>
         <Snippet site={site} tracker={data.value.tracker} />
+        <InstallCheck site={site} timezone={info.timezone} />
       </section>
 
       <section class="card">
@@ -128,6 +152,7 @@ export default component$(() => {
               <div class="token">
                 <a href={l.url}>{l.url}</a>
               </div>
+              <CopyButton text={l.url} label="Copy link" />
               <Form action={revokeShare}>
                 <input type="hidden" name="id" value={l.id} />
                 <button type="submit" class="danger">
@@ -150,6 +175,29 @@ export default component$(() => {
           </p>
         )}
       </section>
+
+      {data.value.owner && (
+        <section class="card danger-zone" data-testid="danger-zone">
+          <h2>Delete this site</h2>
+          <p class="muted">
+            Deletes {site} with every event, report, goal, member and link it has. Nothing can bring it back; adding the domain again starts empty.
+          </p>
+          <Form action={deleteSite} class="inline-form" data-testid="delete-site">
+            <label>
+              Type <strong>{site}</strong> to confirm
+              <input name="confirm" autoComplete="off" required spellcheck={false} />
+            </label>
+            <button type="submit" class="danger" disabled={deleteSite.isRunning}>
+              Delete site
+            </button>
+          </Form>
+          {deleteSite.value?.failed && (
+            <p class="error" role="alert">
+              {(deleteSite.value as { message?: string }).message}
+            </p>
+          )}
+        </section>
+      )}
     </>
   );
 });
