@@ -44,29 +44,28 @@ function upserts(site: string, source: string, p: Params): Statement[] {
 }
 
 /**
- * Clears `day`'s bit in the rows of visitors (SQL set `visitors`, or all of the month) with no
- * identified session starting that day any more, then drops rows left with no day.
+ * Clears `day`'s bit in the rows of visitors (`visitors`: a SQL set built on the statement's
+ * params; null: all of the month) with no identified session starting that day any more, then
+ * drops rows left with no day.
  */
-function clearDay(site: string, tz: string, day: string, visitors: string | null, p: Params): Statement[] {
-  const siteP = p.bind(site);
-  const month = p.bind(day.slice(0, 7));
-  const bit = p.bind(bitOf(day));
-  const who = visitors ? ` AND visitor_id IN (${visitors})` : '';
+function clearDay(site: string, tz: string, day: string, visitors: ((p: Params) => string) | null): Statement[] {
   const by = visitors ? '' : ' INDEXED BY behaviour_visitor_days_month';
-  return [
-    {
-      sql: `UPDATE behaviour_visitor_days${by} SET days = days & ~${bit} WHERE site_id = ${siteP} AND month = ${month} AND days & ${bit} != 0${who}`
-        + ` AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.site_id = ${siteP} AND s.visitor_id = behaviour_visitor_days.visitor_id AND s.identified = 1`
-        + ` AND s.start >= ${p.bind(dayStart(day, tz))} AND s.start < ${p.bind(dayStart(addDays(day, 1), tz))})`,
-      params: p.values,
-    },
-    { sql: `DELETE FROM behaviour_visitor_days${by} WHERE site_id = ${siteP} AND month = ${month} AND days = 0${who}`, params: p.values },
-  ];
+  const p = new Params();
+  const siteP = p.bind(site);
+  const bit = p.bind(bitOf(day));
+  const update = `UPDATE behaviour_visitor_days${by} SET days = days & ~${bit} WHERE site_id = ${siteP} AND month = ${p.bind(day.slice(0, 7))} AND days & ${bit} != 0`
+    + (visitors ? ` AND visitor_id IN (${visitors(p)})` : '')
+    + ` AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.site_id = ${siteP} AND s.visitor_id = behaviour_visitor_days.visitor_id AND s.identified = 1`
+    + ` AND s.start >= ${p.bind(dayStart(day, tz))} AND s.start < ${p.bind(dayStart(addDays(day, 1), tz))})`;
+  const q = new Params();
+  const drop = `DELETE FROM behaviour_visitor_days${by} WHERE site_id = ${q.bind(site)} AND month = ${q.bind(day.slice(0, 7))} AND days = 0`
+    + (visitors ? ` AND visitor_id IN (${visitors(q)})` : '');
+  return [{ sql: update, params: p.values }, { sql: drop, params: q.values }];
 }
 
 /** A site-day from its sessions now (rollups/rebuild.ts): what a from-scratch count writes. */
 export function retentionRebuildStatements(site: string, tz: string, day: string, from: number, to: number): Statement[] {
-  const clear = clearDay(site, tz, day, null, new Params());
+  const clear = clearDay(site, tz, day, null);
   const p = new Params();
   const ctx = ctxFor(from, to, tz, p);
   const source = `(SELECT s.visitor_id, s.id, s.start, ${timeSql('time:day', 's.start', ctx)} AS d FROM sessions s`
@@ -93,10 +92,7 @@ export function retentionDeltaStatements(span: { site: string; tz: string; from:
   const days: string[] = [];
   for (let d = localDay(from, tz); dayStart(d, tz) < to; d = addDays(d, 1)) days.push(d);
   // a touched visitor's days may have lost a session (its start moved a day earlier)
-  const repairs = days.flatMap((day) => {
-    const p = new Params();
-    return clearDay(site, tz, day, touched(p, 't.visitor_id'), p);
-  });
+  const repairs = days.flatMap((day) => clearDay(site, tz, day, (p) => touched(p, 't.visitor_id')));
   const p = new Params();
   const ctx = ctxFor(from, to, tz, p);
   const source = `(${touched(p, `t.visitor_id, t.id, t.start, ${timeSql('time:day', 't.start', ctx)} AS d`)})`;
@@ -129,7 +125,7 @@ export function retentionPruneStatements(site: string, tz: string, cutoff: numbe
     { sql: 'DELETE FROM behaviour_visitor_days INDEXED BY behaviour_visitor_days_month WHERE site_id = ?1 AND month < ?2', params: [site, edge.slice(0, 7)] },
   ];
   if (before) stmts.push({ sql: 'UPDATE behaviour_visitor_days INDEXED BY behaviour_visitor_days_month SET days = days & ~?3 WHERE site_id = ?1 AND month = ?2 AND days & ?3 != 0', params: [site, month, before] });
-  stmts.push(...clearDay(site, tz, edge, null, new Params()), ...clearDay(site, tz, cutoffDay, null, new Params()));
+  stmts.push(...clearDay(site, tz, edge, null), ...clearDay(site, tz, cutoffDay, null));
   const p = new Params();
   const ctx = ctxFor(cutoff - 2 * 86_400_000, now + 2 * 86_400_000, tz, p);
   const siteP = p.bind(site);
