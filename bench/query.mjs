@@ -10,6 +10,7 @@
  *   --days D loads the first D of the 30 days only, at the daily rate of --events a month
  *   --window MINUTES the arrivals one incremental run applies (default 5: the cron's interval)
  *   --port P the local server's port (default 8797; another to run beside a bench already running)
+ *   --only retention: the retention reports (both plans) and the incremental run only (a loaded machine)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ const EVENTS_PER_SESSION = 5.0; // about what the generator averages (with web v
 const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 // --days D loads only the first D days at the same daily rate (the incremental measurement needs today's rate, not 30 days)
 const DAYS_LOADED = arg('days', 30);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
 const VIEW = {
   aggregate: { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], date_range: '30d' },
@@ -132,7 +134,7 @@ async function main() {
       console.log(`rollup rebuild of one day (${Math.round(events / 30).toLocaleString()} events): ${perDay.s.toFixed(1)} s, ${Math.round(perDay.read).toLocaleString()} rows read, ${Math.round(perDay.written).toLocaleString()} rows written (${(perDay.read / (events / 30)).toFixed(0)} rows read per event of the day)`);
     }
 
-    for (const [title, view] of [['standard view', VIEW], ['filtered view', FILTERED]]) {
+    for (const [title, view] of ONLY ? [] : [['standard view', VIEW], ['filtered view', FILTERED]]) {
       console.log(`\n${title}, 30 days, ${events.toLocaleString()} events`);
       console.log(`${'query'.padEnd(28)} ${'planner p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)} ${'plans'.padStart(14)}   ${'raw p50/p95 ms'.padStart(18)} ${'rows read'.padStart(10)}`);
       const totals = { planner: { rows: 0, runs: [] }, raw: { rows: 0, runs: [] } };
@@ -197,7 +199,7 @@ async function main() {
       }
       return { times, last };
     };
-    for (const [name, report] of Object.entries(REPORTS)) {
+    for (const [name, report] of Object.entries(REPORTS).filter(([, r]) => !ONLY || r.kind === ONLY)) {
       const raw = await timed(Math.max(1, RAW_RUNS), { ...report, plan: 'raw' });
       const pre = report.kind === 'retention' ? await timed(RUNS, { ...report, plan: 'pre-aggregated' }) : null;
       const preCols = pre
@@ -209,7 +211,7 @@ async function main() {
     // the vitals and errors reports (workers/reports/), 30 days, as their routes run them
     console.log(`\nreports, 30 days, ${events.toLocaleString()} events`);
     console.log(`${'report'.padEnd(34)} ${'p50/p95 ms'.padStart(16)} ${'rows read'.padStart(10)} ${'rows'.padStart(6)}  method`);
-    for (const [name, report, query] of [
+    for (const [name, report, query] of ONLY ? [] : [
       ['vitals by page', 'vitals', 'period=30d&dimension=event:page'],
       ['vitals by device + timeseries', 'vitals', 'period=30d&dimension=visit:device&include=timeseries'],
       ['errors (top groups)', 'errors', 'period=30d'],
