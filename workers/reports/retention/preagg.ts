@@ -53,12 +53,14 @@ function clearDay(site: string, tz: string, day: string, visitors: ((p: Params) 
   const p = new Params();
   const siteP = p.bind(site);
   const bit = p.bind(bitOf(day));
-  const update = `UPDATE behaviour_visitor_days${by} SET days = days & ~${bit} WHERE site_id = ${siteP} AND month = ${p.bind(day.slice(0, 7))} AND days & ${bit} != 0`
+  // for a visitor set, `+month` keeps the month index out: the key finds the visitors' rows
+  const monthCol = visitors ? '+month' : 'month';
+  const update = `UPDATE behaviour_visitor_days${by} SET days = days & ~${bit} WHERE site_id = ${siteP} AND ${monthCol} = ${p.bind(day.slice(0, 7))} AND days & ${bit} != 0`
     + (visitors ? ` AND visitor_id IN (${visitors(p)})` : '')
     + ` AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.site_id = ${siteP} AND s.visitor_id = behaviour_visitor_days.visitor_id AND s.identified = 1`
     + ` AND s.start >= ${p.bind(dayStart(day, tz))} AND s.start < ${p.bind(dayStart(addDays(day, 1), tz))})`;
   const q = new Params();
-  const drop = `DELETE FROM behaviour_visitor_days${by} WHERE site_id = ${q.bind(site)} AND month = ${q.bind(day.slice(0, 7))} AND days = 0`
+  const drop = `DELETE FROM behaviour_visitor_days${by} WHERE site_id = ${q.bind(site)} AND ${monthCol} = ${q.bind(day.slice(0, 7))} AND days = 0`
     + (visitors ? ` AND visitor_id IN (${visitors(q)})` : '');
   return [{ sql: update, params: p.values }, { sql: drop, params: q.values }];
 }
