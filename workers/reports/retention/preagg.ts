@@ -58,7 +58,8 @@ function clearDay(site: string, tz: string, day: string, visitors: ((p: Params) 
   const update = `UPDATE behaviour_visitor_days${by} SET days = days & ~${bit} WHERE site_id = ${siteP} AND ${monthCol} = ${p.bind(day.slice(0, 7))} AND days & ${bit} != 0`
     + (visitors ? ` AND visitor_id IN (${visitors(p)})` : '')
     + ` AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.site_id = ${siteP} AND s.visitor_id = behaviour_visitor_days.visitor_id AND s.identified = 1`
-    + ` AND s.start >= ${p.bind(dayStart(day, tz))} AND s.start < ${p.bind(dayStart(addDays(day, 1), tz))})`;
+    // `+start`: the visitor's sessions are one key range; the start index would read the whole day's
+    + ` AND +s.start >= ${p.bind(dayStart(day, tz))} AND +s.start < ${p.bind(dayStart(addDays(day, 1), tz))})`;
   const q = new Params();
   const drop = `DELETE FROM behaviour_visitor_days${by} WHERE site_id = ${q.bind(site)} AND ${monthCol} = ${q.bind(day.slice(0, 7))} AND days = 0`
     + (visitors ? ` AND visitor_id IN (${visitors(q)})` : '');
