@@ -51,7 +51,11 @@ export default {
         const reports = db.profile.filter((p) => /INTO (vitals|errors)_daily/.test(p.sql));
         const reportRead = reports.reduce((n, p) => n + p.rowsRead, 0);
         const reportWritten = reports.reduce((n, p) => n + p.rowsWritten, 0);
-        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, reportRead, reportWritten, costliest });
+        // what the retention report's pre-aggregates cost (workers/reports/retention/preagg.ts)
+        const retention = db.profile.filter((p) => p.sql.includes('behaviour_visitor_'));
+        const retentionRead = retention.reduce((n, p) => n + p.rowsRead, 0);
+        const retentionWritten = retention.reduce((n, p) => n + p.rowsWritten, 0);
+        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, reportRead, reportWritten, retentionRead, retentionWritten, costliest });
       }
       if (url.pathname === '/query') {
         const { body, mode } = (await json(request)) as { body: Record<string, unknown>; mode: 'auto' | 'raw' };
@@ -62,9 +66,9 @@ export default {
       }
       if (url.pathname === '/report') {
         // the behaviour reports (workers/reports/), raw plans with no row bound: the bench measures them
-        const { kind, params } = (await json(request)) as { kind: 'funnel' | 'retention' | 'journeys'; params: Record<string, unknown> };
+        const { kind, params, plan } = (await json(request)) as { kind: 'funnel' | 'retention' | 'journeys'; params: Record<string, unknown>; plan?: 'raw' | 'pre-aggregated' };
         const db = new QueryDb(env.DB);
-        const opts = { maxRawRows: Infinity };
+        const opts = { maxRawRows: Infinity, plan: plan ?? 'raw' };
         const res = kind === 'funnel'
           ? await runFunnel(db, SITE, { funnel: { id: null, name: 'bench' }, steps: parseSteps(params.steps), dateRange: params.date_range, filters: params.filters, window: parseWindow(params.window) }, NOW, opts)
           : kind === 'retention'

@@ -12,6 +12,7 @@
  *   --port P the local server's port (default 8797; another to run beside a bench already running)
  *   --reports-only skips the views and behaviour reports: the vitals and errors reports and the
  *     incremental run only (a by-page raw plan of the standard view can take minutes at 1M events)
+ *   --only retention: the retention reports (both plans) and the incremental run only (a loaded machine)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ const PER_DAY = Math.ceil(EVENTS / EVENTS_PER_SESSION / 30);
 // --days D loads only the first D days at the same daily rate (the incremental measurement needs today's rate, not 30 days)
 const DAYS_LOADED = arg('days', 30);
 const REPORTS_ONLY = process.argv.includes('--reports-only');
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
 const VIEW = {
   aggregate: { metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'], date_range: '30d' },
@@ -53,6 +55,8 @@ const REPORTS = {
   'funnel, 4 steps, 7d window': { kind: 'funnel', params: { steps: [['is', 'event:page', ['/']], ['is', 'event:page', ['/docs/1']], ['contains', 'event:page', ['/blog/']], 'g1'], date_range: '30d', window: '7d' } },
   'retention, weeks': { kind: 'retention', params: { interval: 'week', date_range: ['2026-09-28', '2026-10-31'] } },
   'retention, days': { kind: 'retention', params: { interval: 'day', date_range: '30d' } },
+  'retention, 12 weeks': { kind: 'retention', params: { interval: 'week' } },
+  'retention, 12 weeks, Google': { kind: 'retention', params: { interval: 'week', filters: [['is', 'visit:source', ['Google']]] } },
   'journeys from entry': { kind: 'journeys', params: { date_range: '30d' } },
   'journeys from /docs/1': { kind: 'journeys', params: { date_range: '30d', start: '/docs/1' } },
 };
@@ -133,7 +137,7 @@ async function main() {
       console.log(`rollup rebuild of one day (${Math.round(events / 30).toLocaleString()} events): ${perDay.s.toFixed(1)} s, ${Math.round(perDay.read).toLocaleString()} rows read, ${Math.round(perDay.written).toLocaleString()} rows written (${(perDay.read / (events / 30)).toFixed(0)} rows read per event of the day)`);
     }
 
-    for (const [title, view] of REPORTS_ONLY ? [] : [['standard view', VIEW], ['filtered view', FILTERED]]) {
+    for (const [title, view] of REPORTS_ONLY || ONLY ? [] : [['standard view', VIEW], ['filtered view', FILTERED]]) {
       console.log(`\n${title}, 30 days, ${events.toLocaleString()} events`);
       console.log(`${'query'.padEnd(28)} ${'planner p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)} ${'plans'.padStart(14)}   ${'raw p50/p95 ms'.padStart(18)} ${'rows read'.padStart(10)}`);
       const totals = { planner: { rows: 0, runs: [] }, raw: { rows: 0, runs: [] } };
@@ -184,25 +188,33 @@ async function main() {
       console.log(`VIEW with the planner, queries in parallel as the dashboard sends them: p50 ${pct(parallel, 50).toFixed(1)} ms, p95 ${pct(parallel, 95).toFixed(1)} ms`);
     }
 
-    // The reports have one plan today: raw rows, bounded in production (workers/reports/README.md);
-    // their pre-aggregated plan is not built yet, so its column says so rather than a number.
-    console.log(`\nbehaviour reports, 30 days, ${events.toLocaleString()} events`);
-    console.log(`${'report'.padEnd(28)} ${'raw p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)}   ${'pre-aggregated'.padStart(16)}`);
-    for (const [name, report] of Object.entries(REPORTS_ONLY ? {} : REPORTS)) {
+    // Raw plans (bounded in production, workers/reports/README.md) beside the pre-aggregated plan
+    // where it is built (retention); a report without one says so rather than a number.
+    console.log(`\nbehaviour reports, ${DAYS_LOADED} days loaded, ${events.toLocaleString()} events`);
+    console.log(`${'report'.padEnd(28)} ${'raw p50/p95 ms'.padStart(20)} ${'rows read'.padStart(10)}   ${'pre-aggregated p50/p95 ms'.padStart(26)} ${'rows read'.padStart(10)}  same`);
+    const timed = async (runs, body) => {
       const times = [];
       let last;
-      for (let i = 0; i < Math.max(1, RAW_RUNS); i++) {
+      for (let i = 0; i < runs; i++) {
         const s = performance.now();
-        last = await call('/report', report);
+        last = await call('/report', body);
         times.push(performance.now() - s);
       }
-      console.log(`${name.padEnd(28)} ${`${pct(times, 50).toFixed(0)} / ${pct(times, 95).toFixed(0)}`.padStart(20)} ${String(last.rowsRead).padStart(10)}   ${'not built'.padStart(16)}`);
+      return { times, last };
+    };
+    for (const [name, report] of Object.entries(REPORTS_ONLY ? {} : REPORTS).filter(([, r]) => !ONLY || r.kind === ONLY)) {
+      const raw = await timed(Math.max(1, RAW_RUNS), { ...report, plan: 'raw' });
+      const pre = report.kind === 'retention' ? await timed(RUNS, { ...report, plan: 'pre-aggregated' }) : null;
+      const preCols = pre
+        ? `${`${pct(pre.times, 50).toFixed(0)} / ${pct(pre.times, 95).toFixed(0)}`.padStart(26)} ${String(pre.last.rowsRead).padStart(10)}  ${JSON.stringify(pre.last.answer.cohorts) === JSON.stringify(raw.last.answer.cohorts) ? 'yes' : 'NO'}`
+        : `${'not built'.padStart(26)}`;
+      console.log(`${name.padEnd(28)} ${`${pct(raw.times, 50).toFixed(0)} / ${pct(raw.times, 95).toFixed(0)}`.padStart(20)} ${String(raw.last.rowsRead).padStart(10)}   ${preCols}`);
     }
 
     // the vitals and errors reports (workers/reports/), 30 days, as their routes run them
     console.log(`\nreports, 30 days, ${events.toLocaleString()} events`);
     console.log(`${'report'.padEnd(34)} ${'p50/p95 ms'.padStart(16)} ${'rows read'.padStart(10)} ${'rows'.padStart(6)}  method`);
-    for (const [name, report, query] of [
+    for (const [name, report, query] of ONLY ? [] : [
       ['vitals by page', 'vitals', 'period=30d&dimension=event:page'],
       ['vitals by device + timeseries', 'vitals', 'period=30d&dimension=visit:device&include=timeseries'],
       ['errors (top groups)', 'errors', 'period=30d'],

@@ -40,7 +40,8 @@ export type RetentionInterval = 'day' | 'week' | 'month';
 /** `GET …/retention`. */
 export interface RetentionReport {
   cohorts: RetentionCohort[];
-  meta: { interval: RetentionInterval; date_range: [string, string]; note: string };
+  /** `plan`: answered from the pre-aggregates (workers/reports/retention/preagg.ts) or the raw sessions */
+  meta: { interval: RetentionInterval; date_range: [string, string]; note: string; plan: 'pre-aggregated' | 'raw' };
 }
 
 export interface JourneyPath {

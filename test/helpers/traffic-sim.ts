@@ -45,14 +45,23 @@ export class Sim {
   readonly visits: SimVisit[] = [];
   private delivered = new Set<string>();
 
-  constructor(readonly site: string, seed: number, count: number) {
+  /**
+   * `start` moves the day and a half elsewhere (default T0: DAY1 local midnight), `tag` names its
+   * sessions apart and `firstVisitor` shifts the identified visitors' ids (default 1: ids 1–8), so
+   * several Sims of one site make weeks of traffic in which identified visitors arrive and come
+   * back (the retention property test).
+   */
+  constructor(readonly site: string, seed: number, count: number, { start = T0, tag = '', firstVisitor = 1 }: { start?: number; tag?: string; firstVisitor?: number } = {}) {
+    const t0 = start;
+    const name = `${site}${tag}`;
+    const shift = firstVisitor - 1;
     const rnd = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     for (let v = 0; v < count; v++) {
       const identified = rnd() < 0.3 ? 1 : 0;
-      let ts = T0 + Math.floor(rnd() * 47 * 3_600_000);
-      const visitor = identified ? 1 + Math.floor(rnd() * 8) : 10_000 * Math.floor((ts - T0) / 86_400_000) + Math.floor(rnd() * 25);
-      const id = `${site}-v${v}`;
+      let ts = t0 + Math.floor(rnd() * 47 * 3_600_000);
+      const visitor = identified ? firstVisitor + Math.floor(rnd() * 8) : 10_000 * Math.floor((ts - t0) / 86_400_000) + Math.floor(rnd() * 25);
+      const id = `${name}-v${v}`;
       const touch = pick(TOUCHES);
       const events: SimEvent[] = [];
       const n = 1 + Math.floor(rnd() * 5);
@@ -70,18 +79,18 @@ export class Sim {
       this.visits.push(this.visit(id, visitor, identified, events));
     }
     // an identified visit across local midnight, and one a late event moves from DAY2 into DAY1
-    const midnight = T0 + 86_400_000;
+    const midnight = t0 + 86_400_000;
     const across: SimEvent[] = [-600_000, 300_000, 900_000].map((dt, k) => ({
-      ...this.event(`${site}-x`, k, midnight + dt, 'pageview', PAGES[k]!), touch: TOUCHES[0]!, deliverAt: midnight + dt + 10_000,
+      ...this.event(`${name}-x`, k, midnight + dt, 'pageview', PAGES[k]!), touch: TOUCHES[0]!, deliverAt: midnight + dt + 10_000,
     }));
     const moved: SimEvent[] = [120_000, 400_000, -240_000].map((dt, k) => ({
-      ...this.event(`${site}-m`, k, midnight + dt, 'pageview', PAGES[k + 1]!), touch: TOUCHES[k % 3]!, deliverAt: midnight + 500_000 + k * 600_000,
+      ...this.event(`${name}-m`, k, midnight + dt, 'pageview', PAGES[k + 1]!), touch: TOUCHES[k % 3]!, deliverAt: midnight + 500_000 + k * 600_000,
     }));
     // a visit whose exit page moves off a page no other visit has: that page's exit row drops to zeros
     const exit: SimEvent[] = ['/only-here', '/'].map((path, k) => ({
-      ...this.event(`${site}-o`, k, T0 + 10 * 3_600_000 + k * 600_000, 'pageview', path), touch: TOUCHES[1]!, deliverAt: T0 + 10 * 3_600_000 + k * 7_200_000,
+      ...this.event(`${name}-o`, k, t0 + 10 * 3_600_000 + k * 600_000, 'pageview', path), touch: TOUCHES[1]!, deliverAt: t0 + 10 * 3_600_000 + k * 7_200_000,
     }));
-    this.visits.push(this.visit(`${site}-x`, 3, 1, across), this.visit(`${site}-m`, 5, 1, moved), this.visit(`${site}-o`, 999, 0, exit));
+    this.visits.push(this.visit(`${name}-x`, 3 + shift, 1, across), this.visit(`${name}-m`, 5 + shift, 1, moved), this.visit(`${name}-o`, 999, 0, exit));
   }
 
   private visit(id: string, visitor: number, identified: number, events: SimEvent[]): SimVisit {

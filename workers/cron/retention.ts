@@ -3,6 +3,7 @@ import { deleteInChunks } from '../lib/d1-delete';
 import { deleteObjects, listFoldersWhile } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
 import { meterD1, meterR2 } from '../lib/usage-meter';
+import { retentionPruneStatements } from '../reports/retention/preagg';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -34,8 +35,17 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
   const events = await deleteInChunks(db, { table: 'events', where: 'site_id = ? AND ts < ?', params: [site, cutoff], ...limits });
   // a session ends after it starts: the `start` bound keeps the delete on sessions_site_start
   const sessions = await deleteInChunks(db, { table: 'sessions', where: 'site_id = ? AND start < ? AND "end" < ?', params: [site, cutoff, cutoff], ...limits });
+  // the retention report's pre-aggregates follow the sessions, once their delete has finished
+  if (sessions < CHUNK * MAX_CHUNKS_PER_RUN) await pruneRetentionReport(db, site, cutoff, now);
   const archiveObjects = await deleteArchiveBefore(bucket, site, utcDate(cutoff));
   return { site, events, sessions, archiveObjects };
+}
+
+/** In the site's zone (its data database keeps a mirror of the site row). */
+async function pruneRetentionReport(db: D1Database, site: string, cutoff: number, now: number): Promise<void> {
+  const row = await db.prepare('SELECT timezone FROM sites WHERE id = ?').bind(site).first<{ timezone: string }>();
+  const stmts = retentionPruneStatements(site, row?.timezone ?? 'UTC', cutoff, now);
+  await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
 }
 
 /**

@@ -96,7 +96,15 @@ export const reportPaths: Record<string, Json> = {
                 },
               },
             },
-            meta: { type: 'object', properties: { interval: { type: 'string' }, date_range: dateRange, note: { type: 'string' } } },
+            meta: {
+              type: 'object',
+              properties: {
+                interval: { type: 'string' },
+                date_range: dateRange,
+                note: { type: 'string' },
+                plan: { type: 'string', enum: ['pre-aggregated', 'raw'], description: 'pre-aggregated once the five-minute refresh has counted the site (it trails by that run); raw sessions before' },
+              },
+            },
           },
         }),
       },

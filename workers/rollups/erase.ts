@@ -9,6 +9,7 @@ import { rebuildDay } from './rebuild';
 import { claimSite, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
+import { forgetRetentionVisitor } from '../reports/retention/preagg';
 
 /**
  * Takes an identified visitor's id out of the id lists of one day, in both tables, keeping the
@@ -52,5 +53,7 @@ export async function forgetVisitorInRollups(d1: D1Database, site: string, visit
     if (dayStart(day, tz) < retained) await runGuarded(db, site, token, stripStatements(site, day, visitorId));
     else await rebuildDay(db, site, tz, day, { hourly: day >= recent, token, upTo: state.watermark, ledger: kept.includes(day) });
   }
+  // the retention report's active days and first session hold the id whatever the day's age
+  await runGuarded(db, site, token, forgetRetentionVisitor(site, visitorId));
   return days.map((d) => d.day);
 }

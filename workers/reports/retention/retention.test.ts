@@ -4,7 +4,8 @@ import { adminToken, call, makeKey, makeSite, ok } from '../../../test/helpers/a
 import { Fixture } from '../../../test/helpers/query-fixtures';
 import { hashUid } from '../../lib/visitor-id';
 import { QueryDb } from '../../query/db';
-import { RETENTION_NOTE, runRetention, type RetentionRequest } from './run-retention';
+import { refreshSite } from '../../rollups/refresh';
+import { RETENTION_NOTE, runRetention, type RetentionPlan, type RetentionRequest } from './run-retention';
 
 /*
  * retention.test, America/New_York (EST, UTC-5 all January). Weeks start on Monday: 2024-01-01, -08, -15.
@@ -38,11 +39,14 @@ beforeAll(async () => {
   seen(200, '2024-01-02T12:00:00Z', {}, false);
   seen(200, '2024-01-09T12:00:00Z', {}, false);
   await f.insert(env.DB);
+  // the rollup refresh builds the pre-aggregates of every day (its first run rebuilds them all)
+  while ((await refreshSite(new QueryDb(env.DB), SITE, 'America/New_York', NOW)).pending.length);
 });
 
-const retention = (req: Partial<RetentionRequest>) => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: null, filters: undefined, ...req }, NOW);
+// both plans must give every hand-computed answer below
+describe.each<RetentionPlan>(['raw', 'pre-aggregated'])('retention (%s): cohorts of identified visitors in the site\'s time zone', (plan) => {
+  const retention = (req: Partial<RetentionRequest>) => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: null, filters: undefined, ...req }, NOW, { plan });
 
-describe('retention: cohorts of identified visitors in the site\'s time zone', () => {
   it('weekly cohorts use local Monday weeks: A joins the week of 01-01 (Sunday evening in New York)', async () => {
     const answer = await retention({ dateRange: ['2024-01-01', '2024-01-21'] });
     expect(answer.cohorts).toEqual([
@@ -52,7 +56,7 @@ describe('retention: cohorts of identified visitors in the site\'s time zone', (
       { cohort: '2024-01-08', visitors: 2, retained: [2, 1], percent: [100, 50] },
       { cohort: '2024-01-15', visitors: 1, retained: [1], percent: [100] },
     ]);
-    expect(answer.meta).toEqual({ interval: 'week', date_range: ['2024-01-01T00:00:00-05:00', '2024-01-21T23:59:59-05:00'], note: RETENTION_NOTE });
+    expect(answer.meta).toEqual({ interval: 'week', date_range: ['2024-01-01T00:00:00-05:00', '2024-01-21T23:59:59-05:00'], note: RETENTION_NOTE, plan });
   });
 
   it('widens the range to whole weeks', async () => {
@@ -80,11 +84,31 @@ describe('retention: cohorts of identified visitors in the site\'s time zone', (
     expect(answer.cohorts.map((c) => [c.visitors, c.retained])).toEqual([[1, [1, 1, 1]], [0, [0, 0]], [0, [0]]]);
   });
 
-  it('refuses too many cohorts, bad filters and a scan over the bound', async () => {
+  it('a filter on a value of no first session leaves every cohort empty', async () => {
+    const answer = await retention({ dateRange: ['2024-01-01', '2024-01-21'], filters: [['is', 'visit:source', ['Bing']]] });
+    expect(answer.cohorts.map((c) => c.visitors)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses too many cohorts and bad filters', async () => {
     await expect(retention({ interval: 'day', dateRange: ['2023-01-01', '2023-12-31'] })).rejects.toThrow('the range holds 365 days; a retention report holds at most 180 cohorts');
     await expect(retention({ filters: [['is', 'event:page', ['/']]] })).rejects.toThrow(/visit dimensions only/);
-    await expect(runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: ['2024-01-01', '2024-01-21'], filters: undefined }, NOW, { maxRawRows: 3 }))
-      .rejects.toThrow('This report would scan more than 3 sessions');
+  });
+});
+
+describe('retention plans', () => {
+  it('the raw plan refuses a scan over the bound; the pre-aggregated plan has none to make', async () => {
+    const run = (plan: RetentionPlan) => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: ['2024-01-01', '2024-01-21'], filters: undefined }, NOW, { maxRawRows: 3, plan });
+    await expect(run('raw')).rejects.toThrow('This report would scan more than 3 sessions');
+    expect((await run('pre-aggregated')).cohorts.map((c) => c.visitors)).toEqual([2, 2, 1]);
+  });
+
+  it('chooses the pre-aggregates once the refresh has counted the site, raw before', async () => {
+    const auto = () => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: ['2024-01-01', '2024-01-21'], filters: undefined }, NOW);
+    expect((await auto()).meta.plan).toBe('pre-aggregated');
+    const fresh = 'retention-unrefreshed.test';
+    await new Fixture(fresh).visit({ visitor: 7, identified: true, at: '2024-01-02T10:00:00Z' }, [{ path: '/' }]).insert(env.DB);
+    const answer = await runRetention(new QueryDb(env.DB), fresh, { interval: 'week', dateRange: ['2024-01-01', '2024-01-07'], filters: undefined }, NOW);
+    expect([answer.meta.plan, answer.cohorts[0]!.visitors]).toEqual(['raw', 1]);
   });
 });
 
@@ -99,14 +123,22 @@ describe('GET /api/v1/sites/{site}/retention', () => {
       .visit({ visitor: alice, identified: true, at: '2024-03-12T10:00:00Z' }, [{ path: '/' }])
       .visit({ visitor: bob, identified: true, at: '2024-03-05T10:00:00Z' }, [{ path: '/' }])
       .write(env.DB);
+    while ((await refreshSite(new QueryDb(env.DB), site, 'UTC', NOW)).pending.length);
     const key = (await makeKey([site], 'stats:read')).token;
     const url = `/api/v1/sites/${site}/retention?interval=week&date=2024-03-04,2024-03-17`;
-    expect((await ok<{ cohorts: unknown }>(call(url, { token: key }))).cohorts).toEqual([
+    const before = await ok<{ cohorts: unknown; meta: { plan: string } }>(call(url, { token: key }));
+    expect(before.meta.plan).toBe('pre-aggregated');
+    expect(before.cohorts).toEqual([
       { cohort: '2024-03-04', visitors: 2, retained: [2, 1], percent: [100, 50] },
       { cohort: '2024-03-11', visitors: 0, retained: [0], percent: [0] },
     ]);
     await ok(call(`/api/v1/sites/${site}/visitors/alice`, { method: 'DELETE', token: adminToken() }), 202);
-    expect((await ok<{ cohorts: unknown }>(call(url, { token: key }))).cohorts).toEqual([
+    const after = await ok<{ cohorts: unknown; meta: { plan: string } }>(call(url, { token: key }));
+    expect(after.meta.plan).toBe('pre-aggregated');
+    const [left] = await env.DB.prepare('SELECT (SELECT count(*) FROM behaviour_visitor_days WHERE site_id = ?1 AND visitor_id = ?2) + (SELECT count(*) FROM behaviour_visitor_first WHERE site_id = ?1 AND visitor_id = ?2) AS n')
+      .bind(site, alice).raw<[number]>();
+    expect(left).toEqual([0]);
+    expect(after.cohorts).toEqual([
       { cohort: '2024-03-04', visitors: 1, retained: [1, 0], percent: [100, 0] },
       { cohort: '2024-03-11', visitors: 0, retained: [0], percent: [0] },
     ]);
