@@ -40,9 +40,14 @@ export interface QueryRequest {
   dimensions?: Dimension[];
   filters?: Filter[];
   order_by?: [Metric | Dimension, 'asc' | 'desc'][];
-  include?: { time_labels?: boolean; total_rows?: boolean; comparisons?: { mode: 'previous_period' | 'year_over_year' } | { mode: 'custom'; date_range: [string, string] } };
+  include?: { time_labels?: boolean; total_rows?: boolean; comparisons?: ComparisonRequest };
   pagination?: { limit?: number; offset?: number };
 }
+
+/** `include.comparisons`, Plausible's modes; `match_day_of_week` moves the compared days to the same weekdays. */
+export type ComparisonRequest =
+  | { mode: 'previous_period' | 'year_over_year'; match_day_of_week?: boolean }
+  | { mode: 'custom'; date_range: [string, string] };
 
 export interface QueryResultRow {
   metrics: (number | null)[];

@@ -1,6 +1,7 @@
 /**
- * Date range picker, "compare" switch, saved segments and the active filters. Everything is a
- * plain link or a GET form that rewrites the URL, so it works before (and without) any JavaScript.
+ * Date range picker with ← / →, the comparison, saved segments, the active filters and the
+ * keyboard shortcuts. Everything is a plain link or a GET form that rewrites the URL, so it works
+ * before (and without) any JavaScript. `today` is the site's day (its time zone), for stepping.
  */
 import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
@@ -8,8 +9,12 @@ import type { Segment } from '../../../../contract/api';
 import { labelFor, type ScopeProps } from '../breakdown/breakdown';
 import { listSegments } from '../../lib/segments';
 import { hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
+import { viewDays } from '../../lib/period-step';
+import { CompareMenu } from './compare-menu';
+import { DateStep } from './date-step';
 import { filterSubject, opWords, periodText } from './filter-text';
 import { SegmentMenu } from './segment-menu';
+import { Shortcuts } from './shortcuts';
 
 /** A chip's words: "source is Google", or "segment Mobile visitors" for a saved segment. */
 function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
@@ -17,7 +22,7 @@ function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
   return [`${filterSubject(f)} ${opWords(f.op)}`, labelFor(f.dimension, f.value)];
 }
 
-export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, share }) => {
+export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today: string }>(({ site, share, today }) => {
   const loc = useLocation();
   const view = readView(loc.url);
   const segments = useSignal<Segment[] | null>(null);
@@ -28,9 +33,12 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
   });
   const picker = useSignal<HTMLDetailsElement>();
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
+  // the range calendar opens on the days the view shows now, whatever the period
+  const shown = viewDays(view, today);
   return (
     <div class="controls">
-      <details class="picker" ref={picker}>
+      <DateStep today={today} />
+      <details class="picker" ref={picker} data-testid="period-picker">
         <summary class="button" data-testid="period">
           {periodText(view)}
         </summary>
@@ -49,24 +57,16 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
             ))}
             <input type="hidden" name="period" value="custom" />
             <label>
-              From <input type="date" name="from" required value={view.from ?? ''} />
+              From <input type="date" name="from" required max={today} value={shown?.[0] ?? ''} />
             </label>
             <label>
-              To <input type="date" name="to" required value={view.to ?? ''} />
+              To <input type="date" name="to" required value={shown?.[1] ?? ''} />
             </label>
             <button type="submit">Apply custom range</button>
           </form>
         </div>
       </details>
-      {/* a link, not a toggle button: its text says the state, so no aria-pressed (buttons only) */}
-      <Link
-        class="button"
-        href={hrefWith(loc.url, { compare: view.compare ? null : '1' })}
-        data-on={view.compare ? '1' : undefined}
-        data-testid="compare"
-      >
-        {view.compare ? 'Stop comparing' : 'Compare to previous period'}
-      </Link>
+      <CompareMenu />
       <SegmentMenu segments={segments} />
       {view.filters.length > 0 && (
         <ul class="filters" aria-label="Active filters" data-testid="filters">
@@ -87,6 +87,7 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
           )}
         </ul>
       )}
+      <Shortcuts today={today} />
     </div>
   );
 });

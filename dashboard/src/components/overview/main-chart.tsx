@@ -5,7 +5,7 @@ import { METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { chartQuery, plotted } from '../../lib/chart-series';
 import { topMetrics } from '../../lib/top-metrics';
-import { readView, type View } from '../../lib/view';
+import { COMPARE_MODES, readView, type View } from '../../lib/view';
 
 /** The chart's title: the top stat's own name ("Unique conversions" under a goal filter). */
 const titleOf = (view: View) => topMetrics(view.filters).find((m) => m.metric === view.metric)?.label ?? METRIC_LABELS[view.metric] ?? view.metric;
@@ -29,7 +29,7 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
       labels,
       series: [
         { name: titleOf(view), data: current },
-        ...(view.compare ? [{ name: 'Previous period', data: previous, dashed: true }] : []),
+        ...(view.compare ? [{ name: COMPARE_MODES.find((m) => m.id === view.compare!.mode)!.series, data: previous, dashed: true }] : []),
       ],
     };
   });

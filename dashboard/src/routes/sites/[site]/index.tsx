@@ -8,6 +8,8 @@ import type { QueryResponse } from '../../../../../contract/api';
 import { Onboarding } from '../../../components/onboarding/onboarding';
 import { Overview } from '../../../components/overview/overview';
 import { api, trackerOrigin } from '../../../lib/api';
+import { localToday } from '../../../lib/period-step';
+import { useSite } from './layout';
 
 export const useLive = routeLoader$(async (ev) => {
   try {
@@ -35,10 +37,12 @@ export default component$(() => {
   const loc = useLocation();
   const live = useLive();
   const isNew = useIsNew();
+  const record = useSite();
   const site = loc.params.site!;
+  const today = localToday(record.value.site?.timezone ?? 'UTC');
   const base = `/sites/${encodeURIComponent(site)}`;
   if (isNew.value) return <Onboarding site={site} tracker={isNew.value.tracker} base={base} />;
-  return <Overview site={site} share={null} base={base} live={live.value.visitors} />;
+  return <Overview site={site} share={null} base={base} live={live.value.visitors} today={today} />;
 });
 
 export const head: DocumentHead = ({ params }) => ({ title: params.site });
