@@ -19,6 +19,8 @@ export interface ChartProps {
   metric: string;
   interval: Interval;
   label: string;
+  /** vertical marks with a note: `x` is one of `labels` (the main chart's annotations) */
+  marks?: { x: string; text: string }[];
 }
 
 export interface Theme {
@@ -50,6 +52,14 @@ export function chartOptions(props: ChartProps, theme: Theme): object {
     dataLabels: { enabled: false },
     grid: { borderColor: theme.color('--border') },
     legend: { show: props.series.length > 1 },
+    annotations: {
+      xaxis: (props.marks ?? []).map((m) => ({
+        x: m.x,
+        borderColor: theme.color('--muted'),
+        strokeDashArray: 3,
+        label: { text: m.text, orientation: 'horizontal', borderColor: theme.color('--border'), style: { background: theme.color('--card'), color: theme.color('--text') || undefined, fontSize: '11px' } },
+      })),
+    },
     tooltip: { theme: theme.dark ? 'dark' : 'light', x: { formatter: (_: unknown, o: { dataPointIndex: number }) => props.labels[o?.dataPointIndex] ?? '' }, y: { formatter: fmt } },
   };
 }

@@ -15,7 +15,7 @@ export const Overview = component$<ScopeProps & { live: number | null; today: st
   <>
     <Controls site={props.site} share={props.share} today={props.today} />
     <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
-    <MainChart site={props.site} share={props.share} base={props.base} />
+    <MainChart site={props.site} share={props.share} base={props.base} today={props.today} />
     <InsightsCard site={props.site} share={props.share} />
     <div class="grid">
       {CARDS.map((card) => (

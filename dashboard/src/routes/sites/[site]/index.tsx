@@ -1,6 +1,6 @@
 /**
- * `/sites/:site/`: the overview. Cards fetch their own numbers; the loader adds the live count
- * and tells a site that has never seen an event, which gets the onboarding instead.
+ * `/sites/:site/`: the overview. Cards fetch their own numbers; the layout's snapshot gives the
+ * live count, and the loader tells a site that has never seen an event, which gets the onboarding.
  */
 import { component$ } from '@builder.io/qwik';
 import { routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
@@ -9,21 +9,12 @@ import { Onboarding } from '../../../components/onboarding/onboarding';
 import { Overview } from '../../../components/overview/overview';
 import { api, trackerOrigin } from '../../../lib/api';
 import { localToday } from '../../../lib/period-step';
-import { useSite } from './layout';
-
-export const useLive = routeLoader$(async (ev) => {
-  try {
-    const snap = await api<{ visitors?: number; events?: number }>(ev, `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/realtime`);
-    return { visitors: typeof snap.visitors === 'number' ? snap.visitors : null, recent: snap.events ?? 0 };
-  } catch {
-    return { visitors: null, recent: null }; // the SiteDO is unreachable: the stat shows a dash
-  }
-});
+import { useLiveSnapshot, useSite } from './layout';
 
 /** True only when the site has no event at all, stored or in the last 30 minutes. */
 export const useIsNew = routeLoader$(async (ev) => {
   if (ev.url.searchParams.get('setup') === 'done') return null;
-  const live = await ev.resolveValue(useLive);
+  const live = await ev.resolveValue(useLiveSnapshot);
   if (live.recent !== 0) return null;
   try {
     const res = await api<QueryResponse>(ev, '/api/v2/query', { body: { site_id: ev.params.site!, metrics: ['events'], date_range: 'all' } });
@@ -35,7 +26,7 @@ export const useIsNew = routeLoader$(async (ev) => {
 
 export default component$(() => {
   const loc = useLocation();
-  const live = useLive();
+  const live = useLiveSnapshot();
   const isNew = useIsNew();
   const record = useSite();
   const site = loc.params.site!;
