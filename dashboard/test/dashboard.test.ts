@@ -16,6 +16,7 @@ import { segmentsSuite } from './segments.suite';
 import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
 import { shareSuite } from './share.suite';
+import { timeControlsSuite } from './time-controls.suite';
 
 describe('dashboard', () => {
   beforeAll(startAll, 300_000);
@@ -24,6 +25,7 @@ describe('dashboard', () => {
   overviewSuite();
   segmentsSuite();
   chartSuite();
+  timeControlsSuite();
   detailsSuite();
   shareSuite();
   realtimeSuite();
