@@ -30,10 +30,42 @@ export interface Theme {
   width: number;
 }
 
+/** What `drawMarks` needs of an ApexCharts instance. */
+interface MarkTarget {
+  w: { globals: { seriesXvalues: number[][] } };
+  addXaxisAnnotation(options: object, pushToMemory?: boolean): void;
+}
+
+/**
+ * Draws the marks at the x pixel of their bucket's point. Not through `annotations.xaxis`:
+ * an area chart's categories become numbers once `tickAmount` is set, and ApexCharts then
+ * places a category annotation at the n-th x label drawn, which is another bucket or none.
+ */
+function drawMarks(chart: MarkTarget, props: ChartProps, theme: Theme): void {
+  const xs = chart.w.globals.seriesXvalues[0] ?? [];
+  for (const m of props.marks ?? []) {
+    const px = xs[props.labels.indexOf(m.x)];
+    if (px === undefined) continue;
+    chart.addXaxisAnnotation(
+      {
+        x: `${px}px`,
+        borderColor: theme.color('--muted'),
+        strokeDashArray: 3,
+        label: { text: m.text, orientation: 'horizontal', borderColor: theme.color('--border'), style: { background: theme.color('--card'), color: theme.color('--text'), fontSize: '11px', cssClass: 'chart-mark' } },
+      },
+      false,
+    );
+  }
+}
+
 export function chartOptions(props: ChartProps, theme: Theme): object {
   const fmt = (v: number | null) => formatMetric(props.metric, v);
   return {
-    chart: { id: props.id, type: 'area', height: 300, toolbar: { show: false }, zoom: { enabled: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit' },
+    chart: {
+      id: props.id, type: 'area', height: 300, toolbar: { show: false }, zoom: { enabled: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit',
+      // after every draw (a resize redraws too): the marks go where their buckets' points are
+      events: { mounted: (c: MarkTarget) => drawMarks(c, props, theme), updated: (c: MarkTarget) => drawMarks(c, props, theme) },
+    },
     theme: { mode: theme.dark ? 'dark' : 'light' },
     colors: [theme.color('--accent'), theme.color('--muted')],
     series: props.series.map((s) => ({ name: s.name, data: s.data })),
@@ -52,14 +84,6 @@ export function chartOptions(props: ChartProps, theme: Theme): object {
     dataLabels: { enabled: false },
     grid: { borderColor: theme.color('--border') },
     legend: { show: props.series.length > 1 },
-    annotations: {
-      xaxis: (props.marks ?? []).map((m) => ({
-        x: m.x,
-        borderColor: theme.color('--muted'),
-        strokeDashArray: 3,
-        label: { text: m.text, orientation: 'horizontal', borderColor: theme.color('--border'), style: { background: theme.color('--card'), color: theme.color('--text') || undefined, fontSize: '11px' } },
-      })),
-    },
     tooltip: { theme: theme.dark ? 'dark' : 'light', x: { formatter: (_: unknown, o: { dataPointIndex: number }) => props.labels[o?.dataPointIndex] ?? '' }, y: { formatter: fmt } },
   };
 }
