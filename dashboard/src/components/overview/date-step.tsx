@@ -32,10 +32,10 @@ export const DateStep = component$<{ today: string }>(({ today }) => {
           →
         </Link>
       ) : (
-        // a link without href is not focusable and says why it does nothing
-        <a data-testid="step-forward" aria-disabled="true" aria-label="Next period (none: it would be in the future)" title="No period after this one yet">
+        // a disabled link: not focusable, and it says why it does nothing
+        <span role="link" class="step-off" data-testid="step-forward" aria-disabled="true" aria-label="Next period (none: it would be in the future)" title="No period after this one yet">
           →
-        </a>
+        </span>
       )}
     </span>
   );
