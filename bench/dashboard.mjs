@@ -126,6 +126,8 @@ async function main() {
     console.log(`JS before interaction (app, Qwik)     ${kb(m('appBytes'))}`);
     const largest = runs.at(-1).appScripts.sort((a, b) => b.bytes - a.bytes).slice(0, 4);
     console.log(`  largest of them (last run)          ${largest.map((s) => `${s.name} ${kb(s.bytes)}`).join(', ')}`);
+    // --scripts: every one of them, to find what loads before a click
+    if (process.argv.includes('--scripts')) for (const s of runs.at(-1).appScripts) console.log(`    ${s.name} ${kb(s.bytes)}`);
     console.log(`JS for the chart (ApexCharts, lazy)   ${kb(m('chartBytes'))}`);
     console.log(`API alone: the overview's 7 queries    ${m('api').toFixed(0)} ms (in parallel, straight to the Worker)`);
     console.log(`HTML complete (SSR with every number)  ${m('html').toFixed(0)} ms`);
