@@ -1,20 +1,21 @@
 /**
  * Under the main chart: the range's annotations, each with a delete button, and a small form
- * (day + text) that adds one. Both change `notes`, which the chart draws, only after the API has
- * said yes; its refusal (a viewer may not change annotations) is shown as its own message.
+ * (day + text) that adds one. After the API has said yes, `edits` is bumped and the chart reads
+ * its annotations again; a refusal (a viewer may not change annotations) is shown as its message.
  */
 import { component$, useSignal, type Signal } from '@builder.io/qwik';
 import { createAnnotation, deleteAnnotation, type Annotation } from '../../lib/annotations';
 
-export const ChartAnnotations = component$<{ site: string; notes: Signal<Annotation[]>; today: string }>(({ site, notes, today }) => {
+export const ChartAnnotations = component$<{ site: string; notes: Annotation[]; edits: Signal<number>; open: Signal<boolean>; today: string }>(({ site, notes, edits, open, today }) => {
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
   return (
-    <details class="annotations" data-testid="annotations">
-      <summary>Annotations ({notes.value.length})</summary>
-      {notes.value.length > 0 && (
+    // open stays open while the list reloads after an edit
+    <details class="annotations" data-testid="annotations" open={open.value} onToggle$={(_, el) => (open.value = el.open)}>
+      <summary>Annotations ({notes.length})</summary>
+      {notes.length > 0 && (
         <ul>
-          {notes.value.map((a) => (
+          {notes.map((a) => (
             <li key={a.id} data-annotation={a.id}>
               <time dateTime={a.date}>{a.date}</time> <span>{a.text}</span>{' '}
               <button
@@ -27,7 +28,7 @@ export const ChartAnnotations = component$<{ site: string; notes: Signal<Annotat
                   const res = await deleteAnnotation(site, a.id);
                   busy.value = false;
                   error.value = res.ok ? null : res.error;
-                  if (res.ok) notes.value = notes.value.filter((n) => n.id !== a.id);
+                  if (res.ok) edits.value++;
                 }}
               >
                 Delete
@@ -46,8 +47,8 @@ export const ChartAnnotations = component$<{ site: string; notes: Signal<Annotat
           busy.value = false;
           error.value = res.ok ? null : res.error;
           if (res.ok) {
-            notes.value = [...notes.value, res.data].sort((x, y) => x.date.localeCompare(y.date));
             form.reset();
+            edits.value++;
           }
         }}
       >

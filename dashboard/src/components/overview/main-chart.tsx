@@ -1,5 +1,5 @@
 /** The main graph: the selected metric over time, at the chosen interval, with the comparison. */
-import { component$, Resource, useResource$, useSignal, useTask$ } from '@builder.io/qwik';
+import { component$, Resource, useResource$, useSignal } from '@builder.io/qwik';
 import { bucketOf } from '../../lib/annotation-buckets';
 import { listAnnotations, type Annotation } from '../../lib/annotations';
 import { viewDays } from '../../lib/period-step';
@@ -20,17 +20,18 @@ import { IntervalPicker } from './interval-picker';
 
 export const MainChart = component$<ScopeProps & { today: string }>(({ site, share, today }) => {
   const loc = useLocation();
-  // the range's annotations, drawn as marks; a share link that may not read them draws none
-  const notes = useSignal<Annotation[]>([]);
-  useTask$(async ({ track }) => {
-    const days = viewDays(readView(track(() => loc.url)), today);
-    const res = await listAnnotations(site, share, days?.[0] ?? null, days?.[1] ?? null);
-    notes.value = res.ok ? res.data : [];
-  });
+  // bumped after an annotation is added or deleted: the chart and its list read them again
+  const edits = useSignal(0);
+  const annotationsOpen = useSignal(false);
   const series = useResource$(async ({ track }) => {
     const view = readView(track(() => loc.url));
-    const res = await queryStats(chartQuery(site, view), share);
+    track(() => edits.value);
+    const days = viewDays(view, today);
+    // the range's annotations come with the series, so one resolved value draws both (a share
+    // link that may not read them draws none)
+    const [res, listed] = await Promise.all([queryStats(chartQuery(site, view), share), listAnnotations(site, share, days?.[0] ?? null, days?.[1] ?? null)]);
     if (!res.ok) return { ok: false as const, error: res.error };
+    const notes: Annotation[] = listed.ok ? listed.data : [];
     const { labels, current, previous } = plotted(view.metric, res.data);
     return {
       ok: true as const,
@@ -38,6 +39,11 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
       title: titleOf(view),
       interval: view.interval,
       labels,
+      notes,
+      marks: notes.flatMap((a) => {
+        const x = bucketOf(a.date, labels);
+        return x ? [{ x, text: a.text }] : [];
+      }),
       series: [
         { name: titleOf(view), data: current },
         ...(view.compare ? [{ name: COMPARE_MODES.find((m) => m.id === view.compare!.mode)!.series, data: previous, dashed: true }] : []),
@@ -63,10 +69,7 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
               metric={r.metric}
               interval={r.interval}
               label={`${r.title} by ${r.interval}`}
-              marks={notes.value.flatMap((a) => {
-                const x = bucketOf(a.date, r.labels);
-                return x ? [{ x, text: a.text }] : [];
-              })}
+              marks={r.marks}
             />
           ) : (
             <p class="error" role="alert">
@@ -75,7 +78,9 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
           )
         }
       />
-      {share === null && <ChartAnnotations site={site} notes={notes} today={today} />}
+      {share === null && (
+        <Resource value={series} onResolved={(r) => <ChartAnnotations site={site} notes={r.ok ? r.notes : []} edits={edits} open={annotationsOpen} today={today} />} />
+      )}
     </section>
   );
 });
