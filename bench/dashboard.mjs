@@ -63,10 +63,14 @@ async function measure(context, url) {
   }));
   let chartBytes = 0;
   let appBytes = 0;
+  const appScripts = [];
   for (const [id, s] of scripts) {
     const body = await cdp.send('Network.getResponseBody', { requestId: id }).catch(() => ({ body: '' }));
     if (body.body.includes('apexcharts')) chartBytes += s.bytes;
-    else appBytes += s.bytes;
+    else {
+      appBytes += s.bytes;
+      appScripts.push({ name: s.url.split('/').pop(), bytes: s.bytes });
+    }
   }
   // interaction: filter by the first source; all cards refetch over Qwik's server$ RPC
   const before = await page.evaluate(plotted);
@@ -80,7 +84,7 @@ async function measure(context, url) {
   const instances = await page.evaluate(() => window.Apex?._chartInstances?.filter((x) => x.id === 'main-chart').length ?? 0);
   if (instances > 1) console.log(`note: ${instances} ApexCharts instances named main-chart after the filter (the replaced one was not destroyed)`);
   await page.close();
-  return { appBytes, chartBytes, fcp, html, filledAt, refilled: refilledAt - t0, redrawn: redrawnAt - t0 };
+  return { appBytes, appScripts, chartBytes, fcp, html, filledAt, refilled: refilledAt - t0, redrawn: redrawnAt - t0 };
 }
 
 /** The overview's queries straight to the Worker (in parallel, as the cards send them). */
@@ -120,6 +124,10 @@ async function main() {
     const m = (k) => median(runs.map((r) => r[k]));
     console.log(`\ndashboard overview, ${worker.demo.events} events over ${DAYS} days, ${RUNS} runs (medians), cold cache`);
     console.log(`JS before interaction (app, Qwik)     ${kb(m('appBytes'))}`);
+    const largest = runs.at(-1).appScripts.sort((a, b) => b.bytes - a.bytes).slice(0, 4);
+    console.log(`  largest of them (last run)          ${largest.map((s) => `${s.name} ${kb(s.bytes)}`).join(', ')}`);
+    // --scripts: every one of them, to find what loads before a click
+    if (process.argv.includes('--scripts')) for (const s of runs.at(-1).appScripts) console.log(`    ${s.name} ${kb(s.bytes)}`);
     console.log(`JS for the chart (ApexCharts, lazy)   ${kb(m('chartBytes'))}`);
     console.log(`API alone: the overview's 7 queries    ${m('api').toFixed(0)} ms (in parallel, straight to the Worker)`);
     console.log(`HTML complete (SSR with every number)  ${m('html').toFixed(0)} ms`);

@@ -40,7 +40,7 @@ export interface QueryRequest {
   dimensions?: Dimension[];
   filters?: Filter[];
   order_by?: [Metric | Dimension, 'asc' | 'desc'][];
-  include?: { time_labels?: boolean; total_rows?: boolean; comparisons?: { mode: 'previous_period' | 'year_over_year' } | { mode: 'custom'; date_range: [string, string] } };
+  include?: { time_labels?: boolean; total_rows?: boolean; comparisons?: ComparisonRequest };
   pagination?: { limit?: number; offset?: number };
 }
 
@@ -54,6 +54,11 @@ export interface Money {
 
 /** A metric in a row: revenue metrics are {@link Money}, the others numbers; null without data. */
 export type MetricValue = number | null | Money;
+
+/** `include.comparisons`, Plausible's modes; `match_day_of_week` moves the compared days to the same weekdays. */
+export type ComparisonRequest =
+  | { mode: 'previous_period' | 'year_over_year'; match_day_of_week?: boolean }
+  | { mode: 'custom'; date_range: [string, string] };
 
 export interface QueryResultRow {
   metrics: MetricValue[];

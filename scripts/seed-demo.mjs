@@ -28,11 +28,19 @@ export async function seedDemo({ api, adminToken, log = () => {}, now = Date.now
   let events = 0;
   let requests = 0;
   for (const batch of demoEventBatches({ site: DEMO_SITE, now, days })) {
-    const res = await fetch(`${api}/api/event`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
-    });
+    let res;
+    // the site's flood limit (1,000 events/s, burst 5,000) refuses a fast backfill with 429:
+    // wait the Retry-After it names and send the same batch again
+    for (let tries = 0; ; tries++) {
+      res = await fetch(`${api}/api/event`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      if (res.status !== 429 || tries >= 20) break;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 1000 * Math.max(1, Number(res.headers.get('retry-after')) || 1)));
+    }
     if (res.status !== 202) throw new Error(`backfill batch refused: ${res.status} ${await res.text()}`);
     events += batch.length;
     if (++requests % 100 === 0) log(`${events} events sent`);

@@ -13,7 +13,7 @@ import { cardsFilled, ctx, query, shot } from './harness';
 type Row = { metrics: number[]; dimensions: string[]; comparison?: { metrics: number[] } };
 
 /** The series as ApexCharts holds it, with its x labels as drawn: `null` before a chart is drawn. */
-const plottedSeries = (page: Page) =>
+export const plottedSeries = (page: Page) =>
   page.evaluate(() => {
     const apex = (window as unknown as { Apex?: { _chartInstances?: { id: string; chart: { w: { config: { series: { data: (number | null)[] }[] }; globals: { categoryLabels: string[] } } } }[] } }).Apex;
     const chart = apex?._chartInstances?.find((c) => c.id === 'main-chart')?.chart;
@@ -22,11 +22,13 @@ const plottedSeries = (page: Page) =>
 
 /**
  * The expected series, built from the API's rows: every label of `time_labels`, a bucket without
- * a row is 0; views per visit is pageviews / visits per bucket, rounded to 2 decimals.
+ * a row is 0; views per visit is pageviews / visits per bucket, rounded to 2 decimals. `compare`:
+ * true for the previous period, or the `include.comparisons` object of another mode.
  */
-async function expected(body: Record<string, unknown>, metric: string, compare = false) {
+export async function expected(body: Record<string, unknown>, metric: string, compare: boolean | Record<string, unknown> = false) {
   const metrics = metric === 'views_per_visit' ? ['visits', 'pageviews'] : [metric];
-  const res = (await query({ ...body, metrics, include: { time_labels: true, ...(compare ? { comparisons: { mode: 'previous_period' } } : {}) } })) as unknown as {
+  const comparisons = compare === true ? { mode: 'previous_period' } : compare || null;
+  const res = (await query({ ...body, metrics, include: { time_labels: true, ...(comparisons ? { comparisons } : {}) } })) as unknown as {
     results: Row[];
     meta: { time_labels: string[] };
   };

@@ -18,6 +18,7 @@ import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
 import { settingsExtrasSuite } from './settings-extras.suite';
 import { shareSuite } from './share.suite';
+import { timeControlsSuite } from './time-controls.suite';
 
 describe('dashboard', () => {
   beforeAll(startAll, 300_000);
@@ -27,6 +28,7 @@ describe('dashboard', () => {
   segmentsSuite();
   filtersSuite();
   chartSuite();
+  timeControlsSuite();
   detailsSuite();
   shareSuite();
   realtimeSuite();

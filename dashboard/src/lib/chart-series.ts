@@ -7,7 +7,7 @@
 import type { Dimension, Metric, MetricValue, QueryRequest, QueryResponse } from '../../../contract/api';
 import { metricNumber } from './format';
 import { isFuture, siteNow } from './chart-labels';
-import { apiFilters, dateRange, type View } from './view';
+import { apiComparison, apiFilters, dateRange, type View } from './view';
 
 export function chartMetrics(metric: Metric): Metric[] {
   return metric === 'views_per_visit' ? ['visits', 'pageviews'] : [metric];
@@ -20,7 +20,7 @@ export function chartQuery(site: string, view: View): QueryRequest {
     date_range: dateRange(view),
     dimensions: [`time:${view.interval}` as Dimension],
     filters: apiFilters(view.filters),
-    include: { time_labels: true, ...(view.compare ? { comparisons: { mode: 'previous_period' as const } } : {}) },
+    include: { time_labels: true, ...(view.compare ? { comparisons: apiComparison(view.compare) } : {}) },
   };
 }
 

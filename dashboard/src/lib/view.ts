@@ -1,11 +1,13 @@
 /**
  * The dashboard's view state lives in the URL so that any view is a shareable link:
- * `?period=7d&compare=1&interval=day&metric=visitors&f=visit:source,is,Google` (a saved segment is
- * `f=segment,is,<id>`, one at a time; several values of one filter are `|`-separated, a literal
- * `|` or `\` escaped with `\`: `f=visit:source,is,Google|Bing`). This module reads
+ * `?period=7d&compare=previous_period&interval=day&metric=visitors&f=visit:source,is,Google` (a saved
+ * segment is `f=segment,is,<id>`, one at a time; several values of one filter are `|`-separated, a
+ * literal `|` or `\` escaped with `\`: `f=visit:source,is,Google|Bing`; `compare` is a Stats API v2
+ * comparison mode, with `compare_from`/`compare_to` for `custom` and `match_day_of_week=1`; the
+ * older `compare=1` is `previous_period`). This module reads
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
-import type { DateRange, Dimension, Filter, Metric } from '../../../contract/api';
+import type { ComparisonRequest, DateRange, Dimension, Filter, Metric } from '../../../contract/api';
 import { topMetrics } from './top-metrics';
 
 export type Period = 'day' | '24h' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'year' | 'all' | 'custom';
@@ -36,11 +38,29 @@ export interface FilterSpec {
   values: string[];
 }
 
+export type CompareMode = 'previous_period' | 'year_over_year' | 'custom';
+
+/** The comparison the top stats and the main chart show, as Plausible's `include.comparisons`. */
+export interface Comparison {
+  mode: CompareMode;
+  /** the compared days of a `custom` comparison */
+  from: string | null;
+  to: string | null;
+  matchDayOfWeek: boolean;
+}
+
+export const COMPARE_MODES: { id: CompareMode; label: string; series: string }[] = [
+  { id: 'previous_period', label: 'Previous period', series: 'Previous period' },
+  { id: 'year_over_year', label: 'Year over year', series: 'Last year' },
+  { id: 'custom', label: 'Custom period', series: 'Compared period' },
+];
+
 export interface View {
   period: Period;
   from: string | null;
   to: string | null;
-  compare: boolean;
+  /** null: no comparison drawn (the top stats still show their change against the previous period) */
+  compare: Comparison | null;
   interval: Interval;
   metric: Metric;
   filters: FilterSpec[];
@@ -102,11 +122,30 @@ export function readView(url: URL): View {
     period,
     from: custom ? (from! <= to! ? from : to) : null,
     to: custom ? (from! <= to! ? to : from) : null,
-    compare: q.get('compare') === '1',
+    compare: readComparison(q),
     interval,
     metric,
     filters,
   };
+}
+
+function readComparison(q: URLSearchParams): Comparison | null {
+  const raw = q.get('compare');
+  const mode: CompareMode | null = raw === '1' ? 'previous_period' : COMPARE_MODES.some((m) => m.id === raw) ? (raw as CompareMode) : null;
+  if (!mode) return null;
+  const matchDayOfWeek = q.get('match_day_of_week') === '1';
+  if (mode !== 'custom') return { mode, from: null, to: null, matchDayOfWeek };
+  const [a, b] = [q.get('compare_from'), q.get('compare_to')];
+  // a custom comparison without its two days is the previous period, not an API error
+  if (!a || !b || !DATE.test(a) || !DATE.test(b)) return { mode: 'previous_period', from: null, to: null, matchDayOfWeek };
+  return { mode, from: a <= b ? a : b, to: a <= b ? b : a, matchDayOfWeek: false };
+}
+
+/** The Stats API's `include.comparisons` for a comparison (the top stats' default: previous period). */
+export function apiComparison(c: Comparison | null): ComparisonRequest {
+  if (!c) return { mode: 'previous_period' };
+  if (c.mode === 'custom') return { mode: 'custom', date_range: [c.from!, c.to!] };
+  return c.matchDayOfWeek ? { mode: c.mode, match_day_of_week: true } : { mode: c.mode };
 }
 
 /** Intervals that make sense for a period; the first is the default. */
@@ -179,7 +218,7 @@ export function hrefWithoutFilter(url: URL, dimension: string | null): string {
 /** Only the view parameters of a URL (period, filters…), to carry across pages of one site. */
 export function viewSearch(url: URL): string {
   const next = new URLSearchParams();
-  for (const key of ['period', 'from', 'to', 'compare', 'f', 'auth']) for (const v of url.searchParams.getAll(key)) next.append(key, v);
+  for (const key of ['period', 'from', 'to', 'compare', 'compare_from', 'compare_to', 'match_day_of_week', 'f', 'auth']) for (const v of url.searchParams.getAll(key)) next.append(key, v);
   const s = next.toString();
   return s ? `?${s}` : '';
 }

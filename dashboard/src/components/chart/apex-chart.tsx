@@ -64,7 +64,7 @@ export const ApexChart = component$<ChartProps>((props) => {
   const version = useSignal(0);
 
   useVisibleTask$(async ({ track }) => {
-    track(() => [props.labels, props.series, props.metric, props.interval]);
+    track(() => [props.labels, props.series, props.metric, props.interval, props.marks]);
     const node = el.value!;
     const css = getComputedStyle(document.documentElement);
     const options = chartOptions(props, {

@@ -19,6 +19,8 @@ export interface ChartProps {
   metric: string;
   interval: Interval;
   label: string;
+  /** vertical marks with a note: `x` is one of `labels` (the main chart's annotations) */
+  marks?: { x: string; text: string }[];
 }
 
 export interface Theme {
@@ -28,10 +30,42 @@ export interface Theme {
   width: number;
 }
 
+/** What `drawMarks` needs of an ApexCharts instance. */
+interface MarkTarget {
+  w: { globals: { seriesXvalues: number[][] } };
+  addXaxisAnnotation(options: object, pushToMemory?: boolean): void;
+}
+
+/**
+ * Draws the marks at the x pixel of their bucket's point. Not through `annotations.xaxis`:
+ * an area chart's categories become numbers once `tickAmount` is set, and ApexCharts then
+ * places a category annotation at the n-th x label drawn, which is another bucket or none.
+ */
+function drawMarks(chart: MarkTarget, props: ChartProps, theme: Theme): void {
+  const xs = chart.w.globals.seriesXvalues[0] ?? [];
+  for (const m of props.marks ?? []) {
+    const px = xs[props.labels.indexOf(m.x)];
+    if (px === undefined) continue;
+    chart.addXaxisAnnotation(
+      {
+        x: `${px}px`,
+        borderColor: theme.color('--muted'),
+        strokeDashArray: 3,
+        label: { text: m.text, orientation: 'horizontal', borderColor: theme.color('--border'), style: { background: theme.color('--card'), color: theme.color('--text'), fontSize: '11px', cssClass: 'chart-mark' } },
+      },
+      false,
+    );
+  }
+}
+
 export function chartOptions(props: ChartProps, theme: Theme): object {
   const fmt = (v: number | null) => formatMetric(props.metric, v);
   return {
-    chart: { id: props.id, type: 'area', height: 300, toolbar: { show: false }, zoom: { enabled: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit' },
+    chart: {
+      id: props.id, type: 'area', height: 300, toolbar: { show: false }, zoom: { enabled: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit',
+      // after every draw (a resize redraws too): the marks go where their buckets' points are
+      events: { mounted: (c: MarkTarget) => drawMarks(c, props, theme), updated: (c: MarkTarget) => drawMarks(c, props, theme) },
+    },
     theme: { mode: theme.dark ? 'dark' : 'light' },
     colors: [theme.color('--accent'), theme.color('--muted')],
     series: props.series.map((s) => ({ name: s.name, data: s.data })),

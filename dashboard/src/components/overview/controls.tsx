@@ -1,7 +1,8 @@
 /**
- * Date range picker, "compare" switch, the filter menu (builder and saved segments) and the active
- * filters as removable chips. The period, compare and chips are plain links or a GET form that
- * rewrite the URL, so they work before (and without) any JavaScript; the builder needs it.
+ * Date range picker with ← / →, the comparison, the filter menu (builder and saved segments), the
+ * active filters as removable chips and the keyboard shortcuts. The period, comparison and chips
+ * are plain links or a GET form that rewrite the URL, so they work before (and without) any
+ * JavaScript; the builder needs it. `today` is the site's day (its time zone), for stepping.
  */
 import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
@@ -9,8 +10,12 @@ import type { Segment } from '../../../../contract/api';
 import type { ScopeProps } from '../breakdown/breakdown';
 import { listSegments } from '../../lib/segments';
 import { formatFilter, hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
+import { viewDays } from '../../lib/period-step';
+import { CompareMenu } from './compare-menu';
+import { DateStep } from './date-step';
 import { filterSubject, opWords, periodText, valuesText } from './filter-text';
 import { FilterMenu } from './filter-menu';
+import { Shortcuts } from './shortcuts';
 
 /** A chip's words: "source is Google or Bing", or "segment Mobile visitors" for a saved segment. */
 function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
@@ -18,7 +23,7 @@ function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
   return [`${filterSubject(f)} ${opWords(f.op)}`, valuesText(f)];
 }
 
-export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, share }) => {
+export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today: string }>(({ site, share, today }) => {
   const loc = useLocation();
   const view = readView(loc.url);
   const segments = useSignal<Segment[] | null>(null);
@@ -29,9 +34,12 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
   });
   const picker = useSignal<HTMLDetailsElement>();
   const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
+  // the range calendar opens on the days the view shows now, whatever the period
+  const shown = viewDays(view, today);
   return (
     <div class="controls">
-      <details class="picker" ref={picker}>
+      <DateStep today={today} />
+      <details class="picker" ref={picker} data-testid="period-picker">
         <summary class="button" data-testid="period">
           {periodText(view)}
         </summary>
@@ -50,24 +58,16 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
             ))}
             <input type="hidden" name="period" value="custom" />
             <label>
-              From <input type="date" name="from" required value={view.from ?? ''} />
+              From <input type="date" name="from" required max={today} value={shown?.[0] ?? ''} />
             </label>
             <label>
-              To <input type="date" name="to" required value={view.to ?? ''} />
+              To <input type="date" name="to" required value={shown?.[1] ?? ''} />
             </label>
             <button type="submit">Apply custom range</button>
           </form>
         </div>
       </details>
-      {/* a link, not a toggle button: its text says the state, so no aria-pressed (buttons only) */}
-      <Link
-        class="button"
-        href={hrefWith(loc.url, { compare: view.compare ? null : '1' })}
-        data-on={view.compare ? '1' : undefined}
-        data-testid="compare"
-      >
-        {view.compare ? 'Stop comparing' : 'Compare to previous period'}
-      </Link>
+      <CompareMenu />
       <FilterMenu site={site} share={share} segments={segments} />
       {view.filters.length > 0 && (
         <ul class="filters" aria-label="Active filters" data-testid="filters">
@@ -88,6 +88,7 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'>>(({ site, 
           )}
         </ul>
       )}
+      <Shortcuts today={today} />
     </div>
   );
 });

@@ -1,25 +1,37 @@
 /** The main graph: the selected metric over time, at the chosen interval, with the comparison. */
-import { component$, Resource, useResource$ } from '@builder.io/qwik';
+import { component$, Resource, useResource$, useSignal } from '@builder.io/qwik';
+import { bucketOf } from '../../lib/annotation-buckets';
+import { listAnnotations, type Annotation } from '../../lib/annotations';
+import { viewDays } from '../../lib/period-step';
 import { useLocation } from '@builder.io/qwik-city';
 import { METRIC_LABELS } from '../../lib/format';
 import { queryStats } from '../../lib/stats';
 import { chartQuery, plotted } from '../../lib/chart-series';
 import { topMetrics } from '../../lib/top-metrics';
-import { readView, type View } from '../../lib/view';
+import { COMPARE_MODES, readView, type View } from '../../lib/view';
 
 /** The chart's title: the top stat's own name ("Unique conversions" under a goal filter). */
 const titleOf = (view: View) => topMetrics(view.filters).find((m) => m.metric === view.metric)?.label ?? METRIC_LABELS[view.metric] ?? view.metric;
 import type { ScopeProps } from '../breakdown/breakdown';
 import { Skeleton } from '../breakdown/breakdown';
 import { ApexChart } from '../chart/apex-chart';
+import { ChartAnnotations } from './chart-annotations';
 import { IntervalPicker } from './interval-picker';
 
-export const MainChart = component$<ScopeProps>(({ site, share }) => {
+export const MainChart = component$<ScopeProps & { today: string }>(({ site, share, today }) => {
   const loc = useLocation();
+  // bumped after an annotation is added or deleted: the chart and its list read them again
+  const edits = useSignal(0);
+  const annotationsOpen = useSignal(false);
   const series = useResource$(async ({ track }) => {
     const view = readView(track(() => loc.url));
-    const res = await queryStats(chartQuery(site, view), share);
+    track(() => edits.value);
+    const days = viewDays(view, today);
+    // the range's annotations come with the series, so one resolved value draws both (a share
+    // link that may not read them draws none)
+    const [res, listed] = await Promise.all([queryStats(chartQuery(site, view), share), listAnnotations(site, share, days?.[0] ?? null, days?.[1] ?? null)]);
     if (!res.ok) return { ok: false as const, error: res.error };
+    const notes: Annotation[] = listed.ok ? listed.data : [];
     const { labels, current, previous } = plotted(view.metric, res.data);
     return {
       ok: true as const,
@@ -27,9 +39,14 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
       title: titleOf(view),
       interval: view.interval,
       labels,
+      notes,
+      marks: notes.flatMap((a) => {
+        const x = bucketOf(a.date, labels);
+        return x ? [{ x, text: a.text }] : [];
+      }),
       series: [
         { name: titleOf(view), data: current },
-        ...(view.compare ? [{ name: 'Previous period', data: previous, dashed: true }] : []),
+        ...(view.compare ? [{ name: COMPARE_MODES.find((m) => m.id === view.compare!.mode)!.series, data: previous, dashed: true }] : []),
       ],
     };
   });
@@ -45,7 +62,15 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
         onPending={() => <Skeleton rows={3} />}
         onResolved={(r) =>
           r.ok ? (
-            <ApexChart id="main-chart" labels={r.labels} series={r.series} metric={r.metric} interval={r.interval} label={`${r.title} by ${r.interval}`} />
+            <ApexChart
+              id="main-chart"
+              labels={r.labels}
+              series={r.series}
+              metric={r.metric}
+              interval={r.interval}
+              label={`${r.title} by ${r.interval}`}
+              marks={r.marks}
+            />
           ) : (
             <p class="error" role="alert">
               Could not load the graph: {r.error}
@@ -53,6 +78,9 @@ export const MainChart = component$<ScopeProps>(({ site, share }) => {
           )
         }
       />
+      {share === null && (
+        <Resource value={series} onResolved={(r) => <ChartAnnotations site={site} notes={r.ok ? r.notes : []} edits={edits} open={annotationsOpen} today={today} />} />
+      )}
     </section>
   );
 });

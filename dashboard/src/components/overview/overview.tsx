@@ -8,13 +8,14 @@ import { MainChart } from './main-chart';
 import { TopStats } from './top-stats';
 import { InsightsCard } from '../insights/insights-card';
 
-export const Overview = component$<ScopeProps & { live: number | null }>((props) => {
+/** `today`: the site's day in its time zone (the date picker steps from it). */
+export const Overview = component$<ScopeProps & { live: number | null; today: string }>((props) => {
   const loc = useLocation();
   return (
   <>
-    <Controls site={props.site} share={props.share} />
+    <Controls site={props.site} share={props.share} today={props.today} />
     <TopStats site={props.site} share={props.share} base={props.base} live={props.live} />
-    <MainChart site={props.site} share={props.share} base={props.base} />
+    <MainChart site={props.site} share={props.share} base={props.base} today={props.today} />
     <InsightsCard site={props.site} share={props.share} />
     <div class="grid">
       {CARDS.map((card) => (

@@ -1,6 +1,7 @@
 /**
  * The top stats: live visitors, then visitors, visits, pageviews, views per visit, bounce rate and
- * visit duration for the range with their change against the previous period. Each stat is a
+ * visit duration for the range with their change against the chosen comparison (the previous
+ * period when none is chosen). Each stat is a
  * link that switches the main chart's metric. `data-value` holds the raw API number (tests).
  */
 import { component$, Resource, useResource$, useSignal, useVisibleTask$ } from '@builder.io/qwik';
@@ -10,7 +11,7 @@ import { currentVisitors, queryStats } from '../../lib/stats';
 import { topMetrics } from '../../lib/top-metrics';
 import { listSegments } from '../../lib/segments';
 import { withSegmentFilters } from '../../lib/segment-filters';
-import { apiFilters, dateRange, hrefWith, readView, SEGMENT } from '../../lib/view';
+import { apiComparison, apiFilters, COMPARE_MODES, dateRange, hrefWith, readView, SEGMENT } from '../../lib/view';
 import type { ScopeProps } from '../breakdown/breakdown';
 
 export const TopStats = component$<ScopeProps & { live: number | null }>(({ site, share, live }) => {
@@ -28,7 +29,7 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
         metrics: shown.map((m) => m.metric),
         date_range: dateRange(view),
         filters: apiFilters(view.filters),
-        include: { comparisons: { mode: 'previous_period' } },
+        include: { comparisons: apiComparison(view.compare) },
       },
       share,
     );
@@ -44,6 +45,7 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
   });
 
   const view = readView(loc.url);
+  const against = (view.compare ? COMPARE_MODES.find((c) => c.id === view.compare!.mode)!.series : 'previous period').toLowerCase();
   return (
     <section class="card top-stats" aria-label="Top stats" data-testid="top-stats">
       <div class="stat" data-metric="live" data-value={liveNow.value ?? ''}>
@@ -93,8 +95,8 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
                     <span class="label">{label}</span>
                     <span class="value">{formatMetric(m, value)}</span>
                     {change !== null && (
-                      <span class={`change ${dir} ${LOWER_IS_BETTER.has(m) ? 'bad' : ''}`} title="Change against the previous period">
-                        {dir === 'up' ? '↑' : dir === 'down' ? '↓' : '→'} {Math.abs(change)}%<span class="visually-hidden"> {dir === 'up' ? 'up' : dir === 'down' ? 'down' : 'unchanged'} from the previous period</span>
+                      <span class={`change ${dir} ${LOWER_IS_BETTER.has(m) ? 'bad' : ''}`} title={`Change against the ${against}`}>
+                        {dir === 'up' ? '↑' : dir === 'down' ? '↓' : '→'} {Math.abs(change)}%<span class="visually-hidden"> {dir === 'up' ? 'up' : dir === 'down' ? 'down' : 'unchanged'} from the {against}</span>
                       </span>
                     )}
                     {view.compare && <span class="prev">was {formatMetric(m, prev)}</span>}

@@ -5,16 +5,20 @@
 import { component$ } from '@builder.io/qwik';
 import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
 import { Overview } from '../../../components/overview/overview';
+import type { QueryResponse } from '../../../../../contract/api';
 import { api, messageOf } from '../../../lib/api';
 
 export const useShared = routeLoader$(async (ev) => {
   const token = ev.url.searchParams.get('auth');
   const site = ev.params.site!;
+  let today = '';
   if (!token) return { ok: false as const, error: 'This link is incomplete: it has no access token.' };
   try {
     // A share token may read stats and nothing else (not even the site record): a tiny query
     // tells a valid link from a revoked or foreign one before the cards start.
-    await api(ev, '/api/v2/query', { body: { site_id: site, metrics: ['visitors'], date_range: 'day' }, share: token });
+    const res = await api<QueryResponse>(ev, '/api/v2/query', { body: { site_id: site, metrics: ['visitors'], date_range: 'day' }, share: token });
+    // the echoed range of "today" starts at the site's midnight: its date is the site's today
+    today = String((res.query as { date_range?: string[] } | undefined)?.date_range?.[0] ?? '').slice(0, 10) || new Date().toISOString().slice(0, 10);
   } catch (e) {
     return { ok: false as const, error: `This shared dashboard is not available (${messageOf(e)}).` };
   }
@@ -25,7 +29,7 @@ export const useShared = routeLoader$(async (ev) => {
   } catch {
     live = null; // the live number is optional on a shared view
   }
-  return { ok: true as const, token, live };
+  return { ok: true as const, token, live, today };
 });
 
 export default component$(() => {
@@ -42,7 +46,7 @@ export default component$(() => {
         </span>
       </div>
       {shared.value.ok ? (
-        <Overview site={site} share={shared.value.token} base={`/share/${encodeURIComponent(site)}`} live={shared.value.live} />
+        <Overview site={site} share={shared.value.token} base={`/share/${encodeURIComponent(site)}`} live={shared.value.live} today={shared.value.today} />
       ) : (
         <p class="error card" role="alert" data-testid="share-error">
           {shared.value.error}

@@ -5,6 +5,7 @@ import { api, ApiError, messageOf } from '../../../lib/api';
 import { getMe } from '../../../lib/session';
 import type { Site } from '../../../lib/site';
 import { viewSearch } from '../../../lib/view';
+import { LiveBadge } from '../../../components/live-badge/live-badge';
 
 export const useSite = routeLoader$(async (ev) => {
   const id = ev.params.site!;
@@ -19,12 +20,26 @@ export const useSite = routeLoader$(async (ev) => {
   }
 });
 
+/**
+ * The site's realtime snapshot, read once per page: the header's live count, and on the overview
+ * the live top stat and whether the site has seen any event yet.
+ */
+export const useLiveSnapshot = routeLoader$(async (ev) => {
+  try {
+    const snap = await api<{ visitors?: number; events?: number }>(ev, `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/realtime`);
+    return { visitors: typeof snap.visitors === 'number' ? snap.visitors : null, recent: snap.events ?? 0 };
+  } catch {
+    return { visitors: null, recent: null }; // the SiteDO is unreachable: the count shows a dash
+  }
+});
+
 /** The user's sites and roles (the site record itself carries no role). */
 export const useMySites = routeLoader$((ev) => getMe(ev)?.sites ?? []);
 
 export default component$(() => {
   const data = useSite();
   const mine = useMySites();
+  const live = useLiveSnapshot();
   const loc = useLocation();
   const id = loc.params.site!;
   const base = `/sites/${encodeURIComponent(id)}`;
@@ -70,6 +85,7 @@ export default component$(() => {
             ))}
           </ul>
         </details>
+        <LiveBadge site={id} href={`${base}/realtime/${search}`} initial={live.value.visitors} />
         <nav class="tabs-nav" aria-label="Reports">
           {/* a list that other reports extend; aria-current 'false' rather than omitted (see controls.tsx) */}
           {tabs.map((t) => (
