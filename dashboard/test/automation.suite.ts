@@ -133,6 +133,12 @@ export function automationSuite() {
         return rule.locator('[data-firing=firing] [data-send=ok][data-channel=webhook]').count();
       }, { timeout: 30_000 }).toBe(1);
       expect(await rule.locator('[data-firing=firing] [data-send=ok]').textContent()).toContain(`webhook ${target}: sent · HTTP 200`);
+      // the main chart marks the firing on its day, with the number that fired it
+      const overview = await ctx.signedIn.newPage();
+      await overview.goto(`${ctx.dashboard.url}/sites/${ctx.worker.demo.site}/?period=7d`);
+      await expect.poll(() => overview.locator('[data-chart=main-chart] .apexcharts-xaxis-annotations text').allTextContents(), { timeout: 45_000 })
+        .toContain(`Alert: visitors ${observed}`);
+      await overview.close();
       await rule.locator('button', { hasText: 'Delete' }).click();
       await expect.poll(() => page.locator('[data-alert]', { hasText: 'visitors below 1000000' }).count(), { timeout: 10_000 }).toBe(0);
       await page.close();

@@ -12,6 +12,7 @@ import { getInsights } from './insights/routes';
 import { createReport, deleteReport, listReports, sendReportNow, updateReport } from './reports/routes';
 import { confirmUnsubscribe, showUnsubscribe } from './reports/unsubscribe';
 import { createAlert, deleteAlert, listAlerts, listFirings, updateAlert } from './alerts/routes';
+import { listChartFirings } from './alerts/chart-firings';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, sendTestDelivery, updateWebhook } from './webhooks/routes';
 
 type Args = [Env, ExecutionContext];
@@ -30,6 +31,7 @@ export function mountAutomationRoutes(router: RouterType<IRequest, Args>): void 
     .get(`${site}/webhooks/:id/deliveries`, listDeliveries)
     .post(`${site}/webhooks/:id/test`, sendTestDelivery)
     .get(`${site}/alerts`, listAlerts)
+    .get(`${site}/alerts/firings`, listChartFirings)
     .post(`${site}/alerts`, createAlert)
     .patch(`${site}/alerts/:id`, updateAlert)
     .delete(`${site}/alerts/:id`, deleteAlert)

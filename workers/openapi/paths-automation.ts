@@ -92,6 +92,13 @@ export const automationSchemas: Record<string, Json> = {
       sends: { type: 'array', description: 'Every attempt to send this notice to each channel, oldest first', items: ref('AlertSend') },
     },
   },
+  ChartFiring: {
+    type: 'object',
+    properties: {
+      id: str, alert_id: str, metric: { type: 'string', description: "The rule's metric (`visitors`, `errors`, `vital:LCP`, `goal:<name>`…)" },
+      date: { ...day, description: 'The site-local day the chart marks' }, period: { type: 'string' }, observed: { type: 'number' }, at: dateTime,
+    },
+  },
   AlertSend: {
     type: 'object',
     properties: {
@@ -189,6 +196,15 @@ export const automationPaths: Record<string, Json> = {
       summary: 'Create an alert rule: a threshold or an anomaly',
       description: `${ADMIN} Checked by the cron (every 5 minutes for current_visitors, hourly otherwise); each firing and each "back to normal" is stored and sent to the rule's channels and to webhooks that select \`alert\`. At most 20 per site.`,
       tags: ['automation'], body: ref('AlertCreate'), ok: { 201: json(ref('AlertCreated'), 'Created, with the signing secret of its webhook channels, once') }, errors: [400, 401, 403, 404, 409, 413, 429],
+    }),
+  },
+  '/api/v1/sites/{site}/alerts/firings': {
+    parameters: [SITE],
+    get: operation({
+      summary: "The firings of the site's alert rules in a range of days, as the main chart marks them (viewer)", tags: ['automation'],
+      description: 'Firings only (not returns to normal), oldest first, at most 500; no thresholds or channels.',
+      parameters: [{ ...queryParam('from', 'First day, YYYY-MM-DD', day), required: true }, { ...queryParam('to', 'Last day, YYYY-MM-DD', day), required: true }],
+      ok: { 200: json(list('firings', 'ChartFiring')) }, errors: [400, 401, 403, 429],
     }),
   },
   '/api/v1/sites/{site}/alerts/{id}': {

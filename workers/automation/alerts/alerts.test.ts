@@ -130,6 +130,23 @@ describe('alerts: checks by the cron', () => {
     expect(JSON.parse((await received(box, 2))[1]!.body)).toMatchObject({ state: 'resolved', observed: 0 });
   });
 
+  it('the chart reads the firings of a range of days with a stats:read key: firings only, on their local day', async () => {
+    const site = await siteWithTraffic([[NOW - 17 * 60_000 - HOUR + 60_000, 6]]);
+    const rule = await ok<{ id: string }>(call(path(site), { token: adminToken(), body: { metric: 'pageviews', kind: 'threshold', op: 'above', value: 10, channels: [{ type: 'webhook', url: boxUrl(newBox('chart-marks')) }] } }), 201);
+    await runAlerts(env, 'hourly', NOW); // 12:00 fires (12 pageviews)
+    await runAlerts(env, 'hourly', NOW + HOUR); // 13:00 is back to normal: not a mark
+    const reader = (await makeKey([site], 'stats:read')).token;
+    const marks = (from: string, to: string) => call(path(site, `/firings?from=${from}&to=${to}`), { token: reader });
+    expect((await ok<{ firings: unknown[] }>(marks('2026-11-30', '2026-11-30'))).firings).toEqual([
+      { id: expect.stringMatching(/^fir_/), alert_id: rule.id, metric: 'pageviews', date: '2026-11-30', period: '2026-11-30 12:00:00', observed: 12, at: '2026-11-30T13:17:00.000Z' },
+    ]);
+    expect((await ok<{ firings: unknown[] }>(marks('2026-11-29', '2026-11-29'))).firings).toEqual([]);
+    expect((await ok<{ firings: unknown[] }>(marks('2026-12-01', '2026-12-07'))).firings).toEqual([]);
+    const bad = await marks('2026-12-01', '2026-11-30');
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([400, 'from: must not be after to']);
+    expect((await call(path(site, '/firings?from=2026-11-30'), { token: reader })).status).toBe(400);
+  });
+
   it('an anomaly rule fires on a spike against the same hour of the previous weeks and sends to webhooks that select alerts', async () => {
     const hour = NOW - 17 * 60_000 - HOUR;
     // 8 earlier Mondays at 12:00 with 18–22 visitors, then 80 this Monday

@@ -1,7 +1,7 @@
 /** The main graph: the selected metric over time, at the chosen interval, with the comparison. */
 import { component$, Resource, useResource$, useSignal } from '@builder.io/qwik';
 import { bucketOf } from '../../lib/annotation-buckets';
-import { listAnnotations, type Annotation } from '../../lib/annotations';
+import { firingText, listAnnotations, listChartFirings, type Annotation, type ChartFiring } from '../../lib/annotations';
 import { viewDays } from '../../lib/period-step';
 import { useLocation } from '@builder.io/qwik-city';
 import { METRIC_LABELS } from '../../lib/format';
@@ -29,9 +29,14 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
     const days = viewDays(view, today);
     // the range's annotations come with the series, so one resolved value draws both (a share
     // link that may not read them draws none)
-    const [res, listed] = await Promise.all([queryStats(chartQuery(site, view), share), listAnnotations(site, share, days?.[0] ?? null, days?.[1] ?? null)]);
+    const [res, listed, fired] = await Promise.all([
+      queryStats(chartQuery(site, view), share),
+      listAnnotations(site, share, days?.[0] ?? null, days?.[1] ?? null),
+      days ? listChartFirings(site, share, days[0], days[1]) : null,
+    ]);
     if (!res.ok) return { ok: false as const, error: res.error };
     const notes: Annotation[] = listed.ok ? listed.data : [];
+    const firings: ChartFiring[] = fired?.ok ? fired.data : [];
     const { labels, current, previous } = plotted(view.metric, res.data);
     return {
       ok: true as const,
@@ -40,9 +45,9 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
       interval: view.interval,
       labels,
       notes,
-      marks: notes.flatMap((a) => {
-        const x = bucketOf(a.date, labels);
-        return x ? [{ x, text: a.text }] : [];
+      marks: [...notes.map((a) => ({ date: a.date, text: a.text })), ...firings.map((f) => ({ date: f.date, text: firingText(f) }))].flatMap((m) => {
+        const x = bucketOf(m.date, labels);
+        return x ? [{ x, text: m.text }] : [];
       }),
       series: [
         { name: titleOf(view), data: current },
