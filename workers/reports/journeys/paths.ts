@@ -32,12 +32,15 @@ export interface Journeys {
   sessions: number;
 }
 
-/** most sessions first, then by code units (not the locale: paths sort the same everywhere) */
-const byCount = <T extends { sessions: number }>(key: (x: T) => string) => (a: T, b: T) => {
-  const ka = key(a);
-  const kb = key(b);
-  return b.sessions - a.sessions || (ka < kb ? -1 : ka > kb ? 1 : 0);
-};
+/**
+ * Most sessions first, then by code units (not the locale: paths sort the same everywhere). The
+ * keys are built once per row, not per comparison: a range can hold 100k distinct paths.
+ */
+function byCount<T extends { sessions: number }>(rows: T[], key: (x: T) => string): T[] {
+  const keyed = rows.map((row) => ({ row, key: key(row) }));
+  keyed.sort((a, b) => b.row.sessions - a.row.sessions || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.row);
+}
 
 export function countJourneys(sessions: SessionPages[], start: string | null, steps: number, limit: number, maxTransitionsPerStep: number): Journeys {
   const paths = new Map<string, { pages: string[]; sessions: number; visitors: Set<string> }>();
@@ -59,8 +62,7 @@ export function countJourneys(sessions: SessionPages[], start: string | null, st
       t.sessions++;
     }
   }
-  const pathRows = [...paths.values()].map((p) => ({ pages: p.pages, sessions: p.sessions, visitors: p.visitors.size }))
-    .sort(byCount((p) => p.pages.join('\u0000')))
+  const pathRows = byCount([...paths.values()].map((p) => ({ pages: p.pages, sessions: p.sessions, visitors: p.visitors.size })), (p) => p.pages.join('\u0000'))
     .slice(0, limit);
   const perStep = new Map<number, TransitionRow[]>();
   for (const t of transitions.values()) {
@@ -69,6 +71,6 @@ export function countJourneys(sessions: SessionPages[], start: string | null, st
     list.push(t);
   }
   const transitionRows = [...perStep.keys()].sort((a, b) => a - b)
-    .flatMap((step) => perStep.get(step)!.sort(byCount((t) => `${t.from}\u0000${t.to}`)).slice(0, maxTransitionsPerStep));
+    .flatMap((step) => byCount(perStep.get(step)!, (t) => `${t.from}\u0000${t.to}`).slice(0, maxTransitionsPerStep));
   return { paths: pathRows, transitions: transitionRows, sessions: counted };
 }
