@@ -66,7 +66,9 @@ export default defineConfig({
           // One workerd for all files instead of one per file (~1 s each): files share D1 and the
           // module caches, so every test names its own sites and rows and counts only those.
           isolate: false,
-          testTimeout: 30_000,
+          // a loaded 2-core machine (CI, or the browser files beside) can stall a workerd test
+          // for tens of seconds: the timeout guards hangs, not speed (benchmarks measure that)
+          testTimeout: 90_000,
           hookTimeout: 60_000,
           setupFiles: ['./test/apply-migrations.ts'],
         },
