@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ctx, shot } from './harness';
+import { countryName } from '../src/lib/format';
 
 /** A site of its own, so no other traffic moves its live number while the test watches it. */
 async function freshSite(): Promise<string> {
@@ -53,6 +54,13 @@ export function realtimeSuite() {
       await expect.poll(() => page.textContent('[data-testid=live-status]'), { timeout: 15_000 }).toContain('1 visitors, 1 pageviews in the last 30 minutes');
       await expect.poll(() => page.$$eval('[data-testid=live-pages] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual(['/live-check1']);
       await expect.poll(() => page.$$eval('[data-testid=live-sources] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual(['Hacker News1']);
+      // countries and devices too, as the Worker's realtime snapshot has them (the country is what
+      // the local runtime's placeholder `cf` gives: read, not assumed)
+      const snap = (await (await fetch(`${ctx.worker.url}/api/v1/sites/${site}/realtime`, { headers: { authorization: `Bearer ${ctx.worker.adminToken}` } })).json()) as { countries: { name: string | null }[] };
+      const country = snap.countries[0]?.name ?? null;
+      const countryText = country === null ? 'Unknown' : countryName(country);
+      await expect.poll(() => page.$$eval('[data-testid=live-devices] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual(['Desktop1']);
+      await expect.poll(() => page.$$eval('[data-testid=live-countries] tr', (rows) => rows.map((r) => r.textContent)), { timeout: 15_000 }).toEqual([`${countryText}1`]);
       // the feed scrolls by keyboard: it takes focus; only the live number is announced
       expect(await page.getAttribute('[data-testid=live-feed]', 'tabindex')).toBe('0');
       expect(await page.$$eval('[aria-live]', (els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['live-visitors']);

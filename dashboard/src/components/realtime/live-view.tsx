@@ -1,10 +1,11 @@
 /**
- * The realtime view: current visitors, pageviews per minute over 30 minutes and the live event
- * feed. Starts from the server-rendered snapshot, then follows the WebSocket (lib/live-socket.ts):
+ * The realtime view: current visitors, pageviews per minute over 30 minutes, the live event
+ * feed, and the top pages, sources, countries and devices of those 30 minutes. Starts from the server-rendered snapshot, then follows the WebSocket (lib/live-socket.ts):
  * a `snapshot` message replaces everything, `events` messages append.
  */
 import { component$, useStore, useVisibleTask$ } from '@builder.io/qwik';
 import type { LiveMessage, RealtimeSnapshot } from '../../lib/live';
+import type { BreakdownRow } from '../../../../contract/realtime';
 import { openLive } from '../../lib/live-socket';
 import { SNAPSHOT_INTERVAL_MS } from '../../../../contract/realtime';
 import { countryName } from '../../lib/format';
@@ -105,32 +106,27 @@ export const LiveView = component$<{ site: string; share: string | null; snapsho
           </ol>
         )}
       </section>
-      <section class="card">
-        <h2>Top pages (30 min)</h2>
-        <table data-testid="live-pages">
-          <tbody>
-            {s.pages.map((p) => (
-              <tr key={p.name ?? ''}>
-                <td>{p.name ?? '(none)'}</td>
-                <td class="num">{p.visitors}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section class="card">
-        <h2>Top sources (30 min)</h2>
-        <table data-testid="live-sources">
-          <tbody>
-            {s.sources.map((p) => (
-              <tr key={p.name ?? ''}>
-                <td>{p.name ?? 'Direct / None'}</td>
-                <td class="num">{p.visitors}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <LiveTable title="Top pages" testid="live-pages" rows={s.pages} none="(none)" />
+      <LiveTable title="Top sources" testid="live-sources" rows={s.sources} none="Direct / None" />
+      <LiveTable title="Countries" testid="live-countries" rows={s.countries} none="Unknown" countries />
+      <LiveTable title="Devices" testid="live-devices" rows={s.devices} none="Unknown" />
     </div>
   );
 });
+
+/** A top list of the last 30 minutes: the snapshot's rows, as the stream keeps them current. */
+const LiveTable = component$<{ title: string; testid: string; rows: BreakdownRow[]; none: string; countries?: boolean }>(({ title, testid, rows, none, countries }) => (
+  <section class="card">
+    <h2>{title} (30 min)</h2>
+    <table data-testid={testid}>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name ?? ''}>
+            <td>{r.name === null ? none : countries ? countryName(r.name) : r.name}</td>
+            <td class="num">{r.visitors}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </section>
+));
