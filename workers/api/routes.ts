@@ -13,6 +13,7 @@ import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvita
 import { changePassword, signIn, signOut, whoAmI } from './sessions';
 import { createSegment, deleteSegment, listSegments, updateSegment } from './segments';
 import { createShare, listShares, revokeShare } from './shares';
+import { unlockShare } from './shares-unlock';
 import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
 import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
 
@@ -28,6 +29,7 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .get('/api/v1/auth/me', whoAmI)
     .post('/api/v1/auth/password', changePassword)
     .post('/api/v1/invitations/accept', acceptInvitation)
+    .post('/api/v1/shares/unlock', unlockShare)
     .get('/api/v1/sites', listSites)
     .post('/api/v1/sites', createSite)
     .get(site, getSite)
