@@ -95,6 +95,12 @@ export const managementPaths: Record<string, Json> = {
     get: operation({ summary: 'Public share links (admin)', tags: ['sites'], ok: { 200: json(list('shares', 'Share')) }, errors: [400, 401, 403, 429] }),
     post: operation({ summary: 'Create a public read-only share link (admin)', tags: ['sites'], body: ref('ShareCreate'), ok: { 201: json(ref('Share'), 'Created') }, errors: [400, 401, 403, 413, 429] }),
   },
+  '/api/v1/shares/unlock': {
+    post: operation({
+      summary: "Trade a password-protected share link's token (Bearer) and its password for a 12-hour token that reads; 10 attempts per link and IP, 100 per link, per 15 minutes",
+      tags: ['sites'], body: ref('ShareUnlock'), ok: { 200: json(ref('ShareUnlocked')) }, errors: [400, 401, 413, 429],
+    }),
+  },
   '/api/v1/sites/{site}/shares/{id}': {
     parameters: [SITE, ID('Share link')],
     delete: operation({ summary: 'Revoke a share link', tags: ['sites'], ok: { 204: noContent }, errors: [400, 401, 403, 404, 429] }),

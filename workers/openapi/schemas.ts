@@ -145,8 +145,10 @@ export const schemas: Record<string, Json> = {
       rate_limit: { type: 'integer', minimum: 1, default: 600 },
     },
   },
-  Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
-  ShareCreate: { type: 'object', properties: { name: str } },
+  Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, password: { type: 'boolean', description: 'the link asks for a password: its token alone answers 401 password_required' }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
+  ShareCreate: { type: 'object', properties: { name: str, password: { type: 'string', minLength: 4, maxLength: 200, description: 'optional; stored as a salted PBKDF2 hash, set only at creation' } } },
+  ShareUnlock: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 1, maxLength: 200 } } },
+  ShareUnlocked: { type: 'object', properties: { token: { type: 'string', description: 'a share token that reads like a link without a password; same jti as the link' }, expires_at: dateTime } },
   Erasure: {
     type: 'object',
     properties: {
