@@ -14,7 +14,7 @@ import { changePassword, signIn, signOut, whoAmI } from './sessions';
 import { createSegment, deleteSegment, listSegments, updateSegment } from './segments';
 import { createShare, listShares, revokeShare } from './shares';
 import { unlockShare } from './shares-unlock';
-import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
+import { createSite, deleteSite, getSite, listSites, resetSite, updateSite } from './sites';
 import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
 
 type Args = [Env, ExecutionContext];
@@ -35,6 +35,7 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .get(site, getSite)
     .patch(site, updateSite)
     .delete(site, deleteSite)
+    .post(`${site}/reset`, resetSite)
     .get(`${site}/members`, listMembers)
     .post(`${site}/members`, addMember)
     .patch(`${site}/members/:user`, changeRole)
