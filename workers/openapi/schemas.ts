@@ -82,6 +82,18 @@ export const schemas: Record<string, Json> = {
       site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
     },
   },
+  SiteReset: { type: 'object', required: ['confirm'], properties: { confirm: { type: 'string', description: "the site's domain, typed to confirm" } } },
+  SiteStatsReset: {
+    type: 'object',
+    properties: {
+      reset: str,
+      stats_start: { ...dateTime, description: 'the new incarnation: Queue messages sent before it are dropped' },
+      rows_deleted: { type: 'object', additionalProperties: { type: 'integer' } },
+      archive_objects_deleted: { type: 'integer' },
+      archive_done: { type: 'boolean', description: 'false: the rest of a large archive is deleted by the hourly cron' },
+      site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
+    },
+  },
   SignIn: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str } },
   Session: {
     type: 'object',

@@ -100,8 +100,23 @@ export const useDeleteSite = routeAction$(
   zod$({ confirm: z.string().trim() }),
 );
 
+export const useResetStats = routeAction$(
+  async (data, ev) => {
+    const site = ev.params.site!;
+    if (data.confirm !== site) return ev.fail(400, { message: `Type the domain, ${site}, to confirm: no stats were reset.` });
+    try {
+      await api(ev, `${path(site)}/reset`, { body: { confirm: data.confirm } });
+      return { reset: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ confirm: z.string().trim() }),
+);
+
 export default component$(() => {
   const data = useGeneral();
+  const resetStats = useResetStats();
   const save = useSaveSite();
   const createShare = useCreateShare();
   const revokeShare = useRevokeShare();
@@ -188,6 +203,33 @@ export default component$(() => {
         )}
       </section>
 
+      {data.value.owner && (
+        <section class="card danger-zone" data-testid="reset-zone">
+          <h2>Reset stats</h2>
+          <p class="muted">
+            Deletes every event and statistic of {site}, keeping the site, its goals, funnels, segments, members, keys and links. Nothing can bring the stats back.
+          </p>
+          <Form action={resetStats} class="inline-form" data-testid="reset-stats" spaReset>
+            <label>
+              Type <strong>{site}</strong> to confirm
+              <input name="confirm" autoComplete="off" required spellcheck={false} />
+            </label>
+            <button type="submit" class="danger" disabled={resetStats.isRunning}>
+              Reset stats
+            </button>
+          </Form>
+          {resetStats.value?.failed && (
+            <p class="error" role="alert">
+              {(resetStats.value as { message?: string }).message}
+            </p>
+          )}
+          {resetStats.value && !resetStats.value.failed && (
+            <p class="muted" role="status" data-testid="reset-done">
+              Stats reset: the dashboard starts empty from now.
+            </p>
+          )}
+        </section>
+      )}
       {data.value.owner && (
         <section class="card danger-zone" data-testid="danger-zone">
           <h2>Delete this site</h2>
