@@ -1,5 +1,6 @@
 /**
- * RateLimiterDO: one token bucket per name (`key:<api key id>`, `signin:<email>`, `signin-ip:<ip>`).
+ * RateLimiterDO: one token bucket per name (`key:<api key id>`, `signin:<email>`, `signin-ip:<ip>`,
+ * `share-unlock:<link id>`).
  *
  * Owns: the bucket's level and last refill time, in the object's SQLite-backed KV storage.
  * Promises: every isolate in every colo that asks about one name talks to this one object, so a

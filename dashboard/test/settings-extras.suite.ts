@@ -92,5 +92,38 @@ export function settingsExtrasSuite() {
       await page.close();
     });
 
+    it('resets a site\'s stats only after its domain is typed, keeping the site', async () => {
+      const domain = `reset-me-${Date.now().toString(36)}.test`;
+      expect((await admin('POST', '/api/v1/sites', { domain, timezone: 'UTC' })).status).toBe(201);
+      expect((await admin('POST', `/api/v1/sites/${domain}/members`, { email: ctx.worker.demo.email, role: 'owner' })).status).toBeLessThan(300);
+      const sent = await fetch(`${ctx.worker.url}/api/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': CHROME },
+        body: JSON.stringify({ n: 'pageview', u: `https://${domain}/before-reset`, d: domain, r: '' }),
+      });
+      expect(sent.status).toBe(202);
+      // one pageview from one address: 1 visitor today until the reset, 0 after it
+      const visitorsToday = async () => {
+        const res = await admin('POST', '/api/v2/query', { site_id: domain, metrics: ['visitors'], date_range: 'day' });
+        return ((await res.json()) as { results: { metrics: number[] }[] }).results[0]!.metrics[0];
+      };
+      await expect.poll(visitorsToday, { timeout: 30_000 }).toBe(1);
+      const page = await ctx.signedIn.newPage();
+      await page.goto(settings(domain));
+      await page.waitForSelector('[data-testid=reset-zone]');
+      await page.fill('[data-testid=reset-stats] input[name=confirm]', 'reset-me.test');
+      await page.click('[data-testid=reset-stats] button[type=submit]');
+      await page.waitForSelector('[data-testid=reset-zone] [role=alert]');
+      expect(await page.textContent('[data-testid=reset-zone] [role=alert]')).toBe(`Type the domain, ${domain}, to confirm: no stats were reset.`);
+      expect(await visitorsToday()).toBe(1);
+      await page.fill('[data-testid=reset-stats] input[name=confirm]', domain);
+      await page.click('[data-testid=reset-stats] button[type=submit]');
+      await page.waitForSelector('[data-testid=reset-done]', { timeout: 30_000 });
+      expect(await visitorsToday()).toBe(0);
+      expect((await admin('GET', `/api/v1/sites/${domain}`)).status).toBe(200);
+      await shot(page, 'reset-stats');
+      await page.close();
+    });
+
   });
 }

@@ -81,6 +81,7 @@ const ROUTES: Route[] = [
     prepare: async (site) => ({ vars: { id: (await makeKey([site], 'stats:read')).id } }),
   },
   { method: 'DELETE', path: '/api/v1/sites/{site}', need: 'owner', status: 200 },
+  { method: 'POST', path: '/api/v1/sites/{site}/reset', need: 'owner', status: 200, body: (site) => ({ confirm: site }) },
 ];
 
 function expectedStatus(route: Route, actor: Actor): number {

@@ -13,7 +13,8 @@ import { acceptInvitation, addMember, changeRole, createInvitation, deleteInvita
 import { changePassword, signIn, signOut, whoAmI } from './sessions';
 import { createSegment, deleteSegment, listSegments, updateSegment } from './segments';
 import { createShare, listShares, revokeShare } from './shares';
-import { createSite, deleteSite, getSite, listSites, updateSite } from './sites';
+import { unlockShare } from './shares-unlock';
+import { createSite, deleteSite, getSite, listSites, resetSite, updateSite } from './sites';
 import { deleteMove, getMove, postMove, postMoveStep } from '../site-move/routes';
 
 type Args = [Env, ExecutionContext];
@@ -28,11 +29,13 @@ export function mountManagementRoutes(router: RouterType<IRequest, Args>): void 
     .get('/api/v1/auth/me', whoAmI)
     .post('/api/v1/auth/password', changePassword)
     .post('/api/v1/invitations/accept', acceptInvitation)
+    .post('/api/v1/shares/unlock', unlockShare)
     .get('/api/v1/sites', listSites)
     .post('/api/v1/sites', createSite)
     .get(site, getSite)
     .patch(site, updateSite)
     .delete(site, deleteSite)
+    .post(`${site}/reset`, resetSite)
     .get(`${site}/members`, listMembers)
     .post(`${site}/members`, addMember)
     .patch(`${site}/members/:user`, changeRole)

@@ -32,7 +32,7 @@ const KNOWN_SITE_TABLES: SiteTable[] = [
   ...['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger'].map((name) => ({ name, clustered: true })),
 ];
 
-async function tablesWithSiteId(db: D1Database): Promise<SiteTable[]> {
+export async function tablesWithSiteId(db: D1Database): Promise<SiteTable[]> {
   try {
     return await introspectSiteTables(db);
   } catch (err) {
@@ -53,7 +53,7 @@ async function introspectSiteTables(db: D1Database): Promise<SiteTable[]> {
 }
 
 /** Deletes one site's rows from a WITHOUT ROWID table keyed by day, a day per statement. */
-async function deleteByDay(db: D1Database, table: string, site: string): Promise<number> {
+export async function deleteByDay(db: D1Database, table: string, site: string): Promise<number> {
   const quoted = `"${table.replaceAll('"', '""')}"`;
   let total = 0;
   for (;;) {

@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { floodLimitOf, forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
 import { deleteSiteData } from './site-data';
+import { resetSiteStats } from './site-reset';
 import type { SiteRow } from '../db/rows';
 import { DOMAIN, parse, randomSecret, readBody, TIMEZONE } from './validate';
 import { pathParam } from '../lib/path-param';
@@ -156,4 +157,18 @@ export async function deleteSite(request: IRequest, env: Env): Promise<Response>
   const removed = await deleteSiteData(env, site);
   forgetSiteConfig(site);
   return jsonResponse({ deleted: site, ...removed });
+}
+
+// Typing the domain is the confirmation (the dashboard asks for it as for a delete): a stray
+// call, or a request for the wrong site, cannot empty a site's stats.
+const RESET_SITE = v.object({ confirm: v.string('confirm is required: the site\'s domain') });
+
+/** `POST /api/v1/sites/:site/reset` (owner): deletes the site's stats, keeps the site (site-reset.ts). */
+export async function resetSite(request: IRequest, env: Env): Promise<Response> {
+  const site = siteParam(request);
+  await requireSiteAccess(request, env, site, 'owner');
+  const body = await readBody(request, RESET_SITE);
+  if (body.confirm.trim().toLowerCase() !== site) throw new HttpError(400, 'confirmation_mismatch', `confirm must be the site's domain, ${site}`);
+  await loadSite(env, site);
+  return jsonResponse(await resetSiteStats(env, site));
 }

@@ -84,6 +84,10 @@ export async function authenticate(request: Request, env: Env): Promise<Principa
     return { kind: 'key', keyId: claims.sub, sites, scopes: parseScopes(claims.scope), jti: claims.jti };
   }
   if (kind === 'share') {
+    // a link with a password: its own token only unlocks (shares-unlock.ts), it reads nothing
+    if (claims.pw === true && claims.unlocked !== true) {
+      throw new HttpError(401, 'password_required', 'this share link has a password: POST it to /api/v1/shares/unlock with the link token for a token that reads');
+    }
     const site = Array.isArray(claims.sites) && typeof claims.sites[0] === 'string' ? claims.sites[0] : '';
     return { kind: 'share', shareId: claims.sub, site, jti: claims.jti };
   }

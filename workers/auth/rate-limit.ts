@@ -67,3 +67,27 @@ export async function clearSignIn(env: Env, email: string, ip: string | null): P
   const [pair, known] = await Promise.all([pairName('signin-pair', email, address), pairName('signin-known', email, address)]);
   await Promise.all([limiter(env, pair).reset(), limiter(env, known).take(1, SIGN_IN_LIMITS.knownMs)]);
 }
+
+/**
+ * Share-link password attempts per 15 minutes: `perIpLink` for one client guessing one link (a
+ * right password empties it, so a mistype costs nothing later), `perLink` for every client
+ * together, which bounds guessing spread over many addresses.
+ */
+export const SHARE_UNLOCK_LIMITS = { perIpLink: 10, perLink: 100, periodMs: 15 * 60_000 };
+
+/** Spends one unlock attempt for the (link, IP) pair and the link before the password is checked. */
+export async function limitShareUnlock(env: Env, shareId: string, ip: string | null): Promise<void> {
+  const { perIpLink, perLink, periodMs } = SHARE_UNLOCK_LIMITS;
+  const pair = await pairName('share-unlock-pair', shareId, ip ?? '');
+  const [pairResult, linkResult] = await Promise.all([
+    limiter(env, pair).take(perIpLink, periodMs),
+    limiter(env, `share-unlock:${shareId}`).take(perLink, periodMs),
+  ]);
+  const denied = [pairResult, linkResult].find((r) => !r.allowed);
+  if (denied) throw tooMany(denied.retryAfter, 'too many password attempts for this share link; try again later');
+}
+
+/** A right password clears this address's failed attempts on the link (the link-wide count stays). */
+export async function clearShareUnlock(env: Env, shareId: string, ip: string | null): Promise<void> {
+  await limiter(env, await pairName('share-unlock-pair', shareId, ip ?? '')).reset();
+}

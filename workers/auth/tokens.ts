@@ -32,6 +32,10 @@ export interface PulseClaims extends JWTPayload {
   rl?: number;
   /** sessions: the user's token version; a password change bumps it */
   ver?: number;
+  /** share links: the link has a password, so this token alone reads nothing (`shares-unlock.ts`) */
+  pw?: boolean;
+  /** share links: a short-lived token issued for the right password */
+  unlocked?: boolean;
 }
 
 export interface IssueOptions {

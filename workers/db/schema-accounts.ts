@@ -78,6 +78,10 @@ export const shareLinks = sqliteTable(
     createdBy: text('created_by'),
     createdAt: integer('created_at').notNull(),
     revokedAt: integer('revoked_at'),
+    /** optional password (PBKDF2 like users'); null: the link alone opens the dashboard */
+    passwordHash: text('password_hash'),
+    passwordSalt: text('password_salt'),
+    passwordIterations: integer('password_iterations'),
   },
   (t) => [uniqueIndex('share_links_jti').on(t.jti), index('share_links_site').on(t.siteId)],
 );

@@ -49,6 +49,14 @@ export const managementPaths: Record<string, Json> = {
       tags: ['sites'], ok: { 200: json(ref('SiteDeleted')) }, errors: [400, 401, 403, 404, 429],
     }),
   },
+  '/api/v1/sites/{site}/reset': {
+    parameters: [SITE],
+    post: operation({
+      summary: "Reset a site's stats (owner; confirm with the domain)",
+      description: 'Deletes events, sessions, rollups, report aggregates, drop counts, dead letters and the R2 archive; keeps the site, goals, funnels, segments, members, keys and share links. `created_at` becomes the reset time (the new incarnation), so late Queue messages are dropped.',
+      tags: ['sites'], body: ref('SiteReset'), ok: { 200: json(ref('SiteStatsReset')) }, errors: [400, 401, 403, 404, 409, 413, 429],
+    }),
+  },
   '/api/v1/sites/{site}/members': {
     parameters: [SITE],
     get: operation({ summary: 'Members and roles (admin)', tags: ['members'], ok: { 200: json(list('members', 'Member')) }, errors: [400, 401, 403, 429] }),
@@ -94,6 +102,12 @@ export const managementPaths: Record<string, Json> = {
     parameters: [SITE],
     get: operation({ summary: 'Public share links (admin)', tags: ['sites'], ok: { 200: json(list('shares', 'Share')) }, errors: [400, 401, 403, 429] }),
     post: operation({ summary: 'Create a public read-only share link (admin)', tags: ['sites'], body: ref('ShareCreate'), ok: { 201: json(ref('Share'), 'Created') }, errors: [400, 401, 403, 413, 429] }),
+  },
+  '/api/v1/shares/unlock': {
+    post: operation({
+      summary: "Trade a password-protected share link's token (Bearer) and its password for a 12-hour token that reads; 10 attempts per link and IP, 100 per link, per 15 minutes",
+      tags: ['sites'], body: ref('ShareUnlock'), ok: { 200: json(ref('ShareUnlocked')) }, errors: [400, 401, 413, 429],
+    }),
   },
   '/api/v1/sites/{site}/shares/{id}': {
     parameters: [SITE, ID('Share link')],

@@ -82,6 +82,18 @@ export const schemas: Record<string, Json> = {
       site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
     },
   },
+  SiteReset: { type: 'object', required: ['confirm'], properties: { confirm: { type: 'string', description: "the site's domain, typed to confirm" } } },
+  SiteStatsReset: {
+    type: 'object',
+    properties: {
+      reset: str,
+      stats_start: { ...dateTime, description: 'the new incarnation: Queue messages sent before it are dropped' },
+      rows_deleted: { type: 'object', additionalProperties: { type: 'integer' } },
+      archive_objects_deleted: { type: 'integer' },
+      archive_done: { type: 'boolean', description: 'false: the rest of a large archive is deleted by the hourly cron' },
+      site_objects_purged: { type: 'integer', description: 'SiteDO shards emptied (outbox, sessions, realtime, salts)' },
+    },
+  },
   SignIn: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string', format: 'email' }, password: str } },
   Session: {
     type: 'object',
@@ -145,8 +157,10 @@ export const schemas: Record<string, Json> = {
       rate_limit: { type: 'integer', minimum: 1, default: 600 },
     },
   },
-  Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
-  ShareCreate: { type: 'object', properties: { name: str } },
+  Share: { type: 'object', properties: { id: str, site: str, name: str, token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, password: { type: 'boolean', description: 'the link asks for a password: its token alone answers 401 password_required' }, created_at: dateTime, revoked_at: { type: ['string', 'null'] } } },
+  ShareCreate: { type: 'object', properties: { name: str, password: { type: 'string', minLength: 4, maxLength: 200, description: 'optional; stored as a salted PBKDF2 hash, set only at creation' } } },
+  ShareUnlock: { type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 1, maxLength: 200 } } },
+  ShareUnlocked: { type: 'object', properties: { token: { type: 'string', description: 'a share token that reads like a link without a password; same jti as the link' }, expires_at: dateTime } },
   Erasure: {
     type: 'object',
     properties: {

@@ -5,6 +5,7 @@
  * only the dashboard's server can read (HttpOnly), is forwarded as `Authorization: Bearer`.
  */
 import type { RequestEventBase } from '@builder.io/qwik-city';
+import { effectiveShareToken } from './share-cookie';
 
 export const SESSION_COOKIE = 'pulse_session';
 const DEFAULT_API = 'http://127.0.0.1:8787';
@@ -14,6 +15,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the API's stable `code` (e.g. `password_required`), when it sent one */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -54,7 +57,8 @@ export function trackerOrigin(ev: RequestEventBase): string {
 /** Sends a request to the Worker and returns the raw response (CSV, WebSocket upgrades). */
 export async function apiFetch(ev: RequestEventBase, path: string, init: ApiInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  const token = init.share || ev.cookie.get(SESSION_COOKIE)?.value;
+  // a password-protected link's own token reads nothing: send what its password unlocked
+  const token = (init.share && effectiveShareToken(ev.cookie, init.share)) || ev.cookie.get(SESSION_COOKIE)?.value;
   if (token) headers.set('authorization', `Bearer ${token}`);
   if (init.body !== undefined) headers.set('content-type', 'application/json');
   const via = binding(ev);
@@ -83,8 +87,17 @@ export async function apiFetch(ev: RequestEventBase, path: string, init: ApiInit
 export async function api<T>(ev: RequestEventBase, path: string, init: ApiInit = {}): Promise<T> {
   const res = await apiFetch(ev, path, init);
   const text = await res.text();
-  if (!res.ok) throw new ApiError(res.status, errorMessage(res, text));
+  if (!res.ok) throw new ApiError(res.status, errorMessage(res, text), errorCode(text));
   return (text ? JSON.parse(text) : null) as T;
+}
+
+function errorCode(text: string): string | null {
+  try {
+    const code = (JSON.parse(text) as { code?: unknown }).code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
 }
 
 function errorMessage(res: Response, text: string): string {

@@ -1,12 +1,14 @@
 /**
  * The public, read-only view of a shared site: `/share/:site?auth=<share token>` (the link that
- * Settings → Public link gives out). No sign-in; every query carries the share token.
+ * Settings → Public link gives out). No sign-in; every query carries the share token. A link with
+ * a password answers 401 with the password form until this browser has unlocked it.
  */
 import { component$ } from '@builder.io/qwik';
 import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
 import { Overview } from '../../../components/overview/overview';
 import type { QueryResponse } from '../../../../../contract/api';
 import { api, messageOf } from '../../../lib/api';
+import { isPasswordRequired, SharePasswordForm } from './layout';
 
 export const useShared = routeLoader$(async (ev) => {
   const token = ev.url.searchParams.get('auth');
@@ -20,6 +22,10 @@ export const useShared = routeLoader$(async (ev) => {
     // the echoed range of "today" starts at the site's midnight: its date is the site's today
     today = String((res.query as { date_range?: string[] } | undefined)?.date_range?.[0] ?? '').slice(0, 10) || new Date().toISOString().slice(0, 10);
   } catch (e) {
+    if (isPasswordRequired(e)) {
+      ev.status(401);
+      return { ok: false as const, locked: true as const };
+    }
     return { ok: false as const, error: `This shared dashboard is not available (${messageOf(e)}).` };
   }
   let live: number | null = null;
@@ -47,6 +53,8 @@ export default component$(() => {
       </div>
       {shared.value.ok ? (
         <Overview site={site} share={shared.value.token} base={`/share/${encodeURIComponent(site)}`} live={shared.value.live} today={shared.value.today} />
+      ) : 'locked' in shared.value ? (
+        <SharePasswordForm />
       ) : (
         <p class="error card" role="alert" data-testid="share-error">
           {shared.value.error}

@@ -4,6 +4,7 @@ import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/
 import { LiveView } from '../../../../components/realtime/live-view';
 import { api, messageOf } from '../../../../lib/api';
 import type { RealtimeSnapshot } from '../../../../lib/live';
+import { isPasswordRequired, SharePasswordForm } from '../layout';
 
 export const useSharedSnapshot = routeLoader$(async (ev) => {
   const token = ev.url.searchParams.get('auth');
@@ -12,6 +13,10 @@ export const useSharedSnapshot = routeLoader$(async (ev) => {
     const snap = await api<RealtimeSnapshot>(ev, `/api/v1/sites/${encodeURIComponent(ev.params.site!)}/realtime`, { share: token });
     return { ok: true as const, snap, token };
   } catch (e) {
+    if (isPasswordRequired(e)) {
+      ev.status(401);
+      return { ok: false as const, locked: true as const };
+    }
     return { ok: false as const, error: `This shared dashboard is not available (${messageOf(e)}).` };
   }
 });
@@ -28,6 +33,8 @@ export default component$(() => {
       </div>
       {data.value.ok ? (
         <LiveView site={site} share={data.value.token} snapshot={data.value.snap} />
+      ) : 'locked' in data.value ? (
+        <SharePasswordForm />
       ) : (
         <p class="error card" role="alert" data-testid="share-error">
           {data.value.error}

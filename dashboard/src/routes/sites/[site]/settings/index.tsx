@@ -17,6 +17,8 @@ interface Share {
   id: string;
   name: string;
   token: string | null;
+  /** the link asks for a password before it shows anything */
+  password: boolean;
   revoked_at: string | null;
   created_at: string;
 }
@@ -62,13 +64,14 @@ export const useSaveSite = routeAction$(
 export const useCreateShare = routeAction$(
   async (data, ev) => {
     try {
-      await api(ev, `${path(ev.params.site!)}/shares`, { body: { name: data.name || undefined } });
+      await api(ev, `${path(ev.params.site!)}/shares`, { body: { name: data.name || undefined, password: data.password || undefined } });
       return { created: true };
     } catch (e) {
       return ev.fail(400, { message: messageOf(e) });
     }
   },
-  zod$({ name: z.string().trim().max(100).optional() }),
+  // an empty password field means "no password"; the API checks the length of a given one
+  zod$({ name: z.string().trim().max(100).optional(), password: z.string().max(200).optional() }),
 );
 
 export const useRevokeShare = routeAction$(
@@ -97,8 +100,23 @@ export const useDeleteSite = routeAction$(
   zod$({ confirm: z.string().trim() }),
 );
 
+export const useResetStats = routeAction$(
+  async (data, ev) => {
+    const site = ev.params.site!;
+    if (data.confirm !== site) return ev.fail(400, { message: `Type the domain, ${site}, to confirm: no stats were reset.` });
+    try {
+      await api(ev, `${path(site)}/reset`, { body: { confirm: data.confirm } });
+      return { reset: true };
+    } catch (e) {
+      return ev.fail(400, { message: messageOf(e) });
+    }
+  },
+  zod$({ confirm: z.string().trim() }),
+);
+
 export default component$(() => {
   const data = useGeneral();
+  const resetStats = useResetStats();
   const save = useSaveSite();
   const createShare = useCreateShare();
   const revokeShare = useRevokeShare();
@@ -143,12 +161,17 @@ export default component$(() => {
 
       <section class="card">
         <h2>Public links</h2>
-        <p class="muted">A link shows this site's dashboard read-only to anyone who has it, until revoked.</p>
+        <p class="muted">A link shows this site's dashboard read-only to anyone who has it (and its password, if you set one), until revoked. To change a password, create a new link and revoke the old one.</p>
         {data.value.links.length === 0 && <p class="empty">No public links.</p>}
         <ul class="stack" style="list-style:none;padding:0" data-testid="share-links">
           {data.value.links.map((l) => (
             <li key={l.id}>
               <strong>{l.name}</strong>
+              {l.password && (
+                <span class="muted" data-testid="share-has-password">
+                  {' '}· password protected
+                </span>
+              )}
               <div class="token">
                 <a href={l.url}>{l.url}</a>
               </div>
@@ -167,6 +190,10 @@ export default component$(() => {
             Name
             <input name="name" placeholder="Shared link" />
           </label>
+          <label>
+            Password (optional)
+            <input name="password" type="password" autocomplete="new-password" minLength={4} maxLength={200} placeholder="none" data-testid="share-password" />
+          </label>
           <button type="submit">Create public link</button>
         </Form>
         {(createShare.value?.failed || revokeShare.value?.failed) && (
@@ -176,6 +203,33 @@ export default component$(() => {
         )}
       </section>
 
+      {data.value.owner && (
+        <section class="card danger-zone" data-testid="reset-zone">
+          <h2>Reset stats</h2>
+          <p class="muted">
+            Deletes every event and statistic of {site}, keeping the site, its goals, funnels, segments, members, keys and links. Nothing can bring the stats back.
+          </p>
+          <Form action={resetStats} class="inline-form" data-testid="reset-stats" spaReset>
+            <label>
+              Type <strong>{site}</strong> to confirm
+              <input name="confirm" autoComplete="off" required spellcheck={false} />
+            </label>
+            <button type="submit" class="danger" disabled={resetStats.isRunning}>
+              Reset stats
+            </button>
+          </Form>
+          {resetStats.value?.failed && (
+            <p class="error" role="alert">
+              {(resetStats.value as { message?: string }).message}
+            </p>
+          )}
+          {resetStats.value && !resetStats.value.failed && (
+            <p class="muted" role="status" data-testid="reset-done">
+              Stats reset: the dashboard starts empty from now.
+            </p>
+          )}
+        </section>
+      )}
       {data.value.owner && (
         <section class="card danger-zone" data-testid="danger-zone">
           <h2>Delete this site</h2>
