@@ -60,4 +60,7 @@ CREATE TABLE `behaviour_visitor_first` (
 );
 --> statement-breakpoint
 CREATE INDEX `behaviour_visitor_first_day` ON `behaviour_visitor_first` (`site_id`,`day`);--> statement-breakpoint
+ALTER TABLE `share_links` ADD `password_hash` text;--> statement-breakpoint
+ALTER TABLE `share_links` ADD `password_salt` text;--> statement-breakpoint
+ALTER TABLE `share_links` ADD `password_iterations` integer;--> statement-breakpoint
 ALTER TABLE `alerts` ADD `secret` text;
