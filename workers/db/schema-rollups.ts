@@ -91,6 +91,12 @@ export const rollupState = sqliteTable('rollup_state', {
    * exactly the events inserted up to `watermark` and the sessions in `rollup_ledger`.
    */
   ledgerDays: text('ledger_days').notNull().default('[]'),
+  /**
+   * 1 when the retention report's pre-aggregates (workers/reports/retention/preagg.ts) hold the
+   * site's whole history: sites whose refresh began after they existed. Migration 0016 sets 0 for
+   * the sites already refreshed, whose earlier days those tables never saw: they keep the raw plan.
+   */
+  retentionPreagg: integer('retention_preagg').notNull().default(1),
 });
 
 /**

@@ -110,6 +110,18 @@ describe('retention plans', () => {
     const answer = await runRetention(new QueryDb(env.DB), fresh, { interval: 'week', dateRange: ['2024-01-01', '2024-01-07'], filters: undefined }, NOW);
     expect([answer.meta.plan, answer.cohorts[0]!.visitors]).toEqual(['raw', 1]);
   });
+
+  it('keeps the raw plan for a site refreshed before the pre-aggregates existed (migration 0016 marks them)', async () => {
+    const auto = () => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: ['2024-01-01', '2024-01-21'], filters: undefined }, NOW);
+    await env.DB.prepare('UPDATE rollup_state SET retention_preagg = 0 WHERE site_id = ?').bind(SITE).run();
+    try {
+      const answer = await auto();
+      expect([answer.meta.plan, answer.cohorts.map((c) => c.visitors)]).toEqual(['raw', [2, 2, 1]]);
+    } finally {
+      await env.DB.prepare('UPDATE rollup_state SET retention_preagg = 1 WHERE site_id = ?').bind(SITE).run();
+    }
+    expect((await auto()).meta.plan).toBe('pre-aggregated');
+  });
 });
 
 describe('GET /api/v1/sites/{site}/retention', () => {

@@ -90,10 +90,14 @@ export async function runRetention(db: QueryDb, siteId: string, req: RetentionRe
   return { cohorts: buildCohorts(rows, first, count, req.interval), meta };
 }
 
-/** The refresh has a watermark for the site and no day waiting for a rebuild (a backfill, the first run). */
+/**
+ * The refresh has a watermark for the site, no day waiting for a rebuild (a backfill, the first
+ * run), and began after the pre-aggregates existed (`retention_preagg`: a site refreshed before
+ * them has days they never saw).
+ */
 async function refreshCaughtUp(db: QueryDb, site: string): Promise<boolean> {
-  const [state] = await db.all<{ pending: string }>('SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0', [site]);
-  return state?.pending === '[]';
+  const [state] = await db.all<{ pending: string; retention_preagg: number }>('SELECT pending, retention_preagg FROM rollup_state WHERE site_id = ?1 AND watermark >= 0', [site]);
+  return state?.pending === '[]' && state.retention_preagg === 1;
 }
 
 /**
