@@ -92,6 +92,22 @@ export function chartSuite() {
       });
     }
 
+    it('redraws on a filter click made once the chart has drawn and the page has gone idle', async () => {
+      // the benchmark's case: every bundle a click needs is fetched only then (no idle preload)
+      const page = await freshPage();
+      const errors: string[] = [];
+      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      page.on('pageerror', (e) => void errors.push(String(e)));
+      await cardsFilled(page);
+      await page.waitForSelector('[data-testid=chart][data-drawn]', { timeout: 30_000 });
+      await page.waitForLoadState('networkidle', { timeout: 30_000 });
+      await page.click('[data-card=sources] li.row[data-value="Google"] a');
+      const want = await expected({ date_range: '7d', dimensions: ['time:day'], filters: [['is', 'visit:source', ['Google']]] }, 'visitors');
+      await expect.poll(() => plottedSeries(page), { timeout: 45_000, interval: 250, message: errors.join('\n') }).toEqual(want);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('marks the current period, interval and metric, and closes the period menu', async () => {
       const page = await freshPage();
       await page.click('[data-testid=period]');
