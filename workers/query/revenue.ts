@@ -5,16 +5,10 @@
  * one currency its events were sent in. A row that mixes currencies has no meaningful sum, so its
  * revenue metrics are null; a row without revenue takes the query's currency, when it has one.
  */
+import type { Money, MetricValue } from '../../contract/api';
 import type { BaseRow } from './types';
 
-export interface Money {
-  short: string;
-  long: string;
-  value: number;
-  currency: string;
-}
-
-export type MetricValue = number | null | Money;
+export type { Money, MetricValue };
 
 /**
  * Plausible's short form (Cldr's short currency format): one fraction digit, always shown

@@ -4,6 +4,7 @@
  * typing its domain.
  */
 import { component$ } from '@builder.io/qwik';
+import { ConfirmByDomain } from '../../../../components/settings/confirm-by-domain';
 import { Form, routeAction$, routeLoader$, useLocation, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
 import { CopyButton } from '../../../../components/settings/copy-button';
 import { InstallCheck } from '../../../../components/snippet/install-check';
@@ -204,53 +205,28 @@ export default component$(() => {
       </section>
 
       {data.value.owner && (
-        <section class="card danger-zone" data-testid="reset-zone">
-          <h2>Reset stats</h2>
-          <p class="muted">
-            Deletes every event and statistic of {site}, keeping the site, its goals, funnels, segments, members, keys and links. Nothing can bring the stats back.
-          </p>
-          <Form action={resetStats} class="inline-form" data-testid="reset-stats" spaReset>
-            <label>
-              Type <strong>{site}</strong> to confirm
-              <input name="confirm" autoComplete="off" required spellcheck={false} />
-            </label>
-            <button type="submit" class="danger" disabled={resetStats.isRunning}>
-              Reset stats
-            </button>
-          </Form>
-          {resetStats.value?.failed && (
-            <p class="error" role="alert">
-              {(resetStats.value as { message?: string }).message}
-            </p>
-          )}
-          {resetStats.value && !resetStats.value.failed && (
-            <p class="muted" role="status" data-testid="reset-done">
-              Stats reset: the dashboard starts empty from now.
-            </p>
-          )}
-        </section>
+        <ConfirmByDomain
+          site={site}
+          title="Reset stats"
+          warning={`Deletes every event and statistic of ${site}, keeping the site, its goals, funnels, segments, members, keys and links. Nothing can bring the stats back.`}
+          button="Reset stats"
+          zoneTestid="reset-zone"
+          formTestid="reset-stats"
+          action={resetStats}
+          done="Stats reset: the dashboard starts empty from now."
+          doneTestid="reset-done"
+        />
       )}
       {data.value.owner && (
-        <section class="card danger-zone" data-testid="danger-zone">
-          <h2>Delete this site</h2>
-          <p class="muted">
-            Deletes {site} with every event, report, goal, member and link it has. Nothing can bring it back; adding the domain again starts empty.
-          </p>
-          <Form action={deleteSite} class="inline-form" data-testid="delete-site">
-            <label>
-              Type <strong>{site}</strong> to confirm
-              <input name="confirm" autoComplete="off" required spellcheck={false} />
-            </label>
-            <button type="submit" class="danger" disabled={deleteSite.isRunning}>
-              Delete site
-            </button>
-          </Form>
-          {deleteSite.value?.failed && (
-            <p class="error" role="alert">
-              {(deleteSite.value as { message?: string }).message}
-            </p>
-          )}
-        </section>
+        <ConfirmByDomain
+          site={site}
+          title="Delete this site"
+          warning={`Deletes ${site} with every event, report, goal, member and link it has. Nothing can bring it back; adding the domain again starts empty.`}
+          button="Delete site"
+          zoneTestid="danger-zone"
+          formTestid="delete-site"
+          action={deleteSite}
+        />
       )}
     </>
   );
