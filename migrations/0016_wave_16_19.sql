@@ -64,6 +64,6 @@ ALTER TABLE `share_links` ADD `password_hash` text;--> statement-breakpoint
 ALTER TABLE `share_links` ADD `password_salt` text;--> statement-breakpoint
 ALTER TABLE `share_links` ADD `password_iterations` integer;--> statement-breakpoint
 ALTER TABLE `alerts` ADD `secret` text;--> statement-breakpoint
-ALTER TABLE `rollup_state` ADD `retention_preagg` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
--- hand-added: the sites already refreshed keep retention's raw plan (their earlier days are not in the new tables)
-UPDATE `rollup_state` SET `retention_preagg` = 0;
+ALTER TABLE `rollup_state` ADD `reports_preagg` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+-- hand-added: sites refreshed before the reports' pre-aggregates existed read raw rows (their earlier days are not in them)
+UPDATE `rollup_state` SET `reports_preagg` = 0;

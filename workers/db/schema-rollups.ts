@@ -92,11 +92,12 @@ export const rollupState = sqliteTable('rollup_state', {
    */
   ledgerDays: text('ledger_days').notNull().default('[]'),
   /**
-   * 1 when the retention report's pre-aggregates (workers/reports/retention/preagg.ts) hold the
-   * site's whole history: sites whose refresh began after they existed. Migration 0016 sets 0 for
-   * the sites already refreshed, whose earlier days those tables never saw: they keep the raw plan.
+   * 1 when the reports' pre-aggregates (vitals_daily, errors_daily, retention's behaviour_visitor_*)
+   * hold the site's whole history: sites whose refresh began after they existed. Migration 0016
+   * sets 0 for the sites already refreshed, whose earlier days those tables never saw: their
+   * reports read raw rows (workers/reports/preagg-coverage.ts).
    */
-  retentionPreagg: integer('retention_preagg').notNull().default(1),
+  reportsPreagg: integer('reports_preagg').notNull().default(1),
 });
 
 /**

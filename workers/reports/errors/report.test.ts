@@ -115,6 +115,20 @@ describe('errors report', () => {
     expect(await detail(all)).toEqual(await detail(plain));
   });
 
+  it('reads the error events for a site counted before errors_daily existed (reports_preagg = 0), bounded', async () => {
+    const plain = await request();
+    const expected = await listErrorGroups(plain.db, plain.req, 20).then((r) => r.results);
+    await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 0 WHERE site_id = ?').bind(SITE).run();
+    try {
+      // the same groups, counted from the events: the bound now applies unfiltered (the pre-aggregate has none)
+      const legacy = await request();
+      expect(await listErrorGroups(legacy.db, legacy.req, 20).then((r) => r.results)).toEqual(expected);
+      await expect(listErrorGroups(legacy.db, legacy.req, 20, { maxRawRows: 7 })).rejects.toMatchObject({ status: 400, code: 'query_too_large', message: expect.stringContaining('counted before its pre-aggregates existed') });
+    } finally {
+      await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 1 WHERE site_id = ?').bind(SITE).run();
+    }
+  });
+
   it('refuses a filtered range holding more events than its bound (400 query_too_large)', async () => {
     // 3 pageviews and 5 errors in the range: a bound of 7 is exceeded, 8 is not
     const { db, req } = await request(SITE, [['is', 'visit:browser', ['Chrome']]]);

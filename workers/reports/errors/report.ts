@@ -13,6 +13,7 @@ import { HttpError } from '../../lib/http-error';
 import type { QueryDb } from '../../query/db';
 import type { ReportRequest } from '../report-request';
 import { readRawErrorRows, type ErrorRow } from './raw-rows';
+import { preaggCoversSite, UNCOVERED_HINT } from '../preagg-coverage';
 import type { ErrorDetailReport, ErrorGroup, ErrorGroupDetail as ErrorDetail, ErrorsReport } from '../../../contract/reports';
 
 type Row = ErrorRow;
@@ -62,9 +63,11 @@ export interface ErrorsOptions {
 }
 
 async function readGroups(db: QueryDb, req: ReportRequest, only: string | null, limit: number, opts: ErrorsOptions): Promise<{ shown: (ErrorGroup & { newest: number })[]; groupRows: Row[]; dimRows: Row[] }> {
-  if (req.filters.length) {
+  const covered = req.filters.length ? true : await preaggCoversSite(db, req.site.id);
+  if (req.filters.length || !covered) {
     const bound = opts.maxRawRows ?? MAX_RAW_ROWS;
     const rows = await readRawErrorRows(db, req, bound, only);
+    if (!rows && !covered) throw new HttpError(400, 'query_too_large', `the range holds more than ${bound} events and ${UNCOVERED_HINT}`);
     if (!rows) throw new HttpError(400, 'query_too_large', `the filtered range holds more than ${bound} events: narrow the period or drop the filters (unfiltered, the errors report reads pre-aggregated groups)`);
     const groupRows = rows.filter((r) => r.dim === '');
     const shown = [...groupsOf(groupRows).values()].sort((a, b) => b.events - a.events || (a.fingerprint < b.fingerprint ? -1 : 1)).slice(0, limit);

@@ -113,12 +113,12 @@ describe('retention plans', () => {
 
   it('keeps the raw plan for a site refreshed before the pre-aggregates existed (migration 0016 marks them)', async () => {
     const auto = () => runRetention(new QueryDb(env.DB), SITE, { interval: 'week', dateRange: ['2024-01-01', '2024-01-21'], filters: undefined }, NOW);
-    await env.DB.prepare('UPDATE rollup_state SET retention_preagg = 0 WHERE site_id = ?').bind(SITE).run();
+    await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 0 WHERE site_id = ?').bind(SITE).run();
     try {
       const answer = await auto();
       expect([answer.meta.plan, answer.cohorts.map((c) => c.visitors)]).toEqual(['raw', [2, 2, 1]]);
     } finally {
-      await env.DB.prepare('UPDATE rollup_state SET retention_preagg = 1 WHERE site_id = ?').bind(SITE).run();
+      await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 1 WHERE site_id = ?').bind(SITE).run();
     }
     expect((await auto()).meta.plan).toBe('pre-aggregated');
   });

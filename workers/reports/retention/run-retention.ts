@@ -18,6 +18,7 @@
  * than `MAX_REPORT_RAW_ROWS` sessions is refused rather than scanned.
  */
 import type { RetentionCohort, RetentionReport } from '../../../contract/reports';
+import { preaggCoversSite } from '../preagg-coverage';
 import { HttpError } from '../../lib/http-error';
 import { localDay } from '../../lib/timezone';
 import { dayRange, echoDateRange } from '../../query/date-range';
@@ -92,12 +93,11 @@ export async function runRetention(db: QueryDb, siteId: string, req: RetentionRe
 
 /**
  * The refresh has a watermark for the site, no day waiting for a rebuild (a backfill, the first
- * run), and began after the pre-aggregates existed (`retention_preagg`: a site refreshed before
- * them has days they never saw).
+ * run), and the pre-aggregates hold the site's whole history (../preagg-coverage.ts).
  */
 async function refreshCaughtUp(db: QueryDb, site: string): Promise<boolean> {
-  const [state] = await db.all<{ pending: string; retention_preagg: number }>('SELECT pending, retention_preagg FROM rollup_state WHERE site_id = ?1 AND watermark >= 0', [site]);
-  return state?.pending === '[]' && state.retention_preagg === 1;
+  const [state] = await db.all<{ pending: string }>('SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0', [site]);
+  return state?.pending === '[]' && (await preaggCoversSite(db, site));
 }
 
 /**

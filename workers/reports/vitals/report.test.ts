@@ -71,6 +71,19 @@ describe('vitals report, exact (raw samples)', () => {
     expect(r.totals.samples).toBe(4);
   });
 
+  it('reads the raw samples for a site counted before vitals_daily existed (reports_preagg = 0)', async () => {
+    // the histograms would answer (no exact read allowed), but this site's do not hold its history
+    expect((await report({ exactMaxSamples: 0 })).meta.method).toBe('histogram');
+    await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 0 WHERE site_id = ?').bind(SITE).run();
+    try {
+      const r = await report({ exactMaxSamples: 0 });
+      expect([r.meta.method, r.totals.LCP.p75, r.totals.LCP.samples]).toEqual(['exact', 3000, 4]);
+      await expect(report({ exactMaxSamples: 0, maxRawRows: 3 })).rejects.toMatchObject({ status: 400, code: 'query_too_large' });
+    } finally {
+      await env.DB.prepare('UPDATE rollup_state SET reports_preagg = 1 WHERE site_id = ?').bind(SITE).run();
+    }
+  });
+
   it('breaks down by page, device, browser and country', async () => {
     const byPage = await report({ dimension: 'event:page' });
     // /pricing LCP [2000, 5000] → rank 2 → 5000; / [2600, 3000] → 3000, both needing improvement

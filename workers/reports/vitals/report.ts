@@ -13,6 +13,7 @@ import type { QueryDb, Statement } from '../../query/db';
 import { Params, timeSql } from '../../query/sql';
 import { eachDay, offsetSegments } from '../../lib/timezone';
 import { eventFiltersSql, type ReportRequest } from '../report-request';
+import { preaggCoversSite, UNCOVERED_HINT } from '../preagg-coverage';
 import { HISTOGRAM_ERROR, MAX_VALUE, METRICS, VITALS, type VitalMetric } from './histogram';
 import { VITAL_DIMENSIONS, type VitalDimension } from './refresh';
 import { RowAcc } from './shape';
@@ -53,8 +54,10 @@ export async function runVitalsReport(db: QueryDb, req: ReportRequest, opts: Vit
   const startRead = db.rowsRead;
   let g: Gathered | null = null;
   let method: 'exact' | 'histogram' = 'exact';
-  if (req.filters.length) {
+  const covered = req.filters.length ? true : await preaggCoversSite(db, req.site.id);
+  if (req.filters.length || !covered) {
     g = await readRaw(db, req, opts, opts.maxRawRows ?? MAX_RAW_ROWS);
+    if (!g && !covered) throw new HttpError(400, 'query_too_large', `the range holds more than ${opts.maxRawRows ?? MAX_RAW_ROWS} events and ${UNCOVERED_HINT}`);
     if (!g) throw new HttpError(400, 'query_too_large', `the filtered range holds more than ${opts.maxRawRows ?? MAX_RAW_ROWS} events: narrow the period or drop the filters (unfiltered reports read pre-aggregated histograms)`);
   } else {
     const hist = await readHistograms(db, req, opts);
