@@ -32,13 +32,12 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../workers/env';
-import type { CollectedEvent, DropReason, IngestResult, StoredEvent } from '../contract/events';
+import type { CollectedEvent, DropReason, IngestResult } from '../contract/events';
 import type { SiteConfig } from '../workers/lib/site-config';
 import { utcDate } from '../workers/lib/timezone';
 import { migrateStorage } from './site-do/storage-schema';
 import { FloodBucket } from './site-do/flood-limit';
 import { rotateSalts, visitorsOf } from './site-do/visitor-hash';
-import { isPassive, visitAttribution } from './site-do/sessions';
 import type { OpenSessions } from './site-do/session-store';
 import { SESSION_IDLE_MS } from '../contract/sessions';
 import { FLUSH_ROWS, pendingCount, type Outbox } from './site-do/outbox';
@@ -46,9 +45,10 @@ import { OutboxLog } from './site-do/outbox-log';
 import { DropCounts } from './site-do/drop-counts';
 import { ErrorCap } from './site-do/error-cap';
 import { sendOutbox } from './site-do/outbox-send';
-import { readShardCounters, readSnapshot, toLiveEvent } from './site-do/realtime/events';
+import { readShardCounters, readSnapshot } from './site-do/realtime/events';
 import type { RealtimeWindow } from './site-do/realtime/window';
-import { realtimeCounts, realtimeRow, rebuild } from './site-do/rebuild';
+import { rebuild } from './site-do/rebuild';
+import { acceptEvents } from './site-do/accept-events';
 import { housekeep } from './site-do/log-housekeeping';
 import { shardName, placeOf } from '../contract/shards';
 import { LiveFeed, type RelayBatch } from './site-do/realtime/live-feed';
@@ -154,29 +154,13 @@ export class SiteDO extends DurableObject<Env> {
     try {
       this.ctx.storage.transactionSync(() => {
         for (const { reason, count } of drops) drop(reason, count);
-        ordered.forEach((event, i) => {
-          const visitor = visitors[i]!;
-          const session = this.sessions.assign(site.id, event, visitor.id, visitor.identified);
-          if (!session) {
-            result.outcomes[order[i]!] = 'no_session';
-            return drop('no_session');
-          }
-          if (event.name === 'error' && !this.errorCap.take(session.id)) {
-            result.outcomes[order[i]!] = 'error_cap';
-            return drop('error_cap');
-          }
-          const { ip: _ip, ua: _ua, uid: _uid, ...rest } = event;
-          // DESIGN §5: source, referrer, UTM, channel, device and geo are the visit's, from its first
-          // event, so a later pageview reached by an internal link still counts for the visit's source.
-          const stored: StoredEvent = { ...rest, ...visitAttribution(session), id: crypto.randomUUID(), visitorId: visitor.id, sessionId: session.id, identified: visitor.identified };
-          // The one row this event writes; it also rebuilds the session change below (rebuild.ts).
-          const seq = this.log.append('e', now, JSON.stringify(stored));
-          this.sessions.hold(session, now, this.log.current, seq);
-          result.accepted += 1;
-          if (!realtimeCounts(event, now)) return;
-          const row = realtimeRow(stored, session);
-          this.realtime.record(now, row);
-          if (!isPassive(event)) live?.push(toLiveEvent(now, row));
+        acceptEvents({ sessions: this.sessions, errorCap: this.errorCap, log: this.log, realtime: this.realtime }, site.id, ordered, visitors, now, {
+          drop: (i, reason) => {
+            result.outcomes[order[i]!] = reason;
+            drop(reason);
+          },
+          accepted: () => (result.accepted += 1),
+          live,
         });
       });
     } catch (err) {

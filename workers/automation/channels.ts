@@ -26,6 +26,16 @@ export const CHANNELS = v.pipe(v.array(CHANNEL), v.minLength(1, 'give at least o
 export type Channel = v.InferOutput<typeof CHANNEL>;
 
 /** Refuses a Slack or webhook channel Pulse would not send to (DESIGN §4b). */
+/** What every alerting rule (a site's alerts, the operator's ops alerts) shows of its state and channels. */
+export const ruleStateJson = (r: { channels: string; cooldown_minutes: number; firing: number; last_fired_at: number | null; created_at: number; updated_at: number }) => ({
+  channels: JSON.parse(r.channels) as Channel[],
+  cooldown_minutes: r.cooldown_minutes,
+  firing: r.firing === 1,
+  last_fired_at: r.last_fired_at === null ? null : new Date(r.last_fired_at).toISOString(),
+  created_at: new Date(r.created_at).toISOString(),
+  updated_at: new Date(r.updated_at).toISOString(),
+});
+
 export function checkChannels(env: Env, channels: Channel[]): void {
   channels.forEach((c, i) => {
     if (c.type === 'email') return;

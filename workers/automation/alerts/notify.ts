@@ -6,7 +6,7 @@
 import type { Env } from '../../env';
 import type { AlertRow } from '../../db/rows';
 import type { SiteConfig } from '../../lib/site-config';
-import { notifyChannels, type Channel, type Notice } from '../channels';
+import { notifyChannels, ruleStateJson, type Channel, type Notice } from '../channels';
 import { fanOutAlert } from '../webhooks/fan-out';
 import type { Transition } from './anomaly';
 import type { Judgement } from './check';
@@ -18,12 +18,7 @@ export const alertJson = (a: AlertRow) => ({
   op: a.op,
   ...(a.value === null ? {} : { value: a.value }),
   window: a.window,
-  channels: JSON.parse(a.channels) as Channel[],
-  cooldown_minutes: a.cooldown_minutes,
-  firing: a.firing === 1,
-  last_fired_at: a.last_fired_at === null ? null : new Date(a.last_fired_at).toISOString(),
-  created_at: new Date(a.created_at).toISOString(),
-  updated_at: new Date(a.updated_at).toISOString(),
+  ...ruleStateJson(a),
 });
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
