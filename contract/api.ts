@@ -24,14 +24,16 @@ export type FilterOp = 'is' | 'is_not' | 'contains' | 'contains_not' | 'matches'
 
 /**
  * `[op, dimension, values, {case_sensitive}?]`, combined with `and` / `or` / `not`, or `has_done` /
- * `has_not_done`; `["is", "segment", [id]]` applies saved segments.
+ * `has_not_done`; `["is", "segment", [id]]` applies saved segments; `["sequence", [steps]]` keeps
+ * visits in which the steps happened in order (Plausible's sequence filter).
  */
 export type Filter =
   | ['is', 'segment', number[]]
   | [FilterOp, Dimension, (string | number)[]]
   | [FilterOp, Dimension, (string | number)[], { case_sensitive?: boolean }]
   | ['and' | 'or', Filter[]]
-  | ['not' | 'has_done' | 'has_not_done', Filter];
+  | ['not' | 'has_done' | 'has_not_done', Filter]
+  | ['sequence', Filter[]];
 
 export interface QueryRequest {
   site_id: string;

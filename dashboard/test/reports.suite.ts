@@ -129,6 +129,43 @@ export function reportsSuite() {
       await page.close();
     });
 
+    it('opens the overview for the visitors who reached a clicked step, as a sequence filter the API answers', async () => {
+      const visitorsOf = async (filters: unknown[]) => {
+        const res = await fetch(`${ctx.worker.url}/api/v2/query`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${state.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ site_id: state.site, metrics: ['visitors'], date_range: '7d', filters }),
+        });
+        return (await ok<{ results: { metrics: number[] }[] }>(res)).results[0]!.metrics[0];
+      };
+      const shownVisitors = (page: Page) => page.getAttribute('[data-testid=top-stats] [data-metric=visitors]', 'data-value').then(Number);
+      // the saved funnel (Visit /pricing → Visit /signup): a and c reached step 2
+      const page = await open('funnels/?period=7d');
+      await Promise.all([page.waitForURL(/\/sites\/[^/]+\/\?.*f=sequence/), page.click('[data-step="2"] [data-step-link]')]);
+      const sequence = JSON.parse(new URL(page.url()).searchParams.get('f')!.replace(/^sequence,is,/, ''));
+      expect(sequence).toEqual([['is', 'event:goal', ['Visit /pricing']], ['is', 'event:goal', ['Visit /signup']]]);
+      expect(await visitorsOf([['sequence', sequence]])).toBe(2);
+      await expect.poll(() => shownVisitors(page)).toBe(2);
+      expect(await page.textContent('[data-testid=filters] .chip')).toContain('Visits through Visit /pricing → Visit /signup');
+      expect(await page.isVisible('[data-testid=sequence-note]')).toBe(true);
+      await page.close();
+      // an inline funnel keeps the view's visit filter and leaves out the event filter it ignored
+      const inline = await open('funnels/?period=7d&step=/&step=/pricing&f=visit:source,is,Google&f=event:page,is,/signup');
+      const href = new URL((await inline.getAttribute('[data-step="2"] [data-step-link]', 'href'))!, ctx.dashboard.url);
+      expect(href.searchParams.getAll('f')).toEqual(['visit:source,is,Google', `sequence,is,${JSON.stringify([['is', 'event:page', ['/']], ['is', 'event:page', ['/pricing']]])}`]);
+      await Promise.all([inline.waitForURL(/f=sequence/), inline.click('[data-step="2"] [data-step-link]')]);
+      // only d came from Google and went / → /pricing
+      expect(await visitorsOf([['is', 'visit:source', ['Google']], ['sequence', [['is', 'event:page', ['/']], ['is', 'event:page', ['/pricing']]]]])).toBe(1);
+      await expect.poll(() => shownVisitors(inline)).toBe(1);
+      // a page step drops views per visit from the top stats, as the API refuses it then
+      expect(await inline.$$('[data-testid=top-stats] [data-metric=views_per_visit]')).toEqual([]);
+      await inline.close();
+      // a funnel across visits has no such filter: its steps are not links
+      const across = await open('funnels/?period=7d&step=/&step=/pricing&window=24h');
+      expect(await across.$$('[data-step-link]')).toEqual([]);
+      await across.close();
+    });
+
     it('lists journeys from the entry page and from a start page, as GET journeys answers', async () => {
       const page = await open('journeys/?period=7d');
       const rows = () => page.$$eval('[data-path]', (els) => els.map((e) => [e.getAttribute('data-path'), Number(e.getAttribute('data-sessions')), Number(e.getAttribute('data-visitors'))]));

@@ -5,6 +5,7 @@
  * views per visit, which the Stats API refuses with it.
  */
 import type { Metric } from '../../../contract/api';
+import { parseSequenceSteps, SEQUENCE } from './sequence-filter';
 
 export interface TopMetric {
   metric: Metric;
@@ -45,6 +46,8 @@ export function topMetrics(filters: FilterLike[]): TopMetric[] {
   const on = (d: string) => filters.some((f) => f.dimension === d && f.op !== 'is_not');
   if (on('event:goal')) return CONVERSIONS;
   if (filters.some((f) => f.dimension === 'event:name' && f.op === 'is' && !f.values.includes('pageview'))) return EVENTS;
-  if (filters.some((f) => f.dimension === 'event:page')) return DEFAULT.filter((m) => m.metric !== 'views_per_visit');
+  // the API refuses views per visit with a page leaf anywhere, a funnel step's included
+  const onPage = (f: FilterLike) => f.dimension === 'event:page' || (f.dimension === SEQUENCE && (parseSequenceSteps(f.values[0] ?? '') ?? []).some((s) => s[1] === 'event:page'));
+  if (filters.some(onPage)) return DEFAULT.filter((m) => m.metric !== 'views_per_visit');
   return DEFAULT;
 }

@@ -1,13 +1,15 @@
 /**
  * The dashboard's view state lives in the URL so that any view is a shareable link:
  * `?period=7d&compare=previous_period&interval=day&metric=visitors&f=visit:source,is,Google` (a saved
- * segment is `f=segment,is,<id>`, one at a time; several values of one filter are `|`-separated, a
+ * segment is `f=segment,is,<id>`, one at a time; a funnel's steps `f=sequence,is,<JSON steps>`
+ * (lib/sequence-filter.ts); several values of one filter are `|`-separated, a
  * literal `|` or `\` escaped with `\`: `f=visit:source,is,Google|Bing`; `compare` is a Stats API v2
  * comparison mode, with `compare_from`/`compare_to` for `custom` and `match_day_of_week=1`; the
  * older `compare=1` is `previous_period`). This module reads
  * it, builds the Stats API v2 pieces from it, and writes links that change one part of it.
  */
 import type { ComparisonRequest, DateRange, Dimension, Filter, Metric } from '../../../contract/api';
+import { parseSequenceSteps, SEQUENCE } from './sequence-filter';
 import { topMetrics } from './top-metrics';
 
 export type Period = 'day' | '24h' | '7d' | '30d' | 'month' | '6mo' | '12mo' | 'year' | 'all' | 'custom';
@@ -97,6 +99,10 @@ export function parseFilter(raw: string): FilterSpec | null {
   if (!dimension || !op || !OPS.has(op) || rest.length === 0) return null;
   const value = rest.join(',');
   if (dimension === SEGMENT) return op === 'is' && /^[1-9]\d{0,15}$/.test(value) ? { dimension, op, values: [value] } : null;
+  if (dimension === SEQUENCE) {
+    const [steps, ...more] = splitValues(value);
+    return op === 'is' && more.length === 0 && parseSequenceSteps(steps!) ? { dimension, op, values: [steps!] } : null;
+  }
   if (!/^(event|visit):[\w:. -]+$/.test(dimension)) return null;
   return { dimension, op: op as FilterOpId, values: splitValues(value) };
 }
@@ -180,7 +186,11 @@ export function dateRange(view: View): DateRange {
 }
 
 export function apiFilters(filters: FilterSpec[]): Filter[] {
-  return filters.map((f) => (f.dimension === SEGMENT ? ['is', 'segment', f.values.map(Number)] : [f.op, f.dimension as Dimension, f.values]) as Filter);
+  return filters.map((f) => {
+    if (f.dimension === SEGMENT) return ['is', 'segment', f.values.map(Number)] as Filter;
+    if (f.dimension === SEQUENCE) return ['sequence', parseSequenceSteps(f.values[0]!) as Filter[]] as Filter;
+    return [f.op, f.dimension as Dimension, f.values] as Filter;
+  });
 }
 
 /** A link to the same page with `changes` applied (null deletes a parameter). */

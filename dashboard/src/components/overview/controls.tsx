@@ -9,18 +9,19 @@ import { Link, useLocation } from '@builder.io/qwik-city';
 import type { Segment } from '../../../../contract/api';
 import type { ScopeProps } from '../breakdown/breakdown';
 import { listSegments } from '../../lib/segments';
+import { SEQUENCE } from '../../lib/sequence-filter';
 import { formatFilter, hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
 import { viewDays } from '../../lib/period-step';
 import { CompareMenu } from './compare-menu';
 import { DateStep } from './date-step';
-import { filterSubject, opWords, periodText, valuesText } from './filter-text';
+import { filterWords, periodText } from './filter-text';
 import { FilterMenu } from './filter-menu';
 import { Shortcuts } from './shortcuts';
 
-/** A chip's words: "source is Google or Bing", or "segment Mobile visitors" for a saved segment. */
+/** A chip's words: "source is Google or Bing", "segment Mobile visitors" for a saved segment, "Visits through / → Signup" for funnel steps. */
 function chipText(f: FilterSpec, segments: Segment[] | null): [string, string] {
   if (f.dimension === SEGMENT) return ['segment', segments?.find((s) => String(s.id) === f.values[0])?.name ?? `#${f.values[0]}`];
-  return [`${filterSubject(f)} ${opWords(f.op)}`, valuesText(f)];
+  return filterWords(f);
 }
 
 export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today: string }>(({ site, share, today }) => {
@@ -87,6 +88,11 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today:
             </li>
           )}
         </ul>
+      )}
+      {view.filters.some((f) => f.dimension === SEQUENCE) && (
+        <p class="muted sequence-note" data-testid="sequence-note">
+          Visits in which these steps happened in order. The Pages, Goals and Properties cards show what each of those visits did right after the last step.
+        </p>
       )}
       <Shortcuts today={today} />
     </div>

@@ -1,10 +1,14 @@
-/** A funnel's steps as horizontal bars (width = share of step 1), with the drop-off between steps. */
+/**
+ * A funnel's steps as horizontal bars (width = share of step 1), with the drop-off between steps.
+ * `stepLinks[k]`, when given, opens the overview filtered by the visits that reached step k+1.
+ */
 import { component$ } from '@builder.io/qwik';
+import { Link } from '@builder.io/qwik-city';
 import type { FunnelReport } from '../../../../contract/reports';
 import { formatDuration } from '../../lib/format';
 import { plural, rangeLabel } from './report-query';
 
-export const FunnelBars = component$((props: { report: FunnelReport }) => {
+export const FunnelBars = component$((props: { report: FunnelReport; stepLinks?: string[] | null }) => {
   const { steps, meta } = props.report;
   const first = steps[0]?.visitors ?? 0;
   if (first === 0) {
@@ -29,9 +33,15 @@ export const FunnelBars = component$((props: { report: FunnelReport }) => {
               </p>
             )}
             <div class="step-head">
-              <span>
-                {i + 1}. {s.name}
-              </span>
+              {props.stepLinks?.[i] ? (
+                <Link href={props.stepLinks[i]} title={`Show the overview for the visitors who reached step ${i + 1}`} data-step-link>
+                  {i + 1}. {s.name}
+                </Link>
+              ) : (
+                <span>
+                  {i + 1}. {s.name}
+                </span>
+              )}
               <span>
                 <span class="num" data-testid="step-visitors">
                   {s.visitors}
@@ -46,6 +56,7 @@ export const FunnelBars = component$((props: { report: FunnelReport }) => {
         ))}
       </ol>
       {meta.note && <p class="muted" data-note>{meta.note}</p>}
+      {props.stepLinks && <p class="muted">Click a step to see the overview for the visitors who reached it.</p>}
     </>
   );
 });

@@ -2,6 +2,8 @@
  * `/sites/:site/funnels/`: a stored funnel (`?funnel=<id>`, the site's first by default) or one
  * built here (`?step=/pricing&step=Signup`: a leading slash is a page, anything else an event
  * name), over the overview's period and visit filters. Plain GET links and forms: no client JS.
+ * A one-visit funnel's step links to the overview filtered by steps 1…k (a sequence filter), so
+ * its numbers are those of the visitors who reached that step.
  */
 import { component$ } from '@builder.io/qwik';
 import { Link, routeLoader$, useLocation, type DocumentHead } from '@builder.io/qwik-city';
@@ -10,7 +12,8 @@ import { FunnelBars } from '../../../../components/reports/funnel-bars';
 import { ReportFrame } from '../../../../components/reports/report-frame';
 import { reportQuery, reportSearch, viewHiddenFields } from '../../../../components/reports/report-query';
 import { api, messageOf } from '../../../../lib/api';
-import { hrefWith } from '../../../../lib/view';
+import { SEQUENCE, sequenceValue, type SequenceStep } from '../../../../lib/sequence-filter';
+import { hrefWith, hrefWithFilter, parseFilter, viewSearch } from '../../../../lib/view';
 
 interface StoredFunnel {
   id: string;
@@ -22,8 +25,22 @@ const MAX_STEPS = 8;
 const WINDOWS = ['session', '24h', '7d'] as const;
 
 /** An inline step as the funnel API's event filter. */
-function stepFilter(text: string): unknown {
+function stepFilter(text: string): SequenceStep {
   return text.startsWith('/') ? ['is', 'event:page', [text]] : ['is', 'event:name', [text]];
+}
+
+/**
+ * Links to the overview filtered by the visits that went through steps 1…k, one per step. Only the
+ * view's visit filters go along: the funnel left the others out, and the overview must count
+ * what the funnel counted.
+ */
+function overviewLinks(url: URL, site: string, steps: SequenceStep[]): string[] {
+  const search = new URLSearchParams(viewSearch(url));
+  const visit = search.getAll('f').filter((raw) => parseFilter(raw)?.dimension.startsWith('visit:'));
+  search.delete('f');
+  for (const raw of visit) search.append('f', raw);
+  const overview = new URL(`/sites/${encodeURIComponent(site)}/?${search}`, url);
+  return steps.map((_, k) => hrefWithFilter(overview, { dimension: SEQUENCE, op: 'is', values: [sequenceValue(steps.slice(0, k + 1))] }));
 }
 
 export const useFunnel = routeLoader$(async (ev) => {
@@ -56,7 +73,10 @@ export const useFunnel = routeLoader$(async (ev) => {
   } catch (e) {
     error = messageOf(e);
   }
-  return { funnels, listError, chosen, steps, window: win, report, error, ignored: q.ignored };
+  // a sequence filter is Plausible's, within one visit: only a one-visit funnel's steps are its steps
+  const sequence = report && win === 'session' ? (inline ? steps.map(stepFilter) : report.steps.map((s): SequenceStep => ['is', 'event:goal', [s.name]])) : null;
+  const stepLinks = sequence ? overviewLinks(ev.url, ev.params.site!, sequence) : null;
+  return { funnels, listError, chosen, steps, window: win, report, error, ignored: q.ignored, stepLinks };
 });
 
 export default component$(() => {
@@ -118,7 +138,7 @@ export default component$(() => {
       ) : d.report ? (
         <>
           <h3>{d.report.funnel.name}</h3>
-          <FunnelBars report={d.report} />
+          <FunnelBars report={d.report} stepLinks={d.stepLinks} />
         </>
       ) : (
         <p class="empty" data-empty>
