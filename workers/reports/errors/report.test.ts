@@ -115,6 +115,28 @@ describe('errors report', () => {
     expect(await detail(all)).toEqual(await detail(plain));
   });
 
+  it('keeps the five top pages of a group over the range, summed across days, ties by name, as the events say', async () => {
+    // group A on seven pages: 05-07 /a ×3, /b, /c, /d (visitor 1); 05-08 /b ×2, /e, /f, /g (visitor 2)
+    // totals /a 3, /b 3, then /c /d /e /f /g 1 each: the top five are /a, /b, /c, /d, /e
+    const site = 'errors-top-pages.test';
+    const on = (pages: string[]) => pages.map((p, i) => error(p, `item ${i} missing`, STACK_A(i)));
+    await new Fixture(site, 'UTC')
+      .visit({ visitor: 1, at: '2024-05-07T10:00:00Z', browser: 'Chrome' }, [{ path: '/a' }, ...on(['/a', '/a', '/a', '/b', '/c', '/d'])], T1)
+      .visit({ visitor: 2, at: '2024-05-08T10:00:00Z', browser: 'Chrome' }, [{ path: '/b' }, ...on(['/b', '/b', '/e', '/f', '/g'])], T1)
+      .insert(env.DB);
+    await refreshRollups(env, T1 + 120_000, undefined, undefined, [site]);
+    const plain = await request(site);
+    const [group] = (await listErrorGroups(plain.db, plain.req, 20)).results;
+    expect(group!.pages).toEqual([
+      { page: '/a', events: 3, visitors: 1 }, { page: '/b', events: 3, visitors: 2 },
+      { page: '/c', events: 1, visitors: 1 }, { page: '/d', events: 1, visitors: 1 }, { page: '/e', events: 1, visitors: 1 },
+    ]);
+    // the same from the events (a filter every event passes), and in the group's detail
+    const all = await request(site, [['is_not', 'visit:browser', ['Opera']]]);
+    expect((await listErrorGroups(all.db, all.req, 20)).results[0]!.pages).toEqual(group!.pages);
+    expect((await errorGroupDetail(plain.db, plain.req, group!.fingerprint))!.result.pages).toEqual(group!.pages);
+  });
+
   it('reads the error events for a site counted before errors_daily existed (reports_preagg = 0), bounded', async () => {
     const plain = await request();
     const expected = await listErrorGroups(plain.db, plain.req, 20).then((r) => r.results);
