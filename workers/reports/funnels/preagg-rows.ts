@@ -122,10 +122,7 @@ export function forgetFunnelVisitor(site: string, visitorId: number): Statement 
   return { sql: 'UPDATE funnel_daily SET ids = json_remove(ids, ?2) WHERE site_id = ?1 AND json_type(ids, ?2) IS NOT NULL', params: [site, path] };
 }
 
-/**
- * Retention pruning (cron/retention.ts): days before the cutoff's go, as their events do. The
- * cutoff's own day keeps its rows (its events are deleted only in part; a note in the README).
- */
-export function funnelPruneStatements(site: string, tz: string, cutoff: number): Statement[] {
-  return [{ sql: 'DELETE FROM funnel_daily WHERE site_id = ?1 AND day < ?2', params: [site, localDay(cutoff, tz)] }];
+/** Retention pruning: the days before the cutoff's go, as their events did (preagg.ts rebuilds the cutoff's own day). */
+export function funnelPruneStatement(site: string, cutoffDay: string): Statement {
+  return { sql: 'DELETE FROM funnel_daily WHERE site_id = ?1 AND day < ?2', params: [site, cutoffDay] };
 }

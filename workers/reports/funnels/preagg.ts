@@ -15,11 +15,11 @@
  * (a row with an empty definition, complete, so an idle site stays idle): it stays raw.
  */
 import type { QueryDb, Statement } from '../../query/db';
-import { addDays, dayStart } from '../../lib/timezone';
+import { addDays, dayStart, localDay } from '../../lib/timezone';
 import { runGuarded } from '../../rollups/run-lock';
 import { loadGoalDefs } from './run-funnel';
 import { funnelDefinition } from './preagg-read';
-import { funnelDelta, rebuildFunnelDays, type KeptFunnel } from './preagg-rows';
+import { funnelDelta, funnelPruneStatement, rebuildFunnelDays, type KeptFunnel } from './preagg-rows';
 import { parseSteps, type GoalDef } from './steps';
 
 interface FunnelState {
@@ -164,4 +164,21 @@ export async function funnelRefresh(db: QueryDb, span: FunnelRunSpan): Promise<F
   }
   const backfilling = funnels.filter((f) => f.definition !== null && !f.complete).length;
   return { final, backfilling };
+}
+
+/**
+ * After the retention cron deleted the events before `cutoff`: the days before the cutoff's go,
+ * and the cutoff's own day, whose events are gone in part, is counted again from those left, so
+ * the rows keep what the raw events keep. (That day is frozen for the rollups, so no refresh run
+ * writes it meanwhile: workers/rollups/refresh.ts, withoutFrozenDays.)
+ */
+export async function pruneFunnels(db: QueryDb, site: string, tz: string, cutoff: number): Promise<void> {
+  const day = localDay(cutoff, tz);
+  const { goalDefs, funnels } = await loadFunnels(db, site);
+  const stmts: Statement[] = [funnelPruneStatement(site, day)];
+  for (const f of funnels) {
+    if (f.definition === null || f.builtFrom === null || (day < f.builtFrom && !f.complete)) continue;
+    stmts.push(...(await rebuildFunnelDays(db, site, tz, f.funnel, goalDefs, [day], Infinity)));
+  }
+  await db.batch(stmts);
 }
