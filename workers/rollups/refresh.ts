@@ -168,7 +168,7 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
     : [];
   // the stored funnels' rows: backfilled days in their own batches, the delta and new funnels' days in this one
   const funnels = await funnelRefresh(db, {
-    site, tz, token, window, incremental, touched, prev: state.watermark, next, deadline: opts.deadline ?? Infinity,
+    site, tz, commit: (stmts) => runGuarded(db, site, token, stmts), window, incremental, touched, prev: state.watermark, next, deadline: opts.deadline ?? Infinity,
   });
   await runGuarded(db, site, token, [
     ...delta,

@@ -16,7 +16,6 @@
  */
 import type { QueryDb, Statement } from '../../query/db';
 import { addDays, dayStart, localDay } from '../../lib/timezone';
-import { runGuarded } from '../../rollups/run-lock';
 import { loadGoalDefs } from './run-funnel';
 import { funnelDefinition } from './preagg-read';
 import { funnelDelta, funnelPruneStatement, rebuildFunnelDays, type KeptFunnel } from './preagg-rows';
@@ -87,7 +86,8 @@ export async function funnelRebuildStatements(db: QueryDb, site: string, tz: str
 export interface FunnelRunSpan {
   site: string;
   tz: string;
-  token: string;
+  /** writes a batch behind the run's guard (rollups/run-lock.ts: void if a newer run took over) */
+  commit: (statements: Statement[]) => Promise<void>;
   /** the incremental window (yesterday, today) and the days that take the delta this run */
   window: string[];
   incremental: string[];
@@ -112,7 +112,7 @@ async function oldestDay(db: QueryDb, site: string): Promise<string | null> {
 }
 
 export async function funnelRefresh(db: QueryDb, span: FunnelRunSpan): Promise<FunnelRun> {
-  const { site, tz, token } = span;
+  const { site, tz, commit } = span;
   const { goalDefs, funnels, orphans } = await loadFunnels(db, site);
   const final: Statement[] = orphans.flatMap((id) => [
     { sql: 'DELETE FROM funnel_daily WHERE site_id = ?1 AND funnel_id = ?2', params: [site, id] },
@@ -128,11 +128,11 @@ export async function funnelRefresh(db: QueryDb, span: FunnelRunSpan): Promise<F
       oldest ??= await oldestDay(db, site);
       const day = addDays(f.builtFrom, -1);
       if (oldest === null || day < oldest) {
-        await runGuarded(db, site, token, [stateStatement(site, f.funnel.id, f.definition, f.builtFrom, true)]);
+        await commit([stateStatement(site, f.funnel.id, f.definition, f.builtFrom, true)]);
         f.complete = true;
         break;
       }
-      await runGuarded(db, site, token, [...(await rebuildFunnelDays(db, site, tz, f.funnel, goalDefs, [day], span.next)), stateStatement(site, f.funnel.id, f.definition, day, false)]);
+      await commit([...(await rebuildFunnelDays(db, site, tz, f.funnel, goalDefs, [day], span.next)), stateStatement(site, f.funnel.id, f.definition, day, false)]);
       f.builtFrom = day;
     }
   }
