@@ -20,21 +20,6 @@ export function funnelDefinition(rawSteps: unknown, steps: StepSpec[], goalDefs:
   return JSON.stringify({ steps: rawSteps, goals });
 }
 
-/**
- * Whether the rows answer `[firstDay, …]` for this definition: built for it, from a day on or
- * before the range's first (or every day the site has), and the rollups' refresh caught up (no
- * day pending a rebuild: those days' funnel rows are rebuilt with them).
- */
-export async function preaggCovers(db: QueryDb, site: string, funnelId: string, definition: string, firstDay: string): Promise<boolean> {
-  const [row] = await db.all<{ built_from: string; complete: number; pending: string | null }>(
-    'SELECT f.built_from, f.complete, (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending'
-      + ' FROM funnel_preagg f WHERE f.site_id = ?1 AND f.funnel_id = ?2 AND f.definition = ?3',
-    [site, funnelId, definition],
-  );
-  if (!row || row.built_from === '' || row.pending !== '[]') return false;
-  return row.complete === 1 || row.built_from <= firstDay;
-}
-
 export interface PreaggTotals {
   visitors: number[];
   medians: (number | null)[];
@@ -42,11 +27,34 @@ export interface PreaggTotals {
 
 const parseMap = (json: string) => new Map(Object.entries(JSON.parse(json) as Record<string, number>).map(([k, v]) => [Number(k), v]));
 
-export async function preaggregatedTotals(db: QueryDb, site: string, funnelId: string, firstDay: string, lastDay: string, steps: number): Promise<PreaggTotals> {
-  const rows = await db.all<{ day: string; step: number; visitors: number; hist: string; ids: string }>(
-    'SELECT day, step, visitors, hist, ids FROM funnel_daily WHERE site_id = ?1 AND funnel_id = ?2 AND day >= ?3 AND day <= ?4 AND step <= ?5 ORDER BY day, step',
-    [site, funnelId, firstDay, lastDay, steps],
-  );
+type DayRow = { day: string; step: number; visitors: number; hist: string; ids: string };
+type CoverRow = { built_from: string; complete: number; pending: string | null };
+
+const coverageSql = 'SELECT f.built_from, f.complete, (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending'
+  + ' FROM funnel_preagg f WHERE f.site_id = ?1 AND f.funnel_id = ?2 AND f.definition = ?3';
+const rowsSql = 'SELECT day, step, visitors, hist, ids FROM funnel_daily WHERE site_id = ?1 AND funnel_id = ?2 AND day >= ?3 AND day <= ?4 AND step <= ?5 ORDER BY day, step';
+
+/**
+ * Whether the rows answer `[firstDay, …]` for this definition: built for it, from a day on or
+ * before the range's first (or every day the site has), and the rollups' refresh caught up (no
+ * day pending a rebuild: those days' funnel rows are rebuilt with them).
+ */
+const covers = (row: CoverRow | undefined, firstDay: string) => !!row && row.built_from !== '' && row.pending === '[]' && (row.complete === 1 || row.built_from <= firstDay);
+
+/**
+ * The coverage check and the rows in one round trip: the totals when the rows cover the range
+ * (or `force`: tests, the benchmark), else null (the raw plan answers).
+ */
+export async function coveredTotals(db: QueryDb, site: string, funnelId: string, definition: string, range: [string, string], steps: number, force = false): Promise<PreaggTotals | null> {
+  const [cover, rows] = await db.batch<CoverRow & DayRow>([
+    { sql: coverageSql, params: [site, funnelId, definition] },
+    { sql: rowsSql, params: [site, funnelId, range[0], range[1], steps] },
+  ]);
+  if (!force && !covers(cover![0], range[0])) return null;
+  return totalsFromRows(rows!, steps);
+}
+
+function totalsFromRows(rows: DayRow[], steps: number): PreaggTotals {
   const anon = Array.from({ length: steps }, () => 0);
   const hist = Array.from({ length: steps }, () => new Map<number, number>());
   // identified: per visitor, their best day so far: [level, day, buckets by step]

@@ -16,7 +16,7 @@ import { localDay } from '../../lib/timezone';
 import { guardRawEvents, loadSite, MAX_REPORT_RAW_ROWS, parseVisitFilters, reportContext, resolveReportRange } from '../params';
 import { ATTEMPT_SPAN_MS, MEDIAN_ERROR_BOUND, totalsOf, visitorDays } from './daily';
 import { matchFunnel, medianSeconds } from './match';
-import { funnelDefinition, preaggCovers, preaggregatedTotals } from './preagg-read';
+import { coveredTotals, funnelDefinition } from './preagg-read';
 import { selectStepEvents, stepConditions } from './step-events';
 import { checkGoalSteps, stepName, WINDOW_MS, type GoalDef, type StepSpec, type Window } from './steps';
 
@@ -65,17 +65,17 @@ export async function runFunnel(db: QueryDb, siteId: string, req: FunnelRequest,
 
   // a stored funnel (or its steps), session window, no visit filters: its rows, when they cover the range
   let plan: FunnelPlan = 'raw';
-  let stored: string | null = null;
+  let visitors: number[] = [];
+  let medians: (number | null)[] = [];
   if (req.window === 'session' && visitFilters.length === 0 && options.plan !== 'raw') {
-    stored = await storedFunnelOf(db, siteId, req);
+    const stored = await storedFunnelOf(db, siteId, req);
     const definition = stored === null ? null : funnelDefinition(req.rawSteps, req.steps, goalDefs);
-    if (stored !== null && definition !== null && (options.plan === 'pre-aggregated' || (await preaggCovers(db, siteId, stored, definition, range.firstDay)))) plan = 'pre-aggregated';
+    const totals = stored !== null && definition !== null
+      ? await coveredTotals(db, siteId, stored, definition, [range.firstDay, range.lastDay], n, options.plan === 'pre-aggregated')
+      : null;
+    if (totals) ({ visitors, medians, plan } = { ...totals, plan: 'pre-aggregated' });
   }
-  let visitors: number[];
-  let medians: (number | null)[];
-  if (plan === 'pre-aggregated') {
-    ({ visitors, medians } = await preaggregatedTotals(db, siteId, stored!, range.firstDay, range.lastDay, n));
-  } else {
+  if (plan === 'raw') {
     await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
     const { ctx: dim, filters } = await reportContext(db, site, range, visitFilters);
     if (req.window === 'session') {
