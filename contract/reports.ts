@@ -23,7 +23,11 @@ export interface FunnelStepResult {
 export interface FunnelReport {
   funnel: { id: string | null; name: string };
   steps: FunnelStepResult[];
-  meta: { date_range: [string, string]; window: FunnelWindow; note?: string };
+  /**
+   * `plan`: from the stored funnel's daily rows (workers/reports/funnels/preagg-read.ts) or raw events;
+   * `median_error_bound` (pre-aggregated only): medians are within this share of the exact ones
+   */
+  meta: { date_range: [string, string]; window: FunnelWindow; note?: string; plan: 'pre-aggregated' | 'raw'; median_error_bound?: number };
 }
 
 export interface RetentionCohort {

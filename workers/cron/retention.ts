@@ -4,6 +4,8 @@ import { deleteObjects, listFoldersWhile } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
 import { meterD1, meterR2 } from '../lib/usage-meter';
 import { retentionPruneStatements } from '../reports/retention/preagg';
+import { pruneFunnels } from '../reports/funnels/preagg';
+import { QueryDb } from '../query/db';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -37,6 +39,8 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
   const sessions = await deleteInChunks(db, { table: 'sessions', where: 'site_id = ? AND start < ? AND "end" < ?', params: [site, cutoff, cutoff], ...limits });
   // the retention report's pre-aggregates follow the sessions, once their delete has finished
   if (sessions < CHUNK * MAX_CHUNKS_PER_RUN) await pruneRetentionReport(db, site, cutoff, now);
+  // the stored funnels' rows follow the events (workers/reports/funnels/preagg.ts), once their delete has finished
+  if (events > 0 && events < CHUNK * MAX_CHUNKS_PER_RUN) await pruneFunnelRows(db, site, cutoff);
   const archiveObjects = await deleteArchiveBefore(bucket, site, utcDate(cutoff));
   return { site, events, sessions, archiveObjects };
 }
@@ -44,8 +48,14 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
 /** In the site's zone (its data database keeps a mirror of the site row). */
 async function pruneRetentionReport(db: D1Database, site: string, cutoff: number, now: number): Promise<void> {
   const row = await db.prepare('SELECT timezone FROM sites WHERE id = ?').bind(site).first<{ timezone: string }>();
-  const stmts = retentionPruneStatements(site, row?.timezone ?? 'UTC', cutoff, now);
+  const tz = row?.timezone ?? 'UTC';
+  const stmts = retentionPruneStatements(site, tz, cutoff, now);
   await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+}
+
+async function pruneFunnelRows(db: D1Database, site: string, cutoff: number): Promise<void> {
+  const row = await db.prepare('SELECT timezone FROM sites WHERE id = ?').bind(site).first<{ timezone: string }>();
+  await pruneFunnels(new QueryDb(db), site, row?.timezone ?? 'UTC', cutoff);
 }
 
 /**

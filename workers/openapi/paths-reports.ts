@@ -36,7 +36,14 @@ const funnelAnswer = {
         },
       },
     },
-    meta: { type: 'object', properties: { date_range: dateRange, window: WINDOW, note: { type: 'string' } } },
+    meta: {
+      type: 'object',
+      properties: {
+        date_range: dateRange, window: WINDOW, note: { type: 'string' },
+        plan: { enum: ['pre-aggregated', 'raw'], description: "pre-aggregated: a stored funnel's daily rows (session window, no filters); raw: the range's events" },
+        median_error_bound: { type: 'number', description: 'pre-aggregated only: medians are within this share of the exact ones (log-spaced histograms)' },
+      },
+    },
   },
 };
 

@@ -163,7 +163,7 @@ describe('incremental refresh', () => {
     await refreshSite(db, site, TZ, t);
     await refreshSite(db, site, TZ, t + 300_000); // rows within the lag of the first run
     const idle = new QueryDb(env.DB);
-    expect(await refreshSite(idle, site, TZ, t + 600_000)).toEqual({ rebuilt: [], pending: [], incremental: [] });
+    expect(await refreshSite(idle, site, TZ, t + 600_000)).toEqual({ rebuilt: [], pending: [], incremental: [], funnelsBackfilling: 0 });
     expect(idle.rowsWritten).toBe(0);
     // a kept day leaving the window is work: its rows of zeros go
     const later = new QueryDb(env.DB);

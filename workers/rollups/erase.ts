@@ -10,6 +10,7 @@ import { claimSite, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { addDays, DAY_MS, dayStart, localDay } from '../lib/timezone';
 import { forgetRetentionVisitor } from '../reports/retention/preagg';
+import { forgetFunnelVisitor } from '../reports/funnels/preagg-rows';
 
 /**
  * Takes an identified visitor's id out of the id lists of one day, in both tables, keeping the
@@ -54,6 +55,7 @@ export async function forgetVisitorInRollups(d1: D1Database, site: string, visit
     else await rebuildDay(db, site, tz, day, { hourly: day >= recent, token, upTo: state.watermark, ledger: kept.includes(day) });
   }
   // the retention report's active days and first session hold the id whatever the day's age
-  await runGuarded(db, site, token, forgetRetentionVisitor(site, visitorId));
+  // and so do the stored funnels' id maps (rebuilt days dropped it already; older ones keep it otherwise)
+  await runGuarded(db, site, token, [...forgetRetentionVisitor(site, visitorId), forgetFunnelVisitor(site, visitorId)]);
   return days.map((d) => d.day);
 }

@@ -15,6 +15,7 @@ import { QueryDb, type Statement } from '../query/db';
 import { closeDayStatements, deltaStatements } from './delta';
 import { rebuildDay } from './rebuild';
 import { reportDeltaStatements } from '../reports/refresh';
+import { funnelRefresh } from '../reports/funnels/preagg';
 import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
@@ -49,6 +50,8 @@ export interface RefreshResult {
   incremental: number;
   /** sites whose refresh failed this run (logged; the next run tries again) */
   failed: number;
+  /** stored funnels whose older days are still being built (workers/reports/funnels/preagg.ts) */
+  funnelsBackfilling: number;
 }
 
 /**
@@ -63,7 +66,7 @@ export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_B
   const all = await (db ?? new QueryDb(env.DB)).all<{ id: string; timezone: string; retention_days: number }>('SELECT id, timezone, retention_days FROM sites');
   const sites = only ? all.filter((site) => only.includes(site.id)) : all;
   const deadline = Date.now() + budgetMs; // Date.now() advances across I/O in Workers
-  const total: RefreshResult = { rebuilt: 0, pending: 0, incremental: 0, failed: 0 };
+  const total: RefreshResult = { rebuilt: 0, pending: 0, incremental: 0, failed: 0, funnelsBackfilling: 0 };
   const byBinding = new Map<string, QueryDb>();
   const dbOf = (binding: string) => byBinding.get(binding) ?? byBinding.set(binding, new QueryDb(databaseOf(env, binding))).get(binding)!;
   for (const site of sites) {
@@ -74,6 +77,7 @@ export async function refreshRollups(env: Env, now: number, budgetMs = REFRESH_B
       total.rebuilt += r.rebuilt.length;
       total.pending += r.pending.length;
       total.incremental += r.incremental.length;
+      total.funnelsBackfilling += r.funnelsBackfilling;
     } catch (err) {
       // A newer run owns the site and does its work: not a failure of this cron run. Any other
       // error is this site's alone: it must not stop the refresh of every site after it.
@@ -110,9 +114,11 @@ export interface RefreshOptions {
  * no pending days, no kept day leaving the window, or no rows at all) costs a run no D1 writes.
  */
 async function peek(db: QueryDb, site: string, now: number, tz: string): Promise<{ idle: boolean; onlyDelta: boolean; refreshedAt: number; watermark: number; touched: string[] }> {
-  const [states, buckets] = await db.batch<{ watermark: number; pending: string; ledger_days: string; refreshed_at: number } & { b: number }>([
+  const [states, buckets, funnels] = await db.batch<{ watermark: number; pending: string; ledger_days: string; refreshed_at: number } & { b: number } & { n: number }>([
     { sql: 'SELECT watermark, pending, ledger_days, refreshed_at FROM rollup_state WHERE site_id = ?1', params: [site] },
     touchedStatement(site, null),
+    // stored funnels not yet built back to the site's first day (or new): work even on an idle site
+    { sql: 'SELECT count(*) AS n FROM funnels f WHERE f.site_id = ?1 AND NOT EXISTS (SELECT 1 FROM funnel_preagg p WHERE p.site_id = ?1 AND p.funnel_id = f.id AND p.complete = 1)', params: [site] },
   ]);
   const state = states![0];
   if (!state) return { idle: (await db.all('SELECT 1 FROM events WHERE site_id = ?1 LIMIT 1', [site])).length === 0, onlyDelta: false, refreshedAt: 0, watermark: -1, touched: [] };
@@ -120,15 +126,15 @@ async function peek(db: QueryDb, site: string, now: number, tz: string): Promise
   const window = incrementalWindow(now, tz);
   const kept = JSON.parse(state.ledger_days) as string[];
   // nothing to rebuild and no kept day leaving the window: only the delta of the kept days
-  const onlyDelta = state.pending === '[]' && kept.every((d) => window.includes(d)) && touched.every((d) => kept.includes(d));
+  const onlyDelta = state.pending === '[]' && kept.every((d) => window.includes(d)) && touched.every((d) => kept.includes(d)) && funnels![0]!.n === 0;
   const idle = touched.length === 0 && onlyDelta;
   return { idle, onlyDelta, refreshedAt: state.refreshed_at, watermark: state.watermark, touched };
 }
 
-export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[] }> {
+export async function refreshSite(db: QueryDb, site: string, tz: string, now: number, opts: RefreshOptions = {}): Promise<{ rebuilt: string[]; pending: string[]; incremental: string[]; funnelsBackfilling: number }> {
   const peeked = await peek(db, site, now, tz);
   const waits = peeked.onlyDelta && now - peeked.refreshedAt < (opts.incrementalEveryMs ?? 0);
-  if (peeked.idle || waits) return { rebuilt: [], pending: [], incremental: [] };
+  if (peeked.idle || waits) return { rebuilt: [], pending: [], incremental: [], funnelsBackfilling: 0 };
   const { token, state } = await claimSite(db, site, now);
   // the touched days peeked are still right unless another run moved the watermark in between
   const touched = state.watermark === peeked.watermark && state.watermark >= 0 ? peeked.touched : await touchedDays(db, site, tz, state.watermark);
@@ -160,8 +166,13 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
         ...reportDeltaStatements({ site, tz, from: eventsFrom, to, after: state.watermark, upTo: next }),
       ]
     : [];
+  // the stored funnels' rows: backfilled days in their own batches, the delta and new funnels' days in this one
+  const funnels = await funnelRefresh(db, {
+    site, tz, commit: (stmts) => runGuarded(db, site, token, stmts), window, incremental, touched, prev: state.watermark, next, deadline: opts.deadline ?? Infinity,
+  });
   await runGuarded(db, site, token, [
     ...delta,
+    ...funnels.final,
     ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
     { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },
@@ -172,7 +183,7 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
       params: [site, next, JSON.stringify(todo), now, JSON.stringify(ledgerDays)],
     },
   ]);
-  return { rebuilt, pending: todo, incremental };
+  return { rebuilt, pending: todo, incremental, funnelsBackfilling: funnels.backfilling };
 }
 
 /**

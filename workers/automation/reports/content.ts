@@ -81,7 +81,8 @@ async function digestFunnels(db: D1Database, site: string, range: string[], now:
   const out: DigestFunnel[] = [];
   for (const f of results) {
     try {
-      const answer = await runFunnel(new QueryDb(db), site, { funnel: { id: f.id, name: f.name }, steps: parseSteps(JSON.parse(f.steps)), dateRange: range, filters: undefined, window: 'session' }, now);
+      const rawSteps: unknown = JSON.parse(f.steps);
+      const answer = await runFunnel(new QueryDb(db), site, { funnel: { id: f.id, name: f.name }, steps: parseSteps(rawSteps), rawSteps, dateRange: range, filters: undefined, window: 'session' }, now);
       const steps = answer.steps.map((s) => ({ name: s.name, visitors: s.visitors, conversion_rate: s.conversion_rate }));
       out.push({ id: f.id, name: f.name, conversion_rate: steps.at(-1)?.conversion_rate ?? 0, steps });
     } catch (err) {

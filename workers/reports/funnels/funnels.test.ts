@@ -69,7 +69,7 @@ describe('funnels: in-order matching within a session', () => {
       { name: 'Visit /pricing', visitors: 6, conversion_rate: 100, step_conversion_rate: 100, dropoff: 0, median_seconds: null },
       { name: 'Signup', visitors: 2, conversion_rate: 33.3, step_conversion_rate: 33.3, dropoff: 4, median_seconds: 78 },
     ]);
-    expect(answer.meta).toEqual({ date_range: ['2024-02-01T00:00:00Z', '2024-02-03T23:59:59Z'], window: 'session' });
+    expect(answer.meta).toEqual({ date_range: ['2024-02-01T00:00:00Z', '2024-02-03T23:59:59Z'], window: 'session', plan: 'raw' });
   });
 
   it('order matters: Signup then /pricing is v2 alone', async () => {

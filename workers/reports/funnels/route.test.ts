@@ -33,7 +33,7 @@ describe('GET /api/v1/sites/{site}/funnels/{id}', () => {
         { name: 'Visit /pricing', visitors: 2, conversion_rate: 100, step_conversion_rate: 100, dropoff: 0, median_seconds: null },
         { name: 'Signup', visitors: 1, conversion_rate: 50, step_conversion_rate: 50, dropoff: 1, median_seconds: 40 },
       ],
-      meta: { date_range: ['2024-05-01T00:00:00Z', '2024-05-02T23:59:59Z'], window: 'session' },
+      meta: { date_range: ['2024-05-01T00:00:00Z', '2024-05-02T23:59:59Z'], window: 'session', plan: 'raw' },
     });
     const filters = encodeURIComponent(JSON.stringify([['is', 'visit:source', ['Google']]]));
     const google = await ok<{ steps: { visitors: number }[] }>(call(`/api/v1/sites/${site}/funnels/${funnelId}?date=2024-05-01,2024-05-02&filters=${filters}&window=7d`, { token: key }));

@@ -26,9 +26,11 @@ export async function handleStoredFunnel(request: IRequest, env: Env): Promise<R
   const [row] = await db.all<{ id: string; name: string; steps: string }>('SELECT id, name, steps FROM funnels WHERE site_id = ?1 AND id = ?2', [site, id]);
   if (!row) throw new HttpError(404, 'not_found', `no funnel "${id}" on this site`);
   const url = new URL(request.url);
+  const rawSteps: unknown = JSON.parse(row.steps);
   const answer = await runFunnel(db, site, {
     funnel: { id: row.id, name: row.name },
-    steps: parseSteps(JSON.parse(row.steps)),
+    steps: parseSteps(rawSteps),
+    rawSteps,
     dateRange: dateRangeFromUrl(url),
     filters: jsonParam(url, 'filters'),
     window: parseWindow(url.searchParams.get('window') ?? undefined),
@@ -58,6 +60,7 @@ export async function handleFunnelQuery(request: IRequest, env: Env): Promise<Re
   const answer = await runFunnel(db, site, {
     funnel: { id: null, name: (b.name as string | undefined) ?? 'Funnel' },
     steps,
+    rawSteps: b.steps,
     dateRange: b.date_range ?? '30d',
     filters: b.filters,
     window: parseWindow(b.window),

@@ -3,26 +3,28 @@
  * bitmask per event, for sessions passing the visit filters -> in-order matching (match.ts) ->
  * per step visitors, conversion from step 1 and from the previous step, drop-off, median time.
  *
- * The events come from raw rows, bounded: a range over `MAX_REPORT_RAW_ROWS` events is refused
- * with a 400 rather than left to D1's 30 s limit (pre-aggregated step sequences are not built yet;
- * see workers/reports/README.md).
+ * Two plans. Pre-aggregated (`meta.plan`): a stored funnel (or a POST of its steps), session
+ * window, no visit filters, a range its `funnel_daily` rows cover (preagg-read.ts). Otherwise raw
+ * rows, bounded: a range over `MAX_REPORT_RAW_ROWS` events is refused with a 400 rather than left
+ * to D1's 30 s limit. The session window's raw plan counts by the same day rule as the rows
+ * (daily.ts), so both plans give the same visitors; medians differ by at most the histogram's bound.
  */
-import { PASSIVE_EVENT_NAMES } from '../../../contract/events';
 import type { FunnelReport as FunnelAnswer, FunnelStepResult as FunnelStep } from '../../../contract/reports';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
-import { filtersSql, goalSql, type FilterContext, type ResolvedGoal } from '../../query/filters';
-import { DEFAULT_REGEX_BUDGET, RegexBudget } from '../../query/regex-budget';
-import { resolveFilters, resolveGoals } from '../../query/resolve';
-import { goalsFromRows } from '../../lib/goals';
-import type { Filter } from '../../query/types';
+import { localDay } from '../../lib/timezone';
 import { guardRawEvents, loadSite, MAX_REPORT_RAW_ROWS, parseVisitFilters, reportContext, resolveReportRange } from '../params';
-import { matchFunnel, medianSeconds, type StepEvent } from './match';
+import { ATTEMPT_SPAN_MS, MEDIAN_ERROR_BOUND, totalsOf, visitorDays } from './daily';
+import { matchFunnel, medianSeconds } from './match';
+import { coveredTotals, funnelDefinition } from './preagg-read';
+import { selectStepEvents, stepConditions } from './step-events';
 import { checkGoalSteps, stepName, WINDOW_MS, type GoalDef, type StepSpec, type Window } from './steps';
 
 export interface FunnelRequest {
   funnel: { id: string | null; name: string };
   steps: StepSpec[];
+  /** the steps as given (a stored funnel's JSON): a POST with a stored funnel's steps is that funnel */
+  rawSteps?: unknown;
   dateRange: unknown;
   filters: unknown;
   window: Window;
@@ -30,8 +32,12 @@ export interface FunnelRequest {
 
 export type { FunnelReport as FunnelAnswer, FunnelStepResult as FunnelStep } from '../../../contract/reports';
 
+export type FunnelPlan = 'pre-aggregated' | 'raw';
+
 export interface FunnelOptions {
   maxRawRows?: number;
+  /** force a plan (tests, the benchmark); default: pre-aggregated when the funnel's rows cover the range */
+  plan?: FunnelPlan;
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
@@ -40,55 +46,72 @@ export async function loadGoalDefs(db: QueryDb, site: string): Promise<GoalDef[]
   return db.all<GoalDef>('SELECT id, kind, event_name, page_path, display_name FROM goals WHERE site_id = ?1 ORDER BY display_name', [site]);
 }
 
+/** The stored funnel (id) whose steps the request's are, for a POST of ad-hoc steps. */
+async function storedFunnelOf(db: QueryDb, site: string, req: FunnelRequest): Promise<string | null> {
+  if (req.funnel.id !== null) return req.funnel.id;
+  if (req.rawSteps === undefined) return null;
+  const want = JSON.stringify(req.rawSteps);
+  const rows = await db.all<{ id: string; steps: string }>('SELECT id, steps FROM funnels WHERE site_id = ?1', [site]);
+  return rows.find((r) => JSON.stringify(JSON.parse(r.steps)) === want)?.id ?? null;
+}
+
 export async function runFunnel(db: QueryDb, siteId: string, req: FunnelRequest, now: number, options: FunnelOptions = {}): Promise<FunnelAnswer> {
   const site = await loadSite(db, siteId);
   const goalDefs = await loadGoalDefs(db, siteId);
   checkGoalSteps(req.steps, goalDefs);
   const visitFilters = parseVisitFilters(req.filters);
   const range = await resolveReportRange(db, site, req.dateRange, now);
-  await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
+  const n = req.steps.length;
 
-  const { ctx: dim, filters } = await reportContext(db, site, range, visitFilters);
-  const budget = new RegexBudget(DEFAULT_REGEX_BUDGET);
-  // goals by id for goal steps, by name for `event:goal` leaves inside filter steps
-  const byId = new Map(goalDefs.map((g) => [g.id, goalsFromRows([g])[0]!]));
-  const resolved = await resolveGoals(db, [...byId.values()], siteId, dim, range.from, range.to, budget);
-  const resolvedById = new Map([...byId.keys()].map((id, i) => [id, resolved[i]!]));
-  const ctx: FilterContext = { ...dim, site: siteId, from: range.from, to: range.to, goals: resolved };
-  const stepFilters = await resolveFilters(db, req.steps.flatMap((s) => (s.kind === 'filter' ? [s.filter] : [])), siteId, dim, range.from, range.to, budget);
+  // a stored funnel (or its steps), session window, no visit filters: its rows, when they cover the range
+  let plan: FunnelPlan = 'raw';
+  let visitors: number[] = [];
+  let medians: (number | null)[] = [];
+  if (req.window === 'session' && visitFilters.length === 0 && options.plan !== 'raw') {
+    const stored = await storedFunnelOf(db, siteId, req);
+    const definition = stored === null ? null : funnelDefinition(req.rawSteps, req.steps, goalDefs);
+    const totals = stored !== null && definition !== null
+      ? await coveredTotals(db, siteId, stored, definition, [range.firstDay, range.lastDay], n, options.plan === 'pre-aggregated')
+      : null;
+    if (totals) ({ visitors, medians, plan } = { ...totals, plan: 'pre-aggregated' });
+  }
+  if (plan === 'raw') {
+    await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
+    const { ctx: dim, filters } = await reportContext(db, site, range, visitFilters);
+    if (req.window === 'session') {
+      // the day rule (daily.ts): attempts start in the range, and run up to a day past its end
+      const to = range.to + ATTEMPT_SPAN_MS;
+      const sql = await stepConditions(db, siteId, site.timezone, req.steps, goalDefs, range.from, to, dim.params);
+      const events = await selectStepEvents(db, sql, { from: range.from, to, filters });
+      const inRange = (d: string) => d >= range.firstDay && d <= range.lastDay;
+      const totals = totalsOf(visitorDays(events, n, (ts) => localDay(ts, site.timezone), inRange), n);
+      visitors = totals.map((t) => t.visitors);
+      medians = totals.map((t, k) => (k === 0 ? null : medianSeconds(t.seconds)));
+    } else {
+      const sql = await stepConditions(db, siteId, site.timezone, req.steps, goalDefs, range.from, range.to, dim.params);
+      const events = await selectStepEvents(db, sql, { from: range.from, to: range.to, filters });
+      const results = matchFunnel(events, n, WINDOW_MS[req.window]);
+      visitors = results.map((r) => r.visitors);
+      medians = results.map((r, k) => (k === 0 ? null : medianSeconds(r.seconds)));
+    }
+  }
 
-  let nextFilter = 0;
-  const conditions = req.steps.map((s) => (s.kind === 'goal' ? goalSql(resolvedById.get(s.goalId) as ResolvedGoal, ctx) : filtersSql([stepFilters[nextFilter++] as Filter], 'e', ctx)));
-  const rows = await selectStepEvents(db, ctx, conditions, filters);
-  const results = matchFunnel(rows, req.steps.length, req.window === 'session' ? null : WINDOW_MS[req.window]);
-
-  const first = results[0]!.visitors;
-  const steps = results.map((r, k): FunnelStep => {
-    const prev = k === 0 ? r.visitors : results[k - 1]!.visitors;
+  const first = visitors[0]!;
+  const steps = visitors.map((v, k): FunnelStep => {
+    const prev = k === 0 ? v : visitors[k - 1]!;
     return {
       name: stepName(req.steps[k]!, goalDefs),
-      visitors: r.visitors,
-      conversion_rate: pct(r.visitors, first),
-      step_conversion_rate: pct(r.visitors, prev),
-      dropoff: prev - r.visitors,
-      median_seconds: k === 0 ? null : medianSeconds(r.seconds),
+      visitors: v,
+      conversion_rate: pct(v, first),
+      step_conversion_rate: pct(v, prev),
+      dropoff: prev - v,
+      median_seconds: medians[k]!,
     };
   });
-  const meta: FunnelAnswer['meta'] = { date_range: echoDateRange(range, site.timezone), window: req.window };
+  const meta: FunnelAnswer['meta'] = { date_range: echoDateRange(range, site.timezone), window: req.window, plan };
+  if (plan === 'pre-aggregated') meta.median_error_bound = MEDIAN_ERROR_BOUND;
   if (req.window !== 'session') {
     meta.note = `Identified visitors are followed across sessions within ${req.window}; anonymous visitors (a daily id) only within a session.`;
   }
   return { funnel: req.funnel, steps, meta };
-}
-
-/** Events matching at least one step, with the bitmask of the steps they match, by visitor and time. */
-async function selectStepEvents(db: QueryDb, ctx: FilterContext, conditions: string[], filters: Filter[]): Promise<StepEvent[]> {
-  const p = ctx.params;
-  const mask = conditions.map((c, k) => `(CASE WHEN ${c} THEN ${1 << k} ELSE 0 END)`).join(' | ');
-  const sql = `SELECT v, i, s, t, m FROM (SELECT e.visitor_id AS v, e.identified AS i, e.session_id AS s, e.ts AS t, e.id AS id, ${mask} AS m`
-    + ` FROM events e WHERE e.site_id = ${p.bind(ctx.site)} AND e.ts >= ${p.bind(ctx.from)} AND e.ts < ${p.bind(ctx.to)}`
-    + ` AND e.name NOT IN ${p.bindSet(PASSIVE_EVENT_NAMES)} AND ${filtersSql(filters, 'e', ctx)})`
-    + ' WHERE m > 0 ORDER BY i, v, t, id';
-  const rows = await db.all<{ v: number; i: number; s: string; t: number; m: number }>(sql, p.values);
-  return rows.map((r) => ({ visitor: r.v, identified: r.i === 1, session: r.s, ts: r.t, mask: r.m }));
 }
