@@ -54,7 +54,7 @@ export const automationSchemas: Record<string, Json> = {
     oneOf: [
       { type: 'object', required: ['type', 'to'], additionalProperties: false, properties: { type: { const: 'email' }, to: { type: 'string', format: 'email' } } },
       { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'slack' }, url: { type: 'string', description: 'A Slack incoming-webhook URL' } } },
-      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: "Receives the notice JSON; an alert's is signed with the alert's secret (`Pulse-Signature`), a digest's is not" } } },
+      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: "Receives the notice JSON, signed with its alert's or digest's secret (`Pulse-Signature`)" } } },
     ],
   },
   Alert: {
@@ -110,6 +110,9 @@ export const automationSchemas: Record<string, Json> = {
   Report: {
     type: 'object',
     properties: { id: str, interval: { type: 'string', enum: ['weekly', 'monthly'] }, channels: { type: 'array', items: ref('Channel') }, last_sent_period: { type: ['string', 'null'] }, created_at: dateTime, updated_at: dateTime },
+  },
+  ReportCreated: {
+    allOf: [ref('Report'), { type: 'object', properties: { secret: { type: 'string', description: "Signs the POSTs to the digest's webhook channels (`Pulse-Signature`); shown only in this answer" } } }],
   },
   ReportCreate: {
     type: 'object', required: ['interval', 'channels'], additionalProperties: false,
@@ -232,7 +235,7 @@ export const automationPaths: Record<string, Json> = {
     post: operation({
       summary: 'Create a weekly or monthly digest',
       description: `${ADMIN} Top stats with change against the previous period, top sources, pages and goals, a sparkline and a dashboard link; numbers are the Stats API's. Webhook body: \`{"type": "report", "site", "period", "stats", "top", "daily", "funnels"}\` (each stored funnel's steps and conversion, the first 5). At most 10 per site.`,
-      tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('Report'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+      tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('ReportCreated'), 'Created, with the signing secret of its webhook channels, once') }, errors: [400, 401, 403, 404, 409, 413, 429],
     }),
   },
   '/api/v1/sites/{site}/reports/{id}': {
