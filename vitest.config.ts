@@ -53,6 +53,9 @@ export default defineConfig({
                 // test walks every attempt in seconds
                 TEST_WEBHOOK_RECEIVER: await startWebhookReceiver(),
                 PULSE_WEBHOOK_ALLOW_LOOPBACK: '1',
+                // operators by email (workers/auth/operator.ts): spaces and letter case on purpose,
+                // the list is trimmed and case-insensitive (test/helpers/api.ts signs one in)
+                PULSE_OPERATOR_EMAILS: ' Operator@Pulse.TEST , nobody-else@pulse.test',
                 PULSE_WEBHOOK_RETRY_BASE_SECONDS: '0',
               },
               d1Databases: ['MIGRATION_TEST_DB'],

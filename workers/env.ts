@@ -36,6 +36,8 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;
   /** secret: JWK set, current ES256 private key first, older public keys after (workers/auth/signing-keys.ts) */
   PULSE_SIGNING_KEYS?: string;
+  /** comma-separated, case-insensitive emails of the signed-in users who are operators (auth/operator.ts) */
+  PULSE_OPERATOR_EMAILS?: string;
   /** secret: bootstrap admin bearer token for the CLI */
   PULSE_ADMIN_TOKEN?: string;
   /** JWT `iss`; defaults to "pulse" */

@@ -1,6 +1,6 @@
 /** OpenAPI paths and schemas of the automation resources (DESIGN §4b): annotations, webhooks, alerts. */
 import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
-import { opsAlertPaths, opsAlertSchemas } from './paths-automation-ops';
+import { OPERATOR, opsAlertPaths, opsAlertSchemas } from './paths-automation-ops';
 
 const str = { type: 'string' };
 const dateTime = { type: 'string', format: 'date-time' };
@@ -222,8 +222,8 @@ export const automationPaths: Record<string, Json> = {
   '/api/v1/status': {
     get: operation({
       summary: 'Operations: outbox backlog, drops, events today, dead letters, cron runs, rollup lag, database sizes (operator)',
-      description: 'Admin token only. Sites 100 at a time (`offset`, `next_offset`) or one (`site`).',
-      tags: ['operator'], security: [{ admin: [] }],
+      description: 'Operators only: the admin token, or a signed-in user listed in PULSE_OPERATOR_EMAILS. Sites 100 at a time (`offset`, `next_offset`) or one (`site`).',
+      ...OPERATOR,
       parameters: [queryParam('site', 'Only this site'), queryParam('offset', 'Skip this many sites', { type: 'integer', minimum: 0 })],
       ok: { 200: json(ref('Status')) }, errors: [400, 401, 403, 404],
     }),

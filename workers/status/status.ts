@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/status` (DESIGN §4b), for the operator (the admin token): per site what waits in
+ * `GET /api/v1/status` (DESIGN §4b), for operators (auth/operator.ts): per site what waits in
  * its SiteDO outboxes and since when, today's drops and events; dead letters per queue; the last
  * run of each cron task; how far the rollups lag; each D1 database's size against its limit.
  * A Worker cannot read a Queue's depth, so `backlog` is null: the outboxes are the part of the
@@ -8,8 +8,7 @@
  * DO calls.
  */
 import type { IRequest } from 'itty-router';
-import { forbidden } from '../auth/access';
-import { requirePrincipal } from '../auth/principal';
+import { requireOperator } from '../auth/operator';
 import { shardNames } from '../../contract/shards';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
@@ -45,8 +44,7 @@ async function siteStatus(env: Env, site: SiteConfig, now: number) {
 }
 
 export async function getStatus(request: IRequest, env: Env): Promise<Response> {
-  const principal = await requirePrincipal(request, env);
-  if (principal.kind !== 'admin') throw forbidden('the status is for the operator (the admin token)');
+  await requireOperator(request, env, 'the status is');
   const params = new URL(request.url).searchParams;
   const offset = Number(params.get('offset') ?? 0);
   if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'invalid_request', 'offset must be a non-negative integer');
