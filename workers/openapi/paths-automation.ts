@@ -146,7 +146,18 @@ export const automationSchemas: Record<string, Json> = {
         events_today: { type: 'integer', description: "Site-local today, as the Stats API's `events`" }, rollup_lag_seconds: { type: ['integer', 'null'] },
       } } },
       next_offset: { type: ['integer', 'null'] },
-      queues: { type: 'object', additionalProperties: { type: 'object', properties: { backlog: { type: 'null', description: 'Not readable from a Worker' }, dlq: { type: 'integer', description: 'Dead letters kept' } } } },
+      queues: {
+        type: 'object',
+        description: "Per queue (`events`, `webhooks`); the depths come from Cloudflare's GraphQL Analytics API when CF_ACCOUNT_ID and CF_API_TOKEN are set (cached a minute), else null with `reason`",
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            backlog: { type: ['integer', 'null'], description: 'Messages waiting in the queue (the newest minute Cloudflare sampled)' }, backlog_bytes: { type: ['integer', 'null'] },
+            dlq_backlog: { type: ['integer', 'null'], description: 'Messages waiting in its dead-letter queue' }, dlq: { type: 'integer', description: 'Dead letters kept in D1' },
+            measured_at: { type: ['string', 'null'], format: 'date-time' }, reason: { type: ['string', 'null'], description: 'Why a depth is null, e.g. "set CF_ACCOUNT_ID and CF_API_TOKEN"' },
+          },
+        },
+      },
       cron: { type: 'array', items: { type: 'object', properties: { name: str, last_run: dateTime, duration_ms: { type: 'integer' }, ok: { type: 'boolean' }, error: { type: ['string', 'null'] } } } },
       rollups: { type: 'object', properties: { lag_seconds: { type: ['integer', 'null'] } } },
       databases: { type: 'array', items: { type: 'object', properties: { binding: str, size_bytes: { type: 'integer' }, limit_bytes: { type: 'integer' } } } },
