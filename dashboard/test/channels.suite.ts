@@ -46,10 +46,11 @@ export function channelsSuite() {
       await page.click('[data-testid=create-alert]');
       await page.waitForSelector('[data-testid=new-alert-secret]');
 
-      const rule = page.locator('[data-alert]', { hasText: 'multi-one@example.com' });
-      expect(await rule.textContent()).toContain('To email multi-one@example.com, email multi-two@example.com, slack https://hooks.slack.com/services/T/B/one, slack https://hooks.slack.com/services/T/B/two');
       const { alerts } = await apiList<{ alerts: { id: string; channels: Channel[] }[] }>('/alerts');
       const saved = alerts.find((a) => a.channels.some((c) => c.to === 'multi-one@example.com'))!;
+      // by id: the text changes with the edit below
+      const rule = page.locator(`[data-alert="${saved.id}"]`);
+      expect(await rule.textContent()).toContain('To email multi-one@example.com, email multi-two@example.com, slack https://hooks.slack.com/services/T/B/one, slack https://hooks.slack.com/services/T/B/two');
       expect(saved.channels).toEqual([
         { type: 'email', to: 'multi-one@example.com' }, { type: 'email', to: 'multi-two@example.com' },
         { type: 'slack', url: 'https://hooks.slack.com/services/T/B/one' }, { type: 'slack', url: 'https://hooks.slack.com/services/T/B/two' },
@@ -71,7 +72,7 @@ export function channelsSuite() {
       const after = (await apiList<{ alerts: { id: string; channels: Channel[] }[] }>('/alerts')).alerts.find((a) => a.id === saved.id)!;
       expect(after.channels.map((c) => c.to ?? c.url)).toEqual(['multi-two@example.com', 'https://hooks.slack.com/services/T/B/one', 'https://hooks.slack.com/services/T/B/two', 'https://example.com/multi-hook']);
       await rule.locator('button', { hasText: 'Delete' }).click();
-      await expect.poll(() => page.locator('[data-alert]', { hasText: 'multi-two@example.com' }).count(), { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => page.locator(`[data-alert="${saved.id}"]`).count(), { timeout: 10_000 }).toBe(0);
       await page.close();
     });
 

@@ -110,8 +110,9 @@ export function operationsSuite() {
       // the */5 cron checks the rule: any database is above 0 % of its limit
       const cron = await fetch(`${ctx.worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
       expect(cron.ok).toBe(true);
-      const { firings } = await asAdmin<{ firings: { state: string; observed: number }[] }>(`/api/v1/status/alerts/${rule.id}/firings`);
-      expect(firings).toEqual([expect.objectContaining({ state: 'firing' })]);
+      const firingsOf = async () => (await asAdmin<{ firings: { state: string; observed: number }[] }>(`/api/v1/status/alerts/${rule.id}/firings`)).firings;
+      await expect.poll(async () => (await firingsOf()).map((f) => f.state), { timeout: 30_000 }).toEqual(['firing']);
+      const firings = await firingsOf();
       await page.reload();
       expect(await page.locator('[data-testid=new-ops-alert-secret]').count()).toBe(0);
       expect(await article.locator('[data-state]').getAttribute('data-state')).toBe('firing');

@@ -1,7 +1,8 @@
 /**
  * The status API's numbers as tables (per site, per queue, per cron task) and each D1 database
- * as a bar against its 10 GB. Every number cell carries the API's raw value in `data-value`, so
- * the Chromium test compares it with the API; tables scroll inside their card on a phone.
+ * as a bar against its 10 GB. The tables scroll inside their card on a phone (a focusable region,
+ * so a keyboard can scroll them too). Every number cell carries the API's raw value in `data-value`, so
+ * the Chromium test compares it with the API.
  */
 import { component$ } from '@builder.io/qwik';
 import { formatAge, formatBytes, formatCount, percentOf } from '../../lib/ops-format';
@@ -19,7 +20,7 @@ export const SitesTable = component$<{ status: Status }>(({ status }) => (
     {status.sites.length === 0 ? (
       <p class="empty">No sites yet.</p>
     ) : (
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Sites (scrolls sideways)">
         <table data-testid="ops-sites">
           <thead>
             <tr>
@@ -69,7 +70,7 @@ export const QueuesTable = component$<{ status: Status }>(({ status }) => (
       Messages waiting for their consumer (the consumer lag) and in the dead-letter queue, from Cloudflare's analytics; dead letters kept
       in D1 are counted by Pulse. Rollups overall: {status.rollups.lag_seconds === null ? 'never refreshed' : `refreshed ${formatAge(status.rollups.lag_seconds)} ago at the stalest site`}.
     </p>
-    <div class="table-scroll">
+    <div class="table-scroll" tabIndex={0} role="region" aria-label="Queues (scrolls sideways)">
       <table data-testid="ops-queues">
         <thead>
           <tr>
@@ -102,7 +103,7 @@ export const CronTable = component$<{ status: Status }>(({ status }) => (
     {status.cron.length === 0 ? (
       <p class="empty">No cron run recorded yet.</p>
     ) : (
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Cron runs (scrolls sideways)">
         <table data-testid="ops-cron">
           <thead>
             <tr>
