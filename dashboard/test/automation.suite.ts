@@ -158,6 +158,8 @@ export function automationSuite() {
       expect(await report.textContent()).toContain('Weekly to email digest@example.com');
       expect(await report.textContent()).toContain('not sent yet');
       expect(await page.inputValue('input[name="email[]"]')).toBe('');
+      // the signing secret of its webhook channels, this once
+      expect(await page.locator('[data-testid=new-report-secret]').textContent()).toMatch(/^\s*whsec_[\w-]{20,}\s*$/);
 
       await report.locator('button', { hasText: 'Send now' }).click();
       const sent = (await (await page.waitForSelector('[data-testid=report-sent]', { timeout: 30_000 })).textContent())!;
