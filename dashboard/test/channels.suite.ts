@@ -25,12 +25,13 @@ export function channelsSuite() {
       await page.selectOption('select[name=metric]', 'visitors');
       await page.selectOption('select[name=kind]', 'threshold');
       await page.fill('input[name=value]', '77');
-      await form.locator('button', { hasText: 'Add another email' }).click();
-      await form.locator('button', { hasText: 'Add another Slack hook' }).click();
       const emails = form.locator('input[name="email[]"]');
       const slacks = form.locator('input[name="slack_url[]"]');
+      // one click at a time: the first may still be fetching the handler when the second lands
+      await form.locator('button', { hasText: 'Add another email' }).click();
       await expect.poll(() => emails.count()).toBe(2);
-      expect(await slacks.count()).toBe(2);
+      await form.locator('button', { hasText: 'Add another Slack hook' }).click();
+      await expect.poll(() => slacks.count()).toBe(2);
       // each row has its own label
       expect(await form.getByLabel('Email 2', { exact: true }).count()).toBe(1);
       await emails.nth(0).fill('multi-one@example.com');
