@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { createDevSecrets } from './scripts/generate-dev-vars.mjs';
 import { LongestFirstSequencer } from './test/sequencer';
 import { startWebhookReceiver } from './test/helpers/webhook-receiver.mjs';
+import { startCloudflareApiServer } from './test/helpers/cloudflare-api-server.mjs';
 
 /**
  * Pure modules (parsing, normalising, attribution, dates, patterns) need no runtime: their tests
@@ -53,7 +54,13 @@ export default defineConfig({
                 // test walks every attempt in seconds
                 TEST_WEBHOOK_RECEIVER: await startWebhookReceiver(),
                 PULSE_WEBHOOK_ALLOW_LOOPBACK: '1',
+                // operators by email (workers/auth/operator.ts): spaces and letter case on purpose,
+                // the list is trimmed and case-insensitive (test/helpers/api.ts signs one in)
+                PULSE_OPERATOR_EMAILS: ' Operator@Pulse.TEST , nobody-else@pulse.test',
                 PULSE_WEBHOOK_RETRY_BASE_SECONDS: '0',
+                // Cloudflare's API stands in locally (the real one is unreachable offline) for the
+                // status's Queue depth (workers/status/queue-depth.ts); CF_ACCOUNT_ID stays unset
+                TEST_CF_API: await startCloudflareApiServer(),
               },
               d1Databases: ['MIGRATION_TEST_DB'],
             },

@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync, mkdirSync }
 import { resolve } from 'node:path';
 import { ensureDevVars, parseDevVars } from './generate-dev-vars.mjs';
 import { d1Databases } from './setup-config.mjs';
-import { seedDemo } from './seed-demo.mjs';
+import { DEMO_EMAIL, seedDemo } from './seed-demo.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WRANGLER = resolve(ROOT, 'node_modules/.bin/wrangler');
@@ -108,7 +108,9 @@ async function main() {
   console.log('Starting the Worker on workerd…');
   // Loopback webhook targets (http://127.0.0.1:…) are allowed on a laptop only: production refuses
   // them (workers/automation/webhooks/targets.ts).
-  const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1'], {
+  // The demo login is an operator (the Operations page, /api/v1/status) unless .dev.vars lists others.
+  const operators = secrets.PULSE_OPERATOR_EMAILS || DEMO_EMAIL;
+  const worker = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1', '--var', `PULSE_OPERATOR_EMAILS:${operators}`], {
     cwd: ROOT,
     stdio: ['inherit', 'pipe', 'pipe'],
   });
@@ -147,7 +149,7 @@ async function main() {
     Dashboard         ${DASHBOARD}   (sign in with the demo login below)
     API and tracker   ${API}   (health: ${API}/api/health, docs: ${API}/api/openapi.json)
     Demo site         ${demo.site}
-    Demo login        ${demo.email} / ${demo.password}
+    Demo login        ${demo.email} / ${demo.password}   (an operator: ${DASHBOARD}/operations/)
     Demo API key      (stats:read for ${demo.site})
 ${demo.key}
 

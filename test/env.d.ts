@@ -11,6 +11,8 @@ declare global {
       FUZZ_SEED: string;
       /** the local webhook receiver's origin (test/helpers/webhook-receiver.mjs) */
       TEST_WEBHOOK_RECEIVER: string;
+      /** a local stand-in for Cloudflare's API (test/helpers/cloudflare-api-server.mjs), ending /client/v4 */
+      TEST_CF_API: string;
     }
   }
 }

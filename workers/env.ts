@@ -36,6 +36,14 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiterDO>;
   /** secret: JWK set, current ES256 private key first, older public keys after (workers/auth/signing-keys.ts) */
   PULSE_SIGNING_KEYS?: string;
+  /** comma-separated, case-insensitive emails of the signed-in users who are operators (auth/operator.ts) */
+  PULSE_OPERATOR_EMAILS?: string;
+  /** the Cloudflare account whose Queues' depth the status reads (workers/status/queue-depth.ts) */
+  CF_ACCOUNT_ID?: string;
+  /** secret: a Cloudflare API token with Account Analytics: Read and Queues: Read, for that depth */
+  CF_API_TOKEN?: string;
+  /** Cloudflare's API origin and path; default https://api.cloudflare.com/client/v4 (tests point it at a local server) */
+  CF_API_BASE_URL?: string;
   /** secret: bootstrap admin bearer token for the CLI */
   PULSE_ADMIN_TOKEN?: string;
   /** JWT `iss`; defaults to "pulse" */

@@ -11,7 +11,7 @@ import { ctx, shot } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-async function violations(page: Page): Promise<string[]> {
+export async function violations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
@@ -56,6 +56,7 @@ export function a11ySuite() {
             ['settings-goals', 'in', `/sites/${s()}/settings/goals/`],
             ['settings-members', 'in', `/sites/${s()}/settings/members/`],
             ['settings-keys', 'in', `/sites/${s()}/settings/keys/`],
+            ['operations', 'in', '/operations/'],
             ['login', 'out', '/login/'],
             ['invitation', 'out', '/invitations/accept/?token=inv_none'],
             ['share', 'out', `/share/${s()}/?auth=${token}&period=7d`],

@@ -68,11 +68,11 @@ export function automationSuite() {
       await page.goto(settings('alerts/'));
       await page.selectOption('select[name=metric]', 'visitors');
       await page.selectOption('select[name=kind]', 'threshold');
-      await page.fill('input[name=email]', 'alerts@example.com');
+      await page.fill('input[name="email[]"]', 'alerts@example.com');
       await page.click('[data-testid=create-alert]');
       expect(await (await page.waitForSelector('[data-testid=alert-error]')).textContent()).toContain('a threshold needs a value');
       // a refused save keeps what was typed
-      expect(await page.inputValue('input[name=email]')).toBe('alerts@example.com');
+      expect(await page.inputValue('input[name="email[]"]')).toBe('alerts@example.com');
 
       await page.selectOption('select[name=op]', 'above');
       await page.fill('input[name=value]', '250');
@@ -104,7 +104,7 @@ export function automationSuite() {
       await page.selectOption('select[name=op]', 'below');
       await page.fill('input[name=value]', '1000000');
       await page.selectOption('select[name=window]', '1d');
-      await page.fill('input[name=webhook_url]', target);
+      await page.fill('input[name="webhook_url[]"]', target);
       await page.click('[data-testid=create-alert]');
       const rule = page.locator('[data-alert]', { hasText: 'visitors below 1000000 per day' });
       await rule.waitFor({ timeout: 10_000 });
@@ -148,16 +148,18 @@ export function automationSuite() {
       const page = await ctx.signedIn.newPage();
       await page.goto(settings('reports/'));
       await page.click('[data-testid=create-report]');
-      expect(await (await page.waitForSelector('[data-testid=report-error]')).textContent()).toContain('give at least one channel');
+      expect(await (await page.waitForSelector('[data-testid=report-error]')).textContent()).toContain('Fill in at least one channel');
 
       await page.selectOption('select[name=interval]', 'weekly');
-      await page.fill('input[name=email]', 'digest@example.com');
+      await page.fill('input[name="email[]"]', 'digest@example.com');
       await page.click('[data-testid=create-report]');
       const report = page.locator('[data-report]', { hasText: 'digest@example.com' });
       await report.waitFor({ timeout: 10_000 });
       expect(await report.textContent()).toContain('Weekly to email digest@example.com');
       expect(await report.textContent()).toContain('not sent yet');
-      expect(await page.inputValue('input[name=email]')).toBe('');
+      expect(await page.inputValue('input[name="email[]"]')).toBe('');
+      // the signing secret of its webhook channels, this once
+      expect(await page.locator('[data-testid=new-report-secret]').textContent()).toMatch(/^\s*whsec_[\w-]{20,}\s*$/);
 
       await report.locator('button', { hasText: 'Send now' }).click();
       const sent = (await (await page.waitForSelector('[data-testid=report-sent]', { timeout: 30_000 })).textContent())!;
@@ -209,7 +211,7 @@ export function automationSuite() {
       await page.selectOption('select[name=metric]', 'pageviews');
       await page.selectOption('select[name=kind]', 'threshold');
       await page.fill('input[name=value]', '40');
-      await page.fill('input[name=email]', 'edit-alert@example.com');
+      await page.fill('input[name="email[]"]', 'edit-alert@example.com');
       await page.click('[data-testid=create-alert]');
       expect(await (await page.waitForSelector('[data-testid=new-alert-secret]')).textContent()).toMatch(/whsec_/);
       const rule = page.locator('[data-alert]', { hasText: 'edit-alert@example.com' });
@@ -218,7 +220,7 @@ export function automationSuite() {
       expect(await edit.locator('select[name=op]').inputValue()).toBe('above');
       expect(await edit.locator('input[name=value]').inputValue()).toBe('40');
       expect(await edit.locator('input[name=cooldown_minutes]').inputValue()).toBe('60');
-      expect(await edit.locator('input[name=email]').inputValue()).toBe('edit-alert@example.com');
+      expect(await edit.locator('input[name="email[]"]').inputValue()).toBe('edit-alert@example.com');
       await edit.locator('input[name=value]').fill('lots');
       await edit.locator('[data-testid=save-alert]').click();
       expect(await (await page.waitForSelector('[data-testid=alert-update-error]')).textContent()).toContain('The value is a number');
@@ -228,7 +230,7 @@ export function automationSuite() {
       await edit.locator('select[name=op]').selectOption('below');
       await edit.locator('input[name=value]').fill('15');
       await edit.locator('input[name=cooldown_minutes]').fill('30');
-      await edit.locator('input[name=slack_url]').fill('https://hooks.slack.com/services/T/B/edit');
+      await edit.locator('input[name="slack_url[]"]').fill('https://hooks.slack.com/services/T/B/edit');
       await edit.locator('[data-testid=save-alert]').click();
       await expect.poll(async () => rule.locator('strong').first().textContent(), { timeout: 10_000 }).toBe('pageviews below 15 per hour');
       expect(await rule.textContent()).toContain('To email edit-alert@example.com, slack https://hooks.slack.com/services/T/B/edit · cooldown 30 min');
@@ -243,22 +245,22 @@ export function automationSuite() {
       const page = await ctx.signedIn.newPage();
       await page.goto(settings('reports/'));
       await page.selectOption('select[name=interval]', 'weekly');
-      await page.fill('input[name=email]', 'edit-digest@example.com');
+      await page.fill('input[name="email[]"]', 'edit-digest@example.com');
       await page.click('[data-testid=create-report]');
       const report = page.locator('[data-report]', { hasText: 'edit-digest@example.com' });
       await report.waitFor({ timeout: 10_000 });
       await report.locator('[data-edit] summary').click();
       const edit = report.locator('[data-edit]');
       expect(await edit.locator('select[name=interval]').inputValue()).toBe('weekly');
-      expect(await edit.locator('input[name=email]').inputValue()).toBe('edit-digest@example.com');
-      await edit.locator('input[name=email]').fill('');
+      expect(await edit.locator('input[name="email[]"]').inputValue()).toBe('edit-digest@example.com');
+      await edit.locator('input[name="email[]"]').fill('');
       await edit.locator('[data-testid=save-report]').click();
-      expect(await (await page.waitForSelector('[data-testid=report-update-error]')).textContent()).toContain('give at least one channel');
+      expect(await (await page.waitForSelector('[data-testid=report-update-error]')).textContent()).toContain('Fill in at least one channel');
 
       await page.reload();
       await report.locator('[data-edit] summary').click();
       await edit.locator('select[name=interval]').selectOption('monthly');
-      await edit.locator('input[name=webhook_url]').fill('https://example.com/digest-hook');
+      await edit.locator('input[name="webhook_url[]"]').fill('https://example.com/digest-hook');
       await edit.locator('[data-testid=save-report]').click();
       await expect.poll(async () => report.textContent(), { timeout: 10_000 }).toContain('Monthly to email edit-digest@example.com, webhook https://example.com/digest-hook');
       await report.locator('button', { hasText: 'Delete' }).click();

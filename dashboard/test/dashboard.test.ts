@@ -10,6 +10,8 @@ import { chartSuite } from './chart.suite';
 import { detailsSuite } from './details.suite';
 import { filtersSuite } from './filters.suite';
 import { automationSuite } from './automation.suite';
+import { channelsSuite } from './channels.suite';
+import { operationsSuite } from './operations.suite';
 import { overviewSuite } from './overview.suite';
 import { performanceSuite } from './performance.suite';
 import { realtimeSuite } from './realtime.suite';
@@ -38,4 +40,6 @@ describe('dashboard', () => {
   a11ySuite();
   reportsSuite();
   automationSuite();
+  channelsSuite();
+  operationsSuite();
 });

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDevVars } from '../../scripts/generate-dev-vars.mjs';
-import { seedDemo } from '../../scripts/seed-demo.mjs';
+import { DEMO_EMAIL, seedDemo } from '../../scripts/seed-demo.mjs';
 import { d1Databases } from '../../scripts/setup-config.mjs';
 import { run, startDevServer, startWrangler, WRANGLER } from '../../test/helpers/dev-server.mjs';
 
@@ -86,7 +86,8 @@ export async function startWorker({ days = 7 } = {}) {
   const worker = await startDevServer({
     config, persistTo: state, readyPath: '/api/health',
     // loopback webhook targets (the test receiver), as `npm run dev` allows them; never in production
-    extraArgs: ['--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1'],
+    // and the demo login an operator (the Operations page), as `npm run dev` makes it
+    extraArgs: ['--test-scheduled', '--var', 'PULSE_WEBHOOK_ALLOW_LOOPBACK:1', '--var', `PULSE_OPERATOR_EMAILS:${DEMO_EMAIL}`],
   });
   let demo;
   let events;

@@ -73,3 +73,14 @@ export const serverKid = (): string => JSON.parse(env.PULSE_SIGNING_KEYS!).keys[
 
 export const b64url = (value: unknown): string =>
   btoa(typeof value === 'string' ? value : JSON.stringify(value)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+/** The operator listed in the tests' `PULSE_OPERATOR_EMAILS` (vitest.config.ts, in other letter case there). */
+export const OPERATOR_EMAIL = 'operator@pulse.test';
+const OPERATOR_PASSWORD = 'operator-password-for-tests';
+
+/** A session of the listed operator, a viewer of `site` (files share D1: the account is made once). */
+export async function operatorSession(site: string): Promise<string> {
+  const res = await call(`/api/v1/sites/${site}/members`, { token: adminToken(), body: { email: OPERATOR_EMAIL, role: 'viewer', password: OPERATOR_PASSWORD } });
+  if (res.status !== 201 && res.status !== 409) throw new Error(`operator account: ${res.status} ${await res.text()}`);
+  return signIn(OPERATOR_EMAIL, OPERATOR_PASSWORD);
+}

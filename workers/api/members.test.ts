@@ -67,8 +67,8 @@ describe('members and invitations', () => {
   it('whoami describes each kind of caller', async () => {
     const site = await makeSite();
     const viewer = await makeUserSession(site, 'viewer');
-    expect(await ok(call('/api/v1/auth/me', { token: viewer.token }))).toEqual({ kind: 'user', user: { id: viewer.id, email: viewer.email }, sites: [{ site, role: 'viewer' }] });
-    expect(await ok(call('/api/v1/auth/me', { token: adminToken() }))).toEqual({ kind: 'admin' });
+    expect(await ok(call('/api/v1/auth/me', { token: viewer.token }))).toEqual({ kind: 'user', user: { id: viewer.id, email: viewer.email }, sites: [{ site, role: 'viewer' }], operator: false });
+    expect(await ok(call('/api/v1/auth/me', { token: adminToken() }))).toEqual({ kind: 'admin', operator: true });
   });
 });
 

@@ -1,9 +1,10 @@
-/** Dashboard accounts: sign-in, sign-out, who am I, password change. */
+/** Dashboard accounts: sign-in, sign-out, who am I (and whether an operator), password change. */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
 import { forbidden } from '../auth/access';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password';
 import { requirePrincipal, SESSION_COOKIE } from '../auth/principal';
+import { isOperator } from '../auth/operator';
 import { clearSignIn, limitSignIn } from '../auth/rate-limit';
 import { markRevoked, revocationStatement } from '../auth/revocation';
 import { issueToken } from '../auth/tokens';
@@ -75,16 +76,16 @@ export async function whoAmI(request: IRequest, env: Env): Promise<Response> {
   const principal = await requirePrincipal(request, env);
   switch (principal.kind) {
     case 'admin':
-      return jsonResponse({ kind: 'admin' });
+      return jsonResponse({ kind: 'admin', operator: true });
     case 'key':
-      return jsonResponse({ kind: 'key', key_id: principal.keyId, sites: principal.sites, scope: [...principal.scopes].join(' ') });
+      return jsonResponse({ kind: 'key', key_id: principal.keyId, sites: principal.sites, scope: [...principal.scopes].join(' '), operator: false });
     case 'share':
-      return jsonResponse({ kind: 'share', site: principal.site });
+      return jsonResponse({ kind: 'share', site: principal.site, operator: false });
     case 'user': {
       const { results } = await env.DB.prepare('SELECT site_id AS site, role FROM memberships WHERE user_id = ? ORDER BY site_id')
         .bind(principal.userId)
         .all<{ site: string; role: string }>();
-      return jsonResponse({ kind: 'user', user: { id: principal.userId, email: principal.email }, sites: results });
+      return jsonResponse({ kind: 'user', user: { id: principal.userId, email: principal.email }, sites: results, operator: isOperator(env, principal) });
     }
   }
 }

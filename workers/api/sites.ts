@@ -3,6 +3,7 @@ import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
 import { forbidden, requireSiteAccess } from '../auth/access';
 import { requirePrincipal } from '../auth/principal';
+import { isOperator } from '../auth/operator';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
 import { floodLimitOf, forgetSiteConfig, parseSiteSettings, type SiteSettings } from '../lib/site-config';
@@ -92,7 +93,7 @@ export async function createSite(request: IRequest, env: Env): Promise<Response>
   const body = await readBody(request, CREATE_SITE);
   const settings: SiteSettings = { allowedHostnames: body.allowed_hostnames ?? [], public: body.public ?? false };
   if (body.flood_limit) settings.floodLimit = { perSecond: body.flood_limit.per_second, burst: body.flood_limit.burst };
-  if (body.database !== undefined && principal.kind !== 'admin') throw forbidden('only the operator chooses a database');
+  if (body.database !== undefined && !isOperator(env, principal)) throw forbidden('only an operator (the admin token, or a user listed in PULSE_OPERATOR_EMAILS) chooses a database');
   const binding = await assignDatabase(env, body.database);
   const now = Date.now();
   const row = { id: body.domain, timezone: body.timezone ?? 'UTC', retention_days: body.retention_days ?? 395, settings: JSON.stringify(settings), uid_secret: randomSecret(), created_at: now };

@@ -153,6 +153,11 @@ export const reports = sqliteTable(
     channels: text('channels').notNull(),
     /** signs the unsubscribe links of this report's emails (HMAC), so they work signed out */
     unsubscribeSecret: text('unsubscribe_secret').notNull(),
+    /**
+     * signs the POSTs to the digest's plain-webhook channels (`Pulse-Signature`, as webhooks and
+     * alerts); shown at creation only. Null for digests made before 0017: they stay unsigned
+     */
+    secret: text('secret'),
     /** the last period the cron sent (`2026-11-23` for a week, `2026-11` for a month): each once */
     lastSentPeriod: text('last_sent_period'),
     createdAt: integer('created_at').notNull(),

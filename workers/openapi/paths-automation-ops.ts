@@ -4,7 +4,9 @@ import { json, noContent, operation, pathParam, ref, type Json } from './helpers
 const str = { type: 'string' };
 const dateTime = { type: 'string', format: 'date-time' };
 const ID = pathParam('id', 'Operations alert id');
-const OPERATOR = { tags: ['operator'], security: [{ admin: [] }] };
+/** operators: the admin token, or the session of a user listed in PULSE_OPERATOR_EMAILS (workers/auth/operator.ts) */
+export const OPERATOR = { tags: ['operator'], security: [{ admin: [] }, { session: [] }, { cookie: [] }] };
+const ONLY = 'Operators only: the admin token, or a signed-in user listed in PULSE_OPERATOR_EMAILS.';
 const METRIC = {
   type: 'string', enum: ['outbox_oldest_seconds', 'database_used_percent', 'cron_failures'],
   description: 'outbox_oldest_seconds: age of the oldest event waiting in a SiteDO outbox (a stalled outbox); database_used_percent: a D1 database\'s size in % of its 10 GB (4 decimals); cron_failures: cron tasks whose last run failed',
@@ -43,20 +45,20 @@ const list = (key: string, item: string) => ({ type: 'object', properties: { [ke
 
 export const opsAlertPaths: Record<string, Json> = {
   '/api/v1/status/alerts': {
-    get: operation({ summary: 'Operations alert rules (operator)', description: 'Admin token only.', ...OPERATOR, ok: { 200: json(list('alerts', 'OpsAlert')) }, errors: [401, 403] }),
+    get: operation({ summary: 'Operations alert rules (operator)', description: ONLY, ...OPERATOR, ok: { 200: json(list('alerts', 'OpsAlert')) }, errors: [401, 403] }),
     post: operation({
       summary: 'Create an operations alert rule: a status number above a value (operator)',
-      description: 'Admin token only. Checked every 5 minutes by the rollup cron; each firing and "back to normal" is stored once per 5-minute slot and sent to the channels, with a cool-down. At most 20.',
+      description: `${ONLY} Checked every 5 minutes by the rollup cron; each firing and "back to normal" is stored once per 5-minute slot and sent to the channels, with a cool-down. At most 20.`,
       ...OPERATOR, body: ref('OpsAlertCreate'), ok: { 201: json(ref('OpsAlertCreated'), 'Created, with the signing secret of its webhook channels, once') }, errors: [400, 401, 403, 409, 413],
     }),
   },
   '/api/v1/status/alerts/{id}': {
     parameters: [ID],
-    patch: operation({ summary: "Change an operations rule's scope, value, channels or cool-down (operator)", description: 'Admin token only.', ...OPERATOR, body: ref('OpsAlertUpdate'), ok: { 200: json(ref('OpsAlert')) }, errors: [400, 401, 403, 404, 413] }),
-    delete: operation({ summary: 'Delete an operations rule and its firings (operator)', description: 'Admin token only.', ...OPERATOR, ok: { 204: noContent }, errors: [401, 403, 404] }),
+    patch: operation({ summary: "Change an operations rule's scope, value, channels or cool-down (operator)", description: ONLY, ...OPERATOR, body: ref('OpsAlertUpdate'), ok: { 200: json(ref('OpsAlert')) }, errors: [400, 401, 403, 404, 413] }),
+    delete: operation({ summary: 'Delete an operations rule and its firings (operator)', description: ONLY, ...OPERATOR, ok: { 204: noContent }, errors: [401, 403, 404] }),
   },
   '/api/v1/status/alerts/{id}/firings': {
     parameters: [ID],
-    get: operation({ summary: 'Firings and returns to normal of an operations rule, newest first (operator)', description: 'Admin token only.', ...OPERATOR, ok: { 200: json(list('firings', 'OpsAlertFiring')) }, errors: [401, 403, 404] }),
+    get: operation({ summary: 'Firings and returns to normal of an operations rule, newest first (operator)', description: ONLY, ...OPERATOR, ok: { 200: json(list('firings', 'OpsAlertFiring')) }, errors: [401, 403, 404] }),
   },
 };

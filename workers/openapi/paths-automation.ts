@@ -1,6 +1,6 @@
 /** OpenAPI paths and schemas of the automation resources (DESIGN §4b): annotations, webhooks, alerts. */
 import { json, noContent, operation, pathParam, queryParam, ref, SITE, type Json } from './helpers';
-import { opsAlertPaths, opsAlertSchemas } from './paths-automation-ops';
+import { OPERATOR, opsAlertPaths, opsAlertSchemas } from './paths-automation-ops';
 
 const str = { type: 'string' };
 const dateTime = { type: 'string', format: 'date-time' };
@@ -54,7 +54,7 @@ export const automationSchemas: Record<string, Json> = {
     oneOf: [
       { type: 'object', required: ['type', 'to'], additionalProperties: false, properties: { type: { const: 'email' }, to: { type: 'string', format: 'email' } } },
       { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'slack' }, url: { type: 'string', description: 'A Slack incoming-webhook URL' } } },
-      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: "Receives the notice JSON; an alert's is signed with the alert's secret (`Pulse-Signature`), a digest's is not" } } },
+      { type: 'object', required: ['type', 'url'], additionalProperties: false, properties: { type: { const: 'webhook' }, url: { type: 'string', description: "Receives the notice JSON, signed with its alert's or digest's secret (`Pulse-Signature`)" } } },
     ],
   },
   Alert: {
@@ -111,6 +111,9 @@ export const automationSchemas: Record<string, Json> = {
     type: 'object',
     properties: { id: str, interval: { type: 'string', enum: ['weekly', 'monthly'] }, channels: { type: 'array', items: ref('Channel') }, last_sent_period: { type: ['string', 'null'] }, created_at: dateTime, updated_at: dateTime },
   },
+  ReportCreated: {
+    allOf: [ref('Report'), { type: 'object', properties: { secret: { type: 'string', description: "Signs the POSTs to the digest's webhook channels (`Pulse-Signature`); shown only in this answer" } } }],
+  },
   ReportCreate: {
     type: 'object', required: ['interval', 'channels'], additionalProperties: false,
     properties: { interval: { type: 'string', enum: ['weekly', 'monthly'], description: 'weekly: Monday–Sunday, sent Monday from 07:00 site time; monthly: sent on the 1st' }, channels: { type: 'array', minItems: 1, maxItems: 5, items: ref('Channel') } },
@@ -143,7 +146,18 @@ export const automationSchemas: Record<string, Json> = {
         events_today: { type: 'integer', description: "Site-local today, as the Stats API's `events`" }, rollup_lag_seconds: { type: ['integer', 'null'] },
       } } },
       next_offset: { type: ['integer', 'null'] },
-      queues: { type: 'object', additionalProperties: { type: 'object', properties: { backlog: { type: 'null', description: 'Not readable from a Worker' }, dlq: { type: 'integer', description: 'Dead letters kept' } } } },
+      queues: {
+        type: 'object',
+        description: "Per queue (`events`, `webhooks`); the depths come from Cloudflare's GraphQL Analytics API when CF_ACCOUNT_ID and CF_API_TOKEN are set (cached a minute), else null with `reason`",
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            backlog: { type: ['integer', 'null'], description: 'Messages waiting in the queue (the newest minute Cloudflare sampled)' }, backlog_bytes: { type: ['integer', 'null'] },
+            dlq_backlog: { type: ['integer', 'null'], description: 'Messages waiting in its dead-letter queue' }, dlq: { type: 'integer', description: 'Dead letters kept in D1' },
+            measured_at: { type: ['string', 'null'], format: 'date-time' }, reason: { type: ['string', 'null'], description: 'Why a depth is null, e.g. "set CF_ACCOUNT_ID and CF_API_TOKEN"' },
+          },
+        },
+      },
       cron: { type: 'array', items: { type: 'object', properties: { name: str, last_run: dateTime, duration_ms: { type: 'integer' }, ok: { type: 'boolean' }, error: { type: ['string', 'null'] } } } },
       rollups: { type: 'object', properties: { lag_seconds: { type: ['integer', 'null'] } } },
       databases: { type: 'array', items: { type: 'object', properties: { binding: str, size_bytes: { type: 'integer' }, limit_bytes: { type: 'integer' } } } },
@@ -219,8 +233,8 @@ export const automationPaths: Record<string, Json> = {
   '/api/v1/status': {
     get: operation({
       summary: 'Operations: outbox backlog, drops, events today, dead letters, cron runs, rollup lag, database sizes (operator)',
-      description: 'Admin token only. Sites 100 at a time (`offset`, `next_offset`) or one (`site`).',
-      tags: ['operator'], security: [{ admin: [] }],
+      description: 'Operators only: the admin token, or a signed-in user listed in PULSE_OPERATOR_EMAILS. Sites 100 at a time (`offset`, `next_offset`) or one (`site`).',
+      ...OPERATOR,
       parameters: [queryParam('site', 'Only this site'), queryParam('offset', 'Skip this many sites', { type: 'integer', minimum: 0 })],
       ok: { 200: json(ref('Status')) }, errors: [400, 401, 403, 404],
     }),
@@ -232,7 +246,7 @@ export const automationPaths: Record<string, Json> = {
     post: operation({
       summary: 'Create a weekly or monthly digest',
       description: `${ADMIN} Top stats with change against the previous period, top sources, pages and goals, a sparkline and a dashboard link; numbers are the Stats API's. Webhook body: \`{"type": "report", "site", "period", "stats", "top", "daily", "funnels"}\` (each stored funnel's steps and conversion, the first 5). At most 10 per site.`,
-      tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('Report'), 'Created') }, errors: [400, 401, 403, 404, 409, 413, 429],
+      tags: ['automation'], body: ref('ReportCreate'), ok: { 201: json(ref('ReportCreated'), 'Created, with the signing secret of its webhook channels, once') }, errors: [400, 401, 403, 404, 409, 413, 429],
     }),
   },
   '/api/v1/sites/{site}/reports/{id}': {

@@ -114,6 +114,7 @@ export const schemas: Record<string, Json> = {
       key_id: str,
       scope,
       site: str,
+      operator: { type: 'boolean', description: 'The admin token, or a signed-in user listed in PULSE_OPERATOR_EMAILS: may read /api/v1/status and manage its alert rules' },
     },
   },
   Member: { type: 'object', properties: { user_id: str, email: str, role, created_at: { type: 'integer' }, password: { ...str, description: 'Generated password, shown once, when the account was created' } } },

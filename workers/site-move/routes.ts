@@ -1,5 +1,5 @@
 /**
- * The operator's API behind `npm run pulse -- site move <domain> --to DB_2` (admin token only):
+ * The operator's API behind `npm run pulse -- site move <domain> --to DB_2` (operators only: auth/operator.ts):
  * `POST /api/v1/sites/{site}/move` starts a move, `POST …/move/step` advances it one bounded step
  * (the CLI calls it until `phase` is `done`, waiting `wait_ms` when the move waits), and
  * `GET …/move` says where the site's data is and how its last move went; `DELETE …/move` gives
@@ -7,8 +7,7 @@
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
-import { requirePrincipal } from '../auth/principal';
-import { forbidden } from '../auth/access';
+import { requireOperator as requireOperatorOf } from '../auth/operator';
 import type { Env } from '../env';
 import { jsonResponse } from '../lib/http-error';
 import { sitePlacement } from '../lib/site-db';
@@ -18,10 +17,7 @@ import { abortMove, moveStatus, startMove, stepMove, type MoveState } from './mo
 
 const START = v.strictObject({ to: v.pipe(v.string(), v.regex(/^DB(_[0-9]+)?$/, 'must be a D1 binding: DB, DB_2, …')) });
 
-async function requireOperator(request: IRequest, env: Env): Promise<void> {
-  const principal = await requirePrincipal(request, env);
-  if (principal.kind !== 'admin') throw forbidden('only the operator moves sites between databases');
-}
+const requireOperator = (request: IRequest, env: Env) => requireOperatorOf(request, env, 'moving sites between databases is');
 
 function toMoveJson(state: MoveState | null, now: number) {
   if (!state) return null;

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../index';
-import { adminToken, call, makeKey, makeSite, ok } from '../../test/helpers/api';
+import { adminToken, call, makeKey, makeSite, makeUserSession, ok, operatorSession } from '../../test/helpers/api';
 import { drainToD1 } from '../../test/helpers/drain';
 import { ROLLUP_CRON } from '../cron/run-scheduled';
 import { D1_LIMIT_BYTES } from './status';
@@ -12,7 +12,7 @@ type SiteStatus = { site: string; outbox_pending: number; outbox_oldest_seconds:
 type Status = {
   sites: SiteStatus[];
   next_offset: number | null;
-  queues: Record<string, { backlog: null; dlq: number }>;
+  queues: Record<string, { backlog: number | null; backlog_bytes: number | null; dlq_backlog: number | null; dlq: number; measured_at: string | null; reason: string | null }>;
   cron: { name: string; last_run: string; duration_ms: number; ok: boolean; error: string | null }[];
   rollups: { lag_seconds: number | null };
   databases: { binding: string; size_bytes: number; limit_bytes: number }[];
@@ -27,6 +27,27 @@ describe('GET /api/v1/status', () => {
     expect((await call('/api/v1/status', { token: key.token })).status).toBe(403);
     expect((await call('/api/v1/status?offset=-1', { token: adminToken() })).status).toBe(400);
     expect((await call('/api/v1/status?site=no-such.example', { token: adminToken() })).status).toBe(404);
+  });
+
+  it('is for operators: the admin token and the users listed in PULSE_OPERATOR_EMAILS, whom /auth/me names', async () => {
+    const site = await makeSite();
+    const operator = await operatorSession(site);
+    const owner = await makeUserSession(site, 'owner');
+    expect(await ok(call('/api/v1/auth/me', { token: operator }))).toMatchObject({ kind: 'user', operator: true });
+    expect(await ok(call('/api/v1/auth/me', { token: owner.token }))).toMatchObject({ kind: 'user', operator: false });
+    // the list names people: an owner of the site is not an operator, nor is a sites:admin key
+    const refused = await call(`/api/v1/status?site=${site}`, { token: owner.token });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe('the status is for operators: the admin token, or a signed-in user listed in PULSE_OPERATOR_EMAILS');
+    expect((await call('/api/v1/status/alerts', { token: owner.token })).status).toBe(403);
+    const byOperator = await ok<Status>(call(`/api/v1/status?site=${site}`, { token: operator }));
+    const byAdmin = await status(`?site=${site}`);
+    expect(byOperator.sites).toEqual(byAdmin.sites);
+    expect(byOperator.databases.map((d) => d.binding)).toEqual(byAdmin.databases.map((d) => d.binding));
+    // and its alert rules, every verb
+    const rule = await ok<{ id: string }>(call('/api/v1/status/alerts', { token: operator, body: { metric: 'cron_failures', value: 0, channels: [{ type: 'email', to: 'oncall@example.com' }] } }), 201);
+    expect((await ok<{ alerts: { id: string }[] }>(call('/api/v1/status/alerts', { token: operator }))).alerts.map((a) => a.id)).toContain(rule.id);
+    expect((await call(`/api/v1/status/alerts/${rule.id}`, { method: 'DELETE', token: operator })).status).toBe(204);
   });
 
   it('shows the outbox backlog and its age, then the events of today and the drops once they reach D1', async () => {
@@ -55,7 +76,8 @@ describe('GET /api/v1/status', () => {
     await waitOnExecutionContext(ctx);
     const now = await status();
     expect(now.queues.webhooks!.dlq).toBe(before.queues.webhooks!.dlq + 1);
-    expect(now.queues.events).toEqual({ backlog: null, dlq: expect.any(Number) });
+    // the test env sets no CF_ACCOUNT_ID: the depth is null and says why (queue-depth.test.ts reads it)
+    expect(now.queues.events).toEqual({ backlog: null, backlog_bytes: null, dlq_backlog: null, dlq: expect.any(Number), measured_at: null, reason: 'set CF_ACCOUNT_ID and CF_API_TOKEN' });
     const names = now.cron.map((c) => c.name);
     for (const name of ['alerts-5m', 'erasures', 'rollups']) expect(names).toContain(name);
     for (const run of now.cron.filter((c) => ['alerts-5m', 'erasures', 'rollups'].includes(c.name))) {

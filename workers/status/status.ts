@@ -1,15 +1,16 @@
 /**
- * `GET /api/v1/status` (DESIGN §4b), for the operator (the admin token): per site what waits in
+ * `GET /api/v1/status` (DESIGN §4b), for operators (auth/operator.ts): per site what waits in
  * its SiteDO outboxes and since when, today's drops and events; dead letters per queue; the last
  * run of each cron task; how far the rollups lag; each D1 database's size against its limit.
- * A Worker cannot read a Queue's depth, so `backlog` is null: the outboxes are the part of the
- * backlog Pulse can see (events not yet accepted by the Queue), and the DLQ counts are exact.
+ * A Worker cannot read a Queue's depth from its binding: with `CF_ACCOUNT_ID` and `CF_API_TOKEN`
+ * set it is asked of Cloudflare's GraphQL API (queue-depth.ts), otherwise `backlog` is null with
+ * the reason. The outboxes are the part of the backlog Pulse sees itself (events not yet accepted
+ * by the Queue); `dlq` counts the dead letters kept in D1, `dlq_backlog` what waits in the DLQ.
  * Sites are listed 100 at a time (`offset`), or one (`site`), so a call costs a bounded number of
  * DO calls.
  */
 import type { IRequest } from 'itty-router';
-import { forbidden } from '../auth/access';
-import { requirePrincipal } from '../auth/principal';
+import { requireOperator } from '../auth/operator';
 import { shardNames } from '../../contract/shards';
 import type { Env } from '../env';
 import { HttpError, jsonResponse } from '../lib/http-error';
@@ -18,8 +19,9 @@ import { siteFromRow, type SiteConfig, type SiteConfigRow } from '../lib/site-co
 import { utcDate } from '../lib/timezone';
 import { runQuery } from '../query/run-query';
 import { listCronRuns } from '../cron/cron-runs';
-import { EVENTS_DLQ } from '../consumer/handle-queue';
-import { WEBHOOKS_DLQ } from '../automation/webhooks/message';
+import { EVENTS_DLQ, EVENTS_QUEUE } from '../consumer/handle-queue';
+import { WEBHOOKS_DLQ, WEBHOOKS_QUEUE } from '../automation/webhooks/message';
+import { readQueueDepths } from './queue-depth';
 import { D1_LIMIT_BYTES } from './limits';
 
 export const SITES_PER_PAGE = 100;
@@ -45,8 +47,7 @@ async function siteStatus(env: Env, site: SiteConfig, now: number) {
 }
 
 export async function getStatus(request: IRequest, env: Env): Promise<Response> {
-  const principal = await requirePrincipal(request, env);
-  if (principal.kind !== 'admin') throw forbidden('the status is for the operator (the admin token)');
+  await requireOperator(request, env, 'the status is');
   const params = new URL(request.url).searchParams;
   const offset = Number(params.get('offset') ?? 0);
   if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'invalid_request', 'offset must be a non-negative integer');
@@ -61,12 +62,21 @@ export async function getStatus(request: IRequest, env: Env): Promise<Response> 
   const databases = await Promise.all(
     dataBindings(env).map(async (binding) => ({ binding, size_bytes: (await databaseOf(env, binding).prepare('SELECT 1').run()).meta.size_after ?? null, limit_bytes: D1_LIMIT_BYTES })),
   );
+  const depths = await readQueueDepths(env, [EVENTS_QUEUE, EVENTS_DLQ, WEBHOOKS_QUEUE, WEBHOOKS_DLQ], now);
+  const queueStatus = async (queue: string, deadLetters: string) => ({
+    backlog: depths[queue]!.backlog,
+    backlog_bytes: depths[queue]!.backlog_bytes,
+    dlq_backlog: depths[deadLetters]!.backlog,
+    dlq: await dlq(deadLetters),
+    measured_at: depths[queue]!.measured_at,
+    reason: depths[queue]!.reason ?? depths[deadLetters]!.reason,
+  });
   const lags = sites.map((s) => s.rollup_lag_seconds).filter((l): l is number => l !== null);
   return jsonResponse({
     at: new Date(now).toISOString(),
     sites,
     next_offset: results.length > SITES_PER_PAGE ? offset + SITES_PER_PAGE : null,
-    queues: { events: { backlog: null, dlq: await dlq(EVENTS_DLQ) }, webhooks: { backlog: null, dlq: await dlq(WEBHOOKS_DLQ) } },
+    queues: { events: await queueStatus(EVENTS_QUEUE, EVENTS_DLQ), webhooks: await queueStatus(WEBHOOKS_QUEUE, WEBHOOKS_DLQ) },
     cron: await listCronRuns(env.DB),
     rollups: { lag_seconds: lags.length ? Math.max(...lags) : null },
     databases,

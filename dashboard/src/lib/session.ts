@@ -4,6 +4,8 @@ import type { RequestEventBase } from '@builder.io/qwik-city';
 export interface Me {
   user: { id: string; email: string };
   sites: { site: string; role: 'owner' | 'admin' | 'viewer' }[];
+  /** listed in the Worker's PULSE_OPERATOR_EMAILS: may open the Operations page */
+  operator: boolean;
 }
 
 const ME = 'pulse.me';

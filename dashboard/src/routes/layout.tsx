@@ -20,7 +20,7 @@ export const onRequest: RequestHandler = async (ev) => {
   if (hasSession) {
     try {
       const who = await api<Me & { kind: string }>(ev, '/api/v1/auth/me');
-      if (who.kind === 'user') me = { user: who.user, sites: who.sites };
+      if (who.kind === 'user') me = { user: who.user, sites: who.sites, operator: who.operator === true };
     } catch (e) {
       // An ended session (expired, signed out elsewhere, password changed) is a normal sign-in;
       // anything else (API down) is shown as a message, not turned into a redirect loop.
@@ -71,6 +71,11 @@ export default component$(() => {
         {me.value && (
           <nav class="account" aria-label="Account">
             <Link href="/sites/">Sites</Link>
+            {me.value.operator && (
+              <Link href="/operations/" data-testid="operations-link">
+                Operations
+              </Link>
+            )}
             <span class="muted who" data-testid="who">
               {me.value.user.email}
             </span>

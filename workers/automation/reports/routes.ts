@@ -1,6 +1,8 @@
 /**
  * Digests (DESIGN §4b, `reports`): CRUD and `POST reports/{id}/send`, which sends the last
  * complete period now (the dashboard's "send test") without touching what the cron has sent.
+ * The create answer carries the digest's `secret` once: its plain-webhook channels are signed
+ * with it (`Pulse-Signature`, as webhooks and alert channels); Slack posts are not (Slack checks none).
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
@@ -41,11 +43,15 @@ export async function createReport(request: IRequest, env: Env): Promise<Respons
   checkChannels(env, body.channels);
   await requireBelowCap(db, 'reports', site, MAX_REPORTS_PER_SITE);
   const now = Date.now();
-  const row: ReportRow = { id: newId('rpt'), site_id: site, interval: body.interval, channels: JSON.stringify(body.channels), unsubscribe_secret: randomSecret(32), last_sent_period: null, created_at: now, updated_at: now };
-  await db.prepare('INSERT INTO reports (id, site_id, interval, channels, unsubscribe_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .bind(row.id, site, row.interval, row.channels, row.unsubscribe_secret, now, now)
+  const row: ReportRow = {
+    id: newId('rpt'), site_id: site, interval: body.interval, channels: JSON.stringify(body.channels), unsubscribe_secret: randomSecret(32),
+    secret: `whsec_${randomSecret(32)}`, last_sent_period: null, created_at: now, updated_at: now,
+  };
+  await db.prepare('INSERT INTO reports (id, site_id, interval, channels, unsubscribe_secret, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .bind(row.id, site, row.interval, row.channels, row.unsubscribe_secret, row.secret, now, now)
     .run();
-  return jsonResponse(toJson(row), 201);
+  // the only answer that carries the secret (it signs the digest's webhook channels)
+  return jsonResponse({ ...toJson(row), secret: row.secret }, 201);
 }
 
 export async function updateReport(request: IRequest, env: Env): Promise<Response> {

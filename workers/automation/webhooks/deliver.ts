@@ -84,6 +84,11 @@ async function destination(db: D1Database, m: WebhookMessage): Promise<{ url: st
     const rule = await db.prepare('SELECT secret FROM ops_alerts WHERE id = ?').bind(m.webhookId).first<{ secret: string }>();
     return rule ? { url: m.target.url, secret: m.target.kind === 'webhook' ? rule.secret : null } : null;
   }
+  if (m.type === 'report') {
+    // a digest's channel: signed with the digest's secret (null for digests made before 0017)
+    const report = await db.prepare('SELECT secret FROM reports WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ secret: string | null }>();
+    return report ? { url: m.target.url, secret: m.target.kind === 'webhook' ? report.secret : null } : null;
+  }
   const channel = alertChannel(m);
   if (!channel) return { url: m.target.url, secret: null };
   const alert = await db.prepare('SELECT secret FROM alerts WHERE id = ? AND site_id = ?').bind(m.webhookId, m.site).first<{ secret: string | null }>();

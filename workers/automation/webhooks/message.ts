@@ -1,8 +1,8 @@
 /**
  * What one message of the webhooks Queue carries: one payload for one webhook, or for one channel
- * of an alert or a report (`target`: a Slack incoming webhook or a plain URL). An alert's plain
- * webhook channel is signed with the alert's secret and every attempt at an alert's channel is in
- * its send log (alerts/sends.ts); report channels are neither (a digest has no secret).
+ * of an alert or a report (`target`: a Slack incoming webhook or a plain URL). A plain webhook
+ * channel is signed with its alert's (or digest's) secret; every attempt at an alert's channel is
+ * in its send log (alerts/sends.ts), a digest's channels keep no log.
  */
 export interface WebhookMessage {
   site: string;

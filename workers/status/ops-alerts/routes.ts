@@ -1,13 +1,12 @@
 /**
- * Operations alert rules, the operator's only (the admin token), like `GET /api/v1/status`:
+ * Operations alert rules, for operators only (auth/operator.ts), like `GET /api/v1/status`:
  * `GET|POST /api/v1/status/alerts`, `PATCH|DELETE /api/v1/status/alerts/{id}`, `GET
  * /api/v1/status/alerts/{id}/firings`. `{"metric", "scope"?, "value", "channels",
  * "cooldown_minutes"?}`; a rule fires when the metric is above `value` (measure.ts).
  */
 import type { IRequest } from 'itty-router';
 import * as v from 'valibot';
-import { forbidden } from '../../auth/access';
-import { requirePrincipal } from '../../auth/principal';
+import { requireOperator as requireOperatorOf } from '../../auth/operator';
 import type { Env } from '../../env';
 import type { OpsAlertFiringRow, OpsAlertRow } from '../../db/rows';
 import { HttpError, jsonResponse } from '../../lib/http-error';
@@ -30,10 +29,7 @@ const FIELDS = {
 const CREATE = v.strictObject(FIELDS);
 const UPDATE = v.strictObject({ scope: FIELDS.scope, value: v.optional(FIELDS.value), channels: v.optional(CHANNELS), cooldown_minutes: FIELDS.cooldown_minutes });
 
-async function requireOperator(request: IRequest, env: Env): Promise<void> {
-  const principal = await requirePrincipal(request, env);
-  if (principal.kind !== 'admin') throw forbidden('operations alerts are for the operator (the admin token)');
-}
+const requireOperator = (request: IRequest, env: Env) => requireOperatorOf(request, env, 'operations alerts are');
 
 /** A scope must name something the metric has: a site, a database binding, or any cron task name. */
 async function checkScope(env: Env, metric: string, scope: string | null, value: number): Promise<void> {

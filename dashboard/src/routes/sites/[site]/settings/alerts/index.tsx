@@ -88,11 +88,10 @@ export const useCreateAlert = routeAction$(
       ...(threshold && { op: data.op }),
       ...(threshold && data.value !== undefined && data.value !== '' && { value: Number(data.value) }),
       ...(data.window && { window: data.window }),
-      channels: channelsFrom(data),
       cooldown_minutes: data.cooldown_minutes,
     };
     return orFail(ev, async () => {
-      const alert = await api<Alert & { secret: string }>(ev, sitePath(ev.params.site!, '/alerts'), { body });
+      const alert = await api<Alert & { secret: string }>(ev, sitePath(ev.params.site!, '/alerts'), { body: { ...body, channels: channelsFrom(data) } });
       // Returned to this one response only: the API never shows the secret again.
       return { created: alert.id, rule: describeRule(alert), secret: alert.secret };
     });
@@ -115,11 +114,10 @@ export const useUpdateAlert = routeAction$(
     const body = {
       ...(threshold && { op: data.op }),
       ...(threshold && data.value !== undefined && data.value !== '' && { value: Number(data.value) }),
-      channels: channelsFrom(data),
       cooldown_minutes: data.cooldown_minutes,
     };
     return orFail(ev, async () => {
-      const alert = await api<Alert>(ev, sitePath(ev.params.site!, `/alerts/${encodeURIComponent(data.id)}`), { method: 'PATCH', body });
+      const alert = await api<Alert>(ev, sitePath(ev.params.site!, `/alerts/${encodeURIComponent(data.id)}`), { method: 'PATCH', body: { ...body, channels: channelsFrom(data) } });
       return { updated: alert.id };
     });
   },

@@ -1,7 +1,8 @@
 /**
  * Digests of this site (DESIGN §4b, `reports`): weekly or monthly, to email, Slack or a webhook;
  * edit (the form prefilled), delete, and "Send now", which sends the last complete period without
- * touching what the cron has sent.
+ * touching what the cron has sent. The signing secret of its webhook channels is shown once, after
+ * creating it.
  */
 import { component$ } from '@builder.io/qwik';
 import { Form, routeAction$, routeLoader$, z, zod$, type DocumentHead } from '@builder.io/qwik-city';
@@ -13,6 +14,7 @@ import { resetOnSuccess } from '../../../../../components/automation/reset-on-su
 import { orFail } from '../../../../../components/settings/or-fail';
 import { RowButton } from '../../../../../components/settings/row-button';
 import { EditDetails } from '../../../../../components/settings/edit-details';
+import { OnceSecret } from '../../../../../components/settings/once-secret';
 
 interface Report {
   id: string;
@@ -32,8 +34,9 @@ export const useReports = routeLoader$(async (ev) => {
 
 export const useCreateReport = routeAction$(
   (data, ev) => orFail(ev, async () => {
-    const report = await api<Report>(ev, sitePath(ev.params.site!, '/reports'), { body: { interval: data.interval, channels: channelsFrom(data) } });
-    return { created: report.id };
+    const report = await api<Report & { secret: string }>(ev, sitePath(ev.params.site!, '/reports'), { body: { interval: data.interval, channels: channelsFrom(data) } });
+    // returned to this one response only: the API never shows the secret again
+    return { created: report.id, interval: report.interval, secret: report.secret };
   }),
   zod$({ interval: z.enum(['weekly', 'monthly']), ...CHANNEL_FIELDS }),
 );
@@ -94,9 +97,17 @@ export default component$(() => {
         </Form>
         <Problem of={create.value} testid="report-error" />
         {create.value && !create.value.failed && (
-          <p class="ok" role="status">
-            Digest created.
-          </p>
+          <>
+            <p class="ok" role="status">
+              Digest created.
+            </p>
+            <OnceSecret
+              what="Signing secret of its webhook channels (Pulse-Signature)"
+              owner={`the ${(create.value as { interval: string }).interval} digest`}
+              value={(create.value as { secret: string }).secret}
+              testid="new-report"
+            />
+          </>
         )}
       </section>
 

@@ -17,3 +17,5 @@ CREATE TABLE `funnel_preagg` (
 	`complete` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `funnel_id`)
 );
+--> statement-breakpoint
+ALTER TABLE `reports` ADD `secret` text;
