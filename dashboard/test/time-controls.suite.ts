@@ -94,7 +94,7 @@ export function timeControlsSuite() {
       // 7d is the seven days up to yesterday; the calendar opens on them
       await page.click('[data-testid=period]');
       await page.click('[data-testid=custom-period]');
-      expect(await calendarEdges(page, 'period')).toEqual([['start', addDays(t, -7)], ['end', addDays(t, -1)]]);
+      await expect.poll(() => calendarEdges(page, 'period'), { timeout: 30_000 }).toEqual([['start', addDays(t, -7)], ['end', addDays(t, -1)]]);
       await page.click('[data-calendar=period] [data-testid=calendar-cancel]');
       await page.click('[data-testid=period]');
       expect(await page.getAttribute('[data-testid=step-forward]', 'aria-disabled')).toBe('true');
