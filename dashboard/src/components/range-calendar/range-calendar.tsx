@@ -5,7 +5,7 @@
  * the range to `onApply$`, Cancel to `onCancel$`.
  *
  * Keyboard, as the WAI-ARIA date picker grid: ← → a day, ↑ ↓ a week, PageUp / PageDown a month,
- * Home / End the week's Monday / Sunday; one day is in the tab order (roving tabindex). Each
+ * Home / End the week's Monday / Sunday, Escape cancels; one day is in the tab order (roving tabindex). Each
  * month is a `table` with role grid, its days gridcells with `aria-selected` for the picked
  * range. The date maths is `src/lib/calendar.ts`.
  *
@@ -60,6 +60,7 @@ export const RangeCalendar = component$<RangeCalendarProps>((props) => {
   });
 
   const onKey = $(async (e: KeyboardEvent) => {
+    if (e.key === 'Escape') return props.onCancel$();
     if (!(e.target as HTMLElement).closest('[data-day]')) return;
     // from the focus as the state has it, not the event's cell: keys pressed faster than the
     // focus moves (its task runs after a render) still count one step each
