@@ -7,5 +7,6 @@ export default function (opts: RenderToStreamOptions) {
     ...opts,
     containerAttributes: { lang: 'en', ...opts.containerAttributes },
     serverData: { ...opts.serverData },
+    prefetchStrategy: null,
   });
 }

@@ -4,11 +4,20 @@
  * `POST /api/v2/query` answers for the new view. The change is made as soon as the page has
  * loaded, while ApexCharts is still being fetched: the case that used to keep the old series.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axisLabel } from '../src/lib/chart-labels';
 import type { Interval } from '../src/lib/view';
 import { cardsFilled, ctx, query, shot } from './harness';
+import { ROOT } from './servers.mjs';
+
+/** The built chunks that hold a component's symbols (their names are hashed in the chunks themselves). */
+function bundlesOf(component: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'dashboard/dist/q-manifest.json'), 'utf8')) as { symbols: Record<string, { displayName: string }>; mapping: Record<string, string> };
+  return Object.entries(manifest.symbols).filter(([, s]) => s.displayName.includes(component)).map(([name]) => manifest.mapping[name]!);
+}
 
 type Row = { metrics: number[]; dimensions: string[]; comparison?: { metrics: number[] } };
 
@@ -105,6 +114,29 @@ export function chartSuite() {
       const want = await expected({ date_range: '7d', dimensions: ['time:day'], filters: [['is', 'visit:source', ['Google']]] }, 'visitors');
       await expect.poll(() => plottedSeries(page), { timeout: 45_000, interval: 250, message: errors.join('\n') }).toEqual(want);
       expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('fetches no route data and no menu, filter, map or calendar code before an interaction', async () => {
+      // Qwik's idle preload (every QRL of the page) is off, and no <Link> prefetches its q-data.json
+      const page = await ctx.signedIn.newPage();
+      const data: string[] = [];
+      const scripts = new Set<string>();
+      page.on('request', (r) => {
+        if (r.url().includes('q-data.json')) data.push(r.url());
+        if (r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname.split('/').pop()!);
+      });
+      await page.goto(overview('?period=7d'));
+      await cardsFilled(page);
+      await page.waitForSelector('[data-testid=chart][data-drawn]', { timeout: 30_000 });
+      await page.waitForLoadState('networkidle', { timeout: 30_000 });
+      expect(data).toEqual([]);
+      const fetched = (component: string) => bundlesOf(component).filter((b) => scripts.has(b));
+      for (const c of ['RangeCalendar_component', 'CustomRange_component', 'FilterBuilder_component', 'WorldMap_component', 'Shortcuts_component']) expect(fetched(c), c).toEqual([]);
+      await page.click('[data-testid=period]');
+      await page.click('[data-testid=custom-period]');
+      await page.waitForSelector('[data-calendar=period] [role=grid]', { timeout: 30_000 });
+      expect(fetched('RangeCalendar_component').length).toBeGreaterThan(0);
       await page.close();
     });
 

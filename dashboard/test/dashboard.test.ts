@@ -20,6 +20,7 @@ import { reportsSuite } from './reports.suite';
 import { settingsSuite } from './settings.suite';
 import { settingsExtrasSuite } from './settings-extras.suite';
 import { shareSuite } from './share.suite';
+import { rangeCalendarSuite } from './range-calendar.suite';
 import { timeControlsSuite } from './time-controls.suite';
 
 describe('dashboard', () => {
@@ -31,6 +32,7 @@ describe('dashboard', () => {
   filtersSuite();
   chartSuite();
   timeControlsSuite();
+  rangeCalendarSuite();
   detailsSuite();
   shareSuite();
   realtimeSuite();

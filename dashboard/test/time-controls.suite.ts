@@ -10,6 +10,7 @@ import { formatMetric } from '../src/lib/format';
 import { addDays } from '../src/lib/period-step';
 import { expected, plottedSeries } from './chart.suite';
 import { ctx, query, shot } from './harness';
+import { calendarEdges, pickDays } from './range-calendar.suite';
 
 type Row = { metrics: number[]; comparison?: { metrics: number[]; change: (number | null)[] } };
 
@@ -57,9 +58,9 @@ export function timeControlsSuite() {
       {
         name: 'custom range',
         pick: async (page) => {
-          await page.fill('[data-testid=compare-custom] input[name=compare_from]', addDays(today(), -10));
-          await page.fill('[data-testid=compare-custom] input[name=compare_to]', addDays(today(), -4));
-          await page.click('[data-testid=compare-custom] button[type=submit]');
+          await page.click('[data-testid=custom-compare]');
+          await pickDays(page, 'compare', addDays(today(), -10), addDays(today(), -4));
+          await page.click('[data-calendar=compare] [data-testid=calendar-apply]');
         },
         url: { compare: 'custom' },
         comparisons: { mode: 'custom', date_range: [addDays(today(), -10), addDays(today(), -4)] },
@@ -92,8 +93,9 @@ export function timeControlsSuite() {
       const t = today();
       // 7d is the seven days up to yesterday; the calendar opens on them
       await page.click('[data-testid=period]');
-      expect(await page.inputValue('[data-testid=period-picker] input[name=from]')).toBe(addDays(t, -7));
-      expect(await page.inputValue('[data-testid=period-picker] input[name=to]')).toBe(addDays(t, -1));
+      await page.click('[data-testid=custom-period]');
+      await expect.poll(() => calendarEdges(page, 'period'), { timeout: 30_000 }).toEqual([['start', addDays(t, -7)], ['end', addDays(t, -1)]]);
+      await page.click('[data-calendar=period] [data-testid=calendar-cancel]');
       await page.click('[data-testid=period]');
       expect(await page.getAttribute('[data-testid=step-forward]', 'aria-disabled')).toBe('true');
       await page.click('[data-testid=step-back]');

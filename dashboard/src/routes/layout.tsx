@@ -62,7 +62,7 @@ export default component$(() => {
         Skip to content
       </a>
       <header class="topbar">
-        <Link href={me.value ? '/sites/' : '/login/'} class="brand" aria-label="Pulse home">
+        <Link prefetch={false} href={me.value ? '/sites/' : '/login/'} class="brand" aria-label="Pulse home">
           <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true">
             <path d="M1 9h3l2-6 4 10 2-4h3" fill="none" stroke="currentColor" stroke-width="2" />
           </svg>
@@ -70,9 +70,9 @@ export default component$(() => {
         </Link>
         {me.value && (
           <nav class="account" aria-label="Account">
-            <Link href="/sites/">Sites</Link>
+            <Link prefetch={false} href="/sites/">Sites</Link>
             {me.value.operator && (
-              <Link href="/operations/" data-testid="operations-link">
+              <Link prefetch={false} href="/operations/" data-testid="operations-link">
                 Operations
               </Link>
             )}

@@ -138,7 +138,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                     {r.tab.id === 'goal' && !share && (
                       <>
                         {' '}
-                        · <Link href={`${base}/settings/goals/`}>set up goals</Link>
+                        · <Link prefetch={false} href={`${base}/settings/goals/`}>set up goals</Link>
                       </>
                     )}
                   </p>
@@ -149,7 +149,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                       return (
                         <li class="row" key={value} data-value={value} data-visitors={row.metrics[0]}>
                           <span class="bar" style={{ width: `${((metricNumber(row.metrics[0]) ?? 0) / max) * 100}%` }} />
-                          <Link href={hrefWithFilter(loc.url, isFilter(r.dim, value))} title={`Filter by ${labelFor(r.dim, value)}`}>
+                          <Link prefetch={false} href={hrefWithFilter(loc.url, isFilter(r.dim, value))} title={`Filter by ${labelFor(r.dim, value)}`}>
                             {labelFor(r.dim, value)}
                           </Link>
                           <span class="num">
@@ -170,7 +170,7 @@ export const Breakdown = component$<ScopeProps & { card: CardDef }>(({ site, sha
                     Export CSV
                   </a>
                   {(r.data.meta.total_rows ?? 0) > 0 && (
-                    <Link href={`${base}/details/${viewSearch(loc.url)}${viewSearch(loc.url) ? '&' : '?'}dim=${encodeURIComponent(r.dim)}&tab=${r.tab.id}`} data-details>
+                    <Link prefetch={false} href={`${base}/details/${viewSearch(loc.url)}${viewSearch(loc.url) ? '&' : '?'}dim=${encodeURIComponent(r.dim)}&tab=${r.tab.id}`} data-details>
                       Details{(r.data.meta.total_rows ?? 0) > TOP_ROWS ? ` (${r.data.meta.total_rows})` : ''} →
                     </Link>
                   )}

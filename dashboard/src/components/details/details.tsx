@@ -27,7 +27,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
   return (
     <section class="card">
       <p>
-        <Link href={back}>← Back to the overview</Link>
+        <Link prefetch={false} href={back}>← Back to the overview</Link>
       </p>
       <h2>
         {data.tab.column} <span class="muted">({data.total})</span>
@@ -58,7 +58,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
           <thead>
             <tr>
               <th scope="col" aria-sort={ariaSort(data.dimension)}>
-                <Link href={sortHref(data.dimension)} data-sort={data.dimension}>
+                <Link prefetch={false} href={sortHref(data.dimension)} data-sort={data.dimension}>
                   {data.tab.column}
                   {arrow(data.dimension)}
                 </Link>
@@ -68,7 +68,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
                   {m === 'percentage' ? (
                     METRIC_LABELS[m]
                   ) : (
-                    <Link href={sortHref(m)} data-sort={m}>
+                    <Link prefetch={false} href={sortHref(m)} data-sort={m}>
                       {METRIC_LABELS[m] ?? m}
                       {arrow(m)}
                     </Link>
@@ -81,7 +81,7 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
             {data.rows.map((r) => (
               <tr key={r.value} data-value={r.value}>
                 <td>
-                  <Link href={hrefWithFilter(overview, isFilter(data.dimension, r.value))}>{labelFor(data.dimension, r.value)}</Link>
+                  <Link prefetch={false} href={hrefWithFilter(overview, isFilter(data.dimension, r.value))}>{labelFor(data.dimension, r.value)}</Link>
                 </td>
                 {r.metrics.map((v, i) => (
                   <td key={i} class="num">
@@ -94,11 +94,11 @@ export const Details = component$<{ data: DetailsData; base: string }>(({ data, 
         </table>
       )}
       <nav class="pager" aria-label="Pages">
-        {data.page > 1 && <Link href={hrefWith(loc.url, { page: String(data.page - 1) })}>← Previous</Link>}
+        {data.page > 1 && <Link prefetch={false} href={hrefWith(loc.url, { page: String(data.page - 1) })}>← Previous</Link>}
         <span class="muted" data-testid="pager">
           Page {data.page} of {pages}
         </span>
-        {data.page < pages && <Link href={hrefWith(loc.url, { page: String(data.page + 1) })}>Next →</Link>}
+        {data.page < pages && <Link prefetch={false} href={hrefWith(loc.url, { page: String(data.page + 1) })}>Next →</Link>}
       </nav>
     </section>
   );

@@ -19,7 +19,7 @@ export const LiveBadge = component$<{ site: string; href: string; initial: numbe
     { strategy: 'document-idle' },
   );
   return (
-    <Link href={href} class="live-badge" data-testid="header-live" data-value={count.value ?? ''}>
+    <Link prefetch={false} href={href} class="live-badge" data-testid="header-live" data-value={count.value ?? ''}>
       <span class="live-dot" aria-hidden="true" />
       {count.value === null ? '— current visitors' : `${count.value} current visitor${count.value === 1 ? '' : 's'}`}
     </Link>

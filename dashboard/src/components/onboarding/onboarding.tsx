@@ -36,7 +36,7 @@ export const Onboarding = component$<{ site: string; tracker: string; base: stri
         {state.first ? (
           <>
             <span class="live-dot" aria-hidden="true" /> Your first event arrived at {state.first.time} UTC: {state.first.path}. The reports fill in within a minute.{' '}
-            <Link href={`${base}/realtime/`}>Watch it live</Link> · <Link href={`${base}/?setup=done`}>Open the dashboard</Link>
+            <Link prefetch={false} href={`${base}/realtime/`}>Watch it live</Link> · <Link prefetch={false} href={`${base}/?setup=done`}>Open the dashboard</Link>
           </>
         ) : (
           <>Waiting for the first pageview{state.connected ? '…' : ' (connecting)…'}</>

@@ -1,8 +1,8 @@
 /**
  * Date range picker with ← / →, the comparison, the filter menu (builder and saved segments), the
- * active filters as removable chips and the keyboard shortcuts. The period, comparison and chips
- * are plain links or a GET form that rewrite the URL, so they work before (and without) any
- * JavaScript; the builder needs it. `today` is the site's day (its time zone), for stepping.
+ * active filters as removable chips and the keyboard shortcuts. The periods, comparison modes and
+ * chips are plain links that rewrite the URL, so they work before (and without) any JavaScript;
+ * the builder and the custom ranges' calendar need it. `today` is the site's day (its time zone), for stepping.
  */
 import { component$, useSignal, useTask$ } from '@builder.io/qwik';
 import { Link, useLocation } from '@builder.io/qwik-city';
@@ -13,6 +13,7 @@ import { SEQUENCE } from '../../lib/sequence-filter';
 import { formatFilter, hrefWith, hrefWithoutFilter, PERIODS, readView, SEGMENT, type FilterSpec } from '../../lib/view';
 import { viewDays } from '../../lib/period-step';
 import { CompareMenu } from './compare-menu';
+import { CustomRange } from './custom-range';
 import { DateStep } from './date-step';
 import { filterWords, periodText } from './filter-text';
 import { FilterMenu } from './filter-menu';
@@ -34,7 +35,6 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today:
     segments.value = res.ok ? res.data : [];
   });
   const picker = useSignal<HTMLDetailsElement>();
-  const keep = [...loc.url.searchParams.entries()].filter(([k]) => !['period', 'from', 'to', 'interval'].includes(k));
   // the range calendar opens on the days the view shows now, whatever the period
   const shown = viewDays(view, today);
   return (
@@ -49,26 +49,14 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today:
           {/* 'false', not undefined: an attribute Qwik once rendered stays after a client-side
               re-render that omits it, and two periods read as current */}
           {PERIODS.filter((p) => p.id !== 'custom').map((p) => (
-            <Link key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : 'false'} data-period={p.id}>
+            <Link prefetch={false} key={p.id} href={hrefWith(loc.url, { period: p.id, from: null, to: null, interval: null })} aria-current={p.id === view.period ? 'true' : 'false'} data-period={p.id}>
               {p.label}
             </Link>
           ))}
-          <form method="get" action={loc.url.pathname}>
-            {keep.map(([k, v], i) => (
-              <input key={i} type="hidden" name={k} value={v} />
-            ))}
-            <input type="hidden" name="period" value="custom" />
-            <label>
-              From <input type="date" name="from" required max={today} value={shown?.[0] ?? ''} />
-            </label>
-            <label>
-              To <input type="date" name="to" required value={shown?.[1] ?? ''} />
-            </label>
-            <button type="submit">Apply custom range</button>
-          </form>
+          <CustomRange id="period" label="Custom range" range={shown} today={today} params={['from', 'to']} set={{ period: 'custom', interval: null }} />
         </div>
       </details>
-      <CompareMenu />
+      <CompareMenu today={today} />
       <FilterMenu site={site} share={share} segments={segments} />
       {view.filters.length > 0 && (
         <ul class="filters" aria-label="Active filters" data-testid="filters">
@@ -77,14 +65,14 @@ export const Controls = component$<Pick<ScopeProps, 'site' | 'share'> & { today:
               <span>
                 {chipText(f, segments.value)[0]} <strong>{chipText(f, segments.value)[1]}</strong>
               </span>
-              <Link href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${chipText(f, segments.value).join(' ')}`} data-remove>
+              <Link prefetch={false} href={hrefWithoutFilter(loc.url, f.dimension)} aria-label={`Remove filter ${chipText(f, segments.value).join(' ')}`} data-remove>
                 ×
               </Link>
             </li>
           ))}
           {view.filters.length > 1 && (
             <li>
-              <Link href={hrefWithoutFilter(loc.url, null)}>Clear all</Link>
+              <Link prefetch={false} href={hrefWithoutFilter(loc.url, null)}>Clear all</Link>
             </li>
           )}
         </ul>

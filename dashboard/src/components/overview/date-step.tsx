@@ -23,12 +23,12 @@ export const DateStep = component$<{ today: string }>(({ today }) => {
   return (
     <span class="segmented date-step">
       {back && (
-        <Link href={back} data-testid="step-back" aria-label="Previous period" title="Previous period (←)">
+        <Link prefetch={false} href={back} data-testid="step-back" aria-label="Previous period" title="Previous period (←)">
           ←
         </Link>
       )}
       {forward ? (
-        <Link href={forward} data-testid="step-forward" aria-label="Next period" title="Next period (→)">
+        <Link prefetch={false} href={forward} data-testid="step-forward" aria-label="Next period" title="Next period (→)">
           →
         </Link>
       ) : (

@@ -12,7 +12,7 @@ export const IntervalPicker = component$(() => {
   return (
     <nav class="segmented" aria-label="Interval">
       {intervalsFor(view.period, view.from, view.to).map((i) => (
-        <Link key={i} href={hrefWith(loc.url, { interval: i })} aria-current={i === view.interval ? 'true' : 'false'} data-interval={i}>
+        <Link prefetch={false} key={i} href={hrefWith(loc.url, { interval: i })} aria-current={i === view.interval ? 'true' : 'false'} data-interval={i}>
           {i[0]!.toUpperCase() + i.slice(1)}
         </Link>
       ))}

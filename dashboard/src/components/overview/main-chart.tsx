@@ -18,6 +18,15 @@ import { ApexChart } from '../chart/apex-chart';
 import { ChartAnnotations } from './chart-annotations';
 import { IntervalPicker } from './interval-picker';
 
+/**
+ * Why the chart is keyed by the view (`drawKey`): the props it gets inside `onResolved` are
+ * members of the resolved value (`r.series`), which Qwik's optimizer passes as "immutable" props.
+ * An ApexChart instance that Qwik reuses (same position, same key) therefore never sees new
+ * series: Qwik skips immutable props when it updates a child's props. It used to redraw only
+ * because the Resource showed its skeleton while pending, which unmounted the chart; when the
+ * chart's code is fetched at click time (no idle preload) the pending state is not always rendered,
+ * and the old series stayed. A new key per view makes every new series a new mount.
+ */
 export const MainChart = component$<ScopeProps & { today: string }>(({ site, share, today }) => {
   const loc = useLocation();
   // bumped after an annotation is added or deleted: the chart and its list read them again
@@ -40,6 +49,7 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
     const { labels, current, previous } = plotted(view.metric, res.data);
     return {
       ok: true as const,
+      drawKey: `${loc.url.search}#${edits.value}`,
       metric: view.metric,
       title: titleOf(view),
       interval: view.interval,
@@ -67,7 +77,9 @@ export const MainChart = component$<ScopeProps & { today: string }>(({ site, sha
         onPending={() => <Skeleton rows={3} />}
         onResolved={(r) =>
           r.ok ? (
+            // keyed by the view: each new series mounts a new chart (see drawKey above the component)
             <ApexChart
+              key={r.drawKey}
               id="main-chart"
               labels={r.labels}
               series={r.series}

@@ -19,7 +19,7 @@ export const SegmentList = component$<{ segments: Signal<Segment[] | null> }>(({
     <nav class="segments" data-testid="segments" aria-label="Saved segments">
       <h3>Saved segments</h3>
       {list.map((s) => (
-        <Link key={s.id} href={hrefWithFilter(loc.url, isFilter(SEGMENT, String(s.id)))} aria-current={String(s.id) === active ? 'true' : 'false'} data-segment={s.id}>
+        <Link prefetch={false} key={s.id} href={hrefWithFilter(loc.url, isFilter(SEGMENT, String(s.id)))} aria-current={String(s.id) === active ? 'true' : 'false'} data-segment={s.id}>
           <span>{s.name}</span>
           <small>{s.scope === 'personal' ? 'personal' : 'site'}</small>
         </Link>

@@ -2,7 +2,7 @@
  * The overview's keyboard shortcuts, as Plausible's: one key per period (the `key` of each
  * PERIODS entry), ← / → to step the period, x to switch the comparison, c for a custom range and
  * ? for this list. The listener is `useOnDocument`, so its code loads on the first key press, not
- * with the page; keys typed into a field, or with a modifier, are left alone.
+ * with the page; keys typed into a field or a grid, or with a modifier, are left alone.
  */
 import { $, component$, useOnDocument, useSignal } from '@builder.io/qwik';
 import { useLocation, useNavigate } from '@builder.io/qwik-city';
@@ -18,7 +18,9 @@ export const SHORTCUTS: [key: string, what: string][] = [
   ['?', 'Show these shortcuts'],
 ];
 
-const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+// a grid (the range calendar) has its own arrow keys; Qwik runs document listeners before the
+// grid's own, so its preventDefault cannot be seen here
+const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || !!t.closest('[role=grid]'));
 
 export const Shortcuts = component$<{ today: string }>(({ today }) => {
   const loc = useLocation();
@@ -43,7 +45,8 @@ export const Shortcuts = component$<{ today: string }>(({ today }) => {
         if (picker) {
           e.preventDefault();
           picker.open = true;
-          picker.querySelector<HTMLInputElement>('input[name=from]')?.focus();
+          // opens the range calendar, which takes the focus once it has drawn
+          picker.querySelector<HTMLButtonElement>('[data-testid=custom-period]')?.click();
         }
         return;
       } else {

@@ -84,6 +84,7 @@ export const TopStats = component$<ScopeProps & { live: number | null }>(({ site
                 const dir = change === null || change === 0 ? '' : change > 0 ? 'up' : 'down';
                 return (
                   <Link
+                    prefetch={false}
                     key={m}
                     class="stat"
                     href={hrefWith(loc.url, { metric: m === 'visitors' ? null : m })}

@@ -13,7 +13,7 @@ export const ErrorGroups = component$<{ groups: ErrorGroup[]; daily: Record<stri
     <ul class="error-groups" data-rows>
       {groups.map((g) => (
         <li key={g.fingerprint} class="error-group" data-group={g.fingerprint}>
-          <Link class="error-message" href={`/sites/${encodeURIComponent(site)}/errors/${g.fingerprint}/${search}`}>
+          <Link prefetch={false} class="error-message" href={`/sites/${encodeURIComponent(site)}/errors/${g.fingerprint}/${search}`}>
             {g.message ?? '(no message)'}
           </Link>
           <span data-daily={daily[g.fingerprint]?.join(',') ?? ''}>

@@ -27,7 +27,7 @@ export const VitalsTable = component$<{ rows: VitalsRow[]; by: VitalsBy; site: s
         <h2 id="vitals-by-title">By {VITALS_BY[by].label.toLowerCase()}</h2>
         <nav class="tabs-nav" aria-label="Break down by">
           {(Object.keys(VITALS_BY) as VitalsBy[]).map((b) => (
-            <Link key={b} href={hrefWith(loc.url, { by: b === 'page' ? null : b })} aria-current={b === by ? 'true' : undefined} data-by={b}>
+            <Link prefetch={false} key={b} href={hrefWith(loc.url, { by: b === 'page' ? null : b })} aria-current={b === by ? 'true' : undefined} data-by={b}>
               {VITALS_BY[b].label}
             </Link>
           ))}
@@ -51,7 +51,7 @@ export const VitalsTable = component$<{ rows: VitalsRow[]; by: VitalsBy; site: s
               {rows.map((r) => (
                 <tr key={r.dimension} data-row={r.dimension}>
                   <th scope="row" class="dim">
-                    <Link href={hrefWithFilter(loc.url, isFilter(dim, r.dimension ?? ''), overview).replace(/([?&])by=[^&]*&?/, '$1').replace(/[?&]$/, '')}>
+                    <Link prefetch={false} href={hrefWithFilter(loc.url, isFilter(dim, r.dimension ?? ''), overview).replace(/([?&])by=[^&]*&?/, '$1').replace(/[?&]$/, '')}>
                       {by === 'country' && r.dimension ? countryName(r.dimension) : r.dimension}
                     </Link>
                   </th>

@@ -34,7 +34,7 @@ export const FunnelBars = component$((props: { report: FunnelReport; stepLinks?:
             )}
             <div class="step-head">
               {props.stepLinks?.[i] ? (
-                <Link href={props.stepLinks[i]} title={`Show the overview for the visitors who reached step ${i + 1}`} data-step-link>
+                <Link prefetch={false} href={props.stepLinks[i]} title={`Show the overview for the visitors who reached step ${i + 1}`} data-step-link>
                   {i + 1}. {s.name}
                 </Link>
               ) : (

@@ -92,7 +92,7 @@ export default component$(() => {
           deployment. Ask them to add your email to the Worker's <code>PULSE_OPERATOR_EMAILS</code>.
         </p>
         <p>
-          <Link href="/sites/">Back to your sites</Link>
+          <Link prefetch={false} href="/sites/">Back to your sites</Link>
         </p>
       </section>
     );
@@ -103,7 +103,7 @@ export default component$(() => {
         <h1 style="margin:0">Operations</h1>
         <span class="inline-form">
           {d.state === 'ok' && <span class="muted" data-testid="ops-at">As of {d.status.at.slice(0, 19).replace('T', ' ')} UTC</span>}
-          <Link href={loc.url.pathname + loc.url.search} class="button" data-testid="ops-refresh">
+          <Link prefetch={false} href={loc.url.pathname + loc.url.search} class="button" data-testid="ops-refresh">
             Refresh
           </Link>
         </span>
@@ -125,8 +125,8 @@ export default component$(() => {
           <SitesTable status={d.status} />
           {(d.offset > 0 || d.status.next_offset !== null) && (
             <nav class="inline-form" aria-label="More sites">
-              {d.offset > 0 && <Link href={`?offset=${Math.max(0, d.offset - 100)}`}>Previous 100 sites</Link>}
-              {d.status.next_offset !== null && <Link href={`?offset=${d.status.next_offset}`}>Next 100 sites</Link>}
+              {d.offset > 0 && <Link prefetch={false} href={`?offset=${Math.max(0, d.offset - 100)}`}>Previous 100 sites</Link>}
+              {d.status.next_offset !== null && <Link prefetch={false} href={`?offset=${d.status.next_offset}`}>Next 100 sites</Link>}
             </nav>
           )}
           <CronTable status={d.status} />

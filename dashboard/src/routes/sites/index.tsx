@@ -70,7 +70,7 @@ export default component$(() => {
       <ul class="site-list" data-testid="site-list">
         {data.value.sites.map((s) => (
           <li key={s.site.id} class="card site-card">
-            <Link href={`/sites/${encodeURIComponent(s.site.id)}/`} class="site-link">
+            <Link prefetch={false} href={`/sites/${encodeURIComponent(s.site.id)}/`} class="site-link">
               <span class="site-name">{s.site.id}</span>
               <span class="muted">{s.site.role}</span>
             </Link>

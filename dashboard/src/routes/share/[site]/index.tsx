@@ -48,7 +48,7 @@ export default component$(() => {
         <h1>{site}</h1>
         <span class="muted">
           Public dashboard · read-only ·{' '}
-          {shared.value.ok && <Link href={`/share/${encodeURIComponent(site)}/realtime/?auth=${encodeURIComponent(shared.value.token)}`}>Realtime</Link>}
+          {shared.value.ok && <Link prefetch={false} href={`/share/${encodeURIComponent(site)}/realtime/?auth=${encodeURIComponent(shared.value.token)}`}>Realtime</Link>}
         </span>
       </div>
       {shared.value.ok ? (

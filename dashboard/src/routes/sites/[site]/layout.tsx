@@ -63,7 +63,7 @@ export default component$(() => {
         <p class="error" role="alert">
           {data.value.error}
         </p>
-        <Link href="/sites/">Back to your sites</Link>
+        <Link prefetch={false} href="/sites/">Back to your sites</Link>
       </section>
     );
   }
@@ -78,7 +78,7 @@ export default component$(() => {
           <ul>
             {mine.value.map(({ site: s }) => (
               <li key={s}>
-                <Link href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : 'false'}>
+                <Link prefetch={false} href={`/sites/${encodeURIComponent(s)}/${search}`} aria-current={s === id ? 'page' : 'false'}>
                   {s}
                 </Link>
               </li>
@@ -89,7 +89,7 @@ export default component$(() => {
         <nav class="tabs-nav" aria-label="Reports">
           {/* a list that other reports extend; aria-current 'false' rather than omitted (see controls.tsx) */}
           {tabs.map((t) => (
-            <Link key={t.href} href={t.href + (t.label === 'Settings' ? '' : search)} aria-current={t.current ? 'page' : 'false'}>
+            <Link prefetch={false} key={t.href} href={t.href + (t.label === 'Settings' ? '' : search)} aria-current={t.current ? 'page' : 'false'}>
               {t.label}
             </Link>
           ))}

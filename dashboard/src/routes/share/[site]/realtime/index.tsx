@@ -29,7 +29,7 @@ export default component$(() => {
     <>
       <div class="site-header">
         <h1>{site}</h1>
-        <Link href={`/share/${encodeURIComponent(site)}/?auth=${encodeURIComponent(loc.url.searchParams.get('auth') ?? '')}`}>← Overview</Link>
+        <Link prefetch={false} href={`/share/${encodeURIComponent(site)}/?auth=${encodeURIComponent(loc.url.searchParams.get('auth') ?? '')}`}>← Overview</Link>
       </div>
       {data.value.ok ? (
         <LiveView site={site} share={data.value.token} snapshot={data.value.snap} />

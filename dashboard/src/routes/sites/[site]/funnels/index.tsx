@@ -94,7 +94,7 @@ export default component$(() => {
         <ul class="choices" aria-label="Saved funnels">
           {d.funnels.map((f) => (
             <li key={f.id}>
-              <Link href={hrefWith(loc.url, { funnel: f.id, step: null })} aria-current={d.chosen === f.id ? 'true' : undefined}>
+              <Link prefetch={false} href={hrefWith(loc.url, { funnel: f.id, step: null })} aria-current={d.chosen === f.id ? 'true' : undefined}>
                 {f.name}
               </Link>
             </li>

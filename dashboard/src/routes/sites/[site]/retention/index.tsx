@@ -36,7 +36,7 @@ export default component$(() => {
       <ul class="choices" aria-label="Interval">
         {INTERVALS.map((i) => (
           <li key={i}>
-            <Link href={hrefWith(loc.url, { interval: i })} aria-current={i === interval ? 'true' : undefined}>
+            <Link prefetch={false} href={hrefWith(loc.url, { interval: i })} aria-current={i === interval ? 'true' : undefined}>
               {i === 'day' ? 'Daily' : i === 'week' ? 'Weekly' : 'Monthly'}
             </Link>
           </li>

@@ -18,7 +18,7 @@ export default component$(() => {
     <div class="settings">
       <nav class="tabs-nav" aria-label="Settings">
         {tabs.map((t) => (
-          <Link key={t.href} href={t.href} aria-current={loc.url.pathname === t.href ? 'page' : 'false'}>
+          <Link prefetch={false} key={t.href} href={t.href} aria-current={loc.url.pathname === t.href ? 'page' : 'false'}>
             {t.label}
           </Link>
         ))}

@@ -41,7 +41,7 @@ export default component$(() => {
         <p class="empty" data-empty>
           {data.value.message}
         </p>
-        <Link href={back}>All errors</Link>
+        <Link prefetch={false} href={back}>All errors</Link>
       </section>
     );
   }
@@ -50,7 +50,7 @@ export default component$(() => {
   return (
     <div class="errors-page" data-testid="error-detail" data-fingerprint={g.fingerprint}>
       <Loading />
-      <Link href={back}>← All errors</Link>
+      <Link prefetch={false} href={back}>← All errors</Link>
       <section class="card">
         <h2 class="error-message" data-message>{g.message ?? '(no message)'}</h2>
         <dl class="error-facts">
