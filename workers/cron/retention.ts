@@ -4,6 +4,8 @@ import { deleteObjects, listFoldersWhile } from '../lib/r2-delete';
 import { utcDate } from '../lib/timezone';
 import { meterD1, meterR2 } from '../lib/usage-meter';
 import { retentionPruneStatements } from '../reports/retention/preagg';
+import { journeysPruneStatements } from '../reports/journeys/preagg-write';
+import { QueryDb } from '../query/db';
 
 /**
  * Retention (DESIGN §6): raw events and sessions older than a site's retention are deleted from
@@ -44,7 +46,7 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
 /** In the site's zone (its data database keeps a mirror of the site row). */
 async function pruneRetentionReport(db: D1Database, site: string, cutoff: number, now: number): Promise<void> {
   const row = await db.prepare('SELECT timezone FROM sites WHERE id = ?').bind(site).first<{ timezone: string }>();
-  const stmts = retentionPruneStatements(site, row?.timezone ?? 'UTC', cutoff, now);
+  const stmts = [...retentionPruneStatements(site, row?.timezone ?? 'UTC', cutoff, now), ...(await journeysPruneStatements(new QueryDb(db), site, row?.timezone ?? 'UTC', cutoff))];
   await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
 }
 

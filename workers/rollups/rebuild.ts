@@ -8,6 +8,7 @@ import { timeSql, Params, type DimContext, type Side } from '../query/sql';
 import { addDays, dayStart, offsetSegments } from '../lib/timezone';
 import { runGuarded } from './run-lock';
 import { reportRebuildStatements } from '../reports/refresh';
+import { journeyDaysStatements } from '../reports/journeys/preagg-write';
 import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
 import { ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
@@ -154,6 +155,8 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
     ...(opts.ledger ? [ledgerStatement(span)] : []),
     // the vitals and errors reports' day, in the same transaction (workers/reports/refresh.ts)
     ...reportRebuildStatements(site, tz, day, from, to, span.upTo),
+    // the journeys report's rows of the day, recomputed and written as a difference
+    ...(await journeyDaysStatements(db, site, tz, [day])),
   ];
   await runGuarded(db, site, opts.token, stmts);
 }

@@ -15,6 +15,7 @@ import { QueryDb, type Statement } from '../query/db';
 import { closeDayStatements, deltaStatements } from './delta';
 import { rebuildDay } from './rebuild';
 import { reportDeltaStatements } from '../reports/refresh';
+import { journeyDaysStatements } from '../reports/journeys/preagg-write';
 import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
@@ -158,6 +159,8 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
         ...deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay }),
         // the vitals and errors reports' histograms and groups (workers/reports/refresh.ts)
         ...reportDeltaStatements({ site, tz, from: eventsFrom, to, after: state.watermark, upTo: next }),
+        // journeys: a kept day that received rows, or whose next day did (a session across midnight)
+        ...(await journeyDaysStatements(db, site, tz, incremental.filter((d) => touched.includes(d) || touched.includes(addDays(d, 1))))),
       ]
     : [];
   await runGuarded(db, site, token, [

@@ -59,7 +59,7 @@ describe('journeys', () => {
       [3, '/signup', '(exit)', 1], [3, '/signup', '/done', 1],
       [4, '/done', '/a', 1],
     ]);
-    expect(answer.meta).toEqual({ date_range: ['2024-04-01T00:00:00Z', '2024-04-02T23:59:59Z'], start: null, steps: 5, sessions: 7 });
+    expect(answer.meta).toEqual({ date_range: ['2024-04-01T00:00:00Z', '2024-04-02T23:59:59Z'], start: null, steps: 5, sessions: 7, plan: 'raw' });
   });
 
   it('from the first view of a start page', async () => {

@@ -36,7 +36,7 @@ export interface Journeys {
  * Most sessions first, then by code units (not the locale: paths sort the same everywhere). The
  * keys are built once per row, not per comparison: a range can hold 100k distinct paths.
  */
-function byCount<T extends { sessions: number }>(rows: T[], key: (x: T) => string): T[] {
+export function byCount<T extends { sessions: number }>(rows: T[], key: (x: T) => string): T[] {
   const keyed = rows.map((row) => ({ row, key: key(row) }));
   keyed.sort((a, b) => b.row.sessions - a.row.sessions || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.row);
@@ -73,4 +73,34 @@ export function countJourneys(sessions: SessionPages[], start: string | null, st
   const transitionRows = [...perStep.keys()].sort((a, b) => a - b)
     .flatMap((step) => byCount(perStep.get(step)!, (t) => `${t.from}\u0000${t.to}`).slice(0, maxTransitionsPerStep));
   return { paths: pathRows, transitions: transitionRows, sessions: counted };
+}
+
+/** A pageview row as the readers select it, ordered by session, then time. */
+export interface PageviewRow {
+  s: string;
+  v: number;
+  i: number;
+  page: string;
+  t: number;
+}
+
+/**
+ * Pageview rows (ordered by session, time, id) grouped into sessions, keeping those whose first
+ * pageview read is in [from, to): the raw plan and the pre-aggregate's day recompute alike.
+ */
+export function sessionsOf(rows: readonly PageviewRow[], from: number, to: number): SessionPages[] {
+  const sessions: SessionPages[] = [];
+  let firstTs = 0;
+  for (const r of rows) {
+    const last = sessions.at(-1);
+    if (last?.session === r.s) {
+      last.pages.push(r.page);
+      continue;
+    }
+    if (last && (firstTs < from || firstTs >= to)) sessions.pop();
+    sessions.push({ session: r.s, visitor: `${r.i ? 'i' : 'a'}:${r.v}`, pages: [r.page] });
+    firstTs = r.t;
+  }
+  if (sessions.length && (firstTs < from || firstTs >= to)) sessions.pop();
+  return sessions;
 }

@@ -4,19 +4,23 @@
  * whose first pageview falls in the range (their pageviews up to a day past its end are read, so
  * a session across the range's end is not cut into a false exit), filtered by visit filters.
  *
- * Served from raw pageviews, bounded like the other reports (pre-aggregated daily transitions are
- * not built yet; see workers/reports/README.md).
+ * Two plans, one answer (`meta.plan`). From the entry page without filters, once the refresh
+ * has built every day of the range: `journey_daily` (preagg-read.ts, exact top-k by the threshold
+ * algorithm). A start page or visit filters: the raw pageviews, bounded like the other reports
+ * (workers/reports/README.md).
  */
 import type { JourneysReport } from '../../../contract/reports';
 import { HttpError } from '../../lib/http-error';
-import { DAY_MS } from '../../lib/timezone';
+import { DAY_MS, eachDay } from '../../lib/timezone';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
 import { filtersSql, type FilterContext } from '../../query/filters';
 import { guardRawEvents, loadSite, MAX_REPORT_RAW_ROWS, parseVisitFilters, reportContext, resolveReportRange } from '../params';
-import { countJourneys, type SessionPages } from './paths';
+import { countJourneys, sessionsOf, type PageviewRow } from './paths';
+import { preaggregatedJourneys } from './preagg-read';
+import { MAX_STEPS, TOTAL_LIST } from './preagg-rows';
 
-export const MAX_STEPS = 10;
+export { MAX_STEPS };
 export const MAX_LIMIT = 100;
 /** transitions listed per position: a Sankey of more is unreadable and the answer unbounded */
 export const MAX_TRANSITIONS_PER_STEP = 50;
@@ -29,10 +33,21 @@ export interface JourneysRequest {
   filters: unknown;
 }
 
-export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number } = {}): Promise<JourneysReport> {
+export type JourneysPlan = 'raw' | 'pre-aggregated';
+
+export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number; plan?: JourneysPlan } = {}): Promise<JourneysReport> {
   const site = await loadSite(db, siteId);
   const visitFilters = parseVisitFilters(req.filters);
   const range = await resolveReportRange(db, site, req.dateRange, now);
+  const meta = { date_range: echoDateRange(range, site.timezone), start: req.start, steps: req.steps };
+  // from the entry page without filters: the pre-aggregate, once it holds every day of the range
+  const canPreaggregate = req.start === null && visitFilters.length === 0 && range.wholeDays;
+  const plan = options.plan ?? (canPreaggregate && (await journeysCovered(db, siteId, range.firstDay, range.lastDay)) ? 'pre-aggregated' : 'raw');
+  if (plan === 'pre-aggregated') {
+    if (!canPreaggregate) throw new HttpError(400, 'invalid_query', 'journeys: the pre-aggregated plan answers from the entry page without filters only');
+    const j = await preaggregatedJourneys(db, siteId, eachDay(range.firstDay, range.lastDay), req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
+    return { paths: j.paths, transitions: j.transitions, meta: { ...meta, sessions: j.sessions, plan } };
+  }
   await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
   const { ctx: dim, filters } = await reportContext(db, site, range, visitFilters);
   const ctx: FilterContext = { ...dim, site: siteId, from: range.from, to: range.to, goals: [] };
@@ -42,28 +57,24 @@ export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequ
   const withStart = req.start === null ? '' : ` AND e.session_id IN (SELECT e.session_id FROM events e WHERE ${scan} AND e.pathname = ${p.bind(req.start)})`;
   const sql = `SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e`
     + ` WHERE ${scan} AND ${filtersSql(filters, 'e', ctx)}${withStart} ORDER BY e.session_id, e.ts, e.id`;
-  const rows = await db.all<{ s: string; v: number; i: number; page: string; t: number }>(sql, p.values);
+  const rows = await db.all<PageviewRow>(sql, p.values);
+  const journeys = countJourneys(sessionsOf(rows, range.from, range.to), req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
+  return { paths: journeys.paths, transitions: journeys.transitions, meta: { ...meta, sessions: journeys.sessions, plan } };
+}
 
-  const sessions: SessionPages[] = [];
-  let firstTs = 0;
-  for (const r of rows) {
-    const last = sessions.at(-1);
-    if (last?.session === r.s) {
-      last.pages.push(r.page);
-      continue;
-    }
-    if (last && (firstTs < range.from || firstTs >= range.to)) sessions.pop();
-    sessions.push({ session: r.s, visitor: `${r.i ? 'i' : 'a'}:${r.v}`, pages: [r.page] });
-    firstTs = r.t;
-  }
-  if (sessions.length && (firstTs < range.from || firstTs >= range.to)) sessions.pop();
-
-  const journeys = countJourneys(sessions, req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
-  return {
-    paths: journeys.paths,
-    transitions: journeys.transitions,
-    meta: { date_range: echoDateRange(range, site.timezone), start: req.start, steps: req.steps, sessions: journeys.sessions },
-  };
+/**
+ * Whether `journey_daily` holds every day of the range: the refresh has nothing pending and each
+ * day the rollups hold has its journeys' total row (days counted before the table existed have
+ * none, so such a range stays raw). A few rows read: a day each.
+ */
+async function journeysCovered(db: QueryDb, site: string, firstDay: string, lastDay: string): Promise<boolean> {
+  const [r] = await db.all<{ pending: string | null; missing: number }>(
+    'SELECT (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending,'
+      + " (SELECT count(*) FROM rollup_daily r WHERE r.site_id = ?1 AND r.dim = '' AND r.dim2 = '' AND r.day >= ?2 AND r.day <= ?3 AND r.val = '' AND r.val2 = ''"
+      + ` AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.list = '${TOTAL_LIST}' AND j.key = '' AND j.day = r.day)) AS missing`,
+    [site, firstDay, lastDay],
+  );
+  return r?.pending === '[]' && r.missing === 0;
 }
 
 /** `steps` and `limit` as URL parameters: whole numbers within bounds, or a 400 naming them. */

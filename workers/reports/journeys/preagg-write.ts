@@ -1,0 +1,121 @@
+/**
+ * Keeps `journey_daily` (workers/db/schema-journeys.ts) for the days the rollup refresh touched:
+ * a day's rows are recomputed from its raw pageviews, as the raw plan reads them for a one-day
+ * range, and only the difference to the stored rows is written (rows whose counts changed, new
+ * rows, rows no session holds any more). The statements join the refresh's guarded batch.
+ *
+ * Exactly once without a ledger or watermark: the rows written are absolute values of what the
+ * raw rows hold now, so a day counted twice, or a run superseded before its batch, leaves the
+ * same rows. A session that grows moves between paths (−1 on the old, +1 on the new); the rank
+ * index changes only when a row's count leaves its class (preagg-rows.ts).
+ */
+import type { QueryDb, Statement } from '../../query/db';
+import { addDays, DAY_MS, dayStart, localDay } from '../../lib/timezone';
+import { sessionsOf, type PageviewRow } from './paths';
+import { dayRows, type DayRow } from './preagg-rows';
+
+/** JSON text per statement: D1 caps a bound value at 2 MB; well under it. */
+const CHUNK_CHARS = 400_000;
+
+/** The day's pageviews, as the raw plan reads them for a one-day range (a day each side). */
+export async function readDaySessions(db: QueryDb, site: string, from: number, to: number) {
+  const rows = await db.all<PageviewRow>(
+    'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
+      + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview' ORDER BY e.session_id, e.ts, e.id",
+    [site, from - DAY_MS, to + DAY_MS],
+  );
+  return sessionsOf(rows, from, to);
+}
+
+type Tuple = [string, string, number, number, string | null, number];
+const tuple = (r: DayRow): Tuple => [r.list, r.key, r.sessions, r.visitors, r.ids ? JSON.stringify(r.ids) : null, r.bucket];
+
+function chunks(tuples: unknown[]): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (const t of tuples) {
+    const text = JSON.stringify(t);
+    if (part.length && size + text.length > CHUNK_CHARS) {
+      out.push(`[${part.join(',')}]`);
+      part = [];
+      size = 0;
+    }
+    part.push(text);
+    size += text.length + 1;
+  }
+  if (part.length) out.push(`[${part.join(',')}]`);
+  return out;
+}
+
+const J = (i: number) => `j.value ->> ${i}`;
+
+/** Statements bringing one site-day's stored rows to `fresh`, given what is `stored`. */
+export function diffStatements(site: string, day: string, stored: readonly DayRow[], fresh: readonly DayRow[]): Statement[] {
+  const before = new Map(stored.map((r) => [`${r.list}\u0001${r.key}`, r]));
+  const added: Tuple[] = [];
+  const counts: Tuple[] = [];
+  const ranked: Tuple[] = [];
+  for (const r of fresh) {
+    const id = `${r.list}\u0001${r.key}`;
+    const old = before.get(id);
+    before.delete(id);
+    if (!old) added.push(tuple(r));
+    else if (old.bucket !== r.bucket) ranked.push(tuple(r));
+    else if (old.sessions !== r.sessions || old.visitors !== r.visitors || JSON.stringify(old.ids) !== JSON.stringify(r.ids)) counts.push(tuple(r));
+  }
+  const gone = [...before.values()].map((r) => [r.list, r.key]);
+  const stmts: Statement[] = [];
+  const where = `journey_daily.site_id = ?1 AND journey_daily.list = ${J(0)} AND journey_daily.key = ${J(1)} AND journey_daily.day = ?2`;
+  for (const json of chunks(gone)) {
+    stmts.push({ sql: `DELETE FROM journey_daily WHERE site_id = ?1 AND day = ?2 AND (list, key) IN (SELECT ${J(0)}, ${J(1)} FROM json_each(?3) j)`, params: [site, day, json] });
+  }
+  // a count that stays in its class leaves the rank index alone: only unindexed columns are set
+  for (const json of chunks(counts)) {
+    stmts.push({ sql: `UPDATE journey_daily SET sessions = ${J(2)}, visitors = ${J(3)}, ids = ${J(4)} FROM json_each(?3) j WHERE ${where}`, params: [site, day, json] });
+  }
+  for (const json of chunks(ranked)) {
+    stmts.push({ sql: `UPDATE journey_daily SET sessions = ${J(2)}, visitors = ${J(3)}, ids = ${J(4)}, bucket = ${J(5)} FROM json_each(?3) j WHERE ${where}`, params: [site, day, json] });
+  }
+  for (const json of chunks(added)) {
+    stmts.push({
+      sql: `INSERT INTO journey_daily (site_id, list, key, day, sessions, visitors, ids, bucket) SELECT ?1, ${J(0)}, ${J(1)}, ?2, ${J(2)}, ${J(3)}, ${J(4)}, ${J(5)} FROM json_each(?3) j WHERE 1`
+        + ' ON CONFLICT (site_id, list, key, day) DO UPDATE SET sessions = excluded.sessions, visitors = excluded.visitors, ids = excluded.ids, bucket = excluded.bucket',
+      params: [site, day, json],
+    });
+  }
+  return stmts;
+}
+
+/** What `journey_daily` holds for a site-day now. */
+export async function storedDayRows(db: QueryDb, site: string, day: string): Promise<DayRow[]> {
+  const rows = await db.all<{ list: string; key: string; sessions: number; visitors: number; ids: string | null; bucket: number }>(
+    'SELECT list, key, sessions, visitors, ids, bucket FROM journey_daily INDEXED BY journey_daily_rank WHERE site_id = ?1 AND day = ?2',
+    [site, day],
+  );
+  return rows.map((r) => ({ ...r, ids: r.ids === null ? null : (JSON.parse(r.ids) as number[]) }));
+}
+
+/** The statements that bring `days` of a site up to its raw pageviews (for the refresh's batch). */
+export async function journeyDaysStatements(db: QueryDb, site: string, tz: string, days: readonly string[]): Promise<Statement[]> {
+  const out: Statement[] = [];
+  for (const day of days) {
+    const from = dayStart(day, tz);
+    const to = dayStart(addDays(day, 1), tz);
+    const [sessions, stored] = await Promise.all([readDaySessions(db, site, from, to), storedDayRows(db, site, day)]);
+    out.push(...diffStatements(site, day, stored, dayRows(sessions)));
+  }
+  return out;
+}
+
+/**
+ * After the retention cron deleted the events before `cutoff`: the days before the cutoff's go,
+ * and the cutoff's day is recomputed from what is left of it (as the raw plan now reads it).
+ */
+export async function journeysPruneStatements(db: QueryDb, site: string, tz: string, cutoff: number): Promise<Statement[]> {
+  const cutoffDay = localDay(cutoff, tz);
+  return [
+    { sql: 'DELETE FROM journey_daily INDEXED BY journey_daily_rank WHERE site_id = ?1 AND day < ?2', params: [site, cutoffDay] },
+    ...(await journeyDaysStatements(db, site, tz, [cutoffDay])),
+  ];
+}
