@@ -4,13 +4,17 @@
  * given, `(exit)` where the session ends, at most `steps` positions. Paths are counted by
  * sessions and distinct visitors; transitions (for a Sankey) by sessions, per position.
  */
+import { localDay } from '../../lib/timezone';
 import type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
 
 export const EXIT = '(exit)';
 
 export interface SessionPages {
   session: string;
-  /** `i:<id>` or `a:<id>`: identified and anonymous ids are apart */
+  /**
+   * `i:<id>`, or `a:<local day>:<id>` for an anonymous id (daily salts: a range counts the sum of
+   * daily uniques, DESIGN §5; the day of the session's first pageview)
+   */
   visitor: string;
   /** pathnames of the session's pageviews in time order */
   pages: string[];
@@ -88,7 +92,7 @@ export interface PageviewRow {
  * Pageview rows (ordered by session, time, id) grouped into sessions, keeping those whose first
  * pageview read is in [from, to): the raw plan and the pre-aggregate's day recompute alike.
  */
-export function sessionsOf(rows: readonly PageviewRow[], from: number, to: number): SessionPages[] {
+export function sessionsOf(rows: readonly PageviewRow[], from: number, to: number, tz: string): SessionPages[] {
   const sessions: SessionPages[] = [];
   let firstTs = 0;
   for (const r of rows) {
@@ -98,7 +102,7 @@ export function sessionsOf(rows: readonly PageviewRow[], from: number, to: numbe
       continue;
     }
     if (last && (firstTs < from || firstTs >= to)) sessions.pop();
-    sessions.push({ session: r.s, visitor: `${r.i ? 'i' : 'a'}:${r.v}`, pages: [r.page] });
+    sessions.push({ session: r.s, visitor: r.i ? `i:${r.v}` : `a:${localDay(r.t, tz)}:${r.v}`, pages: [r.page] });
     firstTs = r.t;
   }
   if (sessions.length && (firstTs < from || firstTs >= to)) sessions.pop();

@@ -18,13 +18,13 @@ import { dayRows, type DayRow } from './preagg-rows';
 const CHUNK_CHARS = 400_000;
 
 /** The day's pageviews, as the raw plan reads them for a one-day range (a day each side). */
-export async function readDaySessions(db: QueryDb, site: string, from: number, to: number) {
+export async function readDaySessions(db: QueryDb, site: string, tz: string, from: number, to: number) {
   const rows = await db.all<PageviewRow>(
     'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
       + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview' ORDER BY e.session_id, e.ts, e.id",
     [site, from - DAY_MS, to + DAY_MS],
   );
-  return sessionsOf(rows, from, to);
+  return sessionsOf(rows, from, to, tz);
 }
 
 type Tuple = [string, string, number, number, string | null, number];
@@ -102,7 +102,7 @@ export async function journeyDaysStatements(db: QueryDb, site: string, tz: strin
   for (const day of days) {
     const from = dayStart(day, tz);
     const to = dayStart(addDays(day, 1), tz);
-    const [sessions, stored] = await Promise.all([readDaySessions(db, site, from, to), storedDayRows(db, site, day)]);
+    const [sessions, stored] = await Promise.all([readDaySessions(db, site, tz, from, to), storedDayRows(db, site, day)]);
     out.push(...diffStatements(site, day, stored, dayRows(sessions)));
   }
   return out;

@@ -58,7 +58,7 @@ export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequ
   const sql = `SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e`
     + ` WHERE ${scan} AND ${filtersSql(filters, 'e', ctx)}${withStart} ORDER BY e.session_id, e.ts, e.id`;
   const rows = await db.all<PageviewRow>(sql, p.values);
-  const journeys = countJourneys(sessionsOf(rows, range.from, range.to), req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
+  const journeys = countJourneys(sessionsOf(rows, range.from, range.to, site.timezone), req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
   return { paths: journeys.paths, transitions: journeys.transitions, meta: { ...meta, sessions: journeys.sessions, plan } };
 }
 
