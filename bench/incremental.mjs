@@ -99,6 +99,8 @@ export function printIncremental(r) {
     + `(${(r.incremental.reportWritten / Math.max(1, r.windowEvents)).toFixed(2)} per event of the window, ${(r.incremental.reportWritten / Math.max(1, reportEvents)).toFixed(2)} per web-vital or error event)`);
   console.log(`  of which the retention pre-aggregates (behaviour_visitor_days, _first): ${r.incremental.retentionRead.toLocaleString()} rows read, `
     + `${r.incremental.retentionWritten.toLocaleString()} rows written (${(r.incremental.retentionWritten / Math.max(1, r.windowEvents)).toFixed(3)} per event of the window)`);
+  console.log(`  of which the journeys pre-aggregate (journey_daily, recomputed touched days written as a difference): ${r.incremental.journeysRead.toLocaleString()} rows read, `
+    + `${r.incremental.journeysWritten.toLocaleString()} rows written (${(r.incremental.journeysWritten / Math.max(1, r.windowEvents)).toFixed(3)} per event of the window)`);
   console.log('  costliest statements of the incremental run (rows read / written):');
   for (const c of r.incremental.costliest) console.log(`    ${String(c.rowsRead).padStart(9)} / ${String(c.rowsWritten).padStart(6)}  ${c.sql}`);
 }

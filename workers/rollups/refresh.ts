@@ -159,8 +159,8 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
         ...deltaStatements({ site, tz, days: incremental, from, to, prev: state.watermark, next, eventsFrom, maxIdsPerDay: opts.maxIdsPerDay }),
         // the vitals and errors reports' histograms and groups (workers/reports/refresh.ts)
         ...reportDeltaStatements({ site, tz, from: eventsFrom, to, after: state.watermark, upTo: next }),
-        // journeys: a kept day that received rows, or whose next day did (a session across midnight)
-        ...(await journeyDaysStatements(db, site, tz, incremental.filter((d) => touched.includes(d) || touched.includes(addDays(d, 1))))),
+        // journeys: each kept day that received rows (a session going on past midnight touches its start day: its new version)
+        ...(await journeyDaysStatements(db, site, tz, incremental.filter((d) => touched.includes(d)))),
       ]
     : [];
   await runGuarded(db, site, token, [

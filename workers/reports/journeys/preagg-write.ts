@@ -20,7 +20,8 @@ const CHUNK_CHARS = 400_000;
 /** The day's pageviews, as the raw plan reads them for a one-day range (a day each side). */
 export async function readDaySessions(db: QueryDb, site: string, tz: string, from: number, to: number) {
   const rows = await db.all<PageviewRow>(
-    'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
+    // the comment names the statement for the benchmark's cost lines (bench/query-worker.ts)
+    '/* journey_daily recompute */ SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
       + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview' ORDER BY e.session_id, e.ts, e.id",
     [site, from - DAY_MS, to + DAY_MS],
   );

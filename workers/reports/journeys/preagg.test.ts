@@ -8,6 +8,8 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { CollectedEvent } from '../../../contract/events';
+import { queueMessage, sessionWith, storedEvent, writeMessages } from '../../../test/helpers/write-path';
 import { Sim, T0, TZ } from '../../../test/helpers/traffic-sim';
 import { applyRetention } from '../../cron/retention';
 import { QueryDb } from '../../query/db';
@@ -43,6 +45,36 @@ describe('journey classes', () => {
       if (b > 0) expect(n).toBeGreaterThan(bucketMax(b - 1));
     }
     expect([1, 2, 3, 4, 5, 6, 7].map(bucketOf)).toEqual([0, 1, 2, 3, 4, 4, 5]);
+  });
+});
+
+describe('journeys pre-aggregate across midnight', () => {
+  it('a session begun yesterday that goes on after midnight moves yesterday\'s path, though only today received rows', async () => {
+    const site = 'journeys-midnight.test';
+    await env.DB.prepare("INSERT INTO sites (id, timezone, settings, uid_secret, created_at, retention_days) VALUES (?1, 'UTC', '{}', 's', 0, 395)").bind(site).run();
+    const db = new QueryDb(env.DB);
+    const midnight = Date.parse('2024-06-02T00:00:00Z');
+    const ref = { sessionId: 'midnight-s1', site, visitorId: 7, identified: false };
+    const page = (path: string, ts: number): CollectedEvent => ({
+      site, ts, name: 'pageview', hostname: site, pathname: path, props: {}, revenue: null, interactive: true, scrollDepth: null, engagedMs: null, uid: null, ip: '', ua: '',
+      referrer: null, source: 'Direct / None', channel: 'Direct', utmSource: null, utmMedium: null, utmCampaign: null, utmContent: null, utmTerm: null,
+      device: 'Desktop', browser: 'Chrome', browserVersion: '120', os: 'Mac', osVersion: '14', country: null, region: null, regionName: null, city: null,
+    });
+    const req = { start: null, steps: 5, limit: 20, dateRange: ['2024-06-01', '2024-06-02'], filters: undefined };
+    const paths = async (plan: 'raw' | 'pre-aggregated', now: number) => (await runJourneys(db, site, req, now, { plan })).paths.map((p) => [p.pages.join(' '), p.sessions]);
+    const first = page('/a', midnight - 300_000);
+    const s1 = sessionWith(null, first, ref)!;
+    await writeMessages(env.DB, [{ body: queueMessage(site, 'm1', [storedEvent(first, s1, 'midnight-e1')], [s1]), insertedAt: midnight - 290_000 }]);
+    await refreshSite(db, site, 'UTC', midnight - 60_000);
+    expect(await paths('pre-aggregated', midnight - 60_000)).toEqual([['/a (exit)', 1]]);
+    // the second pageview (00:05) arrives after midnight, with the session's new version (its start still yesterday)
+    const second = page('/b', midnight + 300_000);
+    const s2 = sessionWith(s1, second, ref)!;
+    await writeMessages(env.DB, [{ body: queueMessage(site, 'm2', [storedEvent(second, s2, 'midnight-e2')], [s2]), insertedAt: midnight + 310_000 }]);
+    const now = midnight + 600_000;
+    await refreshSite(db, site, 'UTC', now);
+    expect(await paths('raw', now)).toEqual([['/a /b (exit)', 1]]);
+    expect(await paths('pre-aggregated', now)).toEqual([['/a /b (exit)', 1]]);
   });
 });
 
