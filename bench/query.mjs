@@ -138,9 +138,15 @@ async function main() {
     }
 
     // a state loaded before journey_daily existed: its days through the journeys writer the rebuild runs
-    const jb = await call('/journeys-backfill');
+    const jb = { days: 0, ms: 0, rowsRead: 0, rowsWritten: 0, rows: 0 };
+    for (let r = { left: 1 }; r.left > 0;) {
+      r = await call('/journeys-backfill');
+      for (const k of ['days', 'ms', 'rowsRead', 'rowsWritten']) jb[k] += r[k];
+      jb.rows = r.rows;
+      process.stdout.write(`\rjourneys: ${r.left} days left to build`);
+    }
     if (jb.days) {
-      console.log(`journeys: ${jb.days} days built in ${(jb.ms / 1000).toFixed(1)} s -> ${jb.rows.toLocaleString()} journey_daily rows; per day ${Math.round(jb.rowsRead / jb.days).toLocaleString()} rows read, ${Math.round(jb.rowsWritten / jb.days).toLocaleString()} rows written`);
+      console.log(`\rjourneys: ${jb.days} days built in ${(jb.ms / 1000).toFixed(1)} s -> ${jb.rows.toLocaleString()} journey_daily rows; per day ${Math.round(jb.rowsRead / jb.days).toLocaleString()} rows read, ${Math.round(jb.rowsWritten / jb.days).toLocaleString()} rows written`);
     }
 
     for (const [title, view] of REPORTS_ONLY || ONLY ? [] : [['standard view', VIEW], ['filtered view', FILTERED]]) {
