@@ -4,7 +4,7 @@
  * given, `(exit)` where the session ends, at most `steps` positions. Paths are counted by
  * sessions and distinct visitors; transitions (for a Sankey) by sessions, per position.
  */
-import { localDay } from '../../lib/timezone';
+import { dayStart, eachDay, localDay } from '../../lib/timezone';
 import type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
 
 export const EXIT = '(exit)';
@@ -93,6 +93,19 @@ export interface PageviewRow {
  * pageview read is in [from, to): the raw plan and the pre-aggregate's day recompute alike.
  */
 export function sessionsOf(rows: readonly PageviewRow[], from: number, to: number, tz: string): SessionPages[] {
+  // the local days' starts, once: a zone lookup per session (Intl) costs seconds at 200k sessions
+  const days = eachDay(localDay(from, tz), localDay(Math.max(from, to - 1), tz));
+  const starts = days.map((d) => dayStart(d, tz));
+  const dayOf = (t: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return days[lo]!;
+  };
   const sessions: SessionPages[] = [];
   let firstTs = 0;
   for (const r of rows) {
@@ -102,7 +115,8 @@ export function sessionsOf(rows: readonly PageviewRow[], from: number, to: numbe
       continue;
     }
     if (last && (firstTs < from || firstTs >= to)) sessions.pop();
-    sessions.push({ session: r.s, visitor: r.i ? `i:${r.v}` : `a:${localDay(r.t, tz)}:${r.v}`, pages: [r.page] });
+    // (a session outside [from, to) is dropped below: its day does not matter)
+    sessions.push({ session: r.s, visitor: r.i ? `i:${r.v}` : `a:${dayOf(r.t)}:${r.v}`, pages: [r.page] });
     firstTs = r.t;
   }
   if (sessions.length && (firstTs < from || firstTs >= to)) sessions.pop();
