@@ -60,7 +60,8 @@ function pageStatement(site: string, c: Cursor, limit: number): Statement {
 /** Sums over the range's days of the (list, key) pairs given. */
 function sumsStatement(site: string, firstDay: string, lastDay: string, ids: [string, string][], cols: string): Statement {
   return {
-    sql: `SELECT d.list, d.key, ${cols} FROM json_each(?4) j JOIN journey_daily d ON d.site_id = ?1 AND d.list = j.value ->> 0 AND d.key = j.value ->> 1`
+    // CROSS JOIN: the keys drive (SQLite would otherwise scan the site's rows and probe the list)
+    sql: `SELECT d.list, d.key, ${cols} FROM json_each(?4) j CROSS JOIN journey_daily d ON d.site_id = ?1 AND d.list = j.value ->> 0 AND d.key = j.value ->> 1`
       + ' AND d.day >= ?2 AND d.day <= ?3 GROUP BY d.list, d.key',
     params: [site, firstDay, lastDay, JSON.stringify(ids)],
   };

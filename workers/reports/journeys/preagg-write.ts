@@ -67,24 +67,18 @@ export function diffStatements(site: string, day: string, stored: readonly DayRo
   }
   const gone = [...before.values()].map((r) => [r.list, r.key]);
   const stmts: Statement[] = [];
-  const where = `journey_daily.site_id = ?1 AND journey_daily.list = ${J(0)} AND journey_daily.key = ${J(1)} AND journey_daily.day = ?2`;
   for (const json of chunks(gone)) {
     stmts.push({ sql: `DELETE FROM journey_daily WHERE site_id = ?1 AND day = ?2 AND (list, key) IN (SELECT ${J(0)}, ${J(1)} FROM json_each(?3) j)`, params: [site, day, json] });
   }
-  // a count that stays in its class leaves the rank index alone: only unindexed columns are set
-  for (const json of chunks(counts)) {
-    stmts.push({ sql: `UPDATE journey_daily SET sessions = ${J(2)}, visitors = ${J(3)}, ids = ${J(4)} FROM json_each(?3) j WHERE ${where}`, params: [site, day, json] });
-  }
-  for (const json of chunks(ranked)) {
-    stmts.push({ sql: `UPDATE journey_daily SET sessions = ${J(2)}, visitors = ${J(3)}, ids = ${J(4)}, bucket = ${J(5)} FROM json_each(?3) j WHERE ${where}`, params: [site, day, json] });
-  }
-  for (const json of chunks(added)) {
-    stmts.push({
-      sql: `INSERT INTO journey_daily (site_id, list, key, day, sessions, visitors, ids, bucket) SELECT ?1, ${J(0)}, ${J(1)}, ?2, ${J(2)}, ${J(3)}, ${J(4)}, ${J(5)} FROM json_each(?3) j WHERE 1`
-        + ' ON CONFLICT (site_id, list, key, day) DO UPDATE SET sessions = excluded.sessions, visitors = excluded.visitors, ids = excluded.ids, bucket = excluded.bucket',
-      params: [site, day, json],
-    });
-  }
+  // upserts driven by the JSON rows (an UPDATE … FROM would scan the day's rows for each of them);
+  // a count that stays in its class sets only unindexed columns, which leaves the rank index alone
+  const upsert = (json: string, set: string[]) => ({
+    sql: `INSERT INTO journey_daily (site_id, list, key, day, sessions, visitors, ids, bucket) SELECT ?1, ${J(0)}, ${J(1)}, ?2, ${J(2)}, ${J(3)}, ${J(4)}, ${J(5)} FROM json_each(?3) j WHERE 1`
+      + ` ON CONFLICT (site_id, list, key, day) DO UPDATE SET ${set.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    params: [site, day, json],
+  });
+  for (const json of chunks(counts)) stmts.push(upsert(json, ['sessions', 'visitors', 'ids']));
+  for (const json of chunks([...ranked, ...added])) stmts.push(upsert(json, ['sessions', 'visitors', 'ids', 'bucket']));
   return stmts;
 }
 
