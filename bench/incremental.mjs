@@ -101,6 +101,8 @@ export function printIncremental(r) {
     + `${r.incremental.retentionWritten.toLocaleString()} rows written (${(r.incremental.retentionWritten / Math.max(1, r.windowEvents)).toFixed(3)} per event of the window)`);
   console.log(`  of which the stored funnel's rows (funnel_daily, 1 funnel of 4 steps): ${r.incremental.funnelRead.toLocaleString()} rows read, `
     + `${r.incremental.funnelWritten.toLocaleString()} rows written (${(r.incremental.funnelWritten / Math.max(1, r.windowEvents)).toFixed(4)} per event of the window)`);
+  console.log(`  of which the journeys pre-aggregate (journey_daily, recomputed touched days written as a difference): ${r.incremental.journeysRead.toLocaleString()} rows read, `
+    + `${r.incremental.journeysWritten.toLocaleString()} rows written (${(r.incremental.journeysWritten / Math.max(1, r.windowEvents)).toFixed(3)} per event of the window)`);
   console.log('  costliest statements of the incremental run (rows read / written):');
   for (const c of r.incremental.costliest) console.log(`    ${String(c.rowsRead).padStart(9)} / ${String(c.rowsWritten).padStart(6)}  ${c.sql}`);
 }

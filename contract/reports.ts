@@ -67,7 +67,8 @@ export interface JourneyTransition {
 export interface JourneysReport {
   paths: JourneyPath[];
   transitions: JourneyTransition[];
-  meta: { date_range: [string, string]; start: string | null; steps: number; sessions: number };
+  /** `plan`: `pre-aggregated` (journey_daily: from the entry page, no filters) or `raw` (bounded) */
+  meta: { date_range: [string, string]; start: string | null; steps: number; sessions: number; plan: 'raw' | 'pre-aggregated' };
 }
 
 /**

@@ -5,6 +5,7 @@ import { utcDate } from '../lib/timezone';
 import { meterD1, meterR2 } from '../lib/usage-meter';
 import { retentionPruneStatements } from '../reports/retention/preagg';
 import { pruneFunnels } from '../reports/funnels/preagg';
+import { journeysPruneStatements } from '../reports/journeys/preagg-write';
 import { QueryDb } from '../query/db';
 
 /**
@@ -49,7 +50,7 @@ export async function applyRetention(db: D1Database, bucket: R2Bucket, site: str
 async function pruneRetentionReport(db: D1Database, site: string, cutoff: number, now: number): Promise<void> {
   const row = await db.prepare('SELECT timezone FROM sites WHERE id = ?').bind(site).first<{ timezone: string }>();
   const tz = row?.timezone ?? 'UTC';
-  const stmts = retentionPruneStatements(site, tz, cutoff, now);
+  const stmts = [...retentionPruneStatements(site, tz, cutoff, now), ...(await journeysPruneStatements(new QueryDb(db), site, tz, cutoff))];
   await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
 }
 

@@ -122,7 +122,7 @@ export const reportPaths: Record<string, Json> = {
     parameters: [SITE],
     get: operation({
       summary: 'Most common page paths through sessions, and page-to-page transitions (a Sankey)',
-      description: `${READ} From the entry page, or from the first view of \`start\`; consecutive repeats collapsed; \`(exit)\` where the session ends. Sessions whose first pageview is in the range.`,
+      description: `${READ} From the entry page, or from the first view of \`start\`; consecutive repeats collapsed; \`(exit)\` where the session ends. Sessions whose first pageview is in the range; anonymous visitors are daily uniques summed over the range.`,
       tags: ['reports'],
       parameters: [
         queryParam('start', 'Start page path, e.g. /pricing'),
@@ -136,7 +136,13 @@ export const reportPaths: Record<string, Json> = {
           properties: {
             paths: { type: 'array', items: { type: 'object', properties: { pages: { type: 'array', items: { type: 'string' } }, sessions: count, visitors: count } } },
             transitions: { type: 'array', items: { type: 'object', properties: { step: { type: 'integer', minimum: 1 }, from: { type: 'string' }, to: { type: 'string' }, sessions: count } } },
-            meta: { type: 'object', properties: { date_range: dateRange, start: { type: ['string', 'null'] }, steps: { type: 'integer' }, sessions: count } },
+            meta: {
+              type: 'object',
+              properties: {
+                date_range: dateRange, start: { type: ['string', 'null'] }, steps: { type: 'integer' }, sessions: count,
+                plan: { type: 'string', enum: ['pre-aggregated', 'raw'], description: 'pre-aggregated: from the entry page without filters (daily path prefixes); raw: a start page or filters (bounded scan of the pageviews)' },
+              },
+            },
           },
         }),
       },

@@ -9,6 +9,7 @@ import { addDays, dayStart, offsetSegments } from '../lib/timezone';
 import { runGuarded } from './run-lock';
 import { reportRebuildStatements } from '../reports/refresh';
 import { funnelRebuildStatements } from '../reports/funnels/preagg';
+import { journeyDaysStatements, settledBefore } from '../reports/journeys/preagg-write';
 import { MAX_IDS_PER_DAY, OVERFLOW_IDS } from './shape';
 import { ATTRIBUTE_COLUMNS, E_SUMS, LEDGER_COLUMNS, NON_TRAFFIC, S_SUMS, tupleArraySql, tupleKeysSql, tupleName, tuplesFor } from './tuples';
 
@@ -157,6 +158,8 @@ export async function rebuildDay(db: QueryDb, site: string, tz: string, day: str
     ...reportRebuildStatements(site, tz, day, from, to, span.upTo),
     // the stored funnels' rows of the day (counted in the Worker: workers/reports/funnels/preagg.ts)
     ...(await funnelRebuildStatements(db, site, tz, day, span.upTo)),
+    // the journeys report's rows of the day (its sessions settled by upTo), written as a difference
+    ...(await journeyDaysStatements(db, site, tz, [day], settledBefore(span.upTo))),
   ];
   await runGuarded(db, site, opts.token, stmts);
 }

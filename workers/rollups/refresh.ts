@@ -16,6 +16,7 @@ import { closeDayStatements, deltaStatements } from './delta';
 import { rebuildDay } from './rebuild';
 import { reportDeltaStatements } from '../reports/refresh';
 import { funnelRefresh } from '../reports/funnels/preagg';
+import { journeyDaysStatements, settledBefore } from '../reports/journeys/preagg-write';
 import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
@@ -170,9 +171,15 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
   const funnels = await funnelRefresh(db, {
     site, tz, commit: (stmts) => runGuarded(db, site, token, stmts), window, incremental, touched, prev: state.watermark, next, deadline: opts.deadline ?? Infinity,
   });
+  // journeys: each kept day that received rows (a session going on past midnight touches its
+  // start day: its new version), and those whose sessions settled since the last run
+  const settledFrom = state.watermark >= 0 ? localDay(settledBefore(state.watermark), tz) : '';
+  const journeyDays = kept.filter((d) => touched.includes(d) || d >= settledFrom);
+  const journeys = await journeyDaysStatements(db, site, tz, journeyDays, settledBefore(next));
   await runGuarded(db, site, token, [
     ...delta,
     ...funnels.final,
+    ...journeys,
     ...closeDayStatements(site, state.ledgerDays.filter((d) => !window.includes(d))),
     { sql: 'DELETE FROM rollup_hourly INDEXED BY rollup_hourly_day WHERE site_id = ?1 AND day < ?2', params: [site, addDays(today, -HOURLY_KEEP_DAYS)] },
     { sql: 'DELETE FROM rollup_ledger WHERE site_id = ?1 AND day < ?2', params: [site, window[0]] },

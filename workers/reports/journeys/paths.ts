@@ -4,16 +4,22 @@
  * given, `(exit)` where the session ends, at most `steps` positions. Paths are counted by
  * sessions and distinct visitors; transitions (for a Sankey) by sessions, per position.
  */
+import { dayStart, eachDay, localDay } from '../../lib/timezone';
 import type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
 
 export const EXIT = '(exit)';
 
 export interface SessionPages {
   session: string;
-  /** `i:<id>` or `a:<id>`: identified and anonymous ids are apart */
+  /**
+   * `i:<id>`, or `a:<local day>:<id>` for an anonymous id (daily salts: a range counts the sum of
+   * daily uniques, DESIGN §5; the day of the session's first pageview)
+   */
   visitor: string;
   /** pathnames of the session's pageviews in time order */
   pages: string[];
+  /** the local day of its first pageview */
+  day: string;
 }
 
 export type { JourneyPath as PathRow, JourneyTransition as TransitionRow } from '../../../contract/reports';
@@ -36,7 +42,7 @@ export interface Journeys {
  * Most sessions first, then by code units (not the locale: paths sort the same everywhere). The
  * keys are built once per row, not per comparison: a range can hold 100k distinct paths.
  */
-function byCount<T extends { sessions: number }>(rows: T[], key: (x: T) => string): T[] {
+export function byCount<T extends { sessions: number }>(rows: T[], key: (x: T) => string): T[] {
   const keyed = rows.map((row) => ({ row, key: key(row) }));
   keyed.sort((a, b) => b.row.sessions - a.row.sessions || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.row);
@@ -73,4 +79,49 @@ export function countJourneys(sessions: SessionPages[], start: string | null, st
   const transitionRows = [...perStep.keys()].sort((a, b) => a - b)
     .flatMap((step) => byCount(perStep.get(step)!, (t) => `${t.from}\u0000${t.to}`).slice(0, maxTransitionsPerStep));
   return { paths: pathRows, transitions: transitionRows, sessions: counted };
+}
+
+/** A pageview row as the readers select it, ordered by session, then time. */
+export interface PageviewRow {
+  s: string;
+  v: number;
+  i: number;
+  page: string;
+  t: number;
+}
+
+/**
+ * Pageview rows (ordered by session, time, id) grouped into sessions, keeping those whose first
+ * pageview read is in [from, to): the raw plan and the pre-aggregate's day recompute alike.
+ */
+export function sessionsOf(rows: readonly PageviewRow[], from: number, to: number, tz: string): SessionPages[] {
+  // the local days' starts, once: a zone lookup per session (Intl) costs seconds at 200k sessions
+  const days = eachDay(localDay(from, tz), localDay(Math.max(from, to - 1), tz));
+  const starts = days.map((d) => dayStart(d, tz));
+  const dayOf = (t: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return days[lo]!;
+  };
+  const sessions: SessionPages[] = [];
+  let firstTs = 0;
+  for (const r of rows) {
+    const last = sessions.at(-1);
+    if (last?.session === r.s) {
+      last.pages.push(r.page);
+      continue;
+    }
+    if (last && (firstTs < from || firstTs >= to)) sessions.pop();
+    // (a session outside [from, to) is dropped below: its day does not matter)
+    const day = dayOf(r.t);
+    sessions.push({ session: r.s, visitor: r.i ? `i:${r.v}` : `a:${day}:${r.v}`, pages: [r.page], day });
+    firstTs = r.t;
+  }
+  if (sessions.length && (firstTs < from || firstTs >= to)) sessions.pop();
+  return sessions;
 }

@@ -4,19 +4,26 @@
  * whose first pageview falls in the range (their pageviews up to a day past its end are read, so
  * a session across the range's end is not cut into a false exit), filtered by visit filters.
  *
- * Served from raw pageviews, bounded like the other reports (pre-aggregated daily transitions are
- * not built yet; see workers/reports/README.md).
+ * Two plans, one answer (`meta.plan`). From the entry page without filters, once the refresh
+ * has built every day of the range: `journey_daily`'s settled sessions (preagg-read.ts, exact
+ * top-k by the threshold algorithm) and the last half hour's sessions, read raw (`readTail`). As
+ * the other pre-aggregates, it trails the raw rows by what the refresh has not counted yet (a
+ * late event for an older session). A start page or visit filters: the raw pageviews, bounded
+ * like the other reports (workers/reports/README.md).
  */
 import type { JourneysReport } from '../../../contract/reports';
 import { HttpError } from '../../lib/http-error';
-import { DAY_MS } from '../../lib/timezone';
+import { DAY_MS, eachDay } from '../../lib/timezone';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
 import { filtersSql, type FilterContext } from '../../query/filters';
 import { guardRawEvents, loadSite, MAX_REPORT_RAW_ROWS, parseVisitFilters, reportContext, resolveReportRange } from '../params';
-import { countJourneys, type SessionPages } from './paths';
+import { countJourneys, sessionsOf, type PageviewRow, type SessionPages } from './paths';
+import { preaggregatedJourneys, type TailRows } from './preagg-read';
+import { dayRows, MAX_STEPS, TOTAL_LIST } from './preagg-rows';
+import { settledBefore } from './preagg-write';
 
-export const MAX_STEPS = 10;
+export { MAX_STEPS };
 export const MAX_LIMIT = 100;
 /** transitions listed per position: a Sankey of more is unreadable and the answer unbounded */
 export const MAX_TRANSITIONS_PER_STEP = 50;
@@ -29,10 +36,23 @@ export interface JourneysRequest {
   filters: unknown;
 }
 
-export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number } = {}): Promise<JourneysReport> {
+export type JourneysPlan = 'raw' | 'pre-aggregated';
+
+export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequest, now: number, options: { maxRawRows?: number; plan?: JourneysPlan } = {}): Promise<JourneysReport> {
   const site = await loadSite(db, siteId);
   const visitFilters = parseVisitFilters(req.filters);
   const range = await resolveReportRange(db, site, req.dateRange, now);
+  const meta = { date_range: echoDateRange(range, site.timezone), start: req.start, steps: req.steps };
+  // from the entry page without filters: the pre-aggregate, once it holds every day of the range
+  const canPreaggregate = req.start === null && visitFilters.length === 0 && range.wholeDays;
+  const coverage = canPreaggregate || options.plan === 'pre-aggregated' ? await journeysCoverage(db, siteId, range.firstDay, range.lastDay) : null;
+  const plan = options.plan ?? (coverage?.covered ? 'pre-aggregated' : 'raw');
+  if (plan === 'pre-aggregated') {
+    if (!canPreaggregate || !coverage) throw new HttpError(400, 'invalid_query', 'journeys: the pre-aggregated plan answers from the entry page without filters only');
+    const tail = await readTail(db, siteId, site.timezone, settledBefore(coverage.watermark), range.from, range.to);
+    const j = await preaggregatedJourneys(db, siteId, eachDay(range.firstDay, range.lastDay), req.steps, req.limit, MAX_TRANSITIONS_PER_STEP, tail);
+    return { paths: j.paths, transitions: j.transitions, meta: { ...meta, sessions: j.sessions, plan } };
+  }
   await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
   const { ctx: dim, filters } = await reportContext(db, site, range, visitFilters);
   const ctx: FilterContext = { ...dim, site: siteId, from: range.from, to: range.to, goals: [] };
@@ -42,28 +62,49 @@ export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequ
   const withStart = req.start === null ? '' : ` AND e.session_id IN (SELECT e.session_id FROM events e WHERE ${scan} AND e.pathname = ${p.bind(req.start)})`;
   const sql = `SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e`
     + ` WHERE ${scan} AND ${filtersSql(filters, 'e', ctx)}${withStart} ORDER BY e.session_id, e.ts, e.id`;
-  const rows = await db.all<{ s: string; v: number; i: number; page: string; t: number }>(sql, p.values);
+  const rows = await db.all<PageviewRow>(sql, p.values);
+  const journeys = countJourneys(sessionsOf(rows, range.from, range.to, site.timezone), req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
+  return { paths: journeys.paths, transitions: journeys.transitions, meta: { ...meta, sessions: journeys.sessions, plan } };
+}
 
-  const sessions: SessionPages[] = [];
-  let firstTs = 0;
-  for (const r of rows) {
-    const last = sessions.at(-1);
-    if (last?.session === r.s) {
-      last.pages.push(r.page);
-      continue;
+/**
+ * Whether `journey_daily` holds every day of the range: the refresh has nothing pending and each
+ * day the rollups hold has its journeys' total row (days counted before the table existed have
+ * none, so such a range stays raw); and the refresh's watermark (which sessions are settled). A
+ * few rows read: a day each.
+ */
+async function journeysCoverage(db: QueryDb, site: string, firstDay: string, lastDay: string): Promise<{ covered: boolean; watermark: number }> {
+  const [r] = await db.all<{ pending: string | null; watermark: number | null; missing: number }>(
+    'SELECT (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending, (SELECT watermark FROM rollup_state WHERE site_id = ?1) AS watermark,'
+      + " (SELECT count(*) FROM rollup_daily r WHERE r.site_id = ?1 AND r.dim = '' AND r.dim2 = '' AND r.day >= ?2 AND r.day <= ?3 AND r.val = '' AND r.val2 = ''"
+      + ` AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.day = r.day AND j.list = '${TOTAL_LIST}' AND j.key = '')) AS missing`,
+    [site, firstDay, lastDay],
+  );
+  return { covered: r?.pending === '[]' && r.missing === 0, watermark: r?.watermark ?? -1 };
+}
+
+/**
+ * The sessions `journey_daily` does not hold yet, those started at or after `settled` (found by
+ * the start index: a half hour's), whose first pageview is in [from, to), as rows per day.
+ * All their events are at or after `settled`, so only that stretch of events is read.
+ */
+async function readTail(db: QueryDb, site: string, tz: string, settled: number, from: number, to: number): Promise<TailRows> {
+  if (settled < to) {
+    const rows = await db.all<PageviewRow>(
+      'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
+        + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview'"
+        + ' AND e.session_id IN (SELECT id FROM sessions INDEXED BY sessions_site_start WHERE site_id = ?1 AND start >= ?2) ORDER BY e.session_id, e.ts, e.id',
+      [site, settled, to + DAY_MS],
+    );
+    const byDay = new Map<string, SessionPages[]>();
+    for (const s of sessionsOf(rows, from, to, tz)) {
+      const list = byDay.get(s.day);
+      if (list) list.push(s);
+      else byDay.set(s.day, [s]);
     }
-    if (last && (firstTs < range.from || firstTs >= range.to)) sessions.pop();
-    sessions.push({ session: r.s, visitor: `${r.i ? 'i' : 'a'}:${r.v}`, pages: [r.page] });
-    firstTs = r.t;
+    return new Map([...byDay].map(([day, sessions]) => [day, dayRows(sessions)]));
   }
-  if (sessions.length && (firstTs < range.from || firstTs >= range.to)) sessions.pop();
-
-  const journeys = countJourneys(sessions, req.start, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP);
-  return {
-    paths: journeys.paths,
-    transitions: journeys.transitions,
-    meta: { date_range: echoDateRange(range, site.timezone), start: req.start, steps: req.steps, sessions: journeys.sessions },
-  };
+  return new Map();
 }
 
 /** `steps` and `limit` as URL parameters: whole numbers within bounds, or a 400 naming them. */
