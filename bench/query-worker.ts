@@ -10,7 +10,7 @@ import { runQuery } from '../workers/query/run-query';
 import { runFunnel } from '../workers/reports/funnels/run-funnel';
 import { parseSteps, parseWindow } from '../workers/reports/funnels/steps';
 import { runJourneys } from '../workers/reports/journeys/run-journeys';
-import { journeyDaysStatements } from '../workers/reports/journeys/preagg-write';
+import { journeyDaysStatements, settledBefore } from '../workers/reports/journeys/preagg-write';
 import { claimSite, runGuarded } from '../workers/rollups/run-lock';
 import { runRetention } from '../workers/reports/retention/run-retention';
 import type { Env } from '../workers/env';
@@ -76,13 +76,13 @@ export default {
         // a state loaded before journey_daily existed: its days through the rebuild's journeys writer, as one refresh run
         const db = new QueryDb(env.DB);
         db.profile = [];
-        const { token } = await claimSite(db, SITE, NOW);
+        const { token, state } = await claimSite(db, SITE, NOW);
         const days = (await db.all<{ day: string }>("SELECT day FROM rollup_daily r WHERE site_id = ?1 AND dim = '' AND dim2 = '' AND val = '' AND val2 = ''"
-          + " AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.list = 'n' AND j.key = '' AND j.day = r.day) ORDER BY day", [SITE])).map((d) => d.day);
+          + " AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.day = r.day AND j.list = 'n' AND j.key = '') ORDER BY day", [SITE])).map((d) => d.day);
         const started = Date.now();
         // a few days a call: a request must answer within the client's five minutes
         const now = days.slice(0, 2);
-        for (const day of now) await runGuarded(db, SITE, token, await journeyDaysStatements(db, SITE, TZ, [day]));
+        for (const day of now) await runGuarded(db, SITE, token, await journeyDaysStatements(db, SITE, TZ, [day], settledBefore(state.watermark)));
         const rows = await env.DB.prepare('SELECT count(*) AS n FROM journey_daily WHERE site_id = ?1').bind(SITE).first<{ n: number }>();
         return Response.json({ days: now.length, left: days.length - now.length, ms: Date.now() - started, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, rows: rows?.n });
       }
