@@ -103,7 +103,8 @@ export default {
           ? await runFunnel(db, SITE, { funnel: { id: null, name: 'bench' }, steps: parseSteps(params.steps), rawSteps: params.steps, dateRange: params.date_range, filters: params.filters, window: parseWindow(params.window) }, NOW, { maxRawRows: Infinity, plan })
           : kind === 'retention'
             ? await runRetention(db, SITE, { interval: params.interval as 'week', dateRange: params.date_range ?? null, filters: params.filters }, NOW, opts)
-            : await runJourneys(db, SITE, { start: (params.start as string | undefined) ?? null, steps: 5, limit: 20, dateRange: params.date_range, filters: params.filters }, NOW, opts);
+            // journeys without a forced plan go through their planner too (journey_daily when it covers the range)
+            : await runJourneys(db, SITE, { start: (params.start as string | undefined) ?? null, steps: 5, limit: 20, dateRange: params.date_range, filters: params.filters }, NOW, { maxRawRows: Infinity, plan });
         return Response.json({ rowsRead: db.rowsRead, statements: db.statements, answer: res });
       }
       if (url.pathname === '/perf-report') {
