@@ -10,7 +10,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../../contract/events';
 import { queueMessage, sessionWith, storedEvent, writeMessages } from '../../../test/helpers/write-path';
-import { Sim, T0, TZ } from '../../../test/helpers/traffic-sim';
+import { burstRuns, Sim, T0, TZ } from '../../../test/helpers/traffic-sim';
 import { applyRetention } from '../../cron/retention';
 import { QueryDb } from '../../query/db';
 import { forgetVisitorInRollups } from '../../rollups/erase';
@@ -86,17 +86,13 @@ describe('journeys pre-aggregate on simulated traffic', () => {
     const db = new QueryDb(env.DB);
     let compared = 0;
     let last = 0;
-    for (const days of BURSTS) {
-      const hours = [...Array.from({ length: 50 }, (_, i) => i + 1), 24 + 1 / 6, 24 + 2 / 6].sort((a, b) => a - b);
-      for (const h of hours) {
-        const t = T0 + days * DAY + Math.round(h * 3_600_000);
-        for (const sim of sims) await sim.deliver(env.DB, t);
-        last = t + 2 * WATERMARK_LAG_MS;
-        while ((await refreshSite(db, site, TZ, last)).pending.length);
-        if (h % 8 === 1 || h === 24 + 2 / 6) {
-          await expectSame(site, last, `after the run at ${new Date(last).toISOString()}`);
-          compared++;
-        }
+    for (const { h, t } of burstRuns(BURSTS, 50)) {
+      for (const sim of sims) await sim.deliver(env.DB, t);
+      last = t + 2 * WATERMARK_LAG_MS;
+      while ((await refreshSite(db, site, TZ, last)).pending.length);
+      if (h % 8 === 1 || h === 24 + 2 / 6) {
+        await expectSame(site, last, `after the run at ${new Date(last).toISOString()}`);
+        compared++;
       }
     }
     expect(compared).toBeGreaterThan(12);

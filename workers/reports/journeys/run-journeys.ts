@@ -89,22 +89,20 @@ async function journeysCoverage(db: QueryDb, site: string, firstDay: string, las
  * All their events are at or after `settled`, so only that stretch of events is read.
  */
 async function readTail(db: QueryDb, site: string, tz: string, settled: number, from: number, to: number): Promise<TailRows> {
-  if (settled < to) {
-    const rows = await db.all<PageviewRow>(
-      'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
-        + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview'"
-        + ' AND e.session_id IN (SELECT id FROM sessions INDEXED BY sessions_site_start WHERE site_id = ?1 AND start >= ?2) ORDER BY e.session_id, e.ts, e.id',
-      [site, settled, to + DAY_MS],
-    );
-    const byDay = new Map<string, SessionPages[]>();
-    for (const s of sessionsOf(rows, from, to, tz)) {
-      const list = byDay.get(s.day);
-      if (list) list.push(s);
-      else byDay.set(s.day, [s]);
-    }
-    return new Map([...byDay].map(([day, sessions]) => [day, dayRows(sessions)]));
+  if (settled >= to) return new Map();
+  const rows = await db.all<PageviewRow>(
+    'SELECT e.session_id AS s, e.visitor_id AS v, e.identified AS i, e.pathname AS page, e.ts AS t FROM events e'
+      + " WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.name = 'pageview'"
+      + ' AND e.session_id IN (SELECT id FROM sessions INDEXED BY sessions_site_start WHERE site_id = ?1 AND start >= ?2) ORDER BY e.session_id, e.ts, e.id',
+    [site, settled, to + DAY_MS],
+  );
+  const byDay = new Map<string, SessionPages[]>();
+  for (const s of sessionsOf(rows, from, to, tz)) {
+    const list = byDay.get(s.day);
+    if (list) list.push(s);
+    else byDay.set(s.day, [s]);
   }
-  return new Map();
+  return new Map([...byDay].map(([day, sessions]) => [day, dayRows(sessions)]));
 }
 
 /** `steps` and `limit` as URL parameters: whole numbers within bounds, or a 400 naming them. */

@@ -7,7 +7,7 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { Sim, T0, TZ } from '../../../test/helpers/traffic-sim';
+import { burstRuns, Sim, T0, TZ } from '../../../test/helpers/traffic-sim';
 import { applyRetention } from '../../cron/retention';
 import { QueryDb } from '../../query/db';
 import { forgetVisitorInRollups } from '../../rollups/erase';
@@ -45,21 +45,14 @@ describe('retention pre-aggregates on simulated traffic', () => {
     const db = new QueryDb(env.DB);
     let compared = 0;
     let last = 0;
-    for (const days of BURSTS) {
-      // runs every hour through the burst and its late arrivals (a late first event lands in a later
-      // run than its visit, moving it across midnight); rows arrive by `t`, the run
-      // two watermark lags later counts all of them
-      // (and at 00:10 and 00:20 of the second day, between the events of the visit a late one moves)
-      const hours = [...Array.from({ length: 56 }, (_, i) => i + 1), 24 + 1 / 6, 24 + 2 / 6].sort((a, b) => a - b);
-      for (const h of hours) {
-        const t = T0 + days * DAY + Math.round(h * 3_600_000);
-        for (const sim of sims) await sim.deliver(env.DB, t);
-        last = t + 2 * WATERMARK_LAG_MS;
-        while ((await refreshSite(db, site, TZ, last)).pending.length);
-        if (h % 6 === 1) {
-          await expectSame(site, last, `after the run at ${new Date(last).toISOString()}`);
-          compared++;
-        }
+    // rows arrive by `t`; the run two watermark lags later counts all of them
+    for (const { h, t } of burstRuns(BURSTS, 56)) {
+      for (const sim of sims) await sim.deliver(env.DB, t);
+      last = t + 2 * WATERMARK_LAG_MS;
+      while ((await refreshSite(db, site, TZ, last)).pending.length);
+      if (h % 6 === 1) {
+        await expectSame(site, last, `after the run at ${new Date(last).toISOString()}`);
+        compared++;
       }
     }
     expect(compared).toBeGreaterThan(20);
