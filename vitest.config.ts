@@ -15,6 +15,7 @@ const UNIT_TESTS = [
   'dashboard/src/lib/**/*.test.ts',
   'workers/collect/{attribute-source,geo-from-cf,normalize-url,parse-body,parse-device,pipeline,reject-bots,scrub-text,ua-cache}.test.ts',
   'workers/reports/errors/fingerprint.test.ts',
+  'workers/reports/journeys/spans.test.ts',
   'workers/lib/{usage-meter,user-regex}.test.ts',
   'workers/query/date-range.test.ts',
   'workers/stats-v1/params.test.ts',

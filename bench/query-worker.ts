@@ -11,6 +11,8 @@ import { runFunnel } from '../workers/reports/funnels/run-funnel';
 import { parseSteps, parseWindow } from '../workers/reports/funnels/steps';
 import { runJourneys } from '../workers/reports/journeys/run-journeys';
 import { journeyDaysStatements, settledBefore } from '../workers/reports/journeys/preagg-write';
+import { buildSpans, lastQuietDay } from '../workers/reports/journeys/spans-write';
+import { localDay } from '../workers/lib/timezone';
 import { claimSite, runGuarded } from '../workers/rollups/run-lock';
 import { runRetention } from '../workers/reports/retention/run-retention';
 import type { Env } from '../workers/env';
@@ -83,8 +85,12 @@ export default {
         // a few days a call: a request must answer within the client's five minutes
         const now = days.slice(0, 2);
         for (const day of now) await runGuarded(db, SITE, token, await journeyDaysStatements(db, SITE, TZ, [day], settledBefore(state.watermark)));
-        const rows = await env.DB.prepare('SELECT count(*) AS n FROM journey_daily WHERE site_id = ?1').bind(SITE).first<{ n: number }>();
-        return Response.json({ days: now.length, left: days.length - now.length, ms: Date.now() - started, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, rows: rows?.n });
+        // then the spans of the quiet days (as the refresh builds them when a day turns quiet), a minute's a call
+        const spans = days.length ? { built: 0, left: 1 } : await buildSpans(db, SITE, localDay(FIRST_DAY - 2 * 86_400_000, TZ), lastQuietDay(settledBefore(state.watermark), TZ), (stmts) => runGuarded(db, SITE, token, stmts), started + 60_000);
+        const rows = await env.DB.prepare('SELECT (SELECT count(*) FROM journey_daily WHERE site_id = ?1) AS n, (SELECT count(*) FROM journey_span_rows WHERE site_id = ?1) AS spans').bind(SITE).first<{ n: number; spans: number }>();
+        return Response.json({
+          days: now.length, spans: spans.built, left: days.length - now.length + spans.left, ms: Date.now() - started, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, rows: rows?.n, spanRows: rows?.spans,
+        });
       }
       if (url.pathname === '/query') {
         const { body, mode } = (await json(request)) as { body: Record<string, unknown>; mode: 'auto' | 'raw' };

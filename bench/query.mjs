@@ -139,15 +139,22 @@ async function main() {
     }
 
     // a state loaded before journey_daily existed: its days through the journeys writer the rebuild runs
-    const jb = { days: 0, ms: 0, rowsRead: 0, rowsWritten: 0, rows: 0 };
+    // and the spans of its quiet days (workers/reports/journeys/spans.ts)
+    const jb = { days: 0, spans: 0, ms: 0, rowsRead: 0, rowsWritten: 0, rows: 0, spanRows: 0 };
+    const spanCost = { ms: 0, rowsRead: 0, rowsWritten: 0 };
     for (let r = { left: 1 }; r.left > 0;) {
       r = await call('/journeys-backfill');
-      for (const k of ['days', 'ms', 'rowsRead', 'rowsWritten']) jb[k] += r[k];
+      for (const k of ['days', 'spans', 'ms', 'rowsRead', 'rowsWritten']) jb[k] += r[k];
+      if (r.spans) for (const k of ['ms', 'rowsRead', 'rowsWritten']) spanCost[k] += r[k];
       jb.rows = r.rows;
-      process.stdout.write(`\rjourneys: ${r.left} days left to build`);
+      jb.spanRows = r.spanRows;
+      process.stdout.write(`\rjourneys: ${r.left} days and spans left to build`);
     }
     if (jb.days) {
-      console.log(`\rjourneys: ${jb.days} days built in ${(jb.ms / 1000).toFixed(1)} s -> ${jb.rows.toLocaleString()} journey_daily rows; per day ${Math.round(jb.rowsRead / jb.days).toLocaleString()} rows read, ${Math.round(jb.rowsWritten / jb.days).toLocaleString()} rows written`);
+      console.log(`\rjourneys: ${jb.days} days built -> ${jb.rows.toLocaleString()} journey_daily rows; per day ${Math.round((jb.rowsRead - spanCost.rowsRead) / jb.days).toLocaleString()} rows read, ${Math.round((jb.rowsWritten - spanCost.rowsWritten) / jb.days).toLocaleString()} rows written`);
+    }
+    if (jb.spans) {
+      console.log(`journeys' spans: ${jb.spans} built in ${(spanCost.ms / 1000).toFixed(1)} s -> ${jb.spanRows.toLocaleString()} journey_span_rows; ${spanCost.rowsRead.toLocaleString()} rows read, ${spanCost.rowsWritten.toLocaleString()} rows written (${(spanCost.rowsWritten / events).toFixed(3)} per event loaded)`);
     }
 
     for (const [title, view] of REPORTS_ONLY || ONLY ? [] : [['standard view', VIEW], ['filtered view', FILTERED]]) {

@@ -28,7 +28,7 @@ interface SiteTable {
 
 /** Used if schema introspection is refused (it works in workerd's SQLite, which D1 runs on). */
 const KNOWN_SITE_TABLES: SiteTable[] = [
-  ...['events', 'sessions', 'arrivals', 'drop_counts', 'dead_letters', 'erasures', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'segments', 'rollup_state', 'rollup_runs', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_daily', 'funnel_preagg'].map((name) => ({ name, clustered: false })),
+  ...['events', 'sessions', 'arrivals', 'drop_counts', 'dead_letters', 'erasures', 'memberships', 'invitations', 'share_links', 'goals', 'funnels', 'segments', 'rollup_state', 'rollup_runs', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_daily', 'funnel_preagg', 'journey_spans', 'journey_span_rows'].map((name) => ({ name, clustered: false })),
   ...['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger', 'journey_daily'].map((name) => ({ name, clustered: true })),
 ];
 

@@ -24,7 +24,7 @@ import { deleteByDay, tablesWithSiteId } from './site-data';
 export const STATS_TABLES = new Set([
   'events', 'sessions', 'arrivals', 'drop_counts', 'dead_letters',
   'rollup_state', 'rollup_runs', 'rollup_ledger', 'rollup_hourly', 'rollup_daily', 'rollup_pairs',
-  'vitals_daily', 'errors_daily', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_daily', 'funnel_preagg', 'journey_daily',
+  'vitals_daily', 'errors_daily', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_daily', 'funnel_preagg', 'journey_daily', 'journey_spans', 'journey_span_rows',
 ]);
 
 const ARCHIVE_PAGES_IN_REQUEST = 5;

@@ -40,3 +40,41 @@ export const journeyDaily = sqliteTable(
     index('journey_daily_rank').on(t.siteId, t.day, t.list, t.bucket).where(sql`${t.bucket} > 0`),
   ],
 );
+
+/**
+ * The spans built (workers/reports/journeys/spans.ts): a run of `days` whole days from `start`
+ * whose rows are in `journey_span_rows`. The read uses a span only when its marker is here; the
+ * writers change a span's rows only then too (spans-write.ts).
+ */
+export const journeySpans = sqliteTable(
+  'journey_spans',
+  {
+    siteId: text('site_id').notNull(),
+    start: text('start').notNull(), // YYYY-MM-DD in the site's zone
+    days: integer('days').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.start, t.days] })],
+);
+
+/**
+ * Per built span, list and key: the sessions of its days' `journey_daily` rows summed, only where
+ * the sum is 2 or more (a key counting 1 in the span has no row: the read bounds it by 1 and sums
+ * the days when it needs the count). `bucket` as in journey_daily; every row is ranked (none
+ * counts 1), so the rank index is whole. WITHOUT ROWID (hand edit in the migration).
+ */
+export const journeySpanRows = sqliteTable(
+  'journey_span_rows',
+  {
+    siteId: text('site_id').notNull(),
+    start: text('start').notNull(),
+    days: integer('days').notNull(),
+    list: text('list').notNull(),
+    key: text('key').notNull(),
+    sessions: integer('sessions').notNull(),
+    bucket: integer('bucket').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.start, t.days, t.list, t.key] }),
+    index('journey_span_rank').on(t.siteId, t.start, t.days, t.list, t.bucket),
+  ],
+);

@@ -17,6 +17,7 @@ import { rebuildDay } from './rebuild';
 import { reportDeltaStatements } from '../reports/refresh';
 import { funnelRefresh } from '../reports/funnels/preagg';
 import { journeyDaysStatements, settledBefore } from '../reports/journeys/preagg-write';
+import { buildQuietSpans } from '../reports/journeys/spans-write';
 import { claimSite, RefreshSuperseded, runGuarded } from './run-lock';
 import { HOURLY_DAYS } from './shape';
 import { bucketDays, touchedDays, touchedStatement } from './stale-days';
@@ -190,6 +191,8 @@ export async function refreshSite(db: QueryDb, site: string, tz: string, now: nu
       params: [site, next, JSON.stringify(todo), now, JSON.stringify(ledgerDays)],
     },
   ]);
+  // journeys' spans over days that became quiet with this run (once a day), each in its own batch
+  await buildQuietSpans(db, site, tz, settledBefore(state.watermark), settledBefore(next), (stmts) => runGuarded(db, site, token, stmts), opts.deadline ?? Infinity);
   return { rebuilt, pending: todo, incremental, funnelsBackfilling: funnels.backfilling };
 }
 

@@ -12,7 +12,7 @@
 export const SITE_DATA_TABLES = [
   'erasures', 'goals', 'funnels', 'segments', 'annotations', 'webhooks', 'webhook_deliveries', 'alerts', 'alert_firings', 'alert_sends', 'reports', 'drop_counts', 'sessions', 'events', 'arrivals',
   'rollup_state', 'rollup_runs', 'rollup_ledger', 'rollup_hourly', 'rollup_daily', 'rollup_pairs',
-  'vitals_daily', 'errors_daily', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_preagg', 'funnel_daily', 'journey_daily',
+  'vitals_daily', 'errors_daily', 'behaviour_visitor_first', 'behaviour_visitor_days', 'funnel_preagg', 'funnel_daily', 'journey_daily', 'journey_spans', 'journey_span_rows',
 ] as const;
 
 /**

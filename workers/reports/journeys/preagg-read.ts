@@ -1,18 +1,21 @@
 /**
- * Journeys from the entry page out of `journey_daily` (preagg-rows.ts) plus the sessions not
- * settled yet (read raw by the caller: `tail`), exact, without reading every path of every day:
- * the top `limit` paths (and the top transitions of each position) by Fagin's threshold
- * algorithm. Sorted access: each day's lists are read best-first through the rank index, a page
- * at a time. Random access: each path seen (and each the tail holds) is summed over every day of
- * the range by its key (a point lookup a day), plus its tail count. Reading stops when the k-th
- * best exact total is above the sum, over the list-days, of the most an unread row can hold:
- * the top of the class last read; 1 once the indexed rows are read (the index leaves out rows
- * counting one session), and 0 once those are read too. No unread path can then reach the top k,
- * nor tie with it. Ties: the raw plan's order (sessions, then code units), on exact totals.
+ * Journeys from the entry page out of `journey_daily` (preagg-rows.ts) and its spans (spans.ts:
+ * runs of days summed, repeated keys only) plus the sessions not settled yet (read raw by the
+ * caller: `tail`), exact, without reading every path of every day: the top `limit` paths (and
+ * the top transitions of each position) by Fagin's threshold algorithm over the range's periods
+ * (its built spans and the days left over). Sorted access: each period's lists are read
+ * best-first through the rank index, a page at a time. Random access: each path seen (and each
+ * the tail holds) is summed over the periods by its key (a point lookup a period; a span without
+ * the key, its days'), plus its tail count. Reading stops when the k-th best exact total is above
+ * the sum, over the list-periods, of the most an unread row can hold: the top of the class last
+ * read; 1 once the indexed rows are read (a day's index and a span's rows leave out keys counting
+ * one session), and 0 once those are read too. No unread path can then reach the top k, nor tie
+ * with it. Ties: the raw plan's order (sessions, then code units), on exact totals.
  */
 import type { QueryDb, Statement } from '../../query/db';
 import { byCount, type Journeys } from './paths';
 import { bucketMax, pathListsFor, TOTAL_LIST, transitionList, type DayRow } from './preagg-rows';
+import { periodDays, type Period } from './spans';
 
 /** rows per list in the first round of sorted access, doubling each round up to MAX_PAGE */
 const FIRST_PAGE = 8;
@@ -22,11 +25,11 @@ const MAX_PAGE = 256;
 export type TailRows = Map<string, DayRow[]>;
 
 interface Cursor {
-  day: string;
+  period: Period;
   list: string;
   /** (bucket, key) of the last indexed row read; null before the first page */
   after: [number, string] | null;
-  /** the most an unread row of the list-day can hold */
+  /** the most an unread row of the list-period can hold */
   bound: number;
   /** the indexed rows are all read (the unindexed ones, counting 1, may remain) */
   indexedDone: boolean;
@@ -40,8 +43,8 @@ class Ranking {
   readonly cursors: Cursor[];
   readonly totals = new Map<string, number>();
   done = false;
-  constructor(readonly k: number, readonly lists: string[], days: string[], readonly tail: Map<string, number>) {
-    this.cursors = lists.flatMap((list) => days.map((day) => ({ day, list, after: null, bound: Infinity, indexedDone: false })));
+  constructor(readonly k: number, readonly lists: string[], periods: Period[], readonly tail: Map<string, number>) {
+    this.cursors = lists.flatMap((list) => periods.map((period) => ({ period, list, after: null, bound: Infinity, indexedDone: false })));
   }
 
   threshold(): number {
@@ -56,22 +59,30 @@ class Ranking {
   }
 }
 
+/** Where a day's rows are, or a span's (spans.ts), with their key's values. */
+const periodRows = (p: Period) => (p.days === 1
+  ? { table: 'journey_daily INDEXED BY journey_daily_rank', where: 'day = ?', params: [p.start] }
+  : { table: 'journey_span_rows INDEXED BY journey_span_rank', where: 'start = ? AND days = ?', params: [p.start, p.days] });
+
 function pageStatement(site: string, c: Cursor, limit: number): Statement {
-  const after = c.after ? ' AND (bucket, key) < (?4, ?5)' : '';
+  const { table, where, params } = periodRows(c.period);
   return {
-    sql: `SELECT key, bucket FROM journey_daily INDEXED BY journey_daily_rank WHERE site_id = ?1 AND day = ?2 AND list = ?3 AND bucket > 0${after}`
+    sql: `SELECT key, bucket FROM ${table} WHERE site_id = ? AND ${where} AND list = ? AND bucket > 0${c.after ? ' AND (bucket, key) < (?, ?)' : ''}`
       + ` ORDER BY bucket DESC, key DESC LIMIT ${limit}`,
-    params: c.after ? [site, c.day, c.list, c.after[0], c.after[1]] : [site, c.day, c.list],
+    params: [site, ...params, c.list, ...(c.after ?? [])],
   };
 }
 
-/** A list-day's unindexed rows (a count of 1 each), by the primary key. */
+/**
+ * A list-period's rows counting 1: a day's unindexed rows (by the primary key); for a span, its
+ * days' (a key counting 1 in the span has no span row, and one day row counting 1).
+ */
 const unindexedStatement = (site: string, c: Cursor): Statement => ({
-  sql: 'SELECT key FROM journey_daily WHERE site_id = ?1 AND day = ?2 AND list = ?3 AND bucket = 0',
-  params: [site, c.day, c.list],
+  sql: 'SELECT d.key FROM json_each(?2) dd CROSS JOIN journey_daily d ON d.site_id = ?1 AND d.day = dd.value AND d.list = ?3 AND d.bucket = 0',
+  params: [site, JSON.stringify(periodDays(c.period)), c.list],
 });
 
-/** The rows of the (list, key) pairs given on the range's days: a point lookup each. */
+/** The rows of the (list, key) pairs given on the days given: a point lookup each. */
 function rowsStatement(site: string, days: string[], ids: [string, string][], cols: string, group: boolean): Statement {
   return {
     // CROSS JOIN: the days and keys drive (SQLite would otherwise scan the days' rows and probe the keys)
@@ -82,12 +93,33 @@ function rowsStatement(site: string, days: string[], ids: [string, string][], co
   };
 }
 
-async function runThreshold(db: QueryDb, site: string, days: string[], rankings: Ranking[]): Promise<void> {
+/**
+ * The exact sessions of the (list, key) pairs over `periods`: a point lookup per day and per
+ * span, and where a span has no row for the key (it counts 0 or 1 there), its days'.
+ */
+function sumsStatement(site: string, periods: Period[], ids: [string, string][]): Statement {
+  const days = periods.filter((p) => p.days === 1).map((p) => p.start);
+  const spans = periods.filter((p) => p.days > 1).map((p) => [p.start, p.days, periodDays(p)]);
+  const spanRow = 's.site_id = ?1 AND s.start = p.value ->> 0 AND s.days = p.value ->> 1 AND s.list = j.value ->> 0 AND s.key = j.value ->> 1';
+  const dayRow = (day: string) => `d.site_id = ?1 AND d.day = ${day} AND d.list = j.value ->> 0 AND d.key = j.value ->> 1`;
+  return {
+    // CROSS JOIN: the periods and keys drive; the NOT EXISTS is checked per (span, key), before its days
+    sql: 'SELECT list, key, sum(n) AS n FROM ('
+      + ` SELECT d.list, d.key, d.sessions AS n FROM json_each(?2) dd CROSS JOIN json_each(?4) j CROSS JOIN journey_daily d ON ${dayRow('dd.value')}`
+      + ` UNION ALL SELECT s.list, s.key, s.sessions FROM json_each(?3) p CROSS JOIN json_each(?4) j CROSS JOIN journey_span_rows s ON ${spanRow}`
+      + ` UNION ALL SELECT d.list, d.key, d.sessions FROM json_each(?3) p CROSS JOIN json_each(?4) j CROSS JOIN json_each(p.value -> 2) dd CROSS JOIN journey_daily d ON ${dayRow('dd.value')}`
+      + ` WHERE NOT EXISTS (SELECT 1 FROM journey_span_rows s WHERE ${spanRow})`
+      + ') GROUP BY list, key',
+    params: [site, JSON.stringify(days), JSON.stringify(spans), JSON.stringify(ids)],
+  };
+}
+
+async function runThreshold(db: QueryDb, site: string, periods: Period[], rankings: Ranking[]): Promise<void> {
   // the tail's paths are candidates from the start: a fully read list
   let fresh = new Map<Ranking, Map<string, [string, string]>>(rankings.map((r) => [r, new Map([...r.tail.keys()].map((id) => [id, splitId(id)]))]));
   for (let page = FIRST_PAGE; ; page = Math.min(MAX_PAGE, page * 2)) {
     const asks = [...fresh.entries()].filter(([, m]) => m.size);
-    const sums = await db.batch<{ list: string; key: string; n: number }>(asks.map(([, m]) => rowsStatement(site, days, [...m.values()], 'sum(d.sessions) AS n', true)));
+    const sums = await db.batch<{ list: string; key: string; n: number }>(asks.map(([, m]) => sumsStatement(site, periods, [...m.values()])));
     asks.forEach(([ranking, m], i) => {
       for (const id of m.keys()) ranking.totals.set(id, ranking.tail.get(id) ?? 0);
       for (const row of sums[i]!) {
@@ -98,8 +130,8 @@ async function runThreshold(db: QueryDb, site: string, days: string[], rankings:
     for (const ranking of rankings) if (!ranking.done) ranking.settle();
     if (rankings.every((r) => r.done)) return;
 
-    // sorted access: the next page of every indexed list-day; a ranking whose indexed rows are
-    // all read and that still cannot stop reads its list-days' unindexed rows (its last round)
+    // sorted access: the next page of every indexed list-period; a ranking whose indexed rows are
+    // all read and that still cannot stop reads its list-periods' rows counting 1 (its last round)
     const reads: { ranking: Ranking; cursor: Cursor; unindexed: boolean }[] = [];
     for (const ranking of rankings) {
       if (ranking.done) continue;
@@ -137,15 +169,17 @@ function tailCounts(tail: TailRows): Map<string, number> {
 }
 
 /**
- * The journeys answer (`steps` positions, `limit` paths) over `days`: the pre-aggregate's settled
+ * The journeys answer (`steps` positions, `limit` paths) over `periods`: the pre-aggregate's settled
  * sessions and the `tail` of unsettled ones (no session is in both; a day can hold both kinds).
  */
-export async function preaggregatedJourneys(db: QueryDb, site: string, days: string[], steps: number, limit: number, maxTransitionsPerStep: number, tail: TailRows): Promise<Journeys> {
+export async function preaggregatedJourneys(db: QueryDb, site: string, periods: Period[], steps: number, limit: number, maxTransitionsPerStep: number, tail: TailRows): Promise<Journeys> {
   const counts = tailCounts(tail);
   const of = (lists: string[]) => new Map([...counts].filter(([id]) => lists.includes(splitId(id)[0])));
-  const paths = new Ranking(limit, pathListsFor(steps), days, of(pathListsFor(steps)));
-  const transitions = Array.from({ length: steps - 1 }, (_, i) => new Ranking(maxTransitionsPerStep, [transitionList(i + 1)], days, of([transitionList(i + 1)])));
-  await runThreshold(db, site, days, [paths, ...transitions]);
+  const paths = new Ranking(limit, pathListsFor(steps), periods, of(pathListsFor(steps)));
+  const transitions = Array.from({ length: steps - 1 }, (_, i) => new Ranking(maxTransitionsPerStep, [transitionList(i + 1)], periods, of([transitionList(i + 1)])));
+  await runThreshold(db, site, periods, [paths, ...transitions]);
+  // visitors and the total from the days (a span keeps sessions only)
+  const days = periods.flatMap(periodDays);
 
   const top = byCount([...paths.totals].map(([id, sessions]) => ({ id, sessions, pages: JSON.parse(splitId(id)[1]) as string[] })), (p) => p.pages.join('\u0000')).slice(0, limit);
   const [who, total] = await db.batch<{ list: string; key: string; day: string; anon: string | null; ids: string | null } & { n: number | null }>([

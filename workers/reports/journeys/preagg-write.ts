@@ -18,7 +18,8 @@
 import type { QueryDb, Statement } from '../../query/db';
 import { addDays, DAY_MS, dayStart, localDay } from '../../lib/timezone';
 import { sessionsOf, type PageviewRow } from './paths';
-import { dayRows, type DayRow } from './preagg-rows';
+import { dayRows, TOTAL_LIST, type DayRow } from './preagg-rows';
+import { spanKeyStatements } from './spans-write';
 
 /** How long after its start a session is counted in `journey_daily` rather than read raw. */
 export const SETTLE_MS = 30 * 60_000;
@@ -74,6 +75,8 @@ export function diffStatements(site: string, day: string, stored: readonly DayRo
   const added: Tuple[] = [];
   const counts: Tuple[] = [];
   const ranked: Tuple[] = [];
+  // keys whose sessions changed: the spans holding the day sum them again (spans-write.ts)
+  const resummed: [string, string][] = [];
   for (const r of fresh) {
     const id = `${r.list}\u0001${r.key}`;
     const old = before.get(id);
@@ -81,8 +84,10 @@ export function diffStatements(site: string, day: string, stored: readonly DayRo
     if (!old) added.push(tuple(r));
     else if (old.bucket !== r.bucket) ranked.push(tuple(r));
     else if (old.sessions !== r.sessions || json(old.anon) !== json(r.anon) || json(old.ids) !== json(r.ids)) counts.push(tuple(r));
+    if (r.list !== TOTAL_LIST && old?.sessions !== r.sessions) resummed.push([r.list, r.key]);
   }
   const gone = [...before.values()].map((r) => [r.list, r.key]);
+  resummed.push(...(gone as [string, string][]).filter(([list]) => list !== TOTAL_LIST));
   const stmts: Statement[] = [];
   for (const text of chunks(gone)) {
     stmts.push({ sql: `DELETE FROM journey_daily WHERE site_id = ?1 AND day = ?2 AND (list, key) IN (SELECT ${J(0)}, ${J(1)} FROM json_each(?3) j)`, params: [site, day, text] });
@@ -96,6 +101,8 @@ export function diffStatements(site: string, day: string, stored: readonly DayRo
   });
   for (const text of chunks(counts)) stmts.push(upsert(text, ['sessions', 'anon', 'ids']));
   for (const text of chunks([...ranked, ...added])) stmts.push(upsert(text, ['sessions', 'anon', 'ids', 'bucket']));
+  // after the day's writes: the spans read the days as they are now
+  for (const text of chunks(resummed)) stmts.push(...spanKeyStatements(site, day, text));
   return stmts;
 }
 
@@ -125,14 +132,17 @@ export async function journeyDaysStatements(db: QueryDb, site: string, tz: strin
 }
 
 /**
- * After the retention cron deleted the events before `cutoff`: the days before the cutoff's go,
- * and the cutoff's day is recomputed from what is left of it (as the raw plan now reads it).
+ * After the retention cron deleted the events before `cutoff`: the days before the cutoff's go
+ * (and the spans starting before it), and the cutoff's day is recomputed from what is left of it (as the raw plan now reads it).
  */
 export async function journeysPruneStatements(db: QueryDb, site: string, tz: string, cutoff: number): Promise<Statement[]> {
   const cutoffDay = localDay(cutoff, tz);
   const [state] = await db.all<{ watermark: number }>('SELECT watermark FROM rollup_state WHERE site_id = ?1', [site]);
   return [
     { sql: 'DELETE FROM journey_daily WHERE site_id = ?1 AND day < ?2', params: [site, cutoffDay] },
+    // a span holding a pruned day goes whole (a range reaching before the cutoff is not pre-aggregated)
+    { sql: 'DELETE FROM journey_span_rows WHERE site_id = ?1 AND start < ?2', params: [site, cutoffDay] },
+    { sql: 'DELETE FROM journey_spans WHERE site_id = ?1 AND start < ?2', params: [site, cutoffDay] },
     ...(state ? await journeyDaysStatements(db, site, tz, [cutoffDay], settledBefore(state.watermark)) : []),
   ];
 }

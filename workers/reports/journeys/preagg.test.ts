@@ -97,6 +97,11 @@ describe('journeys pre-aggregate on simulated traffic', () => {
     }
     expect(compared).toBeGreaterThan(12);
     expect(await expectSame(site, last, 'at the end')).toBeGreaterThan(100);
+    // the quiet days' spans were built as the runs went on, and the range is read through them
+    const spans = await env.DB.prepare('SELECT start, days FROM journey_spans WHERE site_id = ?1 ORDER BY days, start').bind(site).all<{ start: string; days: number }>();
+    expect(spans.results.filter((p) => p.days >= 8).length).toBeGreaterThan(0);
+    const [spanRows] = await env.DB.prepare('SELECT count(*) FROM journey_span_rows WHERE site_id = ?1').bind(site).raw<[number]>();
+    expect(spanRows![0]).toBeGreaterThan(20);
     // once built, the planner picks it
     const auto = await runJourneys(db, site, { start: null, steps: 5, limit: 20, dateRange: RANGES[0], filters: undefined }, last);
     expect(auto.meta.plan).toBe('pre-aggregated');
@@ -109,6 +114,8 @@ describe('journeys pre-aggregate on simulated traffic', () => {
     await applyRetention(env.DB, env.ARCHIVE, site, 30, now);
     const [old] = await env.DB.prepare("SELECT count(*) FROM journey_daily WHERE site_id = ?1 AND day < '2024-04-01'").bind(site).raw<[number]>();
     expect(old![0]).toBe(0);
+    const [oldSpans] = await env.DB.prepare("SELECT (SELECT count(*) FROM journey_spans WHERE site_id = ?1 AND start < '2024-04-01') + (SELECT count(*) FROM journey_span_rows WHERE site_id = ?1 AND start < '2024-04-01')").bind(site).raw<[number]>();
+    expect(oldSpans![0]).toBe(0);
     await expectSame(site, last, 'after retention pruning');
 
     // an erased visitor (one of the most active) leaves both plans alike

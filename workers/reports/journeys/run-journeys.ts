@@ -13,7 +13,7 @@
  */
 import type { JourneysReport } from '../../../contract/reports';
 import { HttpError } from '../../lib/http-error';
-import { DAY_MS, eachDay } from '../../lib/timezone';
+import { DAY_MS } from '../../lib/timezone';
 import { echoDateRange } from '../../query/date-range';
 import type { QueryDb } from '../../query/db';
 import { filtersSql, type FilterContext } from '../../query/filters';
@@ -22,6 +22,7 @@ import { countJourneys, sessionsOf, type PageviewRow, type SessionPages } from '
 import { preaggregatedJourneys, type TailRows } from './preagg-read';
 import { dayRows, MAX_STEPS, TOTAL_LIST } from './preagg-rows';
 import { settledBefore } from './preagg-write';
+import { coverRange, spanId, type Period } from './spans';
 
 export { MAX_STEPS };
 export const MAX_LIMIT = 100;
@@ -50,7 +51,8 @@ export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequ
   if (plan === 'pre-aggregated') {
     if (!canPreaggregate || !coverage) throw new HttpError(400, 'invalid_query', 'journeys: the pre-aggregated plan answers from the entry page without filters only');
     const tail = await readTail(db, siteId, site.timezone, settledBefore(coverage.watermark), range.from, range.to);
-    const j = await preaggregatedJourneys(db, siteId, eachDay(range.firstDay, range.lastDay), req.steps, req.limit, MAX_TRANSITIONS_PER_STEP, tail);
+    const periods = coverRange(range.firstDay, range.lastDay, coverage.spans);
+    const j = await preaggregatedJourneys(db, siteId, periods, req.steps, req.limit, MAX_TRANSITIONS_PER_STEP, tail);
     return { paths: j.paths, transitions: j.transitions, meta: { ...meta, sessions: j.sessions, plan } };
   }
   await guardRawEvents(db, siteId, range, options.maxRawRows ?? MAX_REPORT_RAW_ROWS);
@@ -70,17 +72,21 @@ export async function runJourneys(db: QueryDb, siteId: string, req: JourneysRequ
 /**
  * Whether `journey_daily` holds every day of the range: the refresh has nothing pending and each
  * day the rollups hold has its journeys' total row (days counted before the table existed have
- * none, so such a range stays raw); and the refresh's watermark (which sessions are settled). A
- * few rows read: a day each.
+ * none, so such a range stays raw); the refresh's watermark (which sessions are settled); and
+ * the spans built within the range. A few rows read: a day each, a span each.
  */
-async function journeysCoverage(db: QueryDb, site: string, firstDay: string, lastDay: string): Promise<{ covered: boolean; watermark: number }> {
-  const [r] = await db.all<{ pending: string | null; watermark: number | null; missing: number }>(
-    'SELECT (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending, (SELECT watermark FROM rollup_state WHERE site_id = ?1) AS watermark,'
-      + " (SELECT count(*) FROM rollup_daily r WHERE r.site_id = ?1 AND r.dim = '' AND r.dim2 = '' AND r.day >= ?2 AND r.day <= ?3 AND r.val = '' AND r.val2 = ''"
-      + ` AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.day = r.day AND j.list = '${TOTAL_LIST}' AND j.key = '')) AS missing`,
-    [site, firstDay, lastDay],
-  );
-  return { covered: r?.pending === '[]' && r.missing === 0, watermark: r?.watermark ?? -1 };
+async function journeysCoverage(db: QueryDb, site: string, firstDay: string, lastDay: string): Promise<{ covered: boolean; watermark: number; spans: Set<string> }> {
+  const [state, spans] = await db.batch<{ pending: string | null; watermark: number | null; missing: number } & Period>([
+    {
+      sql: 'SELECT (SELECT pending FROM rollup_state WHERE site_id = ?1 AND watermark >= 0) AS pending, (SELECT watermark FROM rollup_state WHERE site_id = ?1) AS watermark,'
+        + " (SELECT count(*) FROM rollup_daily r WHERE r.site_id = ?1 AND r.dim = '' AND r.dim2 = '' AND r.day >= ?2 AND r.day <= ?3 AND r.val = '' AND r.val2 = ''"
+        + ` AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.day = r.day AND j.list = '${TOTAL_LIST}' AND j.key = '')) AS missing`,
+      params: [site, firstDay, lastDay],
+    },
+    { sql: 'SELECT start, days FROM journey_spans WHERE site_id = ?1 AND start >= ?2 AND start <= ?3', params: [site, firstDay, lastDay] },
+  ]);
+  const r = state![0];
+  return { covered: r?.pending === '[]' && r.missing === 0, watermark: r?.watermark ?? -1, spans: new Set(spans!.map(spanId)) };
 }
 
 /**
