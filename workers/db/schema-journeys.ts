@@ -58,9 +58,9 @@ export const journeySpans = sqliteTable(
 
 /**
  * Per built span, list and key: the sessions of its days' `journey_daily` rows summed, only where
- * the sum is 2 or more (a key counting 1 in the span has no row: the read bounds it by 1 and sums
- * the days when it needs the count). `bucket` as in journey_daily; every row is ranked (none
- * counts 1), so the rank index is whole. WITHOUT ROWID (hand edit in the migration).
+ * the sum is at least SPAN_MIN_SESSIONS (6; spans.ts): a key counting less has no row, the read
+ * bounds it by 5 and sums the days when it needs the count. `bucket` as in journey_daily; every
+ * row is ranked, so the rank index is whole. WITHOUT ROWID (hand edit in the migration).
  */
 export const journeySpanRows = sqliteTable(
   'journey_span_rows',

@@ -8,14 +8,15 @@
  * the tail holds) is summed over the periods by its key (a point lookup a period; a span without
  * the key, its days'), plus its tail count. Reading stops when the k-th best exact total is above
  * the sum, over the list-periods, of the most an unread row can hold: the top of the class last
- * read; 1 once the indexed rows are read (a day's index and a span's rows leave out keys counting
- * one session), and 0 once those are read too. No unread path can then reach the top k, nor tie
- * with it. Ties: the raw plan's order (sessions, then code units), on exact totals.
+ * read; once the indexed rows are read, 1 for a day (its index leaves out rows counting one
+ * session) and SPAN_MIN_SESSIONS − 1 for a span (it keeps no row under that); past that, a span
+ * gives way to its days, and a day's bound is 0 once its unindexed rows are read too. No unread
+ * path can then reach the top k, nor tie with it. Ties: the raw plan's order (sessions, then code units), on exact totals.
  */
 import type { QueryDb, Statement } from '../../query/db';
 import { byCount, type Journeys } from './paths';
 import { bucketMax, pathListsFor, TOTAL_LIST, transitionList, type DayRow } from './preagg-rows';
-import { periodDays, type Period } from './spans';
+import { periodDays, SPAN_MIN_SESSIONS, type Period } from './spans';
 
 /** rows per list in the first round of sorted access, doubling each round up to MAX_PAGE */
 const FIRST_PAGE = 8;
@@ -38,13 +39,22 @@ interface Cursor {
 const ID = (list: string, key: string) => `${list}\u0001${key}`;
 const splitId = (id: string) => id.split('\u0001') as [string, string];
 
+const cursor = (period: Period, list: string): Cursor => ({ period, list, after: null, bound: Infinity, indexedDone: false });
+
 /** One top-k: its lists (every day of each list name) and the exact totals of what they showed. */
 class Ranking {
-  readonly cursors: Cursor[];
+  cursors: Cursor[];
   readonly totals = new Map<string, number>();
   done = false;
   constructor(readonly k: number, readonly lists: string[], periods: Period[], readonly tail: Map<string, number>) {
-    this.cursors = lists.flatMap((list) => periods.map((period) => ({ period, list, after: null, bound: Infinity, indexedDone: false })));
+    this.cursors = lists.flatMap((list) => periods.map((period) => cursor(period, list)));
+  }
+
+  /** Its spans' cursors, read to their floor, give way to their days' (keys under the floor are in them). */
+  spansToDays(): Cursor[] {
+    const days = this.cursors.filter((c) => c.period.days > 1).flatMap((c) => periodDays(c.period).map((day) => cursor({ start: day, days: 1 }, c.list)));
+    this.cursors = [...this.cursors.filter((c) => c.period.days === 1), ...days];
+    return days;
   }
 
   threshold(): number {
@@ -73,13 +83,10 @@ function pageStatement(site: string, c: Cursor, limit: number): Statement {
   };
 }
 
-/**
- * A list-period's rows counting 1: a day's unindexed rows (by the primary key); for a span, its
- * days' (a key counting 1 in the span has no span row, and one day row counting 1).
- */
+/** A list-day's unindexed rows (a count of 1 each), by the primary key. */
 const unindexedStatement = (site: string, c: Cursor): Statement => ({
-  sql: 'SELECT d.key FROM json_each(?2) dd CROSS JOIN journey_daily d ON d.site_id = ?1 AND d.day = dd.value AND d.list = ?3 AND d.bucket = 0',
-  params: [site, JSON.stringify(periodDays(c.period)), c.list],
+  sql: 'SELECT key FROM journey_daily WHERE site_id = ?1 AND day = ?2 AND list = ?3 AND bucket = 0',
+  params: [site, c.period.start, c.list],
 });
 
 /** The rows of the (list, key) pairs given on the days given: a point lookup each. */
@@ -131,12 +138,14 @@ async function runThreshold(db: QueryDb, site: string, periods: Period[], rankin
     if (rankings.every((r) => r.done)) return;
 
     // sorted access: the next page of every indexed list-period; a ranking whose indexed rows are
-    // all read and that still cannot stop reads its list-periods' rows counting 1 (its last round)
+    // all read and that still cannot stop reads its spans' days instead, then its list-days' rows
+    // counting 1 (its last round)
     const reads: { ranking: Ranking; cursor: Cursor; unindexed: boolean }[] = [];
     for (const ranking of rankings) {
       if (ranking.done) continue;
       const open = ranking.cursors.filter((c) => !c.indexedDone);
-      if (open.length) for (const cursor of open) reads.push({ ranking, cursor, unindexed: false });
+      const next = open.length ? open : ranking.spansToDays();
+      if (next.length) for (const cursor of next) reads.push({ ranking, cursor, unindexed: false });
       else for (const cursor of ranking.cursors) if (cursor.bound > 0) reads.push({ ranking, cursor, unindexed: true });
     }
     const pages = await db.batch<{ key: string; bucket: number }>(reads.map((r) => (r.unindexed ? unindexedStatement(site, r.cursor) : pageStatement(site, r.cursor, page))));
@@ -148,7 +157,8 @@ async function runThreshold(db: QueryDb, site: string, periods: Period[], rankin
         const last = rows.at(-1);
         if (last) cursor.after = [last.bucket, last.key];
         cursor.indexedDone = rows.length < page;
-        cursor.bound = cursor.indexedDone ? 1 : bucketMax(last!.bucket);
+        // read to the end: a day's unindexed rows count 1; a span has no row under its floor
+        cursor.bound = !cursor.indexedDone ? bucketMax(last!.bucket) : cursor.period.days === 1 ? 1 : SPAN_MIN_SESSIONS - 1;
       }
       for (const row of rows) {
         const id = ID(cursor.list, row.key);

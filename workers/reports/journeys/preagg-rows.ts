@@ -34,8 +34,8 @@ export interface DayRow {
 const EDGES: number[] = [1];
 while (EDGES.at(-1)! < 2 ** 40) EDGES.push(Math.max(EDGES.at(-1)! + 1, Math.ceil(EDGES.at(-1)! * 1.25)));
 
-/** The class edges as JSON, for SQL that classes sums (spans-write.ts): `bucketOf(n)` = edges ≤ n, less 1. */
-export const BUCKET_EDGES_JSON = JSON.stringify(EDGES);
+/** `bucketOf(expr)` in SQL, for sums classed in SQL (spans-write.ts): the first edge above it, small counts first. */
+export const bucketSql = (expr: string): string => `CASE ${EDGES.slice(1).map((edge, i) => `WHEN ${expr} < ${edge} THEN ${i}`).join(' ')} ELSE ${EDGES.length - 1} END`;
 
 /** The class of a count ≥ 1 (0 for 1). */
 export function bucketOf(n: number): number {

@@ -9,16 +9,14 @@
  */
 import type { QueryDb, Statement } from '../../query/db';
 import { addDays, localDay } from '../../lib/timezone';
-import { BUCKET_EDGES_JSON, TOTAL_LIST } from './preagg-rows';
-import { periodDays, SPAN_DAYS, spanId, spanStart, spansToBuild, type Period } from './spans';
+import { bucketSql, TOTAL_LIST } from './preagg-rows';
+import { periodDays, SPAN_DAYS, SPAN_MIN_SESSIONS, spanId, spanStart, spansToBuild, type Period } from './spans';
 
 /** Days a span may not reach: the settled cutoff's day and the one before it still change every run. */
 const QUIET_AFTER_DAYS = 2;
 /** How far back a run looks for spans to build (each run that makes a new day quiet). */
 const BUILD_WINDOW_DAYS = 2 * SPAN_DAYS.at(-1)!;
 
-/** `sum` classed as preagg-rows.ts' bucketOf does, in SQL. */
-const bucketSql = (sum: string) => `(SELECT count(*) - 1 FROM json_each('${BUCKET_EDGES_JSON}') e WHERE e.value <= ${sum})`;
 
 /** The last day a span may hold, at the settled cutoff `settled`. */
 export const lastQuietDay = (settled: number, tz: string): string => addDays(localDay(settled, tz), -QUIET_AFTER_DAYS);
@@ -32,7 +30,7 @@ export function spanBuildStatements(site: string, p: Period): Statement[] {
       // the days' rows in key order, summed: one pass over the span's days
       sql: `INSERT INTO journey_span_rows (site_id, start, days, list, key, sessions, bucket) SELECT ?1, ?2, ?3, s.list, s.key, s.n, ${bucketSql('s.n')}`
         + ` FROM (SELECT d.list, d.key, sum(d.sessions) AS n FROM journey_daily d WHERE d.site_id = ?1 AND d.day >= ?2 AND d.day <= ?4 AND d.list != '${TOTAL_LIST}'`
-        + ' GROUP BY d.list, d.key HAVING n >= 2) s',
+        + ` GROUP BY d.list, d.key HAVING n >= ${SPAN_MIN_SESSIONS}) s`,
       params,
     },
     { sql: 'INSERT OR IGNORE INTO journey_spans (site_id, start, days) VALUES (?1, ?2, ?3)', params: params.slice(0, 3) },
@@ -42,7 +40,7 @@ export function spanBuildStatements(site: string, p: Period): Statement[] {
 /**
  * After a day's rows changed for `keys` (JSON `[[list, key], …]`, in the same batch, after the
  * day's writes): each built span holding the day gets those keys' sums again, a row where the
- * sum is 2 or more, none where it is less.
+ * sum is SPAN_MIN_SESSIONS or more, none where it is less.
  */
 export function spanKeyStatements(site: string, day: string, keys: string): Statement[] {
   return SPAN_DAYS.flatMap((days) => {
@@ -56,14 +54,14 @@ export function spanKeyStatements(site: string, day: string, keys: string): Stat
         sql: `INSERT INTO journey_span_rows (site_id, start, days, list, key, sessions, bucket) SELECT ?1, ?2, ?3, s.list, s.key, s.n, ${bucketSql('s.n')}`
           + ` FROM (SELECT k.list, k.key, (${sum('k.list', 'k.key')}) AS n`
           + ' FROM (SELECT j.value ->> 0 AS list, j.value ->> 1 AS key FROM json_each(?5) j'
-          + ' WHERE EXISTS (SELECT 1 FROM journey_spans WHERE site_id = ?1 AND start = ?2 AND days = ?3)) k) s WHERE s.n >= 2'
+          + ` WHERE EXISTS (SELECT 1 FROM journey_spans WHERE site_id = ?1 AND start = ?2 AND days = ?3)) k) s WHERE s.n >= ${SPAN_MIN_SESSIONS}`
           + ' ON CONFLICT (site_id, start, days, list, key) DO UPDATE SET sessions = excluded.sessions, bucket = excluded.bucket WHERE sessions != excluded.sessions',
         params,
       },
       {
         sql: 'DELETE FROM journey_span_rows WHERE site_id = ?1 AND start = ?2 AND days = ?3'
           + ' AND (list, key) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?5) j)'
-          + ` AND (${sum('journey_span_rows.list', 'journey_span_rows.key')}) < 2`,
+          + ` AND (${sum('journey_span_rows.list', 'journey_span_rows.key')}) < ${SPAN_MIN_SESSIONS}`,
         params,
       },
     ];

@@ -5,15 +5,24 @@
  * whose number (days since 1970-01-01) is a multiple of n, so a day lies in one span of each
  * length, and any range is covered by at most two spans of each length plus days (`coverRange`).
  *
- * A span row holds a (list, key)'s sessions summed over the span's days when that sum is 2 or
- * more; a key counting 0 or 1 in the span has no row (most keys: paths are nearly all unique past
- * the second page), so a span costs only its repeated paths. The read bounds a missing key by 1
- * and sums its days when it needs its exact count.
+ * A span row holds a (list, key)'s sessions summed over the span's days when that sum is at
+ * least SPAN_MIN_SESSIONS; a key counting less in the span has no row (most keys: paths are nearly
+ * all unique past the second page, and most of the rest repeat a few times), so a span costs only
+ * its common paths. The read bounds a missing key by SPAN_MIN_SESSIONS − 1, sums its days when it
+ * needs its exact count, and reads the span's days instead when a ranking needs keys under that.
  */
 import { addDays, daysBetween, eachDay } from '../../lib/timezone';
 
 /** Span lengths in days; a span is built once all its days are quiet (spansToBuild). */
 export const SPAN_DAYS = [2, 4, 8, 16, 32] as const;
+
+/**
+ * The least sum a span keeps a row for. At 10M events a month a span row of 2 or more would cost
+ * 0.34 rows written per event over the five lengths; of 6 or more, 0.06 (bench:query). The top of
+ * a big site is far above the floor this leaves (5 a span and list); a small site's top is thin
+ * and reads its days.
+ */
+export const SPAN_MIN_SESSIONS = 6;
 
 /** A day (`days` = 1) or a built span of the range. */
 export interface Period {
