@@ -45,7 +45,7 @@ export async function measureIncremental({ file, stop, start, refresh, generate,
   // the clock only moves forward: this measurement runs after whatever refreshed the state last
   const clock = Math.max(now, watermark) + 120_000;
   for (const sql of ['DELETE FROM events WHERE site_id = ?1 AND ts >= ?2', 'DELETE FROM sessions WHERE site_id = ?1 AND start >= ?2']) db.prepare(sql).run(site, todayStart);
-  for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger', 'vitals_daily', 'errors_daily']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
+  for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger', 'vitals_daily', 'errors_daily', 'journey_daily']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
   db.prepare("UPDATE rollup_state SET ledger_days = (SELECT coalesce(json_group_array(value), '[]') FROM json_each(ledger_days) WHERE value != ?2) WHERE site_id = ?1").run(site, today);
 
   const traffic = todaysTraffic(generate, perDay, now);
@@ -103,6 +103,7 @@ export function printIncremental(r) {
     + `${r.incremental.funnelWritten.toLocaleString()} rows written (${(r.incremental.funnelWritten / Math.max(1, r.windowEvents)).toFixed(4)} per event of the window)`);
   console.log(`  of which the journeys pre-aggregate (journey_daily, recomputed touched days written as a difference): ${r.incremental.journeysRead.toLocaleString()} rows read, `
     + `${r.incremental.journeysWritten.toLocaleString()} rows written (${(r.incremental.journeysWritten / Math.max(1, r.windowEvents)).toFixed(3)} per event of the window)`);
+  console.log(`    of it the spans' upkeep (journey_span_rows, for the days that changed): ${r.incremental.spansRead.toLocaleString()} rows read, ${r.incremental.spansWritten.toLocaleString()} rows written`);
   console.log('  costliest statements of the incremental run (rows read / written):');
   for (const c of r.incremental.costliest) console.log(`    ${String(c.rowsRead).padStart(9)} / ${String(c.rowsWritten).padStart(6)}  ${c.sql}`);
 }

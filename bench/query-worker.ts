@@ -72,7 +72,12 @@ export default {
         const journeys = db.profile.filter((p) => p.sql.includes('journey_daily'));
         const journeysRead = journeys.reduce((n, p) => n + p.rowsRead, 0);
         const journeysWritten = journeys.reduce((n, p) => n + p.rowsWritten, 0);
-        return Response.json({ ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, reportRead, reportWritten, retentionRead, retentionWritten, funnelRead, funnelWritten, journeysRead, journeysWritten, costliest });
+        const spans = db.profile.filter((p) => p.sql.includes('journey_span'));
+        const spansRead = spans.reduce((n, p) => n + p.rowsRead, 0);
+        const spansWritten = spans.reduce((n, p) => n + p.rowsWritten, 0);
+        return Response.json({
+          ...run, ...r, ms, rowsRead: db.rowsRead, rowsWritten: db.rowsWritten, ledgerRead, ledgerWritten, reportRead, reportWritten, retentionRead, retentionWritten, funnelRead, funnelWritten, journeysRead, journeysWritten, spansRead, spansWritten, costliest,
+        });
       }
       if (url.pathname === '/journeys-backfill') {
         // a state loaded before journey_daily existed: its days through the rebuild's journeys writer, as one refresh run

@@ -192,11 +192,14 @@ export async function preaggregatedJourneys(db: QueryDb, site: string, periods: 
   const days = periods.flatMap(periodDays);
 
   const top = byCount([...paths.totals].map(([id, sessions]) => ({ id, sessions, pages: JSON.parse(splitId(id)[1]) as string[] })), (p) => p.pages.join('\u0000')).slice(0, limit);
-  const [who, total] = await db.batch<{ list: string; key: string; day: string; anon: string | null; ids: string | null } & { n: number | null }>([
-    rowsStatement(site, days, top.map((p) => splitId(p.id)), 'd.day, d.anon, d.ids', false),
+  // a day's anonymous ids are counted in SQL, but on the tail's days, whose sessions may share them
+  const topKeys = top.map((p) => splitId(p.id));
+  const [counted, listed, total] = await db.batch<VisitorRow & { n: number | null }>([
+    rowsStatement(site, days.filter((d) => !tail.has(d)), topKeys, 'json_array_length(d.anon) AS anonCount, NULL AS anon, d.ids', false),
+    rowsStatement(site, days.filter((d) => tail.has(d)), topKeys, 'd.day, 0 AS anonCount, d.anon, d.ids', false),
     rowsStatement(site, days, [[TOTAL_LIST, '']], 'sum(d.sessions) AS n', true),
   ]);
-  const visitors = distinctVisitors(who!, tail);
+  const visitors = distinctVisitors([...counted!, ...listed!], tail);
   const transitionRows = transitions.flatMap((ranking, i) => byCount(
     [...ranking.totals].map(([id, sessions]) => {
       const [from, to] = JSON.parse(splitId(id)[1]) as [string, string];
@@ -211,20 +214,31 @@ export async function preaggregatedJourneys(db: QueryDb, site: string, periods: 
   };
 }
 
+interface VisitorRow {
+  list: string;
+  key: string;
+  /** on a day without tail sessions: its anonymous ids' count (`anon` is then null) */
+  anonCount: number | null;
+  day?: string;
+  anon: string | null;
+  ids: string | null;
+}
+
 /**
  * Distinct visitors per path: anonymous ids per day (daily salts: DESIGN §5 adds up daily
  * uniques, as the raw plan does), identified ids over the range; stored and tail ids unioned.
  */
-function distinctVisitors(rows: { list: string; key: string; day: string; anon: string | null; ids: string | null }[], tail: TailRows): Map<string, number> {
-  const sets = new Map<string, { anon: Set<string>; ids: Set<number> }>();
-  const add = (id: string, day: string, anon: readonly number[] | null, ids: readonly number[] | null) => {
+function distinctVisitors(rows: VisitorRow[], tail: TailRows): Map<string, number> {
+  const sets = new Map<string, { anonCount: number; anon: Set<string>; ids: Set<number> }>();
+  const add = (id: string, day: string | undefined, anon: readonly number[] | null, ids: readonly number[] | null, anonCount = 0) => {
     let s = sets.get(id);
-    if (!s) sets.set(id, (s = { anon: new Set(), ids: new Set() }));
+    if (!s) sets.set(id, (s = { anonCount: 0, anon: new Set(), ids: new Set() }));
+    s.anonCount += anonCount;
     for (const a of anon ?? []) s.anon.add(`${day}:${a}`);
     for (const i of ids ?? []) s.ids.add(i);
   };
   const parse = (text: string | null) => (text === null ? null : (JSON.parse(text) as number[]));
-  for (const r of rows) add(ID(r.list, r.key), r.day, parse(r.anon), parse(r.ids));
+  for (const r of rows) add(ID(r.list, r.key), r.day, parse(r.anon), parse(r.ids), r.anonCount ?? 0);
   for (const [day, dayRows] of tail) for (const r of dayRows) if (r.anon || r.ids) add(ID(r.list, r.key), day, r.anon, r.ids);
-  return new Map([...sets].map(([id, s]) => [id, s.anon.size + s.ids.size]));
+  return new Map([...sets].map(([id, s]) => [id, s.anonCount + s.anon.size + s.ids.size]));
 }

@@ -1,7 +1,8 @@
 /**
  * Spans (spans.ts) on hand-built days: the read's floor under a span (a key counting
- * SPAN_MIN_SESSIONS − 1 there has no span row and must still be found when it ties the top), and
- * a span following its days when one of them changes (spans-write.ts), checked row by row.
+ * SPAN_MIN_SESSIONS − 1 there has no span row and must still be found when it ties the top), the
+ * visitors of a day that also has unsettled sessions, and a span following its days when one of
+ * them changes (spans-write.ts), checked row by row.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,11 @@ describe('journey spans', () => {
     expect(top.transitions).toEqual([{ step: 1, from: '/b', to: '/z', sessions: 6 }]);
     expect(top.paths.map((p) => [p.pages.join(' '), p.sessions, p.visitors])).toEqual([['/b /z', 6, 6], ['/c /z', 6, 6]]);
     expect(top.sessions).toBe(12);
+    // sessions not settled yet (the tail) on 03-30: visitor 30 again (counted once that day) and 31
+    const tail = new Map([['2024-03-30', dayRows([...sessions('2024-03-30', ['/b', '/z'], 2, 30)])]]);
+    const withTail = await preaggregatedJourneys(db, SITE, periods, 2, 20, 1, tail);
+    expect(withTail.paths.map((p) => [p.pages.join(' '), p.sessions, p.visitors])).toEqual([['/b /z', 8, 7], ['/c /z', 6, 6]]);
+    expect(withTail.sessions).toBe(14);
 
     // a late session of /b → /z on 03-27 takes it to 6 in the span: its row appears; one of /c → /z
     // on 03-26 gone takes that to 5: its row goes
