@@ -133,7 +133,8 @@ export async function journeyDaysStatements(db: QueryDb, site: string, tz: strin
 
 /**
  * After the retention cron deleted the events before `cutoff`: the days before the cutoff's go
- * (and the spans starting before it), and the cutoff's day is recomputed from what is left of it (as the raw plan now reads it).
+ * (and the spans starting before it), and the cutoff's day is recomputed from what is left of it
+ * (as the raw plan now reads it).
  */
 export async function journeysPruneStatements(db: QueryDb, site: string, tz: string, cutoff: number): Promise<Statement[]> {
   const cutoffDay = localDay(cutoff, tz);

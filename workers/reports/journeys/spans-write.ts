@@ -17,7 +17,6 @@ const QUIET_AFTER_DAYS = 2;
 /** How far back a run looks for spans to build (each run that makes a new day quiet). */
 const BUILD_WINDOW_DAYS = 2 * SPAN_DAYS.at(-1)!;
 
-
 /** The last day a span may hold, at the settled cutoff `settled`. */
 export const lastQuietDay = (settled: number, tz: string): string => addDays(localDay(settled, tz), -QUIET_AFTER_DAYS);
 
@@ -25,6 +24,7 @@ export const lastQuietDay = (settled: number, tz: string): string => addDays(loc
 export function spanBuildStatements(site: string, p: Period): Statement[] {
   const params = [site, p.start, p.days, addDays(p.start, p.days - 1)];
   return [
+    // rows never outlive their marker (the writers go by it); this only makes the build idempotent
     { sql: 'DELETE FROM journey_span_rows WHERE site_id = ?1 AND start = ?2 AND days = ?3', params: params.slice(0, 3) },
     {
       // the days' rows in key order, summed: one pass over the span's days
@@ -71,7 +71,7 @@ export function spanKeyStatements(site: string, day: string, keys: string): Stat
 /**
  * Builds the spans that the refresh at `settled` made whole and quiet: when the last quiet day
  * moved on from `prevSettled`'s, the spans within the last BUILD_WINDOW_DAYS not built yet whose
- * days are all in `journey_daily`, shortest first, until `deadline`. Once a day per site: a run
+ * days are all built (buildSpans), shortest first, until `deadline`. Once a day per site: a run
  * that moves no day into quiet reads nothing here.
  */
 export async function buildQuietSpans(db: QueryDb, site: string, tz: string, prevSettled: number, settled: number, commit: (stmts: Statement[]) => Promise<void>, deadline: number): Promise<SpanBuild> {
