@@ -14,7 +14,8 @@ const rating = (v: number, good: number, poor: number) => (v <= good ? 'good' : 
  *   after the page was first hidden do not count) but in a fraction of its bytes: the module
  *   stays in the size budget (vitals + errors ≤ 2.5 KB gzip). A page restored from the
  *   back/forward cache is not measured again;
- * - navigation timing once the page has loaded: `FP` (first paint) and `DOM` (DOM complete);
+ * - `FP` (first paint, from the paint observer: a small page can load before it paints) and, once
+ *   the page has loaded, `DOM` (DOM complete);
  * - INP (the slowest interaction) and CLS (the largest burst of layout shifts, as web-vitals
  *   windows them) of every page view, sent when the page is hidden or when an SPA navigation
  *   leaves it, so each route of a single-page app is measured on its own and under its own URL.
@@ -44,9 +45,7 @@ export function initVitals(send: Track = sendViaGlobal): void {
   let lcp = -1;
   const loadDone = () => {
     const n = nav();
-    const paint = performance.getEntriesByName('first-paint')[0];
     if (n && n.responseStart > 0) report('TTFB', since(n.responseStart), landing, rating(since(n.responseStart), 800, 1800));
-    if (paint && shown(paint.startTime)) report('FP', since(paint.startTime), landing);
     if (n && n.domComplete) report('DOM', since(n.domComplete), landing);
   };
   // after the load event's own handlers, so domComplete is set
@@ -82,6 +81,8 @@ export function initVitals(send: Track = sendViaGlobal): void {
     }
   };
   observe('paint', (e) => {
+    // first paint from the observer too: a small page can load before it paints
+    if (e.name == 'first-paint' && shown(e.startTime)) report('FP', since(e.startTime), landing);
     if (e.name == 'first-contentful-paint' && shown(e.startTime)) report('FCP', since(e.startTime), landing, rating(since(e.startTime), 1800, 3000));
   });
   observe('largest-contentful-paint', (e) => {
