@@ -22,8 +22,8 @@ const SPAN = ['2024-03-26', '2024-03-29'] as const;
 const sessions = (day: string, pages: string[], n: number, first: number): SessionPages[] =>
   Array.from({ length: n }, (_, i) => ({ session: `${day}-${pages.join('')}-${first + i}`, visitor: `a:${day}:${first + i}`, pages, day }));
 
-async function writeDay(db: QueryDb, day: string, list: SessionPages[]): Promise<void> {
-  await db.batch(diffStatements(SITE, day, await storedDayRows(db, SITE, day), dayRows(list)));
+async function writeDay(db: QueryDb, day: string, list: SessionPages[], site = SITE): Promise<void> {
+  await db.batch(diffStatements(site, day, await storedDayRows(db, site, day), dayRows(list)));
 }
 
 async function spanRows(): Promise<[string, string, number][]> {
@@ -70,5 +70,17 @@ describe('journey spans', () => {
     const after = await preaggregatedJourneys(db, SITE, periods, 2, 20, 1, new Map());
     expect(after.transitions).toEqual([{ step: 1, from: '/b', to: '/z', sessions: 7 }]);
     expect(after.paths.map((p) => [p.pages.join(' '), p.sessions])).toEqual([['/b /z', 7], ['/c /z', 5]]);
+  });
+
+  it('builds no span over more sessions than its cap', async () => {
+    const db = new QueryDb(env.DB);
+    const site = 'journey-spans-cap.test';
+    // 03-26 … 03-29: 4, 3, 2, 1 sessions
+    for (const [i, day] of ['2024-03-26', '2024-03-27', '2024-03-28', '2024-03-29'].entries()) await writeDay(db, day, sessions(day, ['/a'], 4 - i, 1), site);
+    const commit = (stmts: Parameters<typeof db.batch>[0]) => db.batch(stmts).then(() => undefined);
+    expect(await buildSpans(db, site, ...SPAN, commit, Infinity, 6)).toEqual({ built: 1, left: 0 }); // 03-28+2 (3); 03-26+2 has 7
+    expect(await buildSpans(db, site, ...SPAN, commit, Infinity, 10)).toEqual({ built: 2, left: 0 }); // 03-26+2 (7), 03-26+4 (10)
+    const { results } = await env.DB.prepare('SELECT start, days FROM journey_spans WHERE site_id = ?1 ORDER BY days, start').bind(site).all();
+    expect(results).toEqual([{ start: '2024-03-26', days: 2 }, { start: '2024-03-28', days: 2 }, { start: '2024-03-26', days: 4 }]);
   });
 });

@@ -8,7 +8,7 @@
  * by a concurrent run is never left behind: exact without a ledger, like the days.
  */
 import type { QueryDb, Statement } from '../../query/db';
-import { addDays, localDay } from '../../lib/timezone';
+import { addDays, eachDay, localDay } from '../../lib/timezone';
 import { bucketSql, TOTAL_LIST } from './preagg-rows';
 import { periodDays, SPAN_DAYS, SPAN_MIN_SESSIONS, spanId, spanStart, spansToBuild, type Period } from './spans';
 
@@ -87,12 +87,19 @@ export interface SpanBuild {
 }
 
 /**
+ * The most sessions a span is built over: its build scans its days' rows in one statement (about
+ * 1.65 rows a session), which must stay well inside D1's statement limits. At 10M events a month
+ * every span is built (a 32-day span holds 2.1M sessions); at 100M, spans of 2 days only.
+ */
+export const MAX_SPAN_SESSIONS = 2_500_000;
+
+/**
  * The spans within [first, last] not built yet whose days are all built, shortest first, until
  * `deadline`. A day is built when it has its total row, or when the rollups hold no traffic for
  * it (nothing to count; an import into it later reaches the span as any change to a day does).
  */
-export async function buildSpans(db: QueryDb, site: string, first: string, last: string, commit: (stmts: Statement[]) => Promise<void>, deadline: number): Promise<SpanBuild> {
-  const [markers, unbuilt] = await db.batch<{ start: string; days: number; day: string }>([
+export async function buildSpans(db: QueryDb, site: string, first: string, last: string, commit: (stmts: Statement[]) => Promise<void>, deadline: number, maxSessions = MAX_SPAN_SESSIONS): Promise<SpanBuild> {
+  const [markers, unbuilt, totals] = await db.batch<{ start: string; days: number; day: string; sessions: number }>([
     { sql: 'SELECT start, days FROM journey_spans WHERE site_id = ?1 AND start >= ?2 AND start <= ?3', params: [site, first, last] },
     {
       // as the read's coverage (run-journeys.ts): a day the rollups hold without its journeys' total
@@ -100,9 +107,15 @@ export async function buildSpans(db: QueryDb, site: string, first: string, last:
         + ` AND NOT EXISTS (SELECT 1 FROM journey_daily j WHERE j.site_id = ?1 AND j.day = r.day AND j.list = '${TOTAL_LIST}' AND j.key = '')`,
       params: [site, first, last],
     },
+    {
+      sql: `SELECT d.day, d.sessions FROM json_each(?2) dd CROSS JOIN journey_daily d ON d.site_id = ?1 AND d.day = dd.value AND d.list = '${TOTAL_LIST}' AND d.key = ''`,
+      params: [site, JSON.stringify(eachDay(first, last))],
+    },
   ]);
   const missing = new Set(unbuilt!.map((r) => r.day));
-  const todo = spansToBuild(first, last, new Set(markers!.map(spanId))).filter((p) => !periodDays(p).some((d) => missing.has(d)));
+  const sessions = new Map(totals!.map((r) => [r.day, r.sessions]));
+  const size = (p: Period) => periodDays(p).reduce((n, d) => n + (sessions.get(d) ?? 0), 0);
+  const todo = spansToBuild(first, last, new Set(markers!.map(spanId))).filter((p) => !periodDays(p).some((d) => missing.has(d)) && size(p) <= maxSessions);
   let built = 0;
   for (const p of todo) {
     if (built > 0 && Date.now() >= deadline) break;
