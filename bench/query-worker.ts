@@ -90,7 +90,8 @@ export default {
         // a few days a call: a request must answer within the client's five minutes
         const now = days.slice(0, 2);
         for (const day of now) await runGuarded(db, SITE, token, await journeyDaysStatements(db, SITE, TZ, [day], settledBefore(state.watermark)));
-        // then the spans of the quiet days (as the refresh builds them when a day turns quiet), a minute's a call
+        // then the spans of the quiet days (as the refresh builds them when a day turns quiet), a minute's a call;
+        // from two days before the first loaded one, so a span starting on the empty day before it is built too
         const spans = days.length ? { built: 0, left: 1 } : await buildSpans(db, SITE, localDay(FIRST_DAY - 2 * 86_400_000, TZ), lastQuietDay(settledBefore(state.watermark), TZ), (stmts) => runGuarded(db, SITE, token, stmts), started + 60_000);
         const rows = await env.DB.prepare('SELECT (SELECT count(*) FROM journey_daily WHERE site_id = ?1) AS n, (SELECT count(*) FROM journey_span_rows WHERE site_id = ?1) AS spans').bind(SITE).first<{ n: number; spans: number }>();
         return Response.json({

@@ -11,7 +11,8 @@
  * read; once the indexed rows are read, 1 for a day (its index leaves out rows counting one
  * session) and SPAN_MIN_SESSIONS − 1 for a span (it keeps no row under that); past that, a span
  * gives way to its days, and a day's bound is 0 once its unindexed rows are read too. No unread
- * path can then reach the top k, nor tie with it. Ties: the raw plan's order (sessions, then code units), on exact totals.
+ * path can then reach the top k, nor tie with it. Ties: the raw plan's order (sessions, then code
+ * units), on exact totals.
  */
 import type { QueryDb, Statement } from '../../query/db';
 import { byCount, type Journeys } from './paths';
@@ -32,7 +33,10 @@ interface Cursor {
   after: [number, string] | null;
   /** the most an unread row of the list-period can hold */
   bound: number;
-  /** the indexed rows are all read (the unindexed ones, counting 1, may remain) */
+  /**
+   * the indexed rows are all read (a day's unindexed ones, counting 1, or a span's keys under
+   * its floor may remain)
+   */
   indexedDone: boolean;
 }
 
@@ -41,7 +45,7 @@ const splitId = (id: string) => id.split('\u0001') as [string, string];
 
 const cursor = (period: Period, list: string): Cursor => ({ period, list, after: null, bound: Infinity, indexedDone: false });
 
-/** One top-k: its lists (every day of each list name) and the exact totals of what they showed. */
+/** One top-k: its lists (every period of each list name) and the exact totals of what they showed. */
 class Ranking {
   cursors: Cursor[];
   readonly totals = new Map<string, number>();
@@ -102,7 +106,7 @@ function rowsStatement(site: string, days: string[], ids: [string, string][], co
 
 /**
  * The exact sessions of the (list, key) pairs over `periods`: a point lookup per day and per
- * span, and where a span has no row for the key (it counts 0 or 1 there), its days'.
+ * span, and where a span has no row for the key (it counts under SPAN_MIN_SESSIONS there), its days'.
  */
 function sumsStatement(site: string, periods: Period[], ids: [string, string][]): Statement {
   const days = periods.filter((p) => p.days === 1).map((p) => p.start);
@@ -190,7 +194,6 @@ export async function preaggregatedJourneys(db: QueryDb, site: string, periods: 
   await runThreshold(db, site, periods, [paths, ...transitions]);
   // visitors and the total from the days (a span keeps sessions only)
   const days = periods.flatMap(periodDays);
-
   const top = byCount([...paths.totals].map(([id, sessions]) => ({ id, sessions, pages: JSON.parse(splitId(id)[1]) as string[] })), (p) => p.pages.join('\u0000')).slice(0, limit);
   // a day's anonymous ids are counted in SQL, but on the tail's days, whose sessions may share them
   const topKeys = top.map((p) => splitId(p.id));

@@ -69,8 +69,11 @@ function chunks(tuples: unknown[]): string[] {
 
 const J = (i: number) => `j.value ->> ${i}`;
 
-/** Statements bringing one site-day's stored rows to `fresh`, given what is `stored`. */
-export function diffStatements(site: string, day: string, stored: readonly DayRow[], fresh: readonly DayRow[]): Statement[] {
+/**
+ * Statements bringing one site-day's stored rows to `fresh`, given what is `stored`; with
+ * `spans`, the built spans holding the day follow (spans-write.ts).
+ */
+export function diffStatements(site: string, day: string, stored: readonly DayRow[], fresh: readonly DayRow[], spans = true): Statement[] {
   const before = new Map(stored.map((r) => [`${r.list}\u0001${r.key}`, r]));
   const added: Tuple[] = [];
   const counts: Tuple[] = [];
@@ -102,7 +105,7 @@ export function diffStatements(site: string, day: string, stored: readonly DayRo
   for (const text of chunks(counts)) stmts.push(upsert(text, ['sessions', 'anon', 'ids']));
   for (const text of chunks([...ranked, ...added])) stmts.push(upsert(text, ['sessions', 'anon', 'ids', 'bucket']));
   // after the day's writes: the spans read the days as they are now
-  for (const text of chunks(resummed)) stmts.push(...spanKeyStatements(site, day, text));
+  if (spans) for (const text of chunks(resummed)) stmts.push(...spanKeyStatements(site, day, text));
   return stmts;
 }
 
@@ -126,7 +129,9 @@ export async function journeyDaysStatements(db: QueryDb, site: string, tz: strin
     const from = dayStart(day, tz);
     const to = dayStart(addDays(day, 1), tz);
     const [sessions, stored] = await Promise.all([readDaySessions(db, site, tz, from, to, settled), storedDayRows(db, site, day)]);
-    out.push(...diffStatements(site, day, stored, dayRows(sessions)));
+    // a span ends two days before the settled cutoff's day (spans-write.ts), and no run's cutoff is
+    // a day ahead of another's: a day not over at the cutoff (today, every run) is in no span
+    out.push(...diffStatements(site, day, stored, dayRows(sessions), to <= settled));
   }
   return out;
 }
