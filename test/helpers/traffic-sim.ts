@@ -22,9 +22,9 @@ export type Row = Record<string, string | number | null>;
  * after T0) and its late arrivals, for `hours` hours, and at 00:10 and 00:20 of its second day
  * (between the events of the visit a late first event moves across midnight).
  */
-export function burstRuns(bursts: readonly number[], hours: number): { days: number; h: number; t: number }[] {
+export function burstRuns(bursts: readonly number[], hours: number): { h: number; t: number }[] {
   const hs = [...Array.from({ length: hours }, (_, i) => i + 1), 24 + 1 / 6, 24 + 2 / 6].sort((a, b) => a - b);
-  return bursts.flatMap((days) => hs.map((h) => ({ days, h, t: T0 + days * 86_400_000 + Math.round(h * 3_600_000) })));
+  return bursts.flatMap((days) => hs.map((h) => ({ h, t: T0 + days * 86_400_000 + Math.round(h * 3_600_000) })));
 }
 type Touch = Pick<CollectedEvent, 'source' | 'channel' | 'referrer' | 'country' | 'device'>;
 
