@@ -41,9 +41,12 @@ function todaysTraffic(generate, perDay, now) {
 export async function measureIncremental({ file, stop, start, refresh, generate, perDay, site, now, todayStart, today, windowMs = 5 * 60_000 }) {
   await stop();
   const db = new DatabaseSync(file);
-  const { watermark } = db.prepare('SELECT watermark FROM rollup_state WHERE site_id = ?').get(site);
-  // the clock only moves forward: this measurement runs after whatever refreshed the state last
-  const clock = Math.max(now, watermark) + 120_000;
+  // the run starts from the watermark a freshly loaded state has (its refresh at `now`): a state
+  // kept from earlier measurements would otherwise run later each time, until the window's
+  // sessions are older than the journeys' settling half hour and every one is written at once
+  // (today's rows, which any later watermark could have counted, are removed below)
+  db.prepare('UPDATE rollup_state SET watermark = min(watermark, ?2) WHERE site_id = ?1').run(site, now - 60_000);
+  const clock = now + 120_000;
   for (const sql of ['DELETE FROM events WHERE site_id = ?1 AND ts >= ?2', 'DELETE FROM sessions WHERE site_id = ?1 AND start >= ?2']) db.prepare(sql).run(site, todayStart);
   for (const t of ['rollup_daily', 'rollup_pairs', 'rollup_hourly', 'rollup_ledger', 'vitals_daily', 'errors_daily', 'journey_daily']) db.prepare(`DELETE FROM ${t} WHERE site_id = ? AND day = ?`).run(site, today);
   db.prepare("UPDATE rollup_state SET ledger_days = (SELECT coalesce(json_group_array(value), '[]') FROM json_each(ledger_days) WHERE value != ?2) WHERE site_id = ?1").run(site, today);
